@@ -1,0 +1,90 @@
+// Package httpx holds the network rules every outgoing request follows:
+// TLS verified, plain http only to loopback, a timeout on every request,
+// no redirects where a redirect could leak a credential, and capped bodies.
+package httpx
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultTimeout bounds every request that does not set its own.
+const DefaultTimeout = 30 * time.Second
+
+// MaxBody caps how much of a response body is read (discovery documents,
+// key sets and token responses are all far smaller).
+const MaxBody = 1 << 20
+
+// ErrBodyTooLarge is returned by ReadBody when a response exceeds its cap.
+var ErrBodyTooLarge = errors.New("response body is larger than the 1 MiB limit")
+
+// NewClient returns a client with a timeout that never follows redirects:
+// the token endpoint must not forward a refresh token or client secret to
+// wherever a redirect points, and discovery should not silently move either.
+func NewClient(timeout time.Duration) *http.Client {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.ResponseHeaderTimeout = timeout
+	return &http.Client{
+		Timeout:   timeout,
+		Transport: tr,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// CheckURL accepts https URLs, and http URLs only when the host is a
+// loopback address (the demo tenant, local test servers).
+func CheckURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a valid URL: %v", raw, err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%q has no host: give a full URL such as https://tenant.auth0.com/", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return u, nil
+	case "http":
+		if IsLoopback(u.Hostname()) {
+			return u, nil
+		}
+		return nil, fmt.Errorf("%s uses plain http to a host that is not loopback: tokens and secrets must travel over https", u.Redacted())
+	default:
+		return nil, fmt.Errorf("%q must start with https:// (or http:// for a loopback address)", raw)
+	}
+}
+
+// IsLoopback reports whether host (a name or an IP, no port) is loopback.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ReadBody reads at most limit bytes of r and reports ErrBodyTooLarge past it.
+func ReadBody(r io.Reader, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = MaxBody
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, ErrBodyTooLarge
+	}
+	return b, nil
+}

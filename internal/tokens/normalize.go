@@ -1,0 +1,37 @@
+package tokens
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Normalize strips what people paste around a token: an "Authorization:"
+// header name, a "Bearer " prefix, surrounding quotes, and whitespace or
+// line breaks inside the token (from wrapped terminals and e-mails).
+// It returns the cleaned token and one finding per thing it removed, so
+// the screen can say what it did.
+func Normalize(input string) (string, []Finding) {
+	var findings []Finding
+	s := strings.TrimSpace(input)
+	if len(s) >= 14 && strings.EqualFold(s[:14], "authorization:") {
+		s = strings.TrimSpace(s[14:])
+	}
+	if len(s) >= 7 && strings.EqualFold(s[:7], "bearer ") {
+		s = strings.TrimSpace(s[7:])
+		findings = append(findings, Finding{SeverityInfo, CodePrefixStripped, `The "Bearer " prefix was removed before decoding.`})
+	}
+	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+		findings = append(findings, Finding{SeverityInfo, CodeQuotesStripped, "The quotes around the token were removed before decoding."})
+	}
+	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, s)
+		findings = append(findings, Finding{SeverityInfo, CodeWhitespaceRemoved, "Spaces or line breaks inside the token were removed before decoding."})
+	}
+	return s, findings
+}
