@@ -154,3 +154,13 @@ func Duration(d time.Duration) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// FormatTime shows a NumericDate in UTC and local time with a relative
+// phrase: "2026-11-26 12:04:10 UTC (2026-11-26 13:04:10 CET local), expires in 4m 10s".
+func FormatTime(claim string, t, now time.Time) string {
+	phrase := Relative(t, now)
+	if claim == "exp" {
+		phrase = ExpiryPhrase(t, now)
+	}
+	return fmt.Sprintf("%s (%s local), %s", t.UTC().Format("2006-01-02 15:04:05 UTC"), t.Local().Format("2006-01-02 15:04:05 MST"), phrase)
+}

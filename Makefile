@@ -1,0 +1,68 @@
+# Tokenscope. `make run` opens the app; `make test` runs every test.
+# Both install the Debian packages they need first (apt-get, with sudo when
+# not root). Go 1.26 or newer must be on PATH.
+
+SHELL := /bin/bash
+GO ?= go
+TAGS := migrated_fynedo
+BIN := tokenscope
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOBIN := $(shell $(GO) env GOPATH 2>/dev/null)/bin
+
+# Fyne's cgo build (GLFW, OpenGL, X11).
+BUILD_PKGS := gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev \
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+# The smoke test (a real window under Xvfb and a screenshot) and the keyring
+# tests (gnome-keyring's Secret Service on a private D-Bus session).
+TEST_PKGS := $(BUILD_PKGS) xvfb x11-utils xdotool imagemagick gnome-keyring dbus-x11 libsecret-tools
+
+export LANG := C
+export CGO_ENABLED := 1
+
+.PHONY: run build test deps-run deps-test check-go lint unit smoke bench fuzz clean
+
+run: deps-run build
+	./$(BIN)
+
+build: check-go
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+
+deps-run:
+	@scripts/install-deps.sh $(BUILD_PKGS)
+
+deps-test:
+	@scripts/install-deps.sh $(TEST_PKGS)
+
+check-go:
+	@command -v $(GO) >/dev/null || { echo "Go is not on PATH: install Go 1.26 or newer from go.dev/dl and add it to PATH" >&2; exit 1; }
+
+test: deps-test check-go lint unit smoke
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:" $$unformatted >&2; exit 1; fi
+	$(GO) vet -tags $(TAGS) ./...
+	@test -x $(GOBIN)/staticcheck || GOFLAGS= $(GO) install $(STATICCHECK)
+	$(GOBIN)/staticcheck -tags $(TAGS) ./...
+
+# Every Go test, with the race detector; the keyring tests run against a
+# real gnome-keyring on a private D-Bus session (scripts/with-keyring.sh).
+unit:
+	scripts/with-keyring.sh $(GO) test -race -tags $(TAGS) -count=1 ./...
+
+smoke: build
+	scripts/smoke.sh ./$(BIN) docs/screenshot.png
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -tags $(TAGS) ./...
+
+# A short run of every fuzz target (go test -fuzz takes one at a time).
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
+		done; \
+	done
+
+clean:
+	rm -f $(BIN)

@@ -1,0 +1,134 @@
+// Package app is Tokenscope's composition root: it builds the services the
+// screens and subcommands share, runs subcommands headless, and hands the
+// services to the ui package for the window.
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+// Exit codes, as documented in the README.
+const (
+	ExitOK       = 0
+	ExitNegative = 1 // processed; the verdict is negative
+	ExitUsage    = 2 // usage error or unreadable input
+)
+
+// Env is what a subcommand needs from the outside world; tests replace it.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	Now    func() time.Time
+}
+
+// OSEnv is the real process environment.
+func OSEnv() Env {
+	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+}
+
+type command struct {
+	name, synopsis string
+	run            func(env Env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"decode", "decode [--json] [TOKEN|-]", runDecode},
+		{"verify", "verify [--issuer URL] [--jwks FILE|URL] [--key FILE] [--secret-env VAR] [--audience AUD] [--client-id ID] [--nonce N] [--access-token-env VAR] [--leeway DURATION] [--now RFC3339] [--json] [TOKEN|-]", runVerify},
+	}
+}
+
+// HasSubcommand reports whether args ask for a headless run.
+func HasSubcommand(args []string) bool { return len(args) > 0 }
+
+// RunCommand runs one subcommand and returns the process exit code.
+func RunCommand(env Env, args []string) int {
+	if len(args) == 0 {
+		usage(env.Stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		usage(env.Stdout)
+		return ExitOK
+	case "version", "--version":
+		fmt.Fprintln(env.Stdout, "tokenscope", Version())
+		return ExitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(env, args[1:])
+		}
+	}
+	fmt.Fprintf(env.Stderr, "tokenscope: %q is not a command; run 'tokenscope help' for the list\n", args[0])
+	return ExitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage:\n  tokenscope                 open the desktop app")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  tokenscope %s\n", c.synopsis)
+	}
+	fmt.Fprintln(w, "  tokenscope version\n\nExit codes: 0 success, 1 negative verdict, 2 usage error or unreadable input.")
+}
+
+// parseFlags parses flags that may come before or after positional
+// arguments ("verify TOKEN --json" and "verify --json TOKEN" both work).
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+func newFlagSet(env Env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("tokenscope "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+// maxInput caps what a subcommand reads from a file or standard input.
+const maxInput = 64 << 20
+
+// readInput returns the single positional argument, or standard input
+// when it is "-" or absent.
+func readInput(env Env, positional []string, what string) (string, error) {
+	if len(positional) > 1 {
+		return "", fmt.Errorf("expected one %s, got %d arguments: quote the token or pass it on standard input", what, len(positional))
+	}
+	if len(positional) == 1 && positional[0] != "-" {
+		return positional[0], nil
+	}
+	b, err := io.ReadAll(io.LimitReader(env.Stdin, maxInput+1))
+	if err != nil {
+		return "", fmt.Errorf("reading standard input: %v", err)
+	}
+	if len(b) > maxInput {
+		return "", fmt.Errorf("standard input is larger than %d MB: that is not a %s", maxInput>>20, what)
+	}
+	if strings.TrimSpace(string(b)) == "" {
+		return "", errors.New("no " + what + " given: pass it as an argument or on standard input")
+	}
+	return string(b), nil
+}
+
+func fail(env Env, cmd string, code int, format string, a ...any) int {
+	fmt.Fprintf(env.Stderr, "tokenscope %s: %s\n", cmd, fmt.Sprintf(format, a...))
+	return code
+}

@@ -1,0 +1,128 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tokenscope/tokenscope/internal/tokens"
+)
+
+// DecodeOutput is the --json contract of `tokenscope decode`.
+type DecodeOutput struct {
+	Kind        tokens.Kind       `json:"kind"`
+	Header      json.RawMessage   `json:"header"`
+	Claims      json.RawMessage   `json:"claims"`
+	PayloadText *string           `json:"payload_text,omitempty"`
+	Times       map[string]string `json:"times"`
+	Findings    []tokens.Finding  `json:"findings"`
+}
+
+// NewDecodeOutput shapes a decoded token for --json.
+func NewDecodeOutput(t *tokens.Token) DecodeOutput {
+	out := DecodeOutput{Kind: t.Kind, Header: rawOrNull(t.HeaderJSON), Claims: rawOrNull(t.PayloadJSON), Times: map[string]string{}, Findings: t.Findings}
+	if t.PayloadText != "" {
+		s := t.PayloadText
+		out.PayloadText = &s
+	}
+	for name, tm := range t.Times() {
+		out.Times[name] = tm.Format(time.RFC3339)
+	}
+	if out.Findings == nil {
+		out.Findings = []tokens.Finding{}
+	}
+	return out
+}
+
+func rawOrNull(b []byte) json.RawMessage {
+	if b == nil {
+		return json.RawMessage("null")
+	}
+	return compactJSON(b)
+}
+
+func compactJSON(b []byte) json.RawMessage {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return json.RawMessage("null")
+	}
+	return buf.Bytes()
+}
+
+func runDecode(env Env, args []string) int {
+	fs := newFlagSet(env, "decode")
+	asJSON := fs.Bool("json", false, "print the documented JSON object instead of text")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	in, err := readInput(env, pos, "token")
+	if err != nil {
+		return fail(env, "decode", ExitUsage, "%v", err)
+	}
+	tok, err := tokens.Decode(in, env.Now())
+	if err != nil {
+		return fail(env, "decode", ExitUsage, "%v", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(NewDecodeOutput(tok))
+		return ExitOK
+	}
+	printToken(env.Stdout, tok, env.Now())
+	return ExitOK
+}
+
+var kindNames = map[tokens.Kind]string{
+	tokens.KindJWS:    "JWS (signed JWT)",
+	tokens.KindJWE:    "JWE (encrypted JWT)",
+	tokens.KindOpaque: "opaque token",
+}
+
+func printToken(w io.Writer, t *tokens.Token, now time.Time) {
+	fmt.Fprintf(w, "Kind: %s\n", kindNames[t.Kind])
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	if len(t.Header) > 0 {
+		fmt.Fprintln(tw, "\nHeader:")
+		for _, f := range t.Header {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.Name, oneLine(f.Raw), tokens.ExplainHeader(f.Name))
+		}
+	}
+	if len(t.Claims) > 0 {
+		fmt.Fprintln(tw, "\nClaims:")
+		times := t.Times()
+		for _, f := range t.Claims {
+			v := oneLine(f.Raw)
+			if tm, ok := times[f.Name]; ok && tokens.IsTimeClaim(f.Name) {
+				v += "  " + tokens.FormatTime(f.Name, tm, now)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.Name, v, tokens.ExplainClaim(f.Name))
+		}
+	}
+	tw.Flush()
+	if t.PayloadText != "" {
+		fmt.Fprintf(w, "\nPayload (text):\n%s\n", t.PayloadText)
+	}
+	if len(t.Findings) > 0 {
+		fmt.Fprintln(w, "\nFindings:")
+		fs := append([]tokens.Finding(nil), t.Findings...)
+		order := map[tokens.Severity]int{tokens.SeverityError: 0, tokens.SeverityWarning: 1, tokens.SeverityInfo: 2}
+		sort.SliceStable(fs, func(i, j int) bool { return order[fs[i].Severity] < order[fs[j].Severity] })
+		for _, f := range fs {
+			fmt.Fprintf(w, "  %-7s %s: %s\n", f.Severity, f.Code, f.Message)
+		}
+	}
+}
+
+func oneLine(raw []byte) string {
+	s := string(compactJSON(raw))
+	if len(s) > 200 {
+		s = s[:197] + "..."
+	}
+	return s
+}

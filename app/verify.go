@@ -1,0 +1,174 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/tokenscope/tokenscope/internal/discovery"
+	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/tokens"
+)
+
+func runVerify(env Env, args []string) int {
+	fs := newFlagSet(env, "verify")
+	var (
+		issuer    = fs.String("issuer", "", "expected issuer; its discovery document gives the JWKS unless another key is given")
+		jwks      = fs.String("jwks", "", "JWKS file or https URL")
+		keyFile   = fs.String("key", "", "file with a JWK, JWKS or PEM public key or certificate")
+		secretEnv = fs.String("secret-env", "", "name of the environment variable holding an HMAC secret")
+		audience  = fs.String("audience", "", "expected audience (a value in aud)")
+		clientID  = fs.String("client-id", "", "expected authorized party (azp)")
+		nonce     = fs.String("nonce", "", "expected nonce")
+		atEnv     = fs.String("access-token-env", "", "name of the environment variable holding the access token issued with this ID token (checks at_hash)")
+		leeway    = fs.Duration("leeway", tokens.DefaultLeeway, "clock skew allowed on exp, nbf and iat")
+		nowFlag   = fs.String("now", "", "check times as of this RFC 3339 instant instead of the clock")
+		asJSON    = fs.Bool("json", false, "print the documented JSON object instead of text")
+	)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	now := env.Now()
+	if *nowFlag != "" {
+		if now, err = time.Parse(time.RFC3339, *nowFlag); err != nil {
+			return fail(env, "verify", ExitUsage, "--now %q is not an RFC 3339 time such as 2026-01-02T15:04:05Z", *nowFlag)
+		}
+	}
+	if *leeway < 0 {
+		return fail(env, "verify", ExitUsage, "--leeway must not be negative")
+	}
+	in, err := readInput(env, pos, "token")
+	if err != nil {
+		return fail(env, "verify", ExitUsage, "%v", err)
+	}
+	tok, err := tokens.Decode(in, now)
+	if err != nil {
+		return fail(env, "verify", ExitUsage, "%v", err)
+	}
+	if tok.Kind != tokens.KindJWS {
+		return fail(env, "verify", ExitNegative, "the token is %s, not a signed JWT: there is no signature to verify", kindNames[tok.Kind])
+	}
+	opts := tokens.Options{Now: now, Leeway: *leeway, Issuer: *issuer, Audience: *audience, ClientID: *clientID, Nonce: *nonce}
+	if *atEnv != "" {
+		if opts.AccessToken = env.Getenv(*atEnv); opts.AccessToken == "" {
+			return fail(env, "verify", ExitUsage, "--access-token-env names %s, which is empty or unset", *atEnv)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), httpx.DefaultTimeout)
+	defer cancel()
+	keys, err := verificationKeys(ctx, env, tok, *issuer, *jwks, *keyFile, *secretEnv)
+	if err != nil {
+		return fail(env, "verify", ExitUsage, "%v", err)
+	}
+	opts.Keys = keys
+	report := tokens.Verify(ctx, tok, opts)
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(report)
+	} else {
+		printReport(env.Stdout, report)
+	}
+	if !report.Valid {
+		return ExitNegative
+	}
+	return ExitOK
+}
+
+// verificationKeys picks the key source from the flags, in order of
+// precedence: an HMAC secret, a key file, a JWKS, the expected issuer's
+// discovery, and last the token's own iss.
+func verificationKeys(ctx context.Context, env Env, tok *tokens.Token, issuer, jwks, keyFile, secretEnv string) (tokens.KeyProvider, error) {
+	given := 0
+	for _, s := range []string{jwks, keyFile, secretEnv} {
+		if s != "" {
+			given++
+		}
+	}
+	if given > 1 {
+		return nil, errors.New("give only one of --jwks, --key and --secret-env")
+	}
+	client := httpx.NewClient(httpx.DefaultTimeout)
+	switch {
+	case secretEnv != "":
+		secret := env.Getenv(secretEnv)
+		if secret == "" {
+			return nil, fmt.Errorf("--secret-env names %s, which is empty or unset", secretEnv)
+		}
+		return tokens.StaticKeys{tokens.HMACKey([]byte(secret))}, nil
+	case keyFile != "":
+		b, err := readFile(keyFile)
+		if err != nil {
+			return nil, err
+		}
+		keys, err := tokens.ParseKeys(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", keyFile, err)
+		}
+		return tokens.StaticKeys(keys), nil
+	case strings.HasPrefix(jwks, "https://") || strings.HasPrefix(jwks, "http://"):
+		if _, err := httpx.CheckURL(jwks); err != nil {
+			return nil, fmt.Errorf("--jwks: %v", err)
+		}
+		return discovery.NewKeySet(client, jwks), nil
+	case jwks != "":
+		b, err := readFile(jwks)
+		if err != nil {
+			return nil, err
+		}
+		keys, err := tokens.ParseKeys(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", jwks, err)
+		}
+		return tokens.StaticKeys(keys), nil
+	}
+	if issuer == "" {
+		issuer, _ = tok.ClaimString("iss")
+		if issuer == "" {
+			return nil, errors.New("no key given and the token has no iss to discover one from: use --key, --jwks, --secret-env or --issuer")
+		}
+	}
+	ks, err := discovery.IssuerKeys(ctx, client, issuer)
+	if err != nil {
+		return nil, fmt.Errorf("discovering the keys of %s: %v", issuer, err)
+	}
+	return ks, nil
+}
+
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s does not exist", path)
+		}
+		return nil, fmt.Errorf("cannot open %s: %v", path, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxInput+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", path, err)
+	}
+	if len(b) > maxInput {
+		return nil, fmt.Errorf("%s is larger than %d MB", path, maxInput>>20)
+	}
+	return b, nil
+}
+
+var statusMarks = map[tokens.Status]string{tokens.Pass: "ok  ", tokens.Fail: "FAIL", tokens.Skip: "--  "}
+
+func printReport(w io.Writer, r tokens.Report) {
+	for _, c := range r.Checks {
+		fmt.Fprintf(w, "%s %-9s %s\n", statusMarks[c.Status], c.Name, c.Detail)
+	}
+	if r.Valid {
+		fmt.Fprintln(w, "\nValid: the signature is verified and no check failed.")
+	} else {
+		fmt.Fprintln(w, "\nNot valid: see the checks marked FAIL (or the signature, which must be verified).")
+	}
+}

@@ -1,0 +1,54 @@
+package httpx
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCheckURLAllowsHTTPOnlyForLoopback(t *testing.T) {
+	ok := []string{"https://tenant.auth0.com/", "http://127.0.0.1:8080/", "http://localhost/x", "http://[::1]:9/"}
+	bad := map[string]string{
+		"http://tenant.auth0.com/": "plain http",
+		"ftp://x/":                 "must start with https://",
+		"tenant.auth0.com":         "no host",
+		"http://10.0.0.1/":         "plain http",
+	}
+	for _, u := range ok {
+		if _, err := CheckURL(u); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	for u, want := range bad {
+		if _, err := CheckURL(u); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err %v, want %q", u, err, want)
+		}
+	}
+}
+
+func TestClientDoesNotFollowRedirectsAndBodiesAreCapped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/redirect" {
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+			return
+		}
+		w.Write([]byte(strings.Repeat("x", 2<<20)))
+	}))
+	defer srv.Close()
+	c := NewClient(time.Second)
+	resp, err := c.Get(srv.URL + "/redirect")
+	if err != nil || resp.StatusCode != http.StatusFound {
+		t.Fatalf("status %v err %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, err = c.Get(srv.URL + "/big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := ReadBody(resp.Body, MaxBody); err != ErrBodyTooLarge {
+		t.Fatalf("err = %v", err)
+	}
+}

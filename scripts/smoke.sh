@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Smoke test: start the real binary under Xvfb, wait for its window, take a
+# screenshot and fail if the window is missing or the screenshot is blank.
+# Usage: scripts/smoke.sh BINARY SCREENSHOT.png
+set -euo pipefail
+bin=$1 out=$2
+work=$(mktemp -d)
+trap 'kill "${app_pid:-}" "${xvfb_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+display=:$((90 + RANDOM % 100))
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+
+# A config dir of its own, so the smoke test never touches the user's.
+export DISPLAY=$display TOKENSCOPE_CONFIG_DIR=$work/config HOME=$work/home
+mkdir -p "$HOME"
+"$bin" >"$work/app.log" 2>&1 &
+app_pid=$!
+
+if ! wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Tokenscope$' | head -n1) || [ -z "$wid" ]; then
+	echo "smoke: the Tokenscope window did not appear within 60 s; the app said:" >&2
+	cat "$work/app.log" >&2
+	exit 1
+fi
+# Paste-like typing of a sample token, so the screenshot shows a decoded one.
+sample=$(dirname "$0")/sample-token.txt
+if [ -f "$sample" ]; then
+	xdotool windowactivate --sync "$wid" 2>/dev/null || true
+	xdotool key --window "$wid" ctrl+l
+	xdotool type --window "$wid" --delay 2 "$(tr -d '\n' <"$sample")"
+fi
+sleep 3 # let the debounced decode and the frames render
+import -display "$display" -window root "$out"
+kill "$app_pid" 2>/dev/null || true
+
+# A blank screenshot has (almost) no variation between pixels.
+sd=$(convert "$out" -colorspace Gray -format '%[fx:standard_deviation]' info:)
+colors=$(convert "$out" -format '%k' info:)
+echo "smoke: window $wid found; screenshot $out: $colors colours, grey deviation $sd"
+if awk -v sd="$sd" 'BEGIN { exit !(sd < 0.02) }' || [ "$colors" -lt 16 ]; then
+	echo "smoke: the screenshot is blank: the window drew nothing" >&2
+	exit 1
+fi

@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokenscope/tokenscope/internal/httpx"
+)
+
+// testBridge queues UI updates from goroutines; settle applies them on the
+// test goroutine.
+type testBridge struct {
+	mu sync.Mutex
+	q  []func()
+}
+
+func (b *testBridge) Do(f func()) { b.mu.Lock(); b.q = append(b.q, f); b.mu.Unlock() }
+
+func (b *testBridge) drain() bool {
+	b.mu.Lock()
+	q := b.q
+	b.q = nil
+	b.mu.Unlock()
+	for _, f := range q {
+		f()
+	}
+	return len(q) > 0
+}
+
+type harness struct {
+	s      *inspectScreen
+	clock  *clock
+	win    fyne.Window
+	bridge *testBridge
+}
+
+func newTestInspector(t *testing.T) *harness {
+	t.Helper()
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	h := &harness{clock: &clock{t: t0}, win: test.NewTempWindow(t, nil), bridge: &testBridge{}}
+	h.s = newInspectScreen(Services{HTTP: httpx.NewClient(time.Second), Now: h.clock.Now}, h.win, h.bridge.Do)
+	h.win.SetContent(h.s.view())
+	h.win.Resize(fyne.NewSize(1200, 800))
+	return h
+}
+
+// settle waits for background work and applies its UI updates, until
+// nothing is left.
+func (h *harness) settle() {
+	for {
+		h.s.busy.Wait()
+		if !h.bridge.drain() {
+			return
+		}
+	}
+}
+
+// typeToken types like a user (a short token) or sets the text as a paste
+// does (a long one), then waits for the debounced decode to land.
+func (h *harness) typeToken(text string) {
+	if len(text) < 80 {
+		test.Type(h.s.input, text)
+	} else {
+		h.s.input.SetText(text)
+	}
+	h.settle()
+}
+
+func textOf(o fyne.CanvasObject) string {
+	switch w := o.(type) {
+	case *widget.Label:
+		return w.Text
+	case *canvas.Text:
+		return w.Text
+	}
+	return ""
+}

@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// copyButton copies what get returns and says so in the button briefly.
+func copyButton(label string, do uiDo, clip func() fyne.Clipboard, get func() string) *widget.Button {
+	var b *widget.Button
+	b = widget.NewButtonWithIcon(label, theme.ContentCopyIcon(), func() {
+		clip().SetContent(get())
+		b.SetIcon(theme.ConfirmIcon())
+		time.AfterFunc(1200*time.Millisecond, func() {
+			do(func() { b.SetIcon(theme.ContentCopyIcon()) })
+		})
+	})
+	return b
+}
+
+func wrapLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func boldLabel(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func monoLabel(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	l.Wrapping = fyne.TextWrapBreak
+	return l
+}
+
+// truncate keeps the display of huge values cheap; copy buttons copy all.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "… (" + humanBytes(len(s)-n) + " more)"
+}
+
+func humanBytes(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,221 @@
+// Package ui holds Tokenscope's Fyne screens, one file per screen, plus the
+// theme and shared widgets. It holds no business logic: that lives in
+// internal/ and migrate/.
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Services are what the screens need from the composition root.
+type Services struct {
+	HTTP    *http.Client
+	Now     func() time.Time
+	Version string
+	Icon    fyne.Resource
+}
+
+// Preference keys (UI state only: never a secret).
+const (
+	prefWidth  = "window.width"
+	prefHeight = "window.height"
+	prefScreen = "window.screen"
+)
+
+// screen is one entry of the navigation, as in fyne_demo's table.
+type screen struct {
+	title string
+	icon  fyne.Resource
+	view  fyne.CanvasObject
+	focus func()
+}
+
+// mainWindow is the one window: navigation between the screens.
+type mainWindow struct {
+	app     fyne.App
+	win     fyne.Window
+	svc     Services
+	do      uiDo
+	inspect *inspectScreen
+	screens []screen
+	tabs    *container.AppTabs
+	stop    chan struct{}
+}
+
+// Create builds the main window on a, ready to show.
+func Create(a fyne.App, svc Services) fyne.Window {
+	a.Settings().SetTheme(newTheme())
+	w := a.NewWindow("Tokenscope")
+	if svc.Icon != nil {
+		w.SetIcon(svc.Icon)
+	}
+	m := newMainWindow(a, w, svc, fyneDo)
+	m.restoreState()
+	w.SetCloseIntercept(m.onClose)
+	w.SetOnDropped(m.onDropped)
+	m.startClock()
+	return w
+}
+
+func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow {
+	m := &mainWindow{app: a, win: w, svc: svc, do: do, stop: make(chan struct{})}
+	m.inspect = newInspectScreen(svc, w, do)
+	m.screens = []screen{
+		{"Inspect", theme.SearchIcon(), m.inspect.view(), m.inspect.focus},
+	}
+	items := make([]*container.TabItem, len(m.screens))
+	for i, s := range m.screens {
+		items[i] = container.NewTabItemWithIcon(s.title, s.icon, s.view)
+	}
+	m.tabs = container.NewAppTabs(items...)
+	m.tabs.SetTabLocation(container.TabLocationLeading)
+	m.tabs.OnSelected = m.onScreenSelected
+	w.SetContent(m.tabs)
+	w.SetMainMenu(m.menu())
+	m.addShortcuts()
+	return m
+}
+
+func (m *mainWindow) menu() *fyne.MainMenu {
+	open := fyne.NewMenuItem("Open Token File…", m.inspect.onOpen)
+	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	var views []*fyne.MenuItem
+	for i, s := range m.screens {
+		item := fyne.NewMenuItem(s.title, func() { m.selectScreen(i) })
+		item.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierShortcutDefault}
+		views = append(views, item)
+	}
+	return fyne.NewMainMenu(
+		fyne.NewMenu("File", open),
+		fyne.NewMenu("View", views...),
+		fyne.NewMenu("Help",
+			fyne.NewMenuItem("Keyboard Shortcuts", m.showShortcuts),
+			fyne.NewMenuItem("About Tokenscope", m.showAbout)),
+	)
+}
+
+func (m *mainWindow) addShortcuts() {
+	c := m.win.Canvas()
+	for i := range m.screens {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { m.selectScreen(i) })
+	}
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		m.selectScreen(0)
+		m.inspect.focus()
+	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyV, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}, func(fyne.Shortcut) {
+		m.selectScreen(0)
+		m.inspect.onPaste()
+	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { m.inspect.onOpen() })
+}
+
+var shortcutHelp = [][2]string{
+	{"Ctrl+1 … Ctrl+4", "Switch screens"},
+	{"Ctrl+L", "Focus the token field"},
+	{"Ctrl+Shift+V", "Paste a token from the clipboard and decode it"},
+	{"Ctrl+O", "Open a file holding a token"},
+	{"Ctrl+Q", "Quit"},
+}
+
+func (m *mainWindow) showShortcuts() {
+	var lines []string
+	for _, s := range shortcutHelp {
+		lines = append(lines, fmt.Sprintf("**%s** — %s", s[0], s[1]))
+	}
+	dialog.ShowCustom("Keyboard shortcuts", "Close", widget.NewRichTextFromMarkdown(strings.Join(lines, "\n\n")), m.win)
+}
+
+func (m *mainWindow) showAbout() {
+	icon := canvas.NewImageFromResource(m.svc.Icon)
+	icon.SetMinSize(fyne.NewSize(96, 96))
+	icon.FillMode = canvas.ImageFillContain
+	repo, _ := url.Parse("https://github.com/tokenscope/tokenscope")
+	body := container.NewVBox(
+		icon,
+		widget.NewLabelWithStyle("Tokenscope "+m.svc.Version, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("Inspect, verify and refresh OAuth 2.0 and OpenID Connect tokens,\nand migrate Auth0 /delegation calls to /oauth/token.", fyne.TextAlignCenter, fyne.TextStyle{}),
+		widget.NewHyperlinkWithStyle("Source and documentation", repo, fyne.TextAlignCenter, fyne.TextStyle{}),
+	)
+	dialog.ShowCustom("About Tokenscope", "Close", body, m.win)
+}
+
+func (m *mainWindow) selectScreen(i int) {
+	if i >= 0 && i < len(m.tabs.Items) {
+		m.tabs.SelectIndex(i)
+	}
+}
+
+func (m *mainWindow) onScreenSelected(item *container.TabItem) {
+	m.app.Preferences().SetInt(prefScreen, m.tabs.SelectedIndex())
+	if i := m.tabs.SelectedIndex(); i >= 0 && m.screens[i].focus != nil {
+		m.screens[i].focus()
+	}
+}
+
+func (m *mainWindow) restoreState() {
+	p := m.app.Preferences()
+	w := p.FloatWithFallback(prefWidth, 1180)
+	h := p.FloatWithFallback(prefHeight, 760)
+	m.win.Resize(fyne.NewSize(float32(max(w, 640)), float32(max(h, 420))))
+	m.selectScreen(p.IntWithFallback(prefScreen, 0))
+}
+
+// onClose saves the window size and screen, then closes (Fyne's test
+// window cannot trigger a close intercept, so tests call this directly).
+func (m *mainWindow) onClose() {
+	size := m.win.Canvas().Size()
+	p := m.app.Preferences()
+	p.SetFloat(prefWidth, float64(size.Width))
+	p.SetFloat(prefHeight, float64(size.Height))
+	p.SetInt(prefScreen, m.tabs.SelectedIndex())
+	close(m.stop)
+	m.win.Close()
+}
+
+func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
+	if len(uris) == 0 {
+		return
+	}
+	m.selectScreen(0)
+	r, err := storageReader(uris[0])
+	if err != nil {
+		m.inspect.setStatus(fmt.Sprintf("Cannot open %s: %v", uris[0].Name(), err), widget.DangerImportance)
+		return
+	}
+	m.inspect.loadFile(r)
+}
+
+// startClock refreshes relative times ("expires in …") every second while
+// the inspector is the visible screen.
+func (m *mainWindow) startClock() {
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-m.stop:
+				return
+			case <-t.C:
+				m.do(func() {
+					if m.tabs.Selected() != nil && m.tabs.Selected().Text == "Inspect" {
+						m.inspect.refreshTimes()
+					}
+				})
+			}
+		}
+	}()
+}

@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/tokenscope/tokenscope/internal/httpx"
+)
+
+func newTestWindow(t *testing.T) (*mainWindow, *testBridge) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	b := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	m := newMainWindow(a, w, Services{HTTP: httpx.NewClient(time.Second), Now: time.Now, Version: "9.9.9"}, b.Do)
+	return m, b
+}
+
+func TestCtrlLFocusesTheTokenField(t *testing.T) {
+	m, _ := newTestWindow(t)
+	c := m.win.Canvas()
+	c.Unfocus()
+	c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault})
+	if c.Focused() != m.inspect.input {
+		t.Fatalf("focused = %T", c.Focused())
+	}
+}
+
+func TestCtrlShiftVPastesAndDecodes(t *testing.T) {
+	m, b := newTestWindow(t)
+	m.app.Clipboard().SetContent("9tQ2mTjW1ZbB7x0yQ3cQkz0qZ2l5WcB1")
+	m.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyV, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift})
+	h := &harness{s: m.inspect, bridge: b}
+	h.settle()
+	if m.inspect.token == nil || m.inspect.input.Text != "9tQ2mTjW1ZbB7x0yQ3cQkz0qZ2l5WcB1" {
+		t.Fatalf("input = %q", m.inspect.input.Text)
+	}
+}
+
+func TestClosingRemembersTheWindowSizeAndScreen(t *testing.T) {
+	a := test.NewTempApp(t)
+	// test.NewWindow, not NewTempWindow: onClose closes it itself.
+	m := newMainWindow(a, test.NewWindow(nil), Services{HTTP: httpx.NewClient(time.Second), Now: time.Now}, (&testBridge{}).Do)
+	m.win.Resize(fyne.NewSize(900, 600))
+	m.onClose()
+	p := m.app.Preferences()
+	if w, h := p.Float(prefWidth), p.Float(prefHeight); w < 890 || h < 590 {
+		t.Fatalf("saved %vx%v", w, h)
+	}
+	// A new window on the same preferences opens at that size.
+	m2 := newMainWindow(m.app, test.NewTempWindow(t, nil), m.svc, m.do)
+	m2.restoreState()
+	if got := m2.win.Canvas().Size(); got.Width < 890 {
+		t.Fatalf("restored width %v", got.Width)
+	}
+}
+
+func TestTheMenuOffersEveryScreenAndTheAboutDialogShowsTheVersion(t *testing.T) {
+	m, _ := newTestWindow(t)
+	menu := m.menu()
+	var titles []string
+	for _, mm := range menu.Items {
+		titles = append(titles, mm.Label)
+	}
+	if len(titles) != 3 || titles[0] != "File" || titles[2] != "Help" {
+		t.Fatalf("menus = %v", titles)
+	}
+	if got := len(menu.Items[1].Items); got != len(m.screens) {
+		t.Fatalf("View lists %d screens, want %d", got, len(m.screens))
+	}
+	m.showAbout()
+	found := false
+	for _, o := range test.LaidOutObjects(m.win.Canvas().Overlays().Top()) {
+		if txt := textOf(o); txt == "Tokenscope 9.9.9" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("the About dialog does not show the version")
+	}
+}
