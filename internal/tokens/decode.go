@@ -9,7 +9,6 @@ package tokens
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -192,11 +191,11 @@ func (t *Token) decodeHeader(kind Kind) error {
 	if err != nil {
 		return err
 	}
-	if !json.Valid(b) {
+	fields, err := parseObject(b)
+	switch err {
+	case errNotJSON:
 		return &DecodeError{segmentName(0, kind), "is not JSON: a JOSE header must be a JSON object like {\"alg\":\"RS256\"}"}
-	}
-	fields, ok := objectFields(b)
-	if !ok {
+	case errNotObject:
 		return &DecodeError{segmentName(0, kind), "is JSON but not an object: a JOSE header must be a JSON object"}
 	}
 	t.HeaderJSON = b
@@ -239,13 +238,13 @@ func (t *Token) decodeJWS(now time.Time) error {
 }
 
 func (t *Token) setPayload(payload []byte, now time.Time) {
-	if !json.Valid(payload) {
+	fields, err := parseObject(payload)
+	switch err {
+	case errNotJSON:
 		t.PayloadText = printable(payload)
 		t.add(SeverityInfo, CodePayloadNotJSON, "The payload is not JSON, so it has no claims; it is shown as text.")
 		return
-	}
-	fields, ok := objectFields(payload)
-	if !ok {
+	case errNotObject:
 		t.PayloadText = string(payload)
 		t.add(SeverityWarning, CodeClaimsNotObject, "The payload is JSON but not an object, so it has no claims; it is shown as text.")
 		return
@@ -378,7 +377,14 @@ func lookup(fs []Field, name string) (any, bool) {
 }
 
 func duplicates(fs []Field) string {
-	if len(fs) < 2 {
+	if len(fs) <= 64 {
+		for i := 1; i < len(fs); i++ {
+			for j := 0; j < i; j++ {
+				if fs[i].Name == fs[j].Name {
+					return fs[i].Name
+				}
+			}
+		}
 		return ""
 	}
 	seen := make(map[string]struct{}, len(fs))

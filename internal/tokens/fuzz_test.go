@@ -1,7 +1,10 @@
 package tokens
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"reflect"
 	"testing"
 )
 
@@ -43,6 +46,33 @@ func FuzzParseKeys(f *testing.F) {
 		for _, k := range keys {
 			_ = k.Describe()
 			_ = k.fits("RS256")
+		}
+	})
+}
+
+// FuzzParseObjectAgreesWithEncodingJSON: the hand-written parser on the
+// decode hot path accepts exactly what encoding/json accepts and yields the
+// same values (with duplicates, the last member wins in both).
+func FuzzParseObjectAgreesWithEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1}`, `{"a":"\u00e9\"x","b":[1,2.5e-3,{"c":null}],"a":true}`, `[1]`, `"x"`, `{"a":01}`, `{"a":"\x01"}`, "{\"a\":\"\xff\"}", `{"a":-0.0e+1}`, ` { "a" : [ ] } `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		fields, err := parseObject(in)
+		if valid := json.Valid(in); valid != (err != errNotJSON) {
+			t.Fatalf("parseObject err=%v but json.Valid=%v for %q", err, valid, in)
+		}
+		if err != nil {
+			return
+		}
+		d := json.NewDecoder(bytes.NewReader(in))
+		d.UseNumber()
+		var want map[string]any
+		if err := d.Decode(&want); err != nil {
+			t.Fatalf("encoding/json: %v", err)
+		}
+		if got := fieldsMap(fields); !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %#v\nwant %#v", got, want)
 		}
 	})
 }

@@ -1,8 +1,9 @@
 package tokens
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
+	"unicode/utf8"
 )
 
 // Field is one member of a JSON object, in the order it appears.
@@ -12,117 +13,307 @@ type Field struct {
 	Raw   json.RawMessage // the member's value exactly as it was encoded
 }
 
-// objectFields splits a JSON object into its members in document order,
-// keeping duplicates (encoding/json would silently keep only the last).
-// The input must already be known to be valid JSON.
-func objectFields(data []byte) ([]Field, bool) {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return nil, false
+// errNotJSON and errNotObject tell parseObject's two ways to fail apart.
+var (
+	errNotJSON   = errors.New("not JSON")
+	errNotObject = errors.New("JSON but not an object")
+)
+
+// maxDepth bounds nesting, as encoding/json does, so hostile input cannot
+// exhaust the stack.
+const maxDepth = 10000
+
+// parseObject validates data as one JSON value (RFC 8259, as encoding/json
+// accepts it) and, when it is an object, returns its members in document
+// order, duplicates included (encoding/json would keep only the last).
+// It is one pass over the bytes: this is the hot path of decoding a token.
+func parseObject(data []byte) ([]Field, error) {
+	p := parser{b: data}
+	p.skipSpace()
+	if p.i >= len(p.b) {
+		return nil, errNotJSON
 	}
+	if p.b[p.i] != '{' {
+		if _, err := p.value(0); err != nil {
+			return nil, errNotJSON
+		}
+		if p.skipSpace(); p.i != len(p.b) {
+			return nil, errNotJSON
+		}
+		return nil, errNotObject
+	}
+	p.i++
 	fields := make([]Field, 0, 16)
-	i = skipSpace(data, i+1)
-	if i < len(data) && data[i] == '}' {
-		return fields, true
-	}
-	for i < len(data) {
-		end := scanString(data, i)
-		name := decodeString(data[i:end])
-		i = skipSpace(data, end)
-		i = skipSpace(data, i+1) // ':'
-		vend := scanValue(data, i)
-		raw := data[i:vend]
-		fields = append(fields, Field{Name: name, Value: decodeValue(raw), Raw: json.RawMessage(raw)})
-		i = skipSpace(data, vend)
-		if i >= len(data) || data[i] == '}' {
-			break
-		}
-		i = skipSpace(data, i+1) // ','
-	}
-	return fields, true
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// scanString returns the index just past the string that starts at b[i].
-func scanString(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return len(b)
-}
-
-// scanValue returns the index just past the value that starts at b[i].
-func scanValue(b []byte, i int) int {
-	if i >= len(b) {
-		return i
-	}
-	switch b[i] {
-	case '"':
-		return scanString(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				j = scanString(b, j) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
+	p.skipSpace()
+	if p.i < len(p.b) && p.b[p.i] == '}' {
+		p.i++
+	} else {
+		for {
+			p.skipSpace()
+			name, err := p.string()
+			if err != nil {
+				return nil, errNotJSON
 			}
+			if p.skipSpace(); p.i >= len(p.b) || p.b[p.i] != ':' {
+				return nil, errNotJSON
+			}
+			p.i++
+			p.skipSpace()
+			start := p.i
+			v, err := p.value(1)
+			if err != nil {
+				return nil, errNotJSON
+			}
+			fields = append(fields, Field{Name: name, Value: v, Raw: json.RawMessage(p.b[start:p.i])})
+			p.skipSpace()
+			if p.i >= len(p.b) {
+				return nil, errNotJSON
+			}
+			if p.b[p.i] == '}' {
+				p.i++
+				break
+			}
+			if p.b[p.i] != ',' {
+				return nil, errNotJSON
+			}
+			p.i++
 		}
-		return len(b)
-	default:
-		j := i
-		for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\r' && b[j] != '\t' {
-			j++
+	}
+	if p.skipSpace(); p.i != len(p.b) {
+		return nil, errNotJSON
+	}
+	return fields, nil
+}
+
+type parser struct {
+	b []byte
+	i int
+}
+
+func (p *parser) skipSpace() {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
 		}
-		return j
 	}
 }
 
-func decodeString(raw []byte) string {
-	if len(raw) >= 2 && bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw[1 : len(raw)-1])
+func (p *parser) value(depth int) (any, error) {
+	if depth > maxDepth || p.i >= len(p.b) {
+		return nil, errNotJSON
 	}
-	var out string
-	_ = json.Unmarshal(raw, &out)
-	return out
+	switch c := p.b[p.i]; {
+	case c == '"':
+		return p.string()
+	case c == '{':
+		return p.object(depth + 1)
+	case c == '[':
+		return p.array(depth + 1)
+	case c == 't':
+		return true, p.literal("true")
+	case c == 'f':
+		return false, p.literal("false")
+	case c == 'n':
+		return nil, p.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return p.number()
+	}
+	return nil, errNotJSON
 }
 
-// decodeValue turns one valid JSON value into Go values, keeping numbers
-// exact as json.Number (an exp of 1e400 must not become +Inf silently).
-func decodeValue(raw []byte) any {
-	switch raw[0] {
-	case '"':
-		return decodeString(raw)
-	case 't':
-		return true
-	case 'f':
-		return false
-	case 'n':
-		return nil
-	case '{', '[':
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.UseNumber()
-		var v any
-		_ = d.Decode(&v)
-		return v
-	default:
-		return json.Number(raw)
+func (p *parser) literal(word string) error {
+	if len(p.b)-p.i < len(word) || string(p.b[p.i:p.i+len(word)]) != word {
+		return errNotJSON
 	}
+	p.i += len(word)
+	return nil
+}
+
+func (p *parser) object(depth int) (any, error) {
+	p.i++ // '{'
+	m := map[string]any{}
+	p.skipSpace()
+	if p.i < len(p.b) && p.b[p.i] == '}' {
+		p.i++
+		return m, nil
+	}
+	for {
+		p.skipSpace()
+		k, err := p.string()
+		if err != nil {
+			return nil, err
+		}
+		if p.skipSpace(); p.i >= len(p.b) || p.b[p.i] != ':' {
+			return nil, errNotJSON
+		}
+		p.i++
+		p.skipSpace()
+		v, err := p.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		m[k] = v
+		p.skipSpace()
+		if p.i >= len(p.b) {
+			return nil, errNotJSON
+		}
+		switch p.b[p.i] {
+		case '}':
+			p.i++
+			return m, nil
+		case ',':
+			p.i++
+		default:
+			return nil, errNotJSON
+		}
+	}
+}
+
+func (p *parser) array(depth int) (any, error) {
+	p.i++ // '['
+	a := make([]any, 0, 4)
+	p.skipSpace()
+	if p.i < len(p.b) && p.b[p.i] == ']' {
+		p.i++
+		return a, nil
+	}
+	for {
+		p.skipSpace()
+		v, err := p.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, v)
+		p.skipSpace()
+		if p.i >= len(p.b) {
+			return nil, errNotJSON
+		}
+		switch p.b[p.i] {
+		case ']':
+			p.i++
+			return a, nil
+		case ',':
+			p.i++
+		default:
+			return nil, errNotJSON
+		}
+	}
+}
+
+// string reads a JSON string. Plain ASCII/UTF-8 without escapes (nearly
+// every claim) is sliced directly; anything else goes through encoding/json
+// so escapes and invalid UTF-8 are treated exactly as it treats them.
+func (p *parser) string() (string, error) {
+	if p.i >= len(p.b) || p.b[p.i] != '"' {
+		return "", errNotJSON
+	}
+	start := p.i
+	p.i++
+	simple := true
+	for p.i < len(p.b) {
+		c := p.b[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			raw := p.b[start:p.i]
+			if simple {
+				return string(raw[1 : len(raw)-1]), nil
+			}
+			if !utf8.Valid(raw) || hasEscape(raw) {
+				var s string
+				if err := json.Unmarshal(raw, &s); err != nil {
+					return "", errNotJSON
+				}
+				return s, nil
+			}
+			return string(raw[1 : len(raw)-1]), nil
+		case c == '\\':
+			simple = false
+			if p.i+1 >= len(p.b) {
+				return "", errNotJSON
+			}
+			switch p.b[p.i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				p.i += 2
+			case 'u':
+				if p.i+6 > len(p.b) || !isHex4(p.b[p.i+2:p.i+6]) {
+					return "", errNotJSON
+				}
+				p.i += 6
+			default:
+				return "", errNotJSON
+			}
+		case c < 0x20:
+			return "", errNotJSON
+		case c >= 0x80:
+			simple = false
+			p.i++
+		default:
+			p.i++
+		}
+	}
+	return "", errNotJSON
+}
+
+func hasEscape(raw []byte) bool {
+	for _, c := range raw {
+		if c == '\\' {
+			return true
+		}
+	}
+	return false
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// number reads a JSON number and keeps it exact as json.Number (an exp of
+// 1e400 must be reported, not silently turned into +Inf).
+func (p *parser) number() (any, error) {
+	start := p.i
+	if p.b[p.i] == '-' {
+		p.i++
+	}
+	switch {
+	case p.i < len(p.b) && p.b[p.i] == '0':
+		p.i++
+	case p.i < len(p.b) && p.b[p.i] >= '1' && p.b[p.i] <= '9':
+		p.digits()
+	default:
+		return nil, errNotJSON
+	}
+	if p.i < len(p.b) && p.b[p.i] == '.' {
+		p.i++
+		if p.digits() == 0 {
+			return nil, errNotJSON
+		}
+	}
+	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
+			p.i++
+		}
+		if p.digits() == 0 {
+			return nil, errNotJSON
+		}
+	}
+	return json.Number(p.b[start:p.i]), nil
+}
+
+func (p *parser) digits() int {
+	n := 0
+	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+		p.i++
+		n++
+	}
+	return n
 }
