@@ -36,15 +36,25 @@ func Normalize(input string) (string, []Finding) {
 	return s, findings
 }
 
-// hasSpace is strings.IndexFunc(s, unicode.IsSpace) >= 0, with a byte loop
-// for the ASCII that tokens are made of (it is on the decode hot path).
+// byteClass marks ASCII white space (1) and non-ASCII bytes (2).
+var byteClass = func() (t [256]uint8) {
+	for _, c := range " \t\n\r\v\f" {
+		t[c] = 1
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = 2
+	}
+	return t
+}()
+
+// hasSpace is strings.IndexFunc(s, unicode.IsSpace) >= 0, with a table
+// lookup for the ASCII that tokens are made of (it is on the decode path).
 func hasSpace(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+		switch byteClass[s[i]] {
+		case 1:
 			return true
-		}
-		if c >= 0x80 {
+		case 2:
 			return strings.IndexFunc(s[i:], unicode.IsSpace) >= 0
 		}
 	}
