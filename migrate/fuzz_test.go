@@ -1,0 +1,56 @@
+package migrate
+
+import (
+	"testing"
+)
+
+// Every parser entry point: Parse detects the form, so one target per form
+// seeds it with that form and lets the fuzzer wander.
+func fuzzParse(f *testing.F, seeds ...string) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		b, err := Parse(in)
+		if err != nil {
+			if _, ok := err.(*ParseError); !ok {
+				t.Fatalf("error %T is not a ParseError: %v", err, err)
+			}
+			return
+		}
+		for _, r := range RewriteAll(b, Options{Auth: AuthBasic, Audience: "a"}) {
+			if r.Migratable != (r.Request != nil) {
+				t.Fatal("Migratable and Request disagree")
+			}
+			if r.Request != nil {
+				for _, f := range Formats {
+					if _, err := Render(r.Request, f, false); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+	})
+}
+
+func FuzzParseJSON(f *testing.F) {
+	fuzzParse(f, legacyJSON, "["+legacyJSON+"]", `{"a":{"b":[1,2]}}`, `[]`)
+}
+
+func FuzzParseForm(f *testing.F) {
+	fuzzParse(f, "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&client_id=a&refresh_token=r", "a=%zz", "=&=")
+}
+
+func FuzzParseHTTP(f *testing.F) {
+	fuzzParse(f, "POST /delegation HTTP/1.1\r\nHost: t.auth0.com\r\nContent-Type: application/json\r\n\r\n"+legacyJSON, "POST https://t/delegation HTTP/1.1\n\na=b", "GET /\n")
+}
+
+func FuzzParseCurl(f *testing.F) {
+	fuzzParse(f, `curl -X POST https://t/delegation -H 'Content-Type: application/json' --data-raw '{"client_id":"a"}'`,
+		"curl $'x\\ty' \"a\\\"b\" \\\n -u u:p --json '{}'", `curl 'unterminated`)
+}
+
+func FuzzParseHAR(f *testing.F) {
+	fuzzParse(f, `{"log":{"entries":[{"request":{"method":"POST","url":"https://t/delegation","headers":[{"name":"Authorization","value":"Basic YTpi"}],"postData":{"mimeType":"application/x-www-form-urlencoded","params":[{"name":"grant_type","value":"urn:ietf:params:oauth:grant-type:jwt-bearer"}]}}}]}}`,
+		`{"log":{"entries":[{"request":{"url":"::"}}]}}`)
+}

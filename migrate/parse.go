@@ -1,0 +1,419 @@
+package migrate
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// ParseError says where the input stopped being readable.
+type ParseError struct {
+	Line, Col int    // 1-based; 0 when not known
+	Entry     int    // 1-based HAR entry; 0 when not a HAR
+	Msg       string // what was wrong and what to do
+}
+
+func (e *ParseError) Error() string {
+	switch {
+	case e.Entry > 0:
+		return fmt.Sprintf("HAR entry %d: %s", e.Entry, e.Msg)
+	case e.Line > 0 && e.Col > 0:
+		return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Col, e.Msg)
+	case e.Line > 0:
+		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+	}
+	return e.Msg
+}
+
+// Batch is everything found in one input.
+type Batch struct {
+	Form     Form
+	Requests []Legacy
+	// Skipped counts HAR entries that were not /delegation calls.
+	Skipped int
+}
+
+// MaxInput bounds what Parse reads (a 50 MB HAR is the documented target).
+const MaxInput = 256 << 20
+
+// Parse detects the form of input and reads every request in it.
+func Parse(input []byte) (*Batch, error) {
+	if len(input) > MaxInput {
+		return nil, &ParseError{Msg: fmt.Sprintf("the input is larger than %d MB", MaxInput>>20)}
+	}
+	trimmed := bytes.TrimSpace(input)
+	if len(trimmed) == 0 {
+		return nil, &ParseError{Msg: "the input is empty: paste a /delegation request (JSON or form body, raw HTTP, curl, or a HAR file)"}
+	}
+	switch {
+	case trimmed[0] == '{' || trimmed[0] == '[':
+		return parseJSONOrHAR(input)
+	case hasWordPrefix(trimmed, "curl"):
+		return parseCurl(string(trimmed))
+	case looksLikeHTTP(trimmed):
+		return parseHTTP(input)
+	case bytes.HasPrefix(trimmed, []byte("http://")) || bytes.HasPrefix(trimmed, []byte("https://")):
+		return parseURL(string(trimmed))
+	case bytes.Contains(trimmed, []byte("=")) && !bytes.ContainsAny(trimmed, " \t\n"):
+		ps, err := parseFormBody(string(trimmed))
+		if err != nil {
+			return nil, &ParseError{Line: 1, Msg: err.Error()}
+		}
+		return &Batch{Form: FormForm, Requests: []Legacy{{Source: Source{FormForm, "line 1"}, Params: ps, Encoding: EncodingForm}}}, nil
+	}
+	return nil, &ParseError{Line: 1, Col: 1, Msg: "this is not a request Tokenscope can read: paste a JSON or form body, a raw HTTP request, a curl command, a HAR file or an /authorize URL"}
+}
+
+func hasWordPrefix(b []byte, w string) bool {
+	return bytes.HasPrefix(b, []byte(w)) && (len(b) == len(w) || b[len(w)] == ' ' || b[len(w)] == '\t' || b[len(w)] == '\\' || b[len(w)] == '\n')
+}
+
+var methods = []string{"POST ", "GET ", "PUT ", "PATCH ", "DELETE "}
+
+func looksLikeHTTP(b []byte) bool {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	for _, m := range methods {
+		if bytes.HasPrefix(line, []byte(m)) {
+			return true
+		}
+	}
+	return false
+}
+
+// --- JSON and HAR ---
+
+func parseJSONOrHAR(input []byte) (*Batch, error) {
+	if !json.Valid(input) {
+		var v any
+		err := json.Unmarshal(input, &v)
+		return nil, jsonError(input, err)
+	}
+	trimmed := bytes.TrimSpace(input)
+	if trimmed[0] == '{' {
+		var probe struct {
+			Log *json.RawMessage `json:"log"`
+		}
+		if json.Unmarshal(input, &probe) == nil && probe.Log != nil {
+			return parseHAR(input)
+		}
+		ps, err := jsonParams(trimmed)
+		if err != nil {
+			return nil, &ParseError{Line: 1, Msg: err.Error()}
+		}
+		line := lineOf(input, bytes.IndexByte(input, '{'))
+		return &Batch{Form: FormJSON, Requests: []Legacy{{Source: Source{FormJSON, fmt.Sprintf("line %d", line)}, Params: ps, Encoding: EncodingJSON}}}, nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(input, &items); err != nil {
+		return nil, jsonError(input, err)
+	}
+	if len(items) == 0 {
+		return nil, &ParseError{Line: 1, Msg: "the JSON array is empty: it should hold /delegation request bodies"}
+	}
+	b := &Batch{Form: FormJSON}
+	offsets := arrayItemOffsets(input)
+	for i, it := range items {
+		line := 0
+		if i < len(offsets) {
+			line = lineOf(input, offsets[i])
+		}
+		ps, err := jsonParams(it)
+		if err != nil {
+			return nil, &ParseError{Line: line, Msg: fmt.Sprintf("item %d: %v", i+1, err)}
+		}
+		b.Requests = append(b.Requests, Legacy{Source: Source{FormJSON, fmt.Sprintf("item %d (line %d)", i+1, line)}, Params: ps, Encoding: EncodingJSON})
+	}
+	return b, nil
+}
+
+// jsonParams reads a flat JSON object into ordered parameters; numbers and
+// booleans become their text, as a form body would carry them.
+func jsonParams(raw []byte) (Params, error) {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	tok, err := d.Token()
+	if err != nil || tok != json.Delim('{') {
+		return nil, errors.New("a request body must be a JSON object")
+	}
+	var ps Params
+	for d.More() {
+		k, err := d.Token()
+		if err != nil {
+			return nil, err
+		}
+		var v any
+		if err := d.Decode(&v); err != nil {
+			return nil, err
+		}
+		var s string
+		switch x := v.(type) {
+		case string:
+			s = x
+		case json.Number:
+			s = x.String()
+		case bool:
+			s = strconv.FormatBool(x)
+		case nil:
+			s = ""
+		default:
+			b, _ := json.Marshal(x)
+			s = string(b)
+		}
+		ps = append(ps, Param{k.(string), s})
+	}
+	return ps, nil
+}
+
+func jsonError(input []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(input, int(se.Offset)-1)
+		return &ParseError{Line: line, Col: col, Msg: "the JSON is not valid: " + se.Error()}
+	}
+	return &ParseError{Msg: "the JSON is not valid: " + err.Error()}
+}
+
+func lineOf(b []byte, off int) int {
+	l, _ := lineCol(b, off)
+	return l
+}
+
+func lineCol(b []byte, off int) (int, int) {
+	if off < 0 {
+		off = 0
+	}
+	if off > len(b) {
+		off = len(b)
+	}
+	line := 1 + bytes.Count(b[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(b[:off], '\n')
+	return line, col
+}
+
+// arrayItemOffsets returns the byte offset of each top-level array item.
+func arrayItemOffsets(b []byte) []int {
+	var offs []int
+	depth, inStr := 0, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inStr {
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+			if depth == 1 && (len(offs) == 0 || prevSignificant(b, i) == ',' || prevSignificant(b, i) == '[') {
+				offs = append(offs, i)
+			}
+		case '{', '[':
+			if depth == 1 {
+				offs = append(offs, i)
+			}
+			depth++
+		case '}', ']':
+			depth--
+		}
+	}
+	return offs
+}
+
+func prevSignificant(b []byte, i int) byte {
+	for j := i - 1; j >= 0; j-- {
+		switch b[j] {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		return b[j]
+	}
+	return 0
+}
+
+type harFile struct {
+	Log struct {
+		Entries []struct {
+			Request struct {
+				Method   string `json:"method"`
+				URL      string `json:"url"`
+				Headers  []struct{ Name, Value string }
+				PostData *struct {
+					MimeType string `json:"mimeType"`
+					Text     string `json:"text"`
+					Params   []struct{ Name, Value string }
+				} `json:"postData"`
+			} `json:"request"`
+		} `json:"entries"`
+	} `json:"log"`
+}
+
+func parseHAR(input []byte) (*Batch, error) {
+	var h harFile
+	if err := json.Unmarshal(input, &h); err != nil {
+		return nil, &ParseError{Msg: "this looks like a HAR file but its log cannot be read: " + err.Error()}
+	}
+	b := &Batch{Form: FormHAR}
+	for i, e := range h.Log.Entries {
+		u, err := url.Parse(e.Request.URL)
+		if err != nil || !strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/delegation") {
+			b.Skipped++
+			continue
+		}
+		l := Legacy{Source: Source{FormHAR, fmt.Sprintf("HAR entry %d", i+1)}, Method: e.Request.Method, URL: e.Request.URL}
+		for _, hd := range e.Request.Headers {
+			l.Headers = append(l.Headers, Header{hd.Name, hd.Value})
+		}
+		if pd := e.Request.PostData; pd != nil {
+			switch {
+			case len(pd.Params) > 0:
+				for _, p := range pd.Params {
+					l.Params = append(l.Params, Param{p.Name, p.Value})
+				}
+				l.Encoding = EncodingForm
+			default:
+				if err := l.setBody(pd.Text, pd.MimeType); err != nil {
+					return nil, &ParseError{Entry: i + 1, Msg: err.Error()}
+				}
+			}
+		}
+		l.readBasicAuth()
+		b.Requests = append(b.Requests, l)
+	}
+	if len(h.Log.Entries) == 0 {
+		return nil, &ParseError{Msg: "the HAR file has no entries: record the network traffic again with the legacy call in it"}
+	}
+	return b, nil
+}
+
+// setBody reads a body by its content type, guessing when there is none.
+func (l *Legacy) setBody(body, contentType string) error {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return nil
+	}
+	isJSON := strings.Contains(contentType, "json") || (contentType == "" && strings.HasPrefix(body, "{"))
+	if isJSON {
+		ps, err := jsonParams([]byte(body))
+		if err != nil {
+			return fmt.Errorf("the JSON body cannot be read: %v", err)
+		}
+		l.Params, l.Encoding = ps, EncodingJSON
+		return nil
+	}
+	ps, err := parseFormBody(body)
+	if err != nil {
+		return err
+	}
+	l.Params, l.Encoding = ps, EncodingForm
+	return nil
+}
+
+// parseFormBody reads application/x-www-form-urlencoded, keeping order.
+func parseFormBody(s string) (Params, error) {
+	var ps Params
+	for _, part := range strings.Split(s, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		kk, err := url.QueryUnescape(k)
+		if err != nil {
+			return nil, fmt.Errorf("the form body has a bad escape in %q", k)
+		}
+		vv, err := url.QueryUnescape(v)
+		if err != nil {
+			return nil, fmt.Errorf("the form body has a bad escape in the value of %q", kk)
+		}
+		ps = append(ps, Param{kk, vv})
+	}
+	return ps, nil
+}
+
+func (l *Legacy) readBasicAuth() {
+	h := l.Header("Authorization")
+	if len(h) < 6 || !strings.EqualFold(h[:6], "basic ") {
+		return
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(h[6:]))
+	if err != nil {
+		return
+	}
+	l.BasicUser, l.BasicPassword, _ = strings.Cut(string(raw), ":")
+}
+
+// --- raw HTTP ---
+
+func parseHTTP(input []byte) (*Batch, error) {
+	text := strings.ReplaceAll(string(input), "\r\n", "\n")
+	lead := len(text) - len(strings.TrimLeft(text, " \t\n"))
+	firstLine := 1 + strings.Count(text[:lead], "\n")
+	sc := bufio.NewScanner(strings.NewReader(text[lead:]))
+	sc.Buffer(make([]byte, 64<<10), MaxInput)
+	sc.Scan()
+	parts := strings.Fields(sc.Text())
+	if len(parts) < 2 {
+		return nil, &ParseError{Line: firstLine, Col: 1, Msg: "the request line must be METHOD PATH HTTP/1.1"}
+	}
+	l := Legacy{Source: Source{FormHTTP, fmt.Sprintf("line %d", firstLine)}, Method: parts[0]}
+	target := parts[1]
+	line := firstLine
+	for sc.Scan() {
+		line++
+		h := sc.Text()
+		if strings.TrimSpace(h) == "" {
+			break
+		}
+		name, value, ok := strings.Cut(h, ":")
+		if !ok {
+			return nil, &ParseError{Line: line, Col: 1, Msg: fmt.Sprintf("%q is not a header (Name: value); leave a blank line before the body", h)}
+		}
+		l.Headers = append(l.Headers, Header{strings.TrimSpace(name), strings.TrimSpace(value)})
+	}
+	var body strings.Builder
+	for sc.Scan() {
+		body.WriteString(sc.Text())
+		body.WriteByte('\n')
+	}
+	switch {
+	case strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://"):
+		l.URL = target
+	case l.Header("Host") != "":
+		l.URL = "https://" + l.Header("Host") + target
+	default:
+		l.URL = target
+	}
+	if err := l.setBody(body.String(), l.Header("Content-Type")); err != nil {
+		return nil, &ParseError{Line: line + 1, Msg: err.Error()}
+	}
+	l.readBasicAuth()
+	return &Batch{Form: FormHTTP, Requests: []Legacy{l}}, nil
+}
+
+// --- /authorize URLs ---
+
+func parseURL(s string) (*Batch, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, &ParseError{Line: 1, Msg: "the URL cannot be read: " + err.Error()}
+	}
+	l := Legacy{Source: Source{FormAuthorize, "line 1"}, Method: "GET", URL: s, Encoding: EncodingForm}
+	for _, part := range strings.Split(u.RawQuery, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		kk, _ := url.QueryUnescape(k)
+		vv, _ := url.QueryUnescape(v)
+		l.Params = append(l.Params, Param{kk, vv})
+	}
+	return &Batch{Form: FormAuthorize, Requests: []Legacy{l}}, nil
+}

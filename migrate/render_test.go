@@ -1,0 +1,127 @@
+package migrate
+
+import (
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func goldenRequest(t *testing.T, enc Encoding, auth AuthMethod) *Request {
+	t.Helper()
+	in := legacyJSON
+	if enc == EncodingForm {
+		in = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=mY8tQj2ZpW&client_secret=s3cr%27et&refresh_token=v1.MRrT3gL0b_Zqk9&scope=openid+profile"
+	}
+	r := rewriteOne(t, in, Options{Domain: "tenant.eu.auth0.com", Auth: auth, Audience: "https://api.example.com"})
+	if !r.Migratable {
+		t.Fatal(r.Findings)
+	}
+	return r.Request
+}
+
+func TestRenderersMatchTheirGoldenFiles(t *testing.T) {
+	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
+		for _, auth := range []AuthMethod{AuthNone, AuthPost, AuthBasic} {
+			for _, f := range Formats {
+				for _, reveal := range []bool{false, true} {
+					name := string(enc) + "-" + string(auth) + "-" + string(f)
+					if reveal {
+						name += "-reveal"
+					}
+					t.Run(name, func(t *testing.T) {
+						got, err := Render(goldenRequest(t, enc, auth), f, reveal)
+						if err != nil {
+							t.Fatal(err)
+						}
+						path := filepath.Join("testdata", "golden", name+".txt")
+						if *update {
+							os.MkdirAll(filepath.Dir(path), 0o755)
+							os.WriteFile(path, []byte(got), 0o644)
+						}
+						want, err := os.ReadFile(path)
+						if err != nil {
+							t.Fatalf("%v (run go test ./migrate -update to create it)", err)
+						}
+						if got != string(want) {
+							t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+						}
+						if !reveal && (strings.Contains(got, "v1.MRrT3gL0b_Zqk9") || strings.Contains(got, "s3cr'et")) {
+							t.Fatal("a secret leaked into the masked rendering")
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+func TestCurlRenderingParsesBackToTheSameRequest(t *testing.T) {
+	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
+		for _, auth := range []AuthMethod{AuthNone, AuthPost, AuthBasic} {
+			for _, reveal := range []bool{false, true} {
+				req := goldenRequest(t, enc, auth)
+				text, _ := Render(req, RenderCurl, reveal)
+				b, err := Parse([]byte(text))
+				if err != nil {
+					t.Fatalf("%s/%s: %v\n%s", enc, auth, err, text)
+				}
+				want := req
+				if !reveal {
+					want = req.Masked()
+				}
+				l := b.Requests[0]
+				if l.Method != "POST" || l.URL != want.URL || l.Encoding != want.Encoding || l.BasicUser != map[bool]string{true: want.ClientID}[auth == AuthBasic] {
+					t.Fatalf("%s/%s: %+v", enc, auth, l)
+				}
+				if auth == AuthBasic && l.BasicPassword != want.ClientSecret {
+					t.Fatalf("password %q want %q", l.BasicPassword, want.ClientSecret)
+				}
+				if len(l.Params) != len(want.Body) {
+					t.Fatalf("%d params, want %d", len(l.Params), len(want.Body))
+				}
+				for i, p := range want.Body {
+					if l.Params[i] != p {
+						t.Fatalf("%s/%s param %d: %+v want %+v", enc, auth, i, l.Params[i], p)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGoRenderingCompiles vets the generated program in a temporary module
+// that uses the x/oauth2 version this module pins (from the module cache).
+func TestGoRenderingCompiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program")
+	}
+	gomod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := ""
+	for _, line := range strings.Split(string(gomod), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "golang.org/x/oauth2" {
+			version = f[1]
+		}
+	}
+	gosum, _ := os.ReadFile("../go.sum")
+	for _, auth := range []AuthMethod{AuthNone, AuthBasic} {
+		dir := t.TempDir()
+		src, _ := Render(goldenRequest(t, EncodingJSON, auth), RenderGo, false)
+		os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644)
+		os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module refresh\n\ngo 1.22\n\nrequire golang.org/x/oauth2 "+version+"\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "go.sum"), gosum, 0o644)
+		cmd := exec.Command("go", "vet", ".")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go vet of the %s rendering: %v\n%s\n%s", auth, err, out, src)
+		}
+	}
+}
