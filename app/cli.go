@@ -42,6 +42,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"decode", "decode [--json] [TOKEN|-]", runDecode},
+		{"migrate", "migrate [--format json|form|curl|http|go] [--domain DOMAIN] [--auth none|post|basic] [--audience AUD] [--reveal] [--json] [FILE|-]", runMigrate},
 		{"verify", "verify [--issuer URL] [--jwks FILE|URL] [--key FILE] [--secret-env VAR] [--audience AUD] [--client-id ID] [--nonce N] [--access-token-env VAR] [--leeway DURATION] [--now RFC3339] [--json] [TOKEN|-]", runVerify},
 	}
 }

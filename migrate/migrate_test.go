@@ -150,16 +150,16 @@ func TestClientAuthenticationMethods(t *testing.T) {
 
 func TestParseErrorsSayWhere(t *testing.T) {
 	cases := map[string]struct{ input, want string }{
-		"bad json":          {"{\n  \"client_id\": \"a\",\n  oops\n}", "line 3"},
-		"unclosed quote":    {"curl https://x/delegation -d 'grant_type=x", "single quote is never closed"},
-		"curl no url":       {"curl -X POST", "no URL"},
-		"curl @file":        {"curl https://x/delegation -d @body.json", "paste the file's content"},
-		"http bad header":   {"POST /delegation HTTP/1.1\nHost x\n\n", "line 2"},
-		"empty":             {"   ", "empty"},
-		"nonsense":          {"hello there", "not a request"},
-		"empty har":         {`{"log":{"entries":[]}}`, "no entries"},
-		"json array item":   {"[\n{\"a\":1},\n2\n]", "item 2"},
-		"header needs val":  {"curl https://x/delegation -H", "-H needs a value"},
+		"bad json":         {"{\n  \"client_id\": \"a\",\n  oops\n}", "line 3"},
+		"unclosed quote":   {"curl https://x/delegation -d 'grant_type=x", "single quote is never closed"},
+		"curl no url":      {"curl -X POST", "no URL"},
+		"curl @file":       {"curl https://x/delegation -d @body.json", "paste the file's content"},
+		"http bad header":  {"POST /delegation HTTP/1.1\nHost x\n\n", "line 2"},
+		"empty":            {"   ", "empty"},
+		"nonsense":         {"hello there", "not a request"},
+		"empty har":        {`{"log":{"entries":[]}}`, "no entries"},
+		"json array item":  {"[\n{\"a\":1},\n2\n]", "item 2"},
+		"header needs val": {"curl https://x/delegation -H", "-H needs a value"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -55,3 +55,30 @@ func humanBytes(n int) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// secretClipboardTTL is how long a copied secret stays on the clipboard.
+const secretClipboardTTL = 30 * time.Second
+
+// copySecret puts a secret on the clipboard and clears it again after
+// secretClipboardTTL, unless something else was copied meanwhile.
+func copySecret(do uiDo, clip fyne.Clipboard, secret string) {
+	clip.SetContent(secret)
+	time.AfterFunc(secretClipboardTTL, func() {
+		do(func() {
+			if clip.Content() == secret {
+				clip.SetContent("")
+			}
+		})
+	})
+}
+
+// severityIcon is the icon for a finding's severity.
+func severityIcon(sev string) fyne.Resource {
+	switch sev {
+	case "error":
+		return theme.NewErrorThemedResource(theme.ErrorIcon())
+	case "warning":
+		return theme.NewWarningThemedResource(theme.WarningIcon())
+	}
+	return theme.InfoIcon()
+}

@@ -49,6 +49,7 @@ type mainWindow struct {
 	svc     Services
 	do      uiDo
 	inspect *inspectScreen
+	migrate *migrateScreen
 	screens []screen
 	tabs    *container.AppTabs
 	stop    chan struct{}
@@ -72,8 +73,10 @@ func Create(a fyne.App, svc Services) fyne.Window {
 func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow {
 	m := &mainWindow{app: a, win: w, svc: svc, do: do, stop: make(chan struct{})}
 	m.inspect = newInspectScreen(svc, w, do)
+	m.migrate = newMigrateScreen(w, do)
 	m.screens = []screen{
 		{"Inspect", theme.SearchIcon(), m.inspect.view(), m.inspect.focus},
+		{"Migrate", theme.MediaReplayIcon(), m.migrate.view(), m.migrate.focus},
 	}
 	items := make([]*container.TabItem, len(m.screens))
 	for i, s := range m.screens {
@@ -91,6 +94,7 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 func (m *mainWindow) menu() *fyne.MainMenu {
 	open := fyne.NewMenuItem("Open Token File…", m.inspect.onOpen)
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	openLegacy := fyne.NewMenuItem("Open Legacy Request or HAR…", func() { m.selectScreen(1); m.migrate.onOpen() })
 	var views []*fyne.MenuItem
 	for i, s := range m.screens {
 		item := fyne.NewMenuItem(s.title, func() { m.selectScreen(i) })
@@ -98,7 +102,7 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 		views = append(views, item)
 	}
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", open),
+		fyne.NewMenu("File", open, openLegacy),
 		fyne.NewMenu("View", views...),
 		fyne.NewMenu("Help",
 			fyne.NewMenuItem("Keyboard Shortcuts", m.showShortcuts),
@@ -190,12 +194,18 @@ func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 	if len(uris) == 0 {
 		return
 	}
-	m.selectScreen(0)
 	r, err := storageReader(uris[0])
 	if err != nil {
 		m.inspect.setStatus(fmt.Sprintf("Cannot open %s: %v", uris[0].Name(), err), widget.DangerImportance)
 		return
 	}
+	// A file dropped on the Migrate screen (or any .har) is a legacy request.
+	if m.tabs.SelectedIndex() == 1 || strings.HasSuffix(strings.ToLower(uris[0].Name()), ".har") {
+		m.selectScreen(1)
+		m.migrate.loadFile(r)
+		return
+	}
+	m.selectScreen(0)
 	m.inspect.loadFile(r)
 }
 

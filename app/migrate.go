@@ -1,0 +1,146 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+
+	"github.com/tokenscope/tokenscope/migrate"
+)
+
+// MigrateOutput is one element of `tokenscope migrate --json`.
+type MigrateOutput struct {
+	Source     migrate.Source    `json:"source"`
+	Migratable bool              `json:"migratable"`
+	Request    *MigrateRequest   `json:"request"`
+	Findings   []migrate.Finding `json:"findings"`
+}
+
+// MigrateRequest is the new request, its body decoded into an object
+// whatever its encoding.
+type MigrateRequest struct {
+	Method      string            `json:"method"`
+	URL         string            `json:"url"`
+	Headers     map[string]string `json:"headers"`
+	ContentType string            `json:"content_type"`
+	Body        json.RawMessage   `json:"body"`
+}
+
+// NewMigrateOutput shapes a result for --json, masking secrets unless reveal.
+func NewMigrateOutput(r migrate.Result, reveal bool) MigrateOutput {
+	out := MigrateOutput{Source: r.Source, Migratable: r.Migratable, Findings: r.Findings}
+	if out.Findings == nil {
+		out.Findings = []migrate.Finding{}
+	}
+	if req := r.Request; req != nil {
+		if !reveal {
+			req = req.Masked()
+		}
+		headers := map[string]string{}
+		for _, h := range req.Headers() {
+			headers[h.Name] = h.Value
+		}
+		out.Request = &MigrateRequest{Method: req.Method, URL: req.URL, Headers: headers, ContentType: req.ContentType(), Body: req.BodyJSON(false)}
+	}
+	return out
+}
+
+func runMigrate(env Env, args []string) int {
+	fs := newFlagSet(env, "migrate")
+	var (
+		format   = fs.String("format", "curl", "output: json, form, curl, http or go")
+		domain   = fs.String("domain", "", "tenant domain for the new URL (default: the input's host)")
+		auth     = fs.String("auth", "none", "client authentication: none (native apps), post or basic")
+		audience = fs.String("audience", "", "audience to request (see the audience_on_refresh finding)")
+		reveal   = fs.Bool("reveal", false, "show the refresh token and client secret instead of $REFRESH_TOKEN and $CLIENT_SECRET")
+		asJSON   = fs.Bool("json", false, "print the documented JSON array instead of the rendered requests")
+	)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	am, err := migrate.ParseAuthMethod(*auth)
+	if err != nil {
+		return fail(env, "migrate", ExitUsage, "--auth: %v", err)
+	}
+	f := migrate.Format(*format)
+	if _, err := migrate.Render(&migrate.Request{URL: "https://x/"}, f, false); err != nil {
+		return fail(env, "migrate", ExitUsage, "--format: %v", err)
+	}
+	if *domain != "" {
+		if u, err := url.Parse("https://" + *domain); err != nil || u.Host == "" {
+			return fail(env, "migrate", ExitUsage, "--domain %q is not a host name such as tenant.eu.auth0.com", *domain)
+		}
+	}
+	var in []byte
+	if len(pos) > 1 {
+		return fail(env, "migrate", ExitUsage, "expected one file, got %d arguments", len(pos))
+	}
+	if len(pos) == 1 && pos[0] != "-" {
+		if in, err = readFile(pos[0]); err != nil {
+			return fail(env, "migrate", ExitUsage, "%v", err)
+		}
+	} else {
+		if in, err = io.ReadAll(io.LimitReader(env.Stdin, migrate.MaxInput+1)); err != nil {
+			return fail(env, "migrate", ExitUsage, "reading standard input: %v", err)
+		}
+	}
+	batch, err := migrate.Parse(in)
+	if err != nil {
+		where := "the input"
+		if len(pos) == 1 && pos[0] != "-" {
+			where = pos[0]
+		}
+		return fail(env, "migrate", ExitUsage, "%s: %v", where, err)
+	}
+	results := migrate.RewriteAll(batch, migrate.Options{Domain: *domain, Auth: am, Audience: *audience})
+	if len(results) == 0 {
+		return fail(env, "migrate", ExitNegative, "the %s has %d entries and none is a /delegation call", batch.Form, batch.Skipped)
+	}
+	allOK := true
+	for _, r := range results {
+		allOK = allOK && r.Migratable
+	}
+	if *asJSON {
+		outs := make([]MigrateOutput, len(results))
+		for i, r := range results {
+			outs[i] = NewMigrateOutput(r, *reveal)
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(outs)
+	} else {
+		printMigration(env, batch, results, f, *reveal)
+	}
+	if !allOK {
+		return ExitNegative
+	}
+	return ExitOK
+}
+
+// printMigration writes the rendered requests on stdout (so they can be
+// piped or saved) and the findings on stderr.
+func printMigration(env Env, batch *migrate.Batch, results []migrate.Result, f migrate.Format, reveal bool) {
+	if batch.Skipped > 0 {
+		fmt.Fprintf(env.Stderr, "Read a %s: %d /delegation calls, %d other entries skipped.\n", batch.Form, len(results), batch.Skipped)
+	}
+	for i, r := range results {
+		label := fmt.Sprintf("%s %s", r.Source.Format, r.Source.Location)
+		if r.Migratable {
+			fmt.Fprintf(env.Stderr, "%s: migratable\n", label)
+		} else {
+			fmt.Fprintf(env.Stderr, "%s: NOT migratable\n", label)
+		}
+		for _, fd := range r.Findings {
+			fmt.Fprintf(env.Stderr, "  %-7s %s: %s\n", fd.Severity, fd.Code, fd.Message)
+		}
+		if r.Request != nil {
+			text, _ := migrate.Render(r.Request, f, reveal)
+			if i > 0 {
+				fmt.Fprintln(env.Stdout)
+			}
+			fmt.Fprint(env.Stdout, text)
+		}
+	}
+}

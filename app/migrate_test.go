@@ -1,0 +1,72 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const legacy = `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"abc","client_secret":"s3cret","refresh_token":"v1.r3fresh","scope":"openid"}`
+
+func TestMigrateJSONContractMasksSecretsUnlessRevealed(t *testing.T) {
+	code, out, _ := run(t, legacy, nil, "migrate", "--json", "--auth", "basic", "--domain", "tenant.eu.auth0.com")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var got []struct {
+		Source     struct{ Format, Location string }
+		Migratable bool
+		Request    *struct {
+			Method, URL string
+			Headers     map[string]string
+			ContentType string `json:"content_type"`
+			Body        map[string]string
+		}
+		Findings []struct{ Severity, Code, Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	r := got[0]
+	if !r.Migratable || r.Source.Format != "json" || r.Request.URL != "https://tenant.eu.auth0.com/oauth/token" || r.Request.ContentType != "application/json" {
+		t.Fatalf("%+v", r)
+	}
+	if r.Request.Body["refresh_token"] != "$REFRESH_TOKEN" || strings.Contains(out, "s3cret") || strings.Contains(out, "v1.r3fresh") {
+		t.Fatalf("secrets leaked: %s", out)
+	}
+	_, out, _ = run(t, legacy, nil, "migrate", "--json", "--auth", "basic", "--reveal")
+	if !strings.Contains(out, "v1.r3fresh") || !strings.Contains(out, "Basic YWJjOnMzY3JldA==") {
+		t.Fatalf("--reveal should show the secrets: %s", out)
+	}
+}
+
+func TestMigrateExitCodesAndFindingsOnStderr(t *testing.T) {
+	dir := t.TempDir()
+	har := filepath.Join(dir, "session.har")
+	os.WriteFile(har, []byte(`{"log":{"entries":[
+		{"request":{"method":"POST","url":"https://t.auth0.com/delegation","postData":{"mimeType":"application/json","text":`+jsonQuote(legacy)+`}}},
+		{"request":{"method":"GET","url":"https://t.auth0.com/userinfo"}},
+		{"request":{"method":"POST","url":"https://t.auth0.com/delegation","postData":{"mimeType":"application/json","text":"{\"grant_type\":\"urn:ietf:params:oauth:grant-type:jwt-bearer\",\"client_id\":\"abc\",\"id_token\":\"x\"}"}}}]}}`), 0o600)
+	code, out, stderr := run(t, "", nil, "migrate", "--format", "form", har)
+	if code != 1 || !strings.Contains(stderr, "1 other entries skipped") || !strings.Contains(stderr, "HAR entry 3: NOT migratable") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if strings.TrimSpace(out) != "grant_type=refresh_token&client_id=abc&refresh_token=%24REFRESH_TOKEN&scope=openid" {
+		t.Fatalf("stdout %q", out)
+	}
+	for name, args := range map[string][]string{
+		"bad format": {"migrate", "--format", "yaml"},
+		"bad auth":   {"migrate", "--auth", "jwt"},
+		"no file":    {"migrate", filepath.Join(dir, "missing.har")},
+		"bad json":   {"migrate", "-"},
+	} {
+		code, _, stderr := run(t, "{nope", nil, args...)
+		if code != 2 || stderr == "" {
+			t.Errorf("%s: exit %d stderr %q", name, code, stderr)
+		}
+	}
+}
+
+func jsonQuote(s string) string { b, _ := json.Marshal(s); return string(b) }

@@ -1,0 +1,325 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokenscope/tokenscope/migrate"
+)
+
+// sampleDelegation is a typical legacy call, for people trying the screen.
+const sampleDelegation = `curl --request POST \
+  --url https://tenant.eu.auth0.com/delegation \
+  --header 'Content-Type: application/json' \
+  --data '{
+    "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    "client_id": "mY8tQj2ZpWk1Lx0c",
+    "refresh_token": "v1.MRrT3gL0b_Zqk9xY2wV4uT6sR8q",
+    "api_type": "app",
+    "scope": "openid profile nickname",
+    "device": "my-phone"
+  }'`
+
+var formLabels = map[migrate.Form]string{
+	migrate.FormJSON: "JSON body", migrate.FormForm: "form body", migrate.FormHTTP: "raw HTTP request",
+	migrate.FormCurl: "curl command", migrate.FormHAR: "HAR file", migrate.FormAuthorize: "/authorize URL",
+}
+
+var authLabels = []string{"none (native app)", "post (client_secret in body)", "basic (Authorization header)"}
+var authMethods = []migrate.AuthMethod{migrate.AuthNone, migrate.AuthPost, migrate.AuthBasic}
+
+// migrateScreen rewrites legacy /delegation calls into /oauth/token requests.
+type migrateScreen struct {
+	win fyne.Window
+	do  uiDo
+
+	input    *widget.Entry
+	pasteBtn *widget.Button
+	openBtn  *widget.Button
+	sample   *widget.Button
+	clearBtn *widget.Button
+	detected *widget.Label
+
+	domain   *widget.Entry
+	auth     *widget.RadioGroup
+	audience *widget.Entry
+	format   *widget.Select
+	reveal   *widget.Check
+
+	requests   *widget.List
+	listBox    *fyne.Container // the list's column, hidden for a single request
+	output     *widget.Label
+	copyBtn    *widget.Button
+	copySecBtn *widget.Button
+	status     *widget.Label
+	findings   *fyne.Container
+
+	// UI-goroutine state.
+	batch    *migrate.Batch
+	results  []migrate.Result
+	selected int
+	gen      int
+	timer    *time.Timer
+	busy     sync.WaitGroup
+}
+
+func newMigrateScreen(win fyne.Window, do uiDo) *migrateScreen {
+	s := &migrateScreen{win: win, do: do}
+	s.buildUI()
+	return s
+}
+
+func (s *migrateScreen) buildUI() {
+	s.input = widget.NewMultiLineEntry()
+	s.input.SetPlaceHolder("Paste a legacy /delegation call: a JSON or form body, a raw HTTP request, a curl command, or open a HAR file.")
+	s.input.TextStyle = fyne.TextStyle{Monospace: true}
+	s.input.SetMinRowsVisible(12)
+	s.input.OnChanged = s.onInputChanged
+	s.pasteBtn = widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
+		s.input.SetText(fyne.CurrentApp().Clipboard().Content())
+	})
+	s.openBtn = widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), s.onOpen)
+	s.sample = widget.NewButtonWithIcon("Sample", theme.DocumentIcon(), func() { s.input.SetText(sampleDelegation) })
+	s.clearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() { s.input.SetText("") })
+	s.detected = wrapLabel("")
+
+	s.domain = widget.NewEntry()
+	s.domain.SetPlaceHolder("tenant.eu.auth0.com (default: the input's host)")
+	s.domain.OnChanged = func(string) { s.rewrite() }
+	s.auth = widget.NewRadioGroup(authLabels, func(string) { s.rewrite() })
+	s.audience = widget.NewEntry()
+	s.audience.SetPlaceHolder("optional API identifier")
+	s.audience.OnChanged = func(string) { s.rewrite() }
+	var names []string
+	for _, f := range migrate.Formats {
+		names = append(names, string(f))
+	}
+	s.format = widget.NewSelect(names, func(string) { s.render() })
+	s.reveal = widget.NewCheck("Show secrets in the output", func(bool) { s.render() })
+
+	s.requests = widget.NewList(
+		func() int { return len(s.results) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), widget.NewLabel("HAR entry 0000"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			box := o.(*fyne.Container)
+			r := s.results[i]
+			var icon fyne.Resource = theme.NewSuccessThemedResource(theme.ConfirmIcon())
+			if !r.Migratable {
+				icon = theme.NewErrorThemedResource(theme.CancelIcon())
+			}
+			box.Objects[0].(*widget.Icon).SetResource(icon)
+			box.Objects[1].(*widget.Label).SetText(r.Source.Location)
+		})
+	s.requests.OnSelected = func(i widget.ListItemID) {
+		s.selected = i
+		s.render()
+	}
+	s.output = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	s.output.Selectable = true
+	s.copyBtn = copyButton("Copy", s.do, func() fyne.Clipboard { return fyne.CurrentApp().Clipboard() }, func() string { return s.output.Text })
+	s.copySecBtn = widget.NewButtonWithIcon("Copy with secrets", theme.VisibilityIcon(), s.onCopyWithSecrets)
+	s.copyBtn.Disable()
+	s.copySecBtn.Disable()
+	s.status = wrapLabel("")
+	s.findings = container.NewVBox()
+	// Last: these fire callbacks that touch the widgets above.
+	s.auth.SetSelected(authLabels[0])
+	s.format.SetSelected(string(migrate.RenderCurl))
+}
+
+func (s *migrateScreen) view() fyne.CanvasObject {
+	options := widget.NewForm(
+		widget.NewFormItem("Domain", s.domain),
+		widget.NewFormItem("Client auth", s.auth),
+		widget.NewFormItem("Audience", s.audience),
+		widget.NewFormItem("Output", container.NewHBox(s.format, s.reveal)),
+	)
+	left := container.NewBorder(
+		container.NewVBox(container.NewHBox(s.pasteBtn, s.openBtn, s.sample, s.clearBtn), s.detected),
+		options, nil, nil, s.input)
+	out := container.NewBorder(
+		container.NewVBox(s.status, container.NewHBox(s.copyBtn, s.copySecBtn)),
+		nil, nil, nil,
+		container.NewVSplit(
+			container.NewScroll(s.output),
+			container.NewVScroll(s.findings)),
+	)
+	s.listBox = container.NewGridWrap(fyne.NewSize(170, 10), s.requests)
+	s.listBox.Hide()
+	right := container.NewBorder(nil, nil, s.listBox, nil, out)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.42
+	return split
+}
+
+func (s *migrateScreen) focus() { s.win.Canvas().Focus(s.input) }
+
+func (s *migrateScreen) onOpen() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, s.win)
+			return
+		}
+		if r == nil {
+			return
+		}
+		s.loadFile(r)
+	}, s.win)
+}
+
+// loadFile reads a file (a HAR can be large) off the UI goroutine.
+func (s *migrateScreen) loadFile(r io.ReadCloser) {
+	s.status.SetText("Reading the file…")
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		defer r.Close()
+		b, err := io.ReadAll(io.LimitReader(r, migrate.MaxInput+1))
+		s.do(func() {
+			if err != nil {
+				s.status.SetText("Could not read the file: " + err.Error())
+				return
+			}
+			s.input.SetText(string(b))
+		})
+	}()
+}
+
+func (s *migrateScreen) onInputChanged(text string) {
+	s.gen++
+	if s.timer != nil && s.timer.Stop() {
+		s.busy.Done()
+	}
+	gen := s.gen
+	s.busy.Add(1)
+	s.timer = time.AfterFunc(decodeDelay, func() {
+		defer s.busy.Done()
+		batch, err := migrate.Parse([]byte(text))
+		s.do(func() {
+			if gen != s.gen {
+				return
+			}
+			s.parsed(text, batch, err)
+		})
+	})
+}
+
+func (s *migrateScreen) parsed(text string, batch *migrate.Batch, err error) {
+	s.batch, s.results, s.selected = nil, nil, 0
+	switch {
+	case strings.TrimSpace(text) == "":
+		s.detected.SetText("")
+	case err != nil:
+		s.detected.Importance = widget.DangerImportance
+		s.detected.SetText("Cannot read this input: " + err.Error() + ".")
+	default:
+		s.batch = batch
+		s.detected.Importance = widget.MediumImportance
+		msg := "Detected a " + formLabels[batch.Form]
+		if batch.Form == migrate.FormHAR {
+			msg += fmt.Sprintf(" with %d /delegation calls (%d other entries skipped)", len(batch.Requests), batch.Skipped)
+		} else if len(batch.Requests) > 1 {
+			msg += fmt.Sprintf(" with %d requests", len(batch.Requests))
+		}
+		s.detected.SetText(msg + ".")
+	}
+	s.rewrite()
+}
+
+func (s *migrateScreen) options() migrate.Options {
+	o := migrate.Options{Domain: strings.TrimSpace(s.domain.Text), Audience: strings.TrimSpace(s.audience.Text), Auth: migrate.AuthNone}
+	for i, l := range authLabels {
+		if s.auth.Selected == l {
+			o.Auth = authMethods[i]
+		}
+	}
+	return o
+}
+
+func (s *migrateScreen) rewrite() {
+	if s.batch == nil {
+		s.results = nil
+	} else {
+		s.results = migrate.RewriteAll(s.batch, s.options())
+	}
+	if s.selected >= len(s.results) {
+		s.selected = 0
+	}
+	if s.listBox != nil {
+		if len(s.results) > 1 {
+			s.listBox.Show()
+		} else {
+			s.listBox.Hide()
+		}
+	}
+	s.requests.Refresh()
+	s.render()
+}
+
+func (s *migrateScreen) current() *migrate.Result {
+	if s.selected < len(s.results) {
+		return &s.results[s.selected]
+	}
+	return nil
+}
+
+func (s *migrateScreen) render() {
+	s.findings.RemoveAll()
+	r := s.current()
+	s.copyBtn.Disable()
+	s.copySecBtn.Disable()
+	if r == nil {
+		s.output.SetText("")
+		s.status.SetText("")
+		if s.batch != nil && len(s.batch.Requests) == 0 {
+			s.status.Importance = widget.WarningImportance
+			s.status.SetText("No /delegation call found in this input.")
+		}
+		return
+	}
+	for _, f := range r.Findings {
+		s.findings.Add(container.NewBorder(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(f.Message)))
+	}
+	if !r.Migratable {
+		s.output.SetText("")
+		s.status.Importance = widget.DangerImportance
+		s.status.SetText(r.Source.Location + ": cannot be migrated one to one. The findings below say why and what to do instead.")
+		return
+	}
+	text, err := migrate.Render(r.Request, migrate.Format(s.format.Selected), s.reveal.Checked)
+	if err != nil {
+		s.output.SetText(err.Error())
+		return
+	}
+	s.output.SetText(text)
+	s.status.Importance = widget.SuccessImportance
+	s.status.SetText(r.Source.Location + ": migrated to POST " + r.Request.URL)
+	s.copyBtn.Enable()
+	s.copySecBtn.Enable()
+}
+
+// onCopyWithSecrets copies the literal request; the clipboard is cleared
+// again after secretClipboardTTL.
+func (s *migrateScreen) onCopyWithSecrets() {
+	r := s.current()
+	if r == nil || r.Request == nil {
+		return
+	}
+	text, err := migrate.Render(r.Request, migrate.Format(s.format.Selected), true)
+	if err != nil {
+		return
+	}
+	copySecret(s.do, fyne.CurrentApp().Clipboard(), text)
+	s.status.SetText(fmt.Sprintf("Copied with secrets; the clipboard is cleared in %d s.", int(secretClipboardTTL.Seconds())))
+}
