@@ -1,0 +1,67 @@
+package secrets
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+)
+
+func exercise(t *testing.T, s Store, profile string) {
+	t.Helper()
+	if err := s.Set(profile, RefreshToken, "v1.first-refresh-token-value"); err != nil {
+		t.Fatal(err)
+	}
+	s.Set(profile, ClientSecret, "client-secret-value-0123456789")
+	if v, err := s.Get(profile, RefreshToken); err != nil || v != "v1.first-refresh-token-value" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+	// A rotated token replaces the stored one.
+	s.Set(profile, RefreshToken, "v1.rotated-refresh-token-value")
+	if v, _ := s.Get(profile, RefreshToken); v != "v1.rotated-refresh-token-value" {
+		t.Fatalf("after rotation Get = %q", v)
+	}
+	if err := Move(s, profile, profile+"-renamed"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(profile, ClientSecret); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the old name still has a secret: %v", err)
+	}
+	if v, _ := s.Get(profile+"-renamed", ClientSecret); v != "client-secret-value-0123456789" {
+		t.Fatalf("renamed Get = %q", v)
+	}
+	if err := DeleteProfile(s, profile+"-renamed"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(profile+"-renamed", RefreshToken); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after delete: %v", err)
+	}
+}
+
+func TestKeyringStoreWithTheMockKeyring(t *testing.T) {
+	keyring.MockInit()
+	exercise(t, Keyring{}, "demo-web")
+}
+
+func TestMemoryStore(t *testing.T) {
+	exercise(t, &Memory{}, "demo-native")
+}
+
+func TestUnavailableKeyringSaysSoPlainly(t *testing.T) {
+	keyring.MockInitWithError(errors.New("no Secret Service on the session bus"))
+	_, err := Keyring{}.Get("p", RefreshToken)
+	var ue *UnavailableError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "no Secret Service on the session bus") || !strings.Contains(err.Error(), "in memory") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestMaskShowsNothingUsable(t *testing.T) {
+	if got := Mask("v1.MRrT3gL0b_Zqk9xY2wV4uT6sR8q"); got != "v1.M…(30 chars)" {
+		t.Fatalf("Mask = %q", got)
+	}
+	if got := Mask("short"); strings.Contains(got, "short") {
+		t.Fatalf("Mask = %q", got)
+	}
+}
