@@ -128,7 +128,7 @@ func (m *mainWindow) addShortcuts() {
 }
 
 var shortcutHelp = [][2]string{
-	{"Ctrl+1 … Ctrl+4", "Switch screens"},
+	{"Ctrl+1, Ctrl+2", "Switch to Inspect, Migrate"},
 	{"Ctrl+L", "Focus the token field"},
 	{"Ctrl+Shift+V", "Paste a token from the clipboard and decode it"},
 	{"Ctrl+O", "Open a file holding a token"},
