@@ -103,30 +103,14 @@ func verificationKeys(ctx context.Context, env Env, tok *tokens.Token, issuer, j
 		}
 		return tokens.StaticKeys{tokens.HMACKey([]byte(secret))}, nil
 	case keyFile != "":
-		b, err := readFile(keyFile)
-		if err != nil {
-			return nil, err
-		}
-		keys, err := tokens.ParseKeys(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", keyFile, err)
-		}
-		return tokens.StaticKeys(keys), nil
+		return keysFromFile(keyFile)
 	case strings.HasPrefix(jwks, "https://") || strings.HasPrefix(jwks, "http://"):
 		if _, err := httpx.CheckURL(jwks); err != nil {
 			return nil, fmt.Errorf("--jwks: %v", err)
 		}
 		return discovery.NewKeySet(client, jwks), nil
 	case jwks != "":
-		b, err := readFile(jwks)
-		if err != nil {
-			return nil, err
-		}
-		keys, err := tokens.ParseKeys(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", jwks, err)
-		}
-		return tokens.StaticKeys(keys), nil
+		return keysFromFile(jwks)
 	}
 	if issuer == "" {
 		issuer, _ = tok.ClaimString("iss")
@@ -139,6 +123,19 @@ func verificationKeys(ctx context.Context, env Env, tok *tokens.Token, issuer, j
 		return nil, fmt.Errorf("discovering the keys of %s: %v", issuer, err)
 	}
 	return ks, nil
+}
+
+// keysFromFile reads a JWK, JWKS or PEM file.
+func keysFromFile(path string) (tokens.KeyProvider, error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := tokens.ParseKeys(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return tokens.StaticKeys(keys), nil
 }
 
 func readFile(path string) ([]byte, error) {

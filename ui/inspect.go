@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -237,19 +236,7 @@ func (s *inspectScreen) SetToken(text string) {
 	s.input.SetText(text) // fires onInputChanged
 }
 
-func (s *inspectScreen) onOpen() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		s.loadFile(r)
-	}, s.win)
-	d.Show()
-}
+func (s *inspectScreen) onOpen() { showOpenFile(s.win, s.loadFile) }
 
 // loadFile reads a token from a file (Open… or a drop) off the UI goroutine.
 func (s *inspectScreen) loadFile(r io.ReadCloser) {

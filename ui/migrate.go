@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -165,18 +164,7 @@ func (s *migrateScreen) view() fyne.CanvasObject {
 
 func (s *migrateScreen) focus() { s.win.Canvas().Focus(s.input) }
 
-func (s *migrateScreen) onOpen() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		s.loadFile(r)
-	}, s.win)
-}
+func (s *migrateScreen) onOpen() { showOpenFile(s.win, s.loadFile) }
 
 // loadFile reads a file (a HAR can be large) off the UI goroutine.
 func (s *migrateScreen) loadFile(r io.ReadCloser) {

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -81,4 +83,18 @@ func severityIcon(sev string) fyne.Resource {
 		return theme.NewWarningThemedResource(theme.WarningIcon())
 	}
 	return theme.InfoIcon()
+}
+
+// showOpenFile asks for a file and hands it to load; a dialog error is
+// shown, a cancel does nothing.
+func showOpenFile(win fyne.Window, load func(io.ReadCloser)) {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, win)
+			return
+		}
+		if r != nil {
+			load(r)
+		}
+	}, win)
 }
