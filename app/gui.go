@@ -7,16 +7,24 @@ import (
 
 	"github.com/tokenscope/tokenscope/assets"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/ui"
 )
 
 // NewServices builds what the screens share.
 func NewServices() ui.Services {
+	path, err := profiles.DefaultPath()
+	if err != nil {
+		path = "profiles.json" // DefaultPath says why; the screen reports write errors
+	}
 	return ui.Services{
-		HTTP:    httpx.NewClient(httpx.DefaultTimeout),
-		Now:     time.Now,
-		Version: Version(),
-		Icon:    fyne.NewStaticResource("icon.png", assets.IconPNG),
+		HTTP:     httpx.NewClient(httpx.DefaultTimeout),
+		Profiles: &profiles.Store{Path: path},
+		Secrets:  secrets.Keyring{},
+		Now:      time.Now,
+		Version:  Version(),
+		Icon:     fyne.NewStaticResource("icon.png", assets.IconPNG),
 	}
 }
 

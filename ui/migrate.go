@@ -3,15 +3,19 @@ package ui
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/migrate"
 )
 
@@ -38,6 +42,7 @@ var authMethods = []migrate.AuthMethod{migrate.AuthNone, migrate.AuthPost, migra
 
 // migrateScreen rewrites legacy /delegation calls into /oauth/token requests.
 type migrateScreen struct {
+	svc Services
 	win fyne.Window
 	do  uiDo
 
@@ -59,6 +64,8 @@ type migrateScreen struct {
 	output     *widget.Label
 	copyBtn    *widget.Button
 	copySecBtn *widget.Button
+	saveBtn    *widget.Button
+	saveName   *widget.Entry
 	status     *widget.Label
 	findings   *fyne.Container
 
@@ -71,8 +78,8 @@ type migrateScreen struct {
 	busy     sync.WaitGroup
 }
 
-func newMigrateScreen(win fyne.Window, do uiDo) *migrateScreen {
-	s := &migrateScreen{win: win, do: do}
+func newMigrateScreen(svc Services, win fyne.Window, do uiDo) *migrateScreen {
+	s := &migrateScreen{svc: svc, win: win, do: do}
 	s.buildUI()
 	return s
 }
@@ -128,8 +135,11 @@ func (s *migrateScreen) buildUI() {
 	s.output.Selectable = true
 	s.copyBtn = copyButton("Copy", s.do, func() fyne.Clipboard { return fyne.CurrentApp().Clipboard() }, func() string { return s.output.Text })
 	s.copySecBtn = widget.NewButtonWithIcon("Copy with secrets", theme.VisibilityIcon(), s.onCopyWithSecrets)
+	s.saveBtn = widget.NewButtonWithIcon("Save as profile…", theme.DocumentSaveIcon(), s.onSaveProfile)
+	s.saveName = widget.NewEntry()
 	s.copyBtn.Disable()
 	s.copySecBtn.Disable()
+	s.saveBtn.Disable()
 	s.status = wrapLabel("")
 	s.findings = container.NewVBox()
 	// Last: these fire callbacks that touch the widgets above.
@@ -148,7 +158,7 @@ func (s *migrateScreen) view() fyne.CanvasObject {
 		container.NewVBox(container.NewHBox(s.pasteBtn, s.openBtn, s.sample, s.clearBtn), s.detected),
 		options, nil, nil, s.input)
 	out := container.NewBorder(
-		container.NewVBox(s.status, container.NewHBox(s.copyBtn, s.copySecBtn)),
+		container.NewVBox(s.status, container.NewHBox(s.copyBtn, s.copySecBtn, s.saveBtn)),
 		nil, nil, nil,
 		container.NewVSplit(
 			container.NewScroll(s.output),
@@ -267,6 +277,7 @@ func (s *migrateScreen) render() {
 	r := s.current()
 	s.copyBtn.Disable()
 	s.copySecBtn.Disable()
+	s.saveBtn.Disable()
 	if r == nil {
 		s.output.SetText("")
 		s.status.SetText("")
@@ -295,6 +306,9 @@ func (s *migrateScreen) render() {
 	s.status.SetText(r.Source.Location + ": migrated to POST " + r.Request.URL)
 	s.copyBtn.Enable()
 	s.copySecBtn.Enable()
+	if !strings.Contains(r.Request.URL, migrate.PlaceholderDomain) {
+		s.saveBtn.Enable()
+	}
 }
 
 // onCopyWithSecrets copies the literal request; the clipboard is cleared
@@ -310,4 +324,77 @@ func (s *migrateScreen) onCopyWithSecrets() {
 	}
 	copySecret(s.do, fyne.CurrentApp().Clipboard(), text)
 	s.status.SetText(fmt.Sprintf("Copied with secrets; the clipboard is cleared in %d s.", int(secretClipboardTTL.Seconds())))
+}
+
+// onSaveProfile asks for a profile name, then saves the client and stores
+// its refresh token (and secret, when the legacy call had one) in the keyring.
+func (s *migrateScreen) onSaveProfile() {
+	r := s.current()
+	if r == nil || r.Request == nil {
+		return
+	}
+	u, _ := url.Parse(r.Request.URL)
+	s.saveName.SetText(strings.Split(u.Hostname(), ".")[0])
+	form := widget.NewForm(
+		widget.NewFormItem("Profile name", s.saveName),
+		widget.NewFormItem("Issuer", widget.NewLabel(u.Scheme+"://"+u.Host+"/")),
+		widget.NewFormItem("Client ID", widget.NewLabel(r.Request.ClientID)),
+		widget.NewFormItem("Secrets", wrapLabel("The refresh token and client secret go to the OS keyring, never to a file.")),
+	)
+	dialog.ShowCustomConfirm("Save as profile", "Save", "Cancel", form, func(ok bool) {
+		if ok {
+			s.saveProfile(s.saveName.Text)
+		}
+	}, s.win)
+}
+
+// saveProfile stores the current request's client as a profile. The file
+// and keyring writes run off the UI goroutine: a keyring may wait for an
+// unlock prompt.
+func (s *migrateScreen) saveProfile(name string) {
+	r := s.current()
+	if r == nil || r.Request == nil || s.svc.Profiles == nil || s.svc.Secrets == nil {
+		return
+	}
+	req := *r.Request
+	u, _ := url.Parse(req.URL)
+	scope, _ := req.Body.Get("scope")
+	p := profiles.Profile{Name: strings.TrimSpace(name), Issuer: u.Scheme + "://" + u.Host + "/", ClientID: req.ClientID,
+		Auth: string(req.Auth), Audience: strings.TrimSpace(s.audience.Text), Scope: scope}
+	refresh, _ := req.Body.Get("refresh_token")
+	secret := req.ClientSecret
+	s.status.SetText("Saving profile " + p.Name + "…")
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		msg, imp := s.storeProfile(p, refresh, secret)
+		s.do(func() {
+			s.status.Importance = imp
+			s.status.SetText(msg)
+		})
+	}()
+}
+
+func (s *migrateScreen) storeProfile(p profiles.Profile, refresh, secret string) (string, widget.Importance) {
+	if err := s.svc.Profiles.Put(p); err != nil {
+		return "The profile was not saved: " + err.Error() + ".", widget.DangerImportance
+	}
+	stored := []string{}
+	if refresh != "" {
+		if err := s.svc.Secrets.Set(p.Name, secrets.RefreshToken, refresh); err != nil {
+			return fmt.Sprintf("Saved profile %s, but its refresh token is not stored: %v.", p.Name, err), widget.WarningImportance
+		}
+		stored = append(stored, "refresh token")
+	}
+	if secret != "" && !strings.HasPrefix(secret, "$") {
+		if err := s.svc.Secrets.Set(p.Name, secrets.ClientSecret, secret); err != nil {
+			return fmt.Sprintf("Saved profile %s, but its client secret is not stored: %v.", p.Name, err), widget.WarningImportance
+		}
+		stored = append(stored, "client secret")
+	}
+	msg := fmt.Sprintf("Saved profile %s in %s.", p.Name, s.svc.Profiles.Path)
+	if len(stored) > 0 {
+		msg += " Its " + strings.Join(stored, " and ") + " are in the OS keyring."
+	}
+	return msg, widget.SuccessImportance
 }

@@ -1,16 +1,22 @@
 package ui
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
 type migrateHarness struct {
-	s      *migrateScreen
-	bridge *testBridge
+	s        *migrateScreen
+	bridge   *testBridge
+	secrets  *secrets.Memory
+	profiles *profiles.Store
 }
 
 func newTestMigrate(t *testing.T) *migrateHarness {
@@ -18,7 +24,9 @@ func newTestMigrate(t *testing.T) *migrateHarness {
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
 	w := test.NewTempWindow(t, nil)
 	h := &migrateHarness{bridge: &testBridge{}}
-	h.s = newMigrateScreen(w, h.bridge.Do)
+	h.secrets = &secrets.Memory{}
+	h.profiles = &profiles.Store{Path: filepath.Join(t.TempDir(), "profiles.json")}
+	h.s = newMigrateScreen(Services{Profiles: h.profiles, Secrets: h.secrets}, w, h.bridge.Do)
 	w.SetContent(h.s.view())
 	w.Resize(fyne.NewSize(1200, 800))
 	return h
@@ -103,5 +111,48 @@ func TestUnreadableInputSaysWhere(t *testing.T) {
 	h.settle()
 	if !strings.Contains(h.s.detected.Text, "line 3") {
 		t.Fatalf("detected %q", h.s.detected.Text)
+	}
+}
+
+func TestSaveAsProfileStoresTheClientAndPutsTheSecretsInTheKeyring(t *testing.T) {
+	h := newTestMigrate(t)
+	h.s.input.SetText("curl https://tenant.eu.auth0.com/delegation -u 'mY8tQj2ZpW:s3cret-value' -d 'grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&refresh_token=v1.r3fresh&scope=openid'")
+	h.settle()
+	s := h.s
+	s.auth.SetSelected(authLabels[2])
+	if s.saveBtn.Disabled() {
+		t.Fatal("Save as profile is disabled for a migratable request")
+	}
+	test.Tap(s.saveBtn)
+	if s.saveName.Text != "tenant" {
+		t.Fatalf("suggested name %q", s.saveName.Text)
+	}
+	s.saveProfile("eu-tenant")
+	h.settle()
+	if !strings.Contains(s.status.Text, "Saved profile eu-tenant") || !strings.Contains(s.status.Text, "refresh token and client secret are in the OS keyring") {
+		t.Fatalf("status %q", s.status.Text)
+	}
+	ps, err := h.profiles.Load()
+	if err != nil || len(ps) != 1 || ps[0].ClientID != "mY8tQj2ZpW" || ps[0].Issuer != "https://tenant.eu.auth0.com/" || ps[0].Auth != "basic" || ps[0].Scope != "openid" {
+		t.Fatalf("profiles %+v %v", ps, err)
+	}
+	if v, _ := h.secrets.Get("eu-tenant", secrets.RefreshToken); v != "v1.r3fresh" {
+		t.Fatalf("refresh token in the store: %q", v)
+	}
+	if v, _ := h.secrets.Get("eu-tenant", secrets.ClientSecret); v != "s3cret-value" {
+		t.Fatalf("client secret in the store: %q", v)
+	}
+}
+
+func TestSaveAsProfileIsOfferedOnlyWithARealDomain(t *testing.T) {
+	h := newTestMigrate(t)
+	h.s.input.SetText("grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&client_id=a&refresh_token=r")
+	h.settle()
+	if !h.s.saveBtn.Disabled() {
+		t.Fatal("a request with the placeholder domain cannot become a profile")
+	}
+	h.s.domain.SetText("tenant.us.auth0.com")
+	if h.s.saveBtn.Disabled() {
+		t.Fatal("with a domain given, Save as profile should be enabled")
 	}
 }

@@ -17,14 +17,19 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
 // Services are what the screens need from the composition root.
 type Services struct {
-	HTTP    *http.Client
-	Now     func() time.Time
-	Version string
-	Icon    fyne.Resource
+	HTTP     *http.Client
+	Profiles *profiles.Store
+	Secrets  secrets.Store
+	Now      func() time.Time
+	Version  string
+	Icon     fyne.Resource
 }
 
 // Preference keys (UI state only: never a secret).
@@ -73,7 +78,7 @@ func Create(a fyne.App, svc Services) fyne.Window {
 func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow {
 	m := &mainWindow{app: a, win: w, svc: svc, do: do, stop: make(chan struct{})}
 	m.inspect = newInspectScreen(svc, w, do)
-	m.migrate = newMigrateScreen(w, do)
+	m.migrate = newMigrateScreen(svc, w, do)
 	m.screens = []screen{
 		{"Inspect", theme.SearchIcon(), m.inspect.view(), m.inspect.focus},
 		{"Migrate", theme.MediaReplayIcon(), m.migrate.view(), m.migrate.focus},

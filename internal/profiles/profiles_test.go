@@ -1,0 +1,77 @@
+package profiles
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPutWritesA0600FileWithoutSecretsAndReplacesByName(t *testing.T) {
+	s := &Store{Path: filepath.Join(t.TempDir(), "cfg", "profiles.json")}
+	p := Profile{Name: "tenant", Issuer: "https://tenant.eu.auth0.com/", ClientID: "abc", Auth: "post", Scope: "openid"}
+	if err := s.Put(p); err != nil {
+		t.Fatal(err)
+	}
+	p.Scope = "openid offline_access"
+	if err := s.Put(p); err != nil {
+		t.Fatal(err)
+	}
+	s.Put(Profile{Name: "another", Issuer: "https://x.auth0.com/", ClientID: "def", Auth: "none"})
+	ps, err := s.Load()
+	if err != nil || len(ps) != 2 || ps[1].Name != "tenant" || ps[1].Scope != "openid offline_access" {
+		t.Fatalf("%+v %v", ps, err)
+	}
+	info, _ := os.Stat(s.Path)
+	if info.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", info.Mode().Perm())
+	}
+	b, _ := os.ReadFile(s.Path)
+	if strings.Contains(string(b), "secret") || strings.Contains(string(b), "refresh") {
+		t.Fatalf("the profiles file mentions a secret:\n%s", b)
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(s.Path), ".profiles-*"))
+	if len(left) != 0 {
+		t.Fatalf("temp files left behind: %v", left)
+	}
+}
+
+func TestACorruptFileIsKeptAsideNotEmptied(t *testing.T) {
+	dir := t.TempDir()
+	s := &Store{Path: filepath.Join(dir, "profiles.json")}
+	os.WriteFile(s.Path, []byte(`{"version":1,"profiles":[{"name":`), 0o600)
+	_, err := s.Load()
+	var ce *CorruptError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(ce.Backup); !strings.Contains(string(b), `"profiles"`) {
+		t.Fatal("the backup does not hold the old content")
+	}
+	if ps, err := s.Load(); err != nil || len(ps) != 0 {
+		t.Fatalf("after the backup: %v %v", ps, err)
+	}
+}
+
+func TestValidateSaysWhatIsWrong(t *testing.T) {
+	cases := map[string]Profile{
+		"needs a name":        {Issuer: "https://t/", ClientID: "a", Auth: "none"},
+		"must not contain":    {Name: "a/b", Issuer: "https://t/", ClientID: "a", Auth: "none"},
+		"needs a client ID":   {Name: "a", Issuer: "https://t/", Auth: "none"},
+		"needs an issuer":     {Name: "a", ClientID: "a", Auth: "none"},
+		"not none, post or b": {Name: "a", Issuer: "https://t/", ClientID: "a", Auth: "jwt"},
+	}
+	for want, p := range cases {
+		if err := p.Validate(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%+v: %v, want %q", p, err, want)
+		}
+	}
+}
+
+func TestDefaultPathHonoursTheEnvironment(t *testing.T) {
+	t.Setenv("TOKENSCOPE_CONFIG_DIR", "/tmp/ts-cfg")
+	if p, _ := DefaultPath(); p != "/tmp/ts-cfg/profiles.json" {
+		t.Fatal(p)
+	}
+}
