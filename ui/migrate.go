@@ -91,11 +91,14 @@ func (s *migrateScreen) buildUI() {
 	s.input.SetMinRowsVisible(12)
 	s.input.OnChanged = s.onInputChanged
 	s.pasteBtn = widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
-		s.input.SetText(fyne.CurrentApp().Clipboard().Content())
+		s.setInput(fyne.CurrentApp().Clipboard().Content())
 	})
 	s.openBtn = widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), s.onOpen)
 	s.sample = widget.NewButtonWithIcon("Sample", theme.DocumentIcon(), func() { s.input.SetText(sampleDelegation) })
-	s.clearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() { s.input.SetText("") })
+	s.clearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() {
+		s.input.Enable()
+		s.input.SetText("")
+	})
 	s.detected = wrapLabel("")
 
 	s.domain = widget.NewEntry()
@@ -189,19 +192,44 @@ func (s *migrateScreen) loadFile(r io.ReadCloser) {
 				s.status.SetText("Could not read the file: " + err.Error())
 				return
 			}
-			s.input.SetText(string(b))
+			s.setInput(string(b))
 		})
 	}()
 }
 
+// setInput replaces the input. Text too large to lay out (a big HAR) is
+// kept out of the field, which shows its size instead, and parsed off the
+// UI goroutine, so the window never freezes.
+func (s *migrateScreen) setInput(text string) {
+	if len(text) <= largeInput {
+		s.input.Enable()
+		s.input.SetText(text)
+		return
+	}
+	s.input.OnChanged = nil
+	s.input.SetText(fmt.Sprintf("[%s loaded: too large to edit here. Clear to start again.]", humanBytes(len(text))))
+	s.input.OnChanged = s.onInputChanged
+	s.input.Disable()
+	s.parseLater(text, 0)
+}
+
 func (s *migrateScreen) onInputChanged(text string) {
+	s.parseLater(text, decodeDelay)
+}
+
+// parseLater parses text after delay (a burst of keystrokes becomes one
+// parse) off the UI goroutine; only the newest input's result is shown.
+func (s *migrateScreen) parseLater(text string, delay time.Duration) {
 	s.gen++
 	if s.timer != nil && s.timer.Stop() {
 		s.busy.Done()
 	}
 	gen := s.gen
 	s.busy.Add(1)
-	s.timer = time.AfterFunc(decodeDelay, func() {
+	if delay == 0 {
+		s.detected.SetText(fmt.Sprintf("Reading %s…", humanBytes(len(text))))
+	}
+	s.timer = time.AfterFunc(delay, func() {
 		defer s.busy.Done()
 		batch, err := migrate.Parse([]byte(text))
 		s.do(func() {

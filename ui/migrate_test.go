@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,5 +155,26 @@ func TestSaveAsProfileIsOfferedOnlyWithARealDomain(t *testing.T) {
 	h.s.domain.SetText("tenant.us.auth0.com")
 	if h.s.saveBtn.Disabled() {
 		t.Fatal("with a domain given, Save as profile should be enabled")
+	}
+}
+
+func TestALargeHARStaysOutOfTheFieldAndIsParsed(t *testing.T) {
+	h := newTestMigrate(t)
+	entry := `{"request":{"method":"GET","url":"https://t.auth0.com/userinfo","headers":[{"name":"Accept","value":"application/json"}]}},`
+	har := `{"log":{"entries":[` + strings.Repeat(entry, 2000) +
+		`{"request":{"method":"POST","url":"https://t.auth0.com/delegation","postData":{"mimeType":"application/x-www-form-urlencoded","text":"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=a&refresh_token=r"}}}]}}`
+	h.s.loadFile(io.NopCloser(strings.NewReader(har)))
+	h.settle()
+	s := h.s
+	if !s.input.Disabled() || !strings.Contains(s.input.Text, "KB loaded") {
+		t.Fatalf("the field holds %d characters", len(s.input.Text))
+	}
+	if !strings.Contains(s.detected.Text, "1 /delegation calls (2000 other entries skipped)") || !strings.Contains(s.status.Text, "HAR entry 2001: migrated") {
+		t.Fatalf("detected %q status %q", s.detected.Text, s.status.Text)
+	}
+	test.Tap(s.clearBtn)
+	h.settle()
+	if s.input.Disabled() || s.input.Text != "" || s.output.Text != "" {
+		t.Fatal("Clear did not reset the screen")
 	}
 }
