@@ -263,8 +263,7 @@ func parseHAR(input []byte) (*Batch, error) {
 	}
 	b := &Batch{Form: FormHAR}
 	for i, e := range h.Log.Entries {
-		u, err := url.Parse(e.Request.URL)
-		if err != nil || !strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/delegation") {
+		if !isDelegationURL(e.Request.URL) {
 			b.Skipped++
 			continue
 		}

@@ -280,7 +280,8 @@ func dedupe(s []string) []string {
 }
 
 func isDelegationURL(raw string) bool {
-	return strings.HasSuffix(strings.TrimSuffix(pathOf(raw), "/"), "/delegation") || strings.TrimSuffix(pathOf(raw), "/") == "delegation"
+	p := strings.TrimSuffix(pathOf(raw), "/")
+	return p == "delegation" || strings.HasSuffix(p, "/delegation")
 }
 
 func pathOf(raw string) string {

@@ -96,8 +96,7 @@ type inspectScreen struct {
 	decryptMsg  *widget.Label
 
 	// State below is touched only on the UI goroutine.
-	gen       int
-	timer     *time.Timer
+	decodes   latest
 	token     *tokens.Token // what the tables show (the nested JWT once decrypted)
 	outer     *tokens.Token // the token as pasted
 	cancelNet context.CancelFunc
@@ -106,6 +105,7 @@ type inspectScreen struct {
 
 func newInspectScreen(svc Services, win fyne.Window, do uiDo) *inspectScreen {
 	s := &inspectScreen{svc: svc, win: win, do: do, claimRows: map[string]*claimRow{}, checkRows: map[string]*checkRow{}}
+	s.decodes.busy = &s.busy
 	s.buildUI()
 	return s
 }
@@ -241,23 +241,17 @@ func (s *inspectScreen) onOpen() { showOpenFile(s.win, s.loadFile) }
 // loadFile reads a token from a file (Open… or a drop) off the UI goroutine.
 func (s *inspectScreen) loadFile(r io.ReadCloser) {
 	s.startBusy("Reading the file…")
-	s.busy.Add(1)
-	go func() {
-		defer s.busy.Done()
-		defer r.Close()
-		b, err := io.ReadAll(io.LimitReader(r, tokens.MaxTokenSize+1))
-		s.do(func() {
-			s.stopBusy()
-			switch {
-			case err != nil:
-				s.setStatus("Could not read the file: "+err.Error(), widget.DangerImportance)
-			case len(b) > tokens.MaxTokenSize:
-				s.setStatus(fmt.Sprintf("The file is larger than %d MB, so it is not a token: open the file that holds just the token.", tokens.MaxTokenSize>>20), widget.DangerImportance)
-			default:
-				s.SetToken(string(b))
-			}
-		})
-	}()
+	readInBackground(&s.busy, s.do, r, tokens.MaxTokenSize, func(b []byte, err error) {
+		s.stopBusy()
+		switch {
+		case err != nil:
+			s.setStatus("Could not read the file: "+err.Error(), widget.DangerImportance)
+		case len(b) > tokens.MaxTokenSize:
+			s.setStatus(fmt.Sprintf("The file is larger than %d MB, so it is not a token: open the file that holds just the token.", tokens.MaxTokenSize>>20), widget.DangerImportance)
+		default:
+			s.SetToken(string(b))
+		}
+	})
 }
 
 func (s *inspectScreen) onClear() {
@@ -269,10 +263,7 @@ func (s *inspectScreen) onClear() {
 
 func (s *inspectScreen) onLargePaste(text string) {
 	s.large = text
-	s.input.OnChanged = nil
-	s.input.SetText(fmt.Sprintf("[%s pasted: too large to edit here. Clear to start again.]", humanBytes(len(text))))
-	s.input.OnChanged = s.onInputChanged
-	s.input.Disable()
+	holdLargeText(&s.input.Entry, len(text), "pasted")
 	s.decodeNow(text)
 }
 
@@ -280,48 +271,25 @@ func (s *inspectScreen) onInputChanged(text string) {
 	if s.large != "" {
 		return
 	}
-	s.gen++
-	s.stopTimer()
 	if strings.TrimSpace(text) == "" {
+		s.decodes.cancel()
 		s.show(nil, nil)
 		s.setStatus("Paste a token to decode it. Decoding never uses the network.", widget.MediumImportance)
 		return
 	}
-	gen := s.gen
-	s.busy.Add(1)
-	s.timer = time.AfterFunc(decodeDelay, func() {
-		defer s.busy.Done()
-		s.decodeInBackground(gen, text)
-	})
+	s.decodes.after(decodeDelay, s.do, func() func() { return s.decode(text) })
 }
 
 // decodeNow decodes at once (a paste, a file), still off the UI goroutine.
 func (s *inspectScreen) decodeNow(text string) {
-	s.gen++
-	s.stopTimer()
-	gen := s.gen
 	s.startBusy(fmt.Sprintf("Decoding %s…", humanBytes(len(text))))
-	s.busy.Add(1)
-	go func() {
-		defer s.busy.Done()
-		s.decodeInBackground(gen, text)
-	}()
+	s.decodes.after(0, s.do, func() func() { return s.decode(text) })
 }
 
-// stopTimer cancels a pending debounced decode.
-func (s *inspectScreen) stopTimer() {
-	if s.timer != nil && s.timer.Stop() {
-		s.busy.Done() // it will never run
-	}
-	s.timer = nil
-}
-
-func (s *inspectScreen) decodeInBackground(gen int, text string) {
+// decode runs off the UI goroutine and returns what shows the result.
+func (s *inspectScreen) decode(text string) func() {
 	tok, err := tokens.Decode(text, s.svc.Now())
-	s.do(func() {
-		if gen != s.gen {
-			return // the input changed meanwhile
-		}
+	return func() {
 		s.stopBusy()
 		if err != nil {
 			s.show(nil, nil)
@@ -329,7 +297,7 @@ func (s *inspectScreen) decodeInBackground(gen int, text string) {
 			return
 		}
 		s.show(tok, tok)
-	})
+	}
 }
 
 func (s *inspectScreen) startBusy(msg string) {
@@ -437,14 +405,7 @@ func (s *inspectScreen) drawFindings(outer, shown *tokens.Token) {
 		s.findings.Add(widget.NewLabel("Nothing unusual."))
 	}
 	for _, f := range fs {
-		icon := theme.InfoIcon()
-		switch f.Severity {
-		case tokens.SeverityError:
-			icon = theme.NewErrorThemedResource(theme.ErrorIcon())
-		case tokens.SeverityWarning:
-			icon = theme.NewWarningThemedResource(theme.WarningIcon())
-		}
-		s.findings.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, wrapLabel(f.Message)))
+		s.findings.Add(container.NewBorder(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(f.Message)))
 	}
 }
 
@@ -552,14 +513,11 @@ func (s *inspectScreen) claimsJSON() string {
 }
 
 func indent(b []byte) string {
-	var out strings.Builder
-	var v json.RawMessage = b
-	pretty, err := json.MarshalIndent(v, "", "  ")
+	pretty, err := json.MarshalIndent(json.RawMessage(b), "", "  ")
 	if err != nil {
 		return string(b)
 	}
-	out.Write(pretty)
-	return out.String()
+	return string(pretty)
 }
 
 func compact(b []byte) []byte {

@@ -73,13 +73,13 @@ type migrateScreen struct {
 	batch    *migrate.Batch
 	results  []migrate.Result
 	selected int
-	gen      int
-	timer    *time.Timer
+	parses   latest
 	busy     sync.WaitGroup
 }
 
 func newMigrateScreen(svc Services, win fyne.Window, do uiDo) *migrateScreen {
 	s := &migrateScreen{svc: svc, win: win, do: do}
+	s.parses.busy = &s.busy
 	s.buildUI()
 	return s
 }
@@ -182,19 +182,13 @@ func (s *migrateScreen) onOpen() { showOpenFile(s.win, s.loadFile) }
 // loadFile reads a file (a HAR can be large) off the UI goroutine.
 func (s *migrateScreen) loadFile(r io.ReadCloser) {
 	s.status.SetText("Reading the file…")
-	s.busy.Add(1)
-	go func() {
-		defer s.busy.Done()
-		defer r.Close()
-		b, err := io.ReadAll(io.LimitReader(r, migrate.MaxInput+1))
-		s.do(func() {
-			if err != nil {
-				s.status.SetText("Could not read the file: " + err.Error())
-				return
-			}
-			s.setInput(string(b))
-		})
-	}()
+	readInBackground(&s.busy, s.do, r, migrate.MaxInput, func(b []byte, err error) {
+		if err != nil {
+			s.status.SetText("Could not read the file: " + err.Error())
+			return
+		}
+		s.setInput(string(b)) // Parse reports a file over MaxInput
+	})
 }
 
 // setInput replaces the input. Text too large to lay out (a big HAR) is
@@ -206,10 +200,7 @@ func (s *migrateScreen) setInput(text string) {
 		s.input.SetText(text)
 		return
 	}
-	s.input.OnChanged = nil
-	s.input.SetText(fmt.Sprintf("[%s loaded: too large to edit here. Clear to start again.]", humanBytes(len(text))))
-	s.input.OnChanged = s.onInputChanged
-	s.input.Disable()
+	holdLargeText(s.input, len(text), "loaded")
 	s.parseLater(text, 0)
 }
 
@@ -220,24 +211,12 @@ func (s *migrateScreen) onInputChanged(text string) {
 // parseLater parses text after delay (a burst of keystrokes becomes one
 // parse) off the UI goroutine; only the newest input's result is shown.
 func (s *migrateScreen) parseLater(text string, delay time.Duration) {
-	s.gen++
-	if s.timer != nil && s.timer.Stop() {
-		s.busy.Done()
-	}
-	gen := s.gen
-	s.busy.Add(1)
 	if delay == 0 {
 		s.detected.SetText(fmt.Sprintf("Reading %s…", humanBytes(len(text))))
 	}
-	s.timer = time.AfterFunc(delay, func() {
-		defer s.busy.Done()
+	s.parses.after(delay, s.do, func() func() {
 		batch, err := migrate.Parse([]byte(text))
-		s.do(func() {
-			if gen != s.gen {
-				return
-			}
-			s.parsed(text, batch, err)
-		})
+		return func() { s.parsed(text, batch, err) }
 	})
 }
 

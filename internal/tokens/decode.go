@@ -353,9 +353,6 @@ func (t *Token) ClaimString(name string) (string, bool) {
 // encoding/json).
 func (t *Token) ClaimsMap() map[string]any { return fieldsMap(t.Claims) }
 
-// HeaderMap returns the header as a map.
-func (t *Token) HeaderMap() map[string]any { return fieldsMap(t.Header) }
-
 func fieldsMap(fs []Field) map[string]any {
 	if fs == nil {
 		return nil
