@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/atomicfile"
 )
 
 // Profile is one configured client. Its secrets live in the keyring
@@ -130,37 +132,78 @@ func (s *Store) Put(p Profile) error {
 	return s.save(ps)
 }
 
-// save writes atomically with mode 0600: a crash leaves the old file or
-// the new one, never half of either.
+// save writes the file atomically with mode 0600.
 func (s *Store) save(ps []Profile) error {
-	dir := filepath.Dir(s.Path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %v", dir, err)
-	}
 	b, err := json.MarshalIndent(file{Version: 1, Profiles: ps}, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".profiles-*.json")
+	return atomicfile.Write(s.Path, append(b, '\n'), 0o600)
+}
+
+// ErrNoProfile is returned for a name that has no profile.
+var ErrNoProfile = errors.New("no such profile")
+
+// Get returns the named profile.
+func (s *Store) Get(name string) (Profile, error) {
+	ps, err := s.Load()
 	if err != nil {
-		return fmt.Errorf("writing in %s: %v", dir, err)
+		return Profile{}, err
 	}
-	defer os.Remove(tmp.Name())
-	err = tmp.Chmod(0o600)
-	if err == nil {
-		_, err = tmp.Write(append(b, '\n'))
+	for _, p := range ps {
+		if p.Name == name {
+			return p, nil
+		}
 	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	return Profile{}, fmt.Errorf("%w %q: run 'tokenscope profile list' to see the names", ErrNoProfile, name)
+}
+
+// Remove deletes the named profile from the file (its keyring entries are
+// the caller's to delete, with secrets.DeleteProfile).
+func (s *Store) Remove(name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ps, err := s.load()
 	if err != nil {
-		return fmt.Errorf("writing %s: %v", s.Path, err)
+		return err
 	}
-	if err := os.Rename(tmp.Name(), s.Path); err != nil {
-		return fmt.Errorf("replacing %s: %v", s.Path, err)
+	out := ps[:0]
+	for _, p := range ps {
+		if p.Name != name {
+			out = append(out, p)
+		}
 	}
-	return nil
+	if len(out) == len(ps) {
+		return fmt.Errorf("%w %q", ErrNoProfile, name)
+	}
+	return s.save(out)
+}
+
+// Rename gives a profile a new name (its keyring entries move with
+// secrets.Move).
+func (s *Store) Rename(from, to string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ps, err := s.load()
+	if err != nil {
+		return err
+	}
+	idx := -1
+	for i, p := range ps {
+		switch p.Name {
+		case to:
+			return fmt.Errorf("a profile named %q already exists", to)
+		case from:
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return fmt.Errorf("%w %q", ErrNoProfile, from)
+	}
+	ps[idx].Name = to
+	if err := ps[idx].Validate(); err != nil {
+		return err
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+	return s.save(ps)
 }

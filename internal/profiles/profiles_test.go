@@ -31,7 +31,7 @@ func TestPutWritesA0600FileWithoutSecretsAndReplacesByName(t *testing.T) {
 	if strings.Contains(string(b), "secret") || strings.Contains(string(b), "refresh") {
 		t.Fatalf("the profiles file mentions a secret:\n%s", b)
 	}
-	left, _ := filepath.Glob(filepath.Join(filepath.Dir(s.Path), ".profiles-*"))
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(s.Path), ".profiles.json-*"))
 	if len(left) != 0 {
 		t.Fatalf("temp files left behind: %v", left)
 	}
@@ -73,5 +73,32 @@ func TestDefaultPathHonoursTheEnvironment(t *testing.T) {
 	t.Setenv("TOKENSCOPE_CONFIG_DIR", "/tmp/ts-cfg")
 	if p, _ := DefaultPath(); p != "/tmp/ts-cfg/profiles.json" {
 		t.Fatal(p)
+	}
+}
+
+func TestGetRenameAndRemove(t *testing.T) {
+	s := &Store{Path: filepath.Join(t.TempDir(), "profiles.json")}
+	s.Put(Profile{Name: "a", Issuer: "https://t/", ClientID: "x", Auth: "none"})
+	s.Put(Profile{Name: "b", Issuer: "https://t/", ClientID: "y", Auth: "none"})
+	if err := s.Rename("a", "b"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("rename onto an existing name: %v", err)
+	}
+	if err := s.Rename("a", "c"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Get("c"); err != nil || p.ClientID != "x" {
+		t.Fatalf("%+v %v", p, err)
+	}
+	if _, err := s.Get("a"); !errors.Is(err, ErrNoProfile) {
+		t.Fatalf("old name: %v", err)
+	}
+	if err := s.Remove("c"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Remove("c"); !errors.Is(err, ErrNoProfile) {
+		t.Fatalf("second remove: %v", err)
+	}
+	if ps, _ := s.Load(); len(ps) != 1 || ps[0].Name != "b" {
+		t.Fatalf("%+v", ps)
 	}
 }
