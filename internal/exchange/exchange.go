@@ -1,0 +1,334 @@
+// Package exchange runs the OAuth 2.0 refresh-token grant through
+// golang.org/x/oauth2, with an explicit client authentication style, and
+// explains what comes back.
+//
+// x/oauth2's own refresh path sends no scope or audience; its
+// client-credentials config sends EndpointParams exactly as given, with
+// grant_type overridable, so that is what carries the refresh grant here.
+// AuthStyle is always set: the library's automatic mode retries a failed
+// request the other way, which would send a rotating refresh token twice.
+package exchange
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/tokenscope/tokenscope/internal/httpx"
+)
+
+// Auth is the client authentication method: none, post or basic.
+type Auth string
+
+const (
+	AuthNone  Auth = "none"
+	AuthPost  Auth = "post"
+	AuthBasic Auth = "basic"
+)
+
+// ParseAuth reads none, post or basic (or the OAuth names).
+func ParseAuth(s string) (Auth, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "none", "":
+		return AuthNone, nil
+	case "post", "client_secret_post":
+		return AuthPost, nil
+	case "basic", "client_secret_basic":
+		return AuthBasic, nil
+	}
+	return "", fmt.Errorf("client authentication %q is not one of none, post, basic", s)
+}
+
+// Request is one refresh.
+type Request struct {
+	TokenURL     string
+	ClientID     string
+	ClientSecret string // sent with post and basic only
+	Auth         Auth
+	RefreshToken string
+	Scope        string
+	Audience     string
+	Params       map[string]string // extra parameters, e.g. resource= (RFC 8707)
+}
+
+// reserved parameters cannot be set through Params.
+var reserved = map[string]bool{"grant_type": true, "refresh_token": true, "client_id": true, "client_secret": true}
+
+// Validate says what is wrong with a request before anything is sent.
+func (r Request) Validate() error {
+	if _, err := httpx.CheckURL(r.TokenURL); err != nil {
+		return fmt.Errorf("token endpoint: %v", err)
+	}
+	switch {
+	case r.ClientID == "":
+		return errors.New("no client ID: set it on the profile or with --client-id")
+	case r.RefreshToken == "":
+		return errors.New("no refresh token: store one for the profile, or give --refresh-token-env")
+	case r.Auth != AuthNone && r.ClientSecret == "":
+		return fmt.Errorf("client authentication %s needs the client secret: store it for the profile, or give --client-secret-env", r.Auth)
+	}
+	if _, err := ParseAuth(string(r.Auth)); err != nil {
+		return err
+	}
+	for k := range r.Params {
+		if reserved[k] {
+			return fmt.Errorf("the extra parameter %q is set by Tokenscope itself and cannot be overridden", k)
+		}
+	}
+	return nil
+}
+
+func (r Request) config() *clientcredentials.Config {
+	v := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {r.RefreshToken}}
+	if r.Scope != "" {
+		v.Set("scope", r.Scope)
+	}
+	if r.Audience != "" {
+		v.Set("audience", r.Audience)
+	}
+	for k, val := range r.Params {
+		v.Set(k, val)
+	}
+	c := &clientcredentials.Config{ClientID: r.ClientID, TokenURL: r.TokenURL, EndpointParams: v, AuthStyle: oauth2.AuthStyleInParams}
+	if r.Auth != AuthNone {
+		c.ClientSecret = r.ClientSecret
+	}
+	if r.Auth == AuthBasic {
+		c.AuthStyle = oauth2.AuthStyleInHeader
+	}
+	return c
+}
+
+// Response is a successful refresh.
+type Response struct {
+	Status       int
+	Fields       map[string]any // every member of the response, as sent
+	AccessToken  string
+	IDToken      string
+	RefreshToken string
+	TokenType    string
+	Scope        string
+	ExpiresIn    int64
+	Expiry       time.Time
+	// Rotated: the server returned a new refresh token. Stored: it was
+	// written by the store callback before Refresh returned; StoreErr says
+	// why not (the new token is then the only copy).
+	Rotated  bool
+	Stored   bool
+	StoreErr error
+	Duration time.Duration
+}
+
+// ErrInFlight refuses a second refresh of one key while one runs: a double
+// click must not send the same rotating refresh token twice.
+var ErrInFlight = errors.New("a refresh for this profile is already running")
+
+// Client runs refreshes. It is safe for concurrent use.
+type Client struct {
+	HTTP *http.Client
+	// Timeout bounds one refresh (default 30 s).
+	Timeout time.Duration
+
+	mu       sync.Mutex
+	inFlight map[string]bool
+}
+
+// NewClient returns a client that follows internal/httpx's rules.
+func NewClient() *Client {
+	return &Client{HTTP: httpx.NewClient(httpx.DefaultTimeout), Timeout: httpx.DefaultTimeout}
+}
+
+func (c *Client) claim(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inFlight == nil {
+		c.inFlight = map[string]bool{}
+	}
+	if c.inFlight[key] {
+		return false
+	}
+	c.inFlight[key] = true
+	return true
+}
+
+func (c *Client) release(key string) {
+	c.mu.Lock()
+	delete(c.inFlight, key)
+	c.mu.Unlock()
+}
+
+// Refresh runs one refresh for key (a profile name). When the response
+// carries a new refresh token, store is called with it before anything
+// else happens with the response. A failed refresh is never retried.
+func (c *Client) Refresh(ctx context.Context, key string, r Request, store func(newRefreshToken string) error) (*Response, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	if !c.claim(key) {
+		return nil, ErrInFlight
+	}
+	defer c.release(key)
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = httpx.DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	rec := &recorder{base: c.HTTP.Transport}
+	hc := *c.HTTP
+	hc.Transport = rec
+	start := time.Now()
+	tok, err := r.config().Token(context.WithValue(ctx, oauth2.HTTPClient, &hc))
+	elapsed := time.Since(start)
+	if err != nil {
+		return nil, classify(err, rec, ctx)
+	}
+	resp := &Response{Status: rec.status, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType, Expiry: tok.Expiry, Duration: elapsed}
+	if resp.RefreshToken != "" && resp.RefreshToken != r.RefreshToken {
+		resp.Rotated = true
+		// The old token is now spent: write the new one first of all.
+		if store != nil {
+			if resp.StoreErr = store(resp.RefreshToken); resp.StoreErr == nil {
+				resp.Stored = true
+			}
+		}
+	}
+	resp.Fields = tokenFields(tok, rec.body)
+	resp.IDToken, _ = resp.Fields["id_token"].(string)
+	resp.Scope, _ = resp.Fields["scope"].(string)
+	if n, ok := number(resp.Fields["expires_in"]); ok {
+		resp.ExpiresIn = n
+	}
+	return resp, nil
+}
+
+// tokenFields returns every response member. x/oauth2 parses JSON and
+// form responses; the raw value it keeps is reached through Extra.
+func tokenFields(tok *oauth2.Token, body []byte) map[string]any {
+	out := map[string]any{}
+	for _, k := range rawKeys(body) {
+		if v := tok.Extra(k); v != nil {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func number(v any) (int64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return int64(n), true
+	case string:
+		var i int64
+		_, err := fmt.Sscan(n, &i)
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// Preview returns the request exactly as Refresh would send it: x/oauth2
+// builds it and a transport catches it before it leaves.
+func Preview(r Request) (*http.Request, []byte, error) {
+	c := &capture{}
+	hc := &http.Client{Transport: c}
+	_, _ = r.config().Token(context.WithValue(context.Background(), oauth2.HTTPClient, hc))
+	if c.req == nil {
+		return nil, nil, errors.New("the request could not be built: check the token endpoint URL")
+	}
+	return c.req, c.body, nil
+}
+
+type capture struct {
+	req  *http.Request
+	body []byte
+}
+
+var errCaptured = errors.New("captured")
+
+func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.req = req
+	if req.Body != nil {
+		c.body, _ = io.ReadAll(req.Body)
+	}
+	return nil, errCaptured
+}
+
+// recorder keeps the status, headers and body of the response (capped) so
+// they can be shown and classified.
+type recorder struct {
+	base   http.RoundTripper
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := r.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	r.status, r.header = resp.StatusCode, resp.Header
+	b, err := httpx.ReadBody(resp.Body, httpx.MaxBody)
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("the token endpoint's response: %w", err)
+	}
+	r.body = b
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp, nil
+}
+
+// MaskedCurl renders a previewed request as curl with the refresh token
+// and client secret masked, or literal when reveal is set.
+func MaskedCurl(req *http.Request, body []byte, reveal bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "curl --request %s \\\n  --url '%s'", req.Method, req.URL.String())
+	keys := make([]string, 0, len(req.Header))
+	for k := range req.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := req.Header.Get(k)
+		if k == "Authorization" && !reveal {
+			v = "Basic ••••••••"
+		}
+		fmt.Fprintf(&b, " \\\n  --header '%s: %s'", k, v)
+	}
+	form, _ := url.ParseQuery(string(body))
+	fkeys := make([]string, 0, len(form))
+	for k := range form {
+		fkeys = append(fkeys, k)
+	}
+	sort.Strings(fkeys)
+	for _, k := range fkeys {
+		v := form.Get(k)
+		if !reveal && (k == "refresh_token" || k == "client_secret") {
+			v = mask(v)
+		}
+		fmt.Fprintf(&b, " \\\n  --data-urlencode '%s=%s'", k, strings.ReplaceAll(v, "'", `'\''`))
+	}
+	return b.String() + "\n"
+}
+
+func mask(s string) string {
+	if len(s) < 16 {
+		return "••••••••"
+	}
+	return fmt.Sprintf("%s…(%d chars)", s[:4], len(s))
+}

@@ -1,0 +1,220 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// tokenServer answers every request with handler and counts requests.
+func tokenServer(t *testing.T, handler http.HandlerFunc) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		handler(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func jsonReply(status int, body string, headers ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}
+}
+
+func req(u string) Request {
+	return Request{TokenURL: u + "/oauth/token", ClientID: "client-1", ClientSecret: "s3cret-s3cret", Auth: AuthPost, RefreshToken: "v1.old-refresh-token"}
+}
+
+func TestErrorsAreExplainedAndNeverRetried(t *testing.T) {
+	cases := []struct {
+		name    string
+		handler http.HandlerFunc
+		code    string
+		hint    string
+	}{
+		{"invalid_grant", jsonReply(403, `{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}`), "invalid_grant", "sign in again"},
+		{"access_denied", jsonReply(403, `{"error":"access_denied","error_description":"Unknown or invalid refresh token."}`), "access_denied", "revokes its whole family"},
+		{"invalid_client", jsonReply(401, `{"error":"invalid_client","error_description":"Client authentication failed"}`), "invalid_client", "wrong client secret or wrong authentication method"},
+		{"unauthorized_client", jsonReply(403, `{"error":"unauthorized_client","error_description":"Grant type 'refresh_token' not allowed for the client."}`), "unauthorized_client", "not enabled"},
+		{"invalid_scope", jsonReply(400, `{"error":"invalid_scope","error_description":"scope exceeds"}`), "invalid_scope", "narrow"},
+		{"429 Retry-After", jsonReply(429, `{"error":"too_many_requests"}`, "Retry-After", "7"), "too_many_requests", "wait 7s"},
+		{"5xx", jsonReply(503, `{"error":"temporarily_unavailable"}`), "temporarily_unavailable", "may already have rotated"},
+		{"non-JSON error", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502); io.WriteString(w, "<html>Bad gateway</html>") }, "", "Bad gateway"},
+		{"redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "https://elsewhere.example.com/oauth/token", http.StatusTemporaryRedirect) }, "", "does not follow redirects"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv, n := tokenServer(t, c.handler)
+			_, err := NewClient().Refresh(context.Background(), "p", req(srv.URL), nil)
+			var xe *Error
+			if !errors.As(err, &xe) || xe.Code != c.code || !strings.Contains(err.Error(), c.hint) || !xe.OAuth() {
+				t.Fatalf("err = %v (%+v)", err, xe)
+			}
+			if got := n.Load(); got != 1 {
+				t.Fatalf("%d requests sent: a failed refresh must not be retried", got)
+			}
+		})
+	}
+}
+
+func TestRateLimitResetHeaderGivesTheWait(t *testing.T) {
+	reset := time.Now().Add(42 * time.Second).Unix()
+	srv, _ := tokenServer(t, jsonReply(429, `{"error":"too_many_requests"}`, "X-RateLimit-Reset", strconv.FormatInt(reset, 10)))
+	_, err := NewClient().Refresh(context.Background(), "p", req(srv.URL), nil)
+	var xe *Error
+	if !errors.As(err, &xe) || xe.RetryAfter < 30*time.Second || xe.RetryAfter > 43*time.Second {
+		t.Fatalf("err = %v, retry after %v", err, xe.RetryAfter)
+	}
+}
+
+func TestTimeoutOversizedBodyAndUnreachable(t *testing.T) {
+	slow, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) { time.Sleep(500 * time.Millisecond) })
+	c := NewClient()
+	c.Timeout = 100 * time.Millisecond
+	_, err := c.Refresh(context.Background(), "p", req(slow.URL), nil)
+	var xe *Error
+	if !errors.As(err, &xe) || xe.OAuth() || !strings.Contains(err.Error(), "did not answer in time") {
+		t.Fatalf("timeout: %v", err)
+	}
+	big, _ := tokenServer(t, jsonReply(200, `{"access_token":"`+strings.Repeat("a", 2<<20)+`"}`))
+	if _, err := NewClient().Refresh(context.Background(), "p", req(big.URL), nil); err == nil || !strings.Contains(err.Error(), "1 MiB") {
+		t.Fatalf("oversized: %v", err)
+	}
+	if _, err := NewClient().Refresh(context.Background(), "p", req("http://127.0.0.1:1"), nil); !errors.As(err, &xe) || !strings.Contains(err.Error(), "could not be reached") {
+		t.Fatalf("unreachable: %v", err)
+	}
+	if _, err := NewClient().Refresh(context.Background(), "p", req("http://tenant.example.com"), nil); err == nil || !strings.Contains(err.Error(), "plain http") {
+		t.Fatalf("plain http to a remote host must be refused before sending: %v", err)
+	}
+}
+
+func TestTwoConcurrentRefreshesOfOneProfileSendOneRequest(t *testing.T) {
+	release := make(chan struct{})
+	srv, n := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		jsonReply(200, `{"access_token":"at","token_type":"Bearer","expires_in":60}`)(w, r)
+	})
+	c := NewClient()
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.Refresh(context.Background(), "profile-a", req(srv.URL), nil)
+			errs <- err
+		}()
+	}
+	time.Sleep(150 * time.Millisecond) // both have been called; one waits on the server
+	close(release)
+	wg.Wait()
+	close(errs)
+	var inFlight, ok int
+	for err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, ErrInFlight):
+			inFlight++
+		default:
+			t.Fatal(err)
+		}
+	}
+	if ok != 1 || inFlight != 1 || n.Load() != 1 {
+		t.Fatalf("ok=%d inFlight=%d requests=%d", ok, inFlight, n.Load())
+	}
+	// Another profile is not blocked by the first.
+	if _, err := c.Refresh(context.Background(), "profile-b", req(srv.URL), nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestARotatedTokenIsStoredBeforeTheResultIsReturned(t *testing.T) {
+	srv, _ := tokenServer(t, jsonReply(200, `{"access_token":"at","refresh_token":"v1.new-refresh-token","id_token":"x.y.z","scope":"openid","expires_in":86400,"token_type":"Bearer"}`))
+	var order []string
+	resp, err := NewClient().Refresh(context.Background(), "p", req(srv.URL), func(tok string) error {
+		order = append(order, "stored "+tok)
+		return nil
+	})
+	order = append(order, "returned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(order, ",") != "stored v1.new-refresh-token,returned" || !resp.Rotated || !resp.Stored {
+		t.Fatalf("order %v, resp %+v", order, resp)
+	}
+	if resp.IDToken != "x.y.z" || resp.Scope != "openid" || resp.ExpiresIn != 86400 || resp.Status != 200 {
+		t.Fatalf("%+v", resp)
+	}
+
+	// When the keyring write fails the result says so and keeps the token.
+	resp, err = NewClient().Refresh(context.Background(), "p", req(srv.URL), func(string) error { return errors.New("keyring locked") })
+	if err != nil || resp.Stored || resp.StoreErr == nil || resp.RefreshToken != "v1.new-refresh-token" {
+		t.Fatalf("%+v %v", resp, err)
+	}
+}
+
+func TestTheRequestSentIsExactlyThePreviewForEachAuthMethod(t *testing.T) {
+	var gotBody, gotAuth string
+	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		gotBody, gotAuth = string(b), r.Header.Get("Authorization")
+		jsonReply(200, `{"access_token":"at"}`)(w, r)
+	})
+	for _, auth := range []Auth{AuthNone, AuthPost, AuthBasic} {
+		r := req(srv.URL)
+		r.Auth, r.Scope, r.Audience, r.Params = auth, "openid profile", "https://api.example.com", map[string]string{"resource": "https://r.example.com"}
+		preq, pbody, err := Preview(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := NewClient().Refresh(context.Background(), "p", r, nil); err != nil {
+			t.Fatal(err)
+		}
+		if gotBody != string(pbody) || gotAuth != preq.Header.Get("Authorization") {
+			t.Fatalf("%s: sent %q %q, preview %q %q", auth, gotBody, gotAuth, pbody, preq.Header.Get("Authorization"))
+		}
+		form, _ := url.ParseQuery(gotBody)
+		if form.Get("grant_type") != "refresh_token" || form.Get("audience") != "https://api.example.com" || form.Get("resource") != "https://r.example.com" || form.Get("scope") != "openid profile" {
+			t.Fatalf("%s: form %v", auth, form)
+		}
+		hasSecret, hasHeader := form.Has("client_secret"), gotAuth != ""
+		if want := map[Auth][2]bool{AuthNone: {false, false}, AuthPost: {true, false}, AuthBasic: {false, true}}[auth]; hasSecret != want[0] || hasHeader != want[1] {
+			t.Fatalf("%s: secret in body %v, Authorization header %v", auth, hasSecret, hasHeader)
+		}
+		curl := MaskedCurl(preq, pbody, false)
+		if strings.Contains(curl, "s3cret-s3cret") || strings.Contains(curl, "v1.old-refresh-token") {
+			t.Fatalf("%s: the preview shows a secret:\n%s", auth, curl)
+		}
+	}
+}
+
+func TestValidateRefusesWhatCannotWork(t *testing.T) {
+	r := req("https://t.example.com")
+	r.Params = map[string]string{"grant_type": "password"}
+	if err := r.Validate(); err == nil || !strings.Contains(err.Error(), "cannot be overridden") {
+		t.Fatal(err)
+	}
+	r = req("https://t.example.com")
+	r.ClientSecret = ""
+	if err := r.Validate(); err == nil || !strings.Contains(err.Error(), "needs the client secret") {
+		t.Fatal(err)
+	}
+}
