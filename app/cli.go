@@ -11,6 +11,9 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
 // Exit codes, as documented in the README.
@@ -27,11 +30,25 @@ type Env struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
+	// Profiles and Secrets back the profile and refresh commands.
+	Profiles *profiles.Store
+	Secrets  secrets.Store
 }
 
 // OSEnv is the real process environment.
 func OSEnv() Env {
-	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now,
+		Profiles: &profiles.Store{Path: profilesPath()}, Secrets: secrets.Keyring{}}
+}
+
+// profilesPath is profiles.DefaultPath, or profiles.json here when there is
+// no config directory (DefaultPath's error names the fix).
+func profilesPath() string {
+	p, err := profiles.DefaultPath()
+	if err != nil {
+		return "profiles.json"
+	}
+	return p
 }
 
 type command struct {
@@ -43,6 +60,8 @@ func commands() []command {
 	return []command{
 		{"decode", "decode [--json] [TOKEN|-]", runDecode},
 		{"migrate", "migrate [--format json|form|curl|http|go] [--domain DOMAIN] [--auth none|post|basic] [--audience AUD] [--reveal] [--json] [FILE|-]", runMigrate},
+		{"refresh", "refresh (--profile NAME | --issuer URL | --token-url URL) [--client-id ID] [--auth none|post|basic] [--client-secret-env VAR] [--refresh-token-env VAR] [--audience AUD] [--scope SCOPE] [--param KEY=VALUE]... [--reveal] [--json]", runRefresh},
+		{"profile", "profile list [--json] | show NAME | add NAME (--issuer URL | --domain DOMAIN) --client-id ID [--auth none|post|basic] [--audience A] [--scope S] [--client-secret-env VAR] [--refresh-token-env VAR] [--param K=V]... | rename OLD NEW | remove NAME", runProfile},
 		{"verify", "verify [--issuer URL] [--jwks FILE|URL] [--key FILE] [--secret-env VAR] [--audience AUD] [--client-id ID] [--nonce N] [--access-token-env VAR] [--leeway DURATION] [--now RFC3339] [--json] [TOKEN|-]", runVerify},
 	}
 }

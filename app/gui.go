@@ -14,13 +14,9 @@ import (
 
 // NewServices builds what the screens share.
 func NewServices() ui.Services {
-	path, err := profiles.DefaultPath()
-	if err != nil {
-		path = "profiles.json" // DefaultPath says why; the screen reports write errors
-	}
 	return ui.Services{
 		HTTP:     httpx.NewClient(httpx.DefaultTimeout),
-		Profiles: &profiles.Store{Path: path},
+		Profiles: &profiles.Store{Path: profilesPath()},
 		Secrets:  secrets.Keyring{},
 		Now:      time.Now,
 		Version:  Version(),

@@ -26,6 +26,17 @@ type Profile struct {
 	Audience string            `json:"audience,omitempty"`
 	Scope    string            `json:"scope,omitempty"`
 	Params   map[string]string `json:"params,omitempty"` // extra token-request parameters
+	// Endpoints caches what discovery found (Discover on the Clients
+	// screen, or the first refresh, fills it).
+	Endpoints *Endpoints `json:"endpoints,omitempty"`
+}
+
+// Endpoints are a profile's discovered endpoints.
+type Endpoints struct {
+	Token        string    `json:"token_endpoint"`
+	JWKS         string    `json:"jwks_uri,omitempty"`
+	Userinfo     string    `json:"userinfo_endpoint,omitempty"`
+	DiscoveredAt time.Time `json:"discovered_at"`
 }
 
 // Validate says what is wrong with a profile, in a sentence.

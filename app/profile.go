@@ -1,0 +1,221 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/tokenscope/tokenscope/internal/discovery"
+	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
+)
+
+// paramFlags collects repeated --param KEY=VALUE flags.
+type paramFlags map[string]string
+
+func (p paramFlags) String() string { return fmt.Sprint(map[string]string(p)) }
+
+func (p paramFlags) Set(v string) error {
+	k, val, ok := strings.Cut(v, "=")
+	if !ok || k == "" {
+		return fmt.Errorf("%q is not KEY=VALUE", v)
+	}
+	p[k] = val
+	return nil
+}
+
+func runProfile(env Env, args []string) int {
+	if len(args) == 0 {
+		return fail(env, "profile", ExitUsage, "say what to do: list, show NAME, add NAME ..., rename OLD NEW or remove NAME")
+	}
+	switch args[0] {
+	case "list":
+		return profileList(env, args[1:])
+	case "show":
+		return profileShow(env, args[1:])
+	case "add":
+		return profileAdd(env, args[1:])
+	case "rename":
+		return profileRename(env, args[1:])
+	case "remove":
+		return profileRemove(env, args[1:])
+	}
+	return fail(env, "profile", ExitUsage, "%q is not list, show, add, rename or remove", args[0])
+}
+
+func profileList(env Env, args []string) int {
+	fs := newFlagSet(env, "profile list")
+	asJSON := fs.Bool("json", false, "print the profiles as a JSON array")
+	if _, err := parseFlags(fs, args); err != nil {
+		return ExitUsage
+	}
+	ps, err := env.Profiles.Load()
+	if err != nil {
+		return fail(env, "profile list", ExitUsage, "%v", err)
+	}
+	if *asJSON {
+		if ps == nil {
+			ps = []profiles.Profile{}
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(ps)
+		return ExitOK
+	}
+	if len(ps) == 0 {
+		fmt.Fprintln(env.Stdout, "No profiles yet: add one with 'tokenscope profile add NAME --domain DOMAIN --client-id ID'.")
+		return ExitOK
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tISSUER\tCLIENT ID\tAUTH")
+	for _, p := range ps {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, p.Issuer, p.ClientID, p.Auth)
+	}
+	tw.Flush()
+	return ExitOK
+}
+
+// secretState says where a secret is, without showing it.
+func secretState(s secrets.Store, profile, kind string) string {
+	v, err := s.Get(profile, kind)
+	switch {
+	case errors.Is(err, secrets.ErrNotFound):
+		return "not stored"
+	case err != nil:
+		return "unknown: " + err.Error()
+	}
+	return "in the OS keyring (" + secrets.Mask(v) + ")"
+}
+
+func profileShow(env Env, args []string) int {
+	fs := newFlagSet(env, "profile show")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		return fail(env, "profile show", ExitUsage, "name one profile")
+	}
+	p, err := env.Profiles.Get(pos[0])
+	if err != nil {
+		return fail(env, "profile show", ExitUsage, "%v", err)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Name:\t%s\nIssuer:\t%s\nClient ID:\t%s\nAuth:\t%s\n", p.Name, p.Issuer, p.ClientID, p.Auth)
+	if p.Audience != "" {
+		fmt.Fprintf(tw, "Audience:\t%s\n", p.Audience)
+	}
+	if p.Scope != "" {
+		fmt.Fprintf(tw, "Scope:\t%s\n", p.Scope)
+	}
+	for k, v := range p.Params {
+		fmt.Fprintf(tw, "Param:\t%s=%s\n", k, v)
+	}
+	if p.Endpoints != nil {
+		fmt.Fprintf(tw, "Token endpoint:\t%s (discovered %s)\n", p.Endpoints.Token, p.Endpoints.DiscoveredAt.Format("2006-01-02 15:04"))
+	}
+	fmt.Fprintf(tw, "Client secret:\t%s\n", secretState(env.Secrets, p.Name, secrets.ClientSecret))
+	fmt.Fprintf(tw, "Refresh token:\t%s\n", secretState(env.Secrets, p.Name, secrets.RefreshToken))
+	tw.Flush()
+	return ExitOK
+}
+
+func profileAdd(env Env, args []string) int {
+	fs := newFlagSet(env, "profile add")
+	var (
+		issuer    = fs.String("issuer", "", "issuer URL (its discovery document gives the endpoints)")
+		domain    = fs.String("domain", "", "Auth0 domain, e.g. tenant.eu.auth0.com (issuer https://DOMAIN/)")
+		clientID  = fs.String("client-id", "", "the application's client ID")
+		auth      = fs.String("auth", "none", "client authentication: none, post or basic")
+		audience  = fs.String("audience", "", "audience to request")
+		scope     = fs.String("scope", "", "scope to request")
+		secretEnv = fs.String("client-secret-env", "", "environment variable holding the client secret (stored in the keyring)")
+		rtEnv     = fs.String("refresh-token-env", "", "environment variable holding a refresh token (stored in the keyring)")
+		params    = paramFlags{}
+	)
+	fs.Var(params, "param", "extra token-request parameter KEY=VALUE (repeatable)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		return fail(env, "profile add", ExitUsage, "name the profile: tokenscope profile add NAME --domain DOMAIN --client-id ID")
+	}
+	if (*issuer == "") == (*domain == "") {
+		return fail(env, "profile add", ExitUsage, "give exactly one of --issuer and --domain")
+	}
+	am, err := exchange.ParseAuth(*auth)
+	if err != nil {
+		return fail(env, "profile add", ExitUsage, "--auth: %v", err)
+	}
+	iss := *issuer
+	if *domain != "" {
+		iss = discovery.IssuerURL(*domain)
+	}
+	p := profiles.Profile{Name: pos[0], Issuer: iss, ClientID: *clientID, Auth: string(am), Audience: *audience, Scope: *scope}
+	if len(params) > 0 {
+		p.Params = params
+	}
+	stash := map[string]string{}
+	for kind, name := range map[string]string{secrets.ClientSecret: *secretEnv, secrets.RefreshToken: *rtEnv} {
+		if name == "" {
+			continue
+		}
+		v := env.Getenv(name)
+		if v == "" {
+			return fail(env, "profile add", ExitUsage, "%s is empty or unset", name)
+		}
+		stash[kind] = v
+	}
+	if err := env.Profiles.Put(p); err != nil {
+		return fail(env, "profile add", ExitUsage, "%v", err)
+	}
+	for kind, v := range stash {
+		if err := env.Secrets.Set(p.Name, kind, v); err != nil {
+			return fail(env, "profile add", ExitNegative, "profile %s saved, but its %s is not stored: %v", p.Name, strings.ReplaceAll(kind, "_", " "), err)
+		}
+	}
+	fmt.Fprintf(env.Stdout, "Saved profile %s (%s, client %s, auth %s).\n", p.Name, p.Issuer, p.ClientID, p.Auth)
+	return ExitOK
+}
+
+func profileRename(env Env, args []string) int {
+	fs := newFlagSet(env, "profile rename")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) != 2 {
+		return fail(env, "profile rename", ExitUsage, "usage: tokenscope profile rename OLD NEW")
+	}
+	if err := env.Profiles.Rename(pos[0], pos[1]); err != nil {
+		return fail(env, "profile rename", ExitUsage, "%v", err)
+	}
+	if err := secrets.Move(env.Secrets, pos[0], pos[1]); err != nil {
+		return fail(env, "profile rename", ExitNegative, "renamed, but its keyring entries did not move: %v", err)
+	}
+	fmt.Fprintf(env.Stdout, "Renamed %s to %s.\n", pos[0], pos[1])
+	return ExitOK
+}
+
+func profileRemove(env Env, args []string) int {
+	fs := newFlagSet(env, "profile remove")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		return fail(env, "profile remove", ExitUsage, "name one profile")
+	}
+	if err := env.Profiles.Remove(pos[0]); err != nil {
+		return fail(env, "profile remove", ExitUsage, "%v", err)
+	}
+	if err := secrets.DeleteProfile(env.Secrets, pos[0]); err != nil {
+		return fail(env, "profile remove", ExitNegative, "removed, but its keyring entries are still there: %v", err)
+	}
+	fmt.Fprintf(env.Stdout, "Removed %s and its keyring entries.\n", pos[0])
+	return ExitOK
+}

@@ -1,0 +1,184 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
+)
+
+type cliWorld struct {
+	profiles *profiles.Store
+	secrets  *secrets.Memory
+	env      map[string]string
+}
+
+func newWorld(t *testing.T) *cliWorld {
+	return &cliWorld{profiles: &profiles.Store{Path: filepath.Join(t.TempDir(), "profiles.json")}, secrets: &secrets.Memory{}, env: map[string]string{}}
+}
+
+func (w *cliWorld) run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return w.env[k] },
+		Now: func() time.Time { return now }, Profiles: w.profiles, Secrets: w.secrets}
+	return RunCommand(e, args), out.String(), errb.String()
+}
+
+// rotatingServer rotates refresh tokens: each valid one is spent once.
+func rotatingServer(t *testing.T, first string) (*httptest.Server, *[]url.Values) {
+	valid := map[string]bool{first: true}
+	var seen []url.Values
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(b))
+		seen = append(seen, form)
+		w.Header().Set("Content-Type", "application/json")
+		rt := form.Get("refresh_token")
+		if !valid[rt] {
+			w.WriteHeader(403)
+			io.WriteString(w, `{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}`)
+			return
+		}
+		delete(valid, rt)
+		n++
+		next := "v1.rotated-token-number-" + string(rune('0'+n))
+		valid[next] = true
+		json.NewEncoder(w).Encode(map[string]any{"access_token": "at-" + string(rune('0'+n)), "refresh_token": next, "token_type": "Bearer", "expires_in": 86400, "scope": form.Get("scope")})
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &seen
+}
+
+func TestProfileAddKeepsSecretsInTheKeyringAndOutOfTheFile(t *testing.T) {
+	w := newWorld(t)
+	w.env["SECRET"], w.env["RT"] = "client-secret-0123456789", "v1.first-refresh-token"
+	code, out, stderr := w.run(t, "", "profile", "add", "eu", "--domain", "tenant.eu.auth0.com", "--client-id", "abc", "--auth", "post", "--scope", "openid offline_access", "--client-secret-env", "SECRET", "--refresh-token-env", "RT", "--param", "resource=https://api")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "https://tenant.eu.auth0.com/") {
+		t.Fatal(out)
+	}
+	b, _ := os.ReadFile(w.profiles.Path)
+	if bytes.Contains(b, []byte("client-secret-0123456789")) || bytes.Contains(b, []byte("v1.first-refresh-token")) {
+		t.Fatalf("a secret reached the profiles file:\n%s", b)
+	}
+	if v, _ := w.secrets.Get("eu", secrets.RefreshToken); v != "v1.first-refresh-token" {
+		t.Fatalf("keyring refresh token %q", v)
+	}
+	_, out, _ = w.run(t, "", "profile", "show", "eu")
+	if !strings.Contains(out, "in the OS keyring (clie…(24 chars))") || strings.Contains(out, "client-secret-0123456789") || !strings.Contains(out, "resource=https://api") {
+		t.Fatalf("show:\n%s", out)
+	}
+	_, out, _ = w.run(t, "", "profile", "list", "--json")
+	var ps []profiles.Profile
+	if json.Unmarshal([]byte(out), &ps) != nil || len(ps) != 1 || ps[0].ClientID != "abc" {
+		t.Fatal(out)
+	}
+	if code, _, _ := w.run(t, "", "profile", "rename", "eu", "prod"); code != 0 {
+		t.Fatal("rename failed")
+	}
+	if v, _ := w.secrets.Get("prod", secrets.ClientSecret); v != "client-secret-0123456789" {
+		t.Fatal("the secret did not move with the rename")
+	}
+	if code, _, _ := w.run(t, "", "profile", "remove", "prod"); code != 0 {
+		t.Fatal("remove failed")
+	}
+	if _, err := w.secrets.Get("prod", secrets.RefreshToken); err == nil {
+		t.Fatal("remove left the refresh token in the keyring")
+	}
+}
+
+func TestRefreshWithAProfileStoresTheRotatedToken(t *testing.T) {
+	srv, seen := rotatingServer(t, "v1.first-refresh-token")
+	w := newWorld(t)
+	w.env["RT"], w.env["SECRET"] = "v1.first-refresh-token", "client-secret-0123456789"
+	w.run(t, "", "profile", "add", "local", "--issuer", srv.URL+"/", "--client-id", "abc", "--auth", "post", "--scope", "openid", "--client-secret-env", "SECRET", "--refresh-token-env", "RT")
+	// Cache the endpoint so no discovery is needed against this bare server.
+	p, _ := w.profiles.Get("local")
+	p.Endpoints = &profiles.Endpoints{Token: srv.URL + "/oauth/token"}
+	w.profiles.Put(p)
+
+	code, out, stderr := w.run(t, "", "refresh", "--profile", "local", "--json", "--param", "resource=https://api")
+	if code != 0 {
+		t.Fatalf("exit %d %s %s", code, out, stderr)
+	}
+	var got RefreshOutput
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != 200 || !got.Rotated || !got.Stored || got.Error != nil || got.Response["access_token"] != "at-1" || got.TokenEndpoint != srv.URL+"/oauth/token" {
+		t.Fatalf("%+v", got)
+	}
+	if rt := got.Response["refresh_token"].(string); strings.Contains(rt, "rotated-token") {
+		t.Fatalf("the refresh token is not masked: %q", rt)
+	}
+	if v, _ := w.secrets.Get("local", secrets.RefreshToken); v != "v1.rotated-token-number-1" {
+		t.Fatalf("keyring holds %q", v)
+	}
+	last := (*seen)[len(*seen)-1]
+	if last.Get("client_secret") != "client-secret-0123456789" || last.Get("resource") != "https://api" || last.Get("scope") != "openid" {
+		t.Fatalf("sent %v", last)
+	}
+	// The next refresh uses the stored, rotated token.
+	if code, out, _ := w.run(t, "", "refresh", "--profile", "local"); code != 0 || !strings.Contains(out, "replaced the old in the OS keyring") {
+		t.Fatalf("second refresh: exit %d\n%s", code, out)
+	}
+	hist, _ := os.ReadFile(filepath.Join(filepath.Dir(w.profiles.Path), "history.json"))
+	if !bytes.Contains(hist, []byte(`"profile": "local"`)) || bytes.Contains(hist, []byte("rotated-token")) {
+		t.Fatalf("history:\n%s", hist)
+	}
+}
+
+func TestRefreshWithoutAProfileNeverLosesARotatedToken(t *testing.T) {
+	srv, _ := rotatingServer(t, "v1.first-refresh-token")
+	w := newWorld(t)
+	code, out, stderr := w.run(t, "v1.first-refresh-token\n", "refresh", "--token-url", srv.URL+"/oauth/token", "--client-id", "abc", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	if !strings.Contains(out, "v1.rotated-token-number-1") || !strings.Contains(stderr, "only copy") {
+		t.Fatalf("the new token must be shown when it cannot be stored:\n%s\n%s", out, stderr)
+	}
+}
+
+func TestRefreshErrorsExitOneAndUsageErrorsTwo(t *testing.T) {
+	srv, _ := rotatingServer(t, "v1.first-refresh-token")
+	w := newWorld(t)
+	w.env["RT"] = "v1.already-spent"
+	code, out, _ := w.run(t, "", "refresh", "--token-url", srv.URL+"/oauth/token", "--client-id", "abc", "--refresh-token-env", "RT", "--json")
+	var got RefreshOutput
+	json.Unmarshal([]byte(out), &got)
+	if code != 1 || got.Status != 403 || got.Error == nil || got.Error.Code != "invalid_grant" || !strings.Contains(got.Error.Hint, "sign in again") {
+		t.Fatalf("exit %d %s", code, out)
+	}
+	for name, args := range map[string][]string{
+		"no source":        {"refresh", "--client-id", "abc"},
+		"two sources":      {"refresh", "--token-url", "https://a/t", "--issuer", "https://a/"},
+		"unknown profile":  {"refresh", "--profile", "nope"},
+		"no client id":     {"refresh", "--token-url", "https://a/t", "--refresh-token-env", "RT"},
+		"post, no secret":  {"refresh", "--token-url", "https://a/t", "--client-id", "a", "--auth", "post", "--refresh-token-env", "RT"},
+		"bad param":        {"refresh", "--token-url", "https://a/t", "--client-id", "a", "--param", "novalue", "--refresh-token-env", "RT"},
+		"reserved param":   {"refresh", "--token-url", "https://a/t", "--client-id", "a", "--param", "grant_type=password", "--refresh-token-env", "RT"},
+		"plain http":       {"refresh", "--token-url", "http://tenant.example.com/oauth/token", "--client-id", "a", "--refresh-token-env", "RT"},
+		"profile no verb":  {"profile"},
+		"add both sources": {"profile", "add", "x", "--domain", "a", "--issuer", "https://a/", "--client-id", "c"},
+	} {
+		code, _, stderr := w.run(t, "", args...)
+		if code != 2 || stderr == "" {
+			t.Errorf("%s: exit %d stderr %q", name, code, stderr)
+		}
+	}
+}
