@@ -1,11 +1,13 @@
 package app
 
 import (
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/tokenscope/tokenscope/assets"
+	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
@@ -17,7 +19,9 @@ func NewServices() ui.Services {
 	return ui.Services{
 		HTTP:     httpx.NewClient(httpx.DefaultTimeout),
 		Profiles: &profiles.Store{Path: profilesPath()},
-		Secrets:  secrets.Keyring{},
+		Secrets:  &secrets.WithFallback{Primary: secrets.Keyring{}},
+		Exchange: exchange.NewClient(),
+		History:  &exchange.History{Path: filepath.Join(filepath.Dir(profilesPath()), "history.json")},
 		Now:      time.Now,
 		Version:  Version(),
 		Icon:     fyne.NewStaticResource("icon.png", assets.IconPNG),

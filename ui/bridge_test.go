@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -10,7 +11,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
 // testBridge queues UI updates from goroutines; settle applies them on the
@@ -80,4 +84,19 @@ func textOf(o fyne.CanvasObject) string {
 		return w.Text
 	}
 	return ""
+}
+
+// testServices are real stores in a temporary directory, with secrets in
+// memory (the Secret Service is tested in internal/secrets).
+func testServices(t *testing.T) Services {
+	dir := t.TempDir()
+	return Services{
+		HTTP:     httpx.NewClient(5 * time.Second),
+		Now:      time.Now,
+		Version:  "9.9.9",
+		Profiles: &profiles.Store{Path: filepath.Join(dir, "profiles.json")},
+		Secrets:  &secrets.Memory{},
+		Exchange: exchange.NewClient(),
+		History:  &exchange.History{Path: filepath.Join(dir, "history.json")},
+	}
 }

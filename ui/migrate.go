@@ -42,9 +42,11 @@ var authMethods = []migrate.AuthMethod{migrate.AuthNone, migrate.AuthPost, migra
 
 // migrateScreen rewrites legacy /delegation calls into /oauth/token requests.
 type migrateScreen struct {
-	svc Services
-	win fyne.Window
-	do  uiDo
+	// onProfilesChanged tells the other screens a profile was saved.
+	onProfilesChanged func()
+	svc               Services
+	win               fyne.Window
+	do                uiDo
 
 	input    *widget.Entry
 	pasteBtn *widget.Button
@@ -378,6 +380,9 @@ func (s *migrateScreen) saveProfile(name string) {
 		s.do(func() {
 			s.status.Importance = imp
 			s.status.SetText(msg)
+			if imp != widget.DangerImportance && s.onProfilesChanged != nil {
+				s.onProfilesChanged()
+			}
 		})
 	}()
 }

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
@@ -27,6 +28,8 @@ type Services struct {
 	HTTP     *http.Client
 	Profiles *profiles.Store
 	Secrets  secrets.Store
+	Exchange *exchange.Client
+	History  *exchange.History
 	Now      func() time.Time
 	Version  string
 	Icon     fyne.Resource
@@ -49,15 +52,17 @@ type screen struct {
 
 // mainWindow is the one window: navigation between the screens.
 type mainWindow struct {
-	app     fyne.App
-	win     fyne.Window
-	svc     Services
-	do      uiDo
-	inspect *inspectScreen
-	migrate *migrateScreen
-	screens []screen
-	tabs    *container.AppTabs
-	stop    chan struct{}
+	app      fyne.App
+	win      fyne.Window
+	svc      Services
+	do       uiDo
+	clients  *clientsScreen
+	exchange *exchangeScreen
+	inspect  *inspectScreen
+	migrate  *migrateScreen
+	screens  []screen
+	tabs     *container.AppTabs
+	stop     chan struct{}
 }
 
 // Create builds the main window on a, ready to show.
@@ -79,7 +84,13 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 	m := &mainWindow{app: a, win: w, svc: svc, do: do, stop: make(chan struct{})}
 	m.inspect = newInspectScreen(svc, w, do)
 	m.migrate = newMigrateScreen(svc, w, do)
+	m.clients = newClientsScreen(svc, w, do)
+	m.exchange = newExchangeScreen(svc, w, do, m.openInInspector)
+	m.clients.onProfilesChanged = m.exchange.reloadProfiles
+	m.migrate.onProfilesChanged = func() { m.exchange.reloadProfiles(); m.clients.reload("") }
 	m.screens = []screen{
+		{"Clients", theme.AccountIcon(), m.clients.view(), m.clients.focus},
+		{"Exchange", theme.ViewRefreshIcon(), m.exchange.view(), m.exchange.focus},
 		{"Inspect", theme.SearchIcon(), m.inspect.view(), m.inspect.focus},
 		{"Migrate", theme.MediaReplayIcon(), m.migrate.view(), m.migrate.focus},
 	}
@@ -99,7 +110,7 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 func (m *mainWindow) menu() *fyne.MainMenu {
 	open := fyne.NewMenuItem("Open Token File…", m.inspect.onOpen)
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
-	openLegacy := fyne.NewMenuItem("Open Legacy Request or HAR…", func() { m.selectScreen(1); m.migrate.onOpen() })
+	openLegacy := fyne.NewMenuItem("Open Legacy Request or HAR…", func() { m.showScreen("Migrate"); m.migrate.onOpen() })
 	var views []*fyne.MenuItem
 	for i, s := range m.screens {
 		item := fyne.NewMenuItem(s.title, func() { m.selectScreen(i) })
@@ -122,18 +133,18 @@ func (m *mainWindow) addShortcuts() {
 			func(fyne.Shortcut) { m.selectScreen(i) })
 	}
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
-		m.selectScreen(0)
+		m.showScreen("Inspect")
 		m.inspect.focus()
 	})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyV, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}, func(fyne.Shortcut) {
-		m.selectScreen(0)
+		m.showScreen("Inspect")
 		m.inspect.onPaste()
 	})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { m.inspect.onOpen() })
 }
 
 var shortcutHelp = [][2]string{
-	{"Ctrl+1, Ctrl+2", "Switch to Inspect, Migrate"},
+	{"Ctrl+1 … Ctrl+4", "Switch to Clients, Exchange, Inspect, Migrate"},
 	{"Ctrl+L", "Focus the token field"},
 	{"Ctrl+Shift+V", "Paste a token from the clipboard and decode it"},
 	{"Ctrl+O", "Open a file holding a token"},
@@ -162,6 +173,30 @@ func (m *mainWindow) showAbout() {
 	dialog.ShowCustom("About Tokenscope", "Close", body, m.win)
 }
 
+// showScreen brings the named screen to the front.
+func (m *mainWindow) showScreen(title string) {
+	for i, s := range m.screens {
+		if s.title == title {
+			m.selectScreen(i)
+		}
+	}
+}
+
+// openInInspector shows a token (from the Exchange screen) in the inspector.
+func (m *mainWindow) openInInspector(token string) {
+	m.showScreen("Inspect")
+	m.inspect.SetToken(token)
+}
+
+func (m *mainWindow) screenIndex(title string) int {
+	for i, s := range m.screens {
+		if s.title == title {
+			return i
+		}
+	}
+	return 0
+}
+
 func (m *mainWindow) selectScreen(i int) {
 	if i >= 0 && i < len(m.tabs.Items) {
 		m.tabs.SelectIndex(i)
@@ -180,7 +215,7 @@ func (m *mainWindow) restoreState() {
 	w := p.FloatWithFallback(prefWidth, 1180)
 	h := p.FloatWithFallback(prefHeight, 760)
 	m.win.Resize(fyne.NewSize(float32(max(w, 640)), float32(max(h, 420))))
-	m.selectScreen(p.IntWithFallback(prefScreen, 0))
+	m.selectScreen(p.IntWithFallback(prefScreen, m.screenIndex("Inspect")))
 }
 
 // onClose saves the window size and screen, then closes (Fyne's test
@@ -205,12 +240,12 @@ func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 		return
 	}
 	// A file dropped on the Migrate screen (or any .har) is a legacy request.
-	if m.tabs.SelectedIndex() == 1 || strings.HasSuffix(strings.ToLower(uris[0].Name()), ".har") {
-		m.selectScreen(1)
+	if m.tabs.Selected().Text == "Migrate" || strings.HasSuffix(strings.ToLower(uris[0].Name()), ".har") {
+		m.showScreen("Migrate")
 		m.migrate.loadFile(r)
 		return
 	}
-	m.selectScreen(0)
+	m.showScreen("Inspect")
 	m.inspect.loadFile(r)
 }
 

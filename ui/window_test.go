@@ -2,13 +2,10 @@ package ui
 
 import (
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
-
-	"github.com/tokenscope/tokenscope/internal/httpx"
 )
 
 func newTestWindow(t *testing.T) (*mainWindow, *testBridge) {
@@ -17,7 +14,7 @@ func newTestWindow(t *testing.T) (*mainWindow, *testBridge) {
 	a.Settings().SetTheme(newTheme())
 	b := &testBridge{}
 	w := test.NewTempWindow(t, nil)
-	m := newMainWindow(a, w, Services{HTTP: httpx.NewClient(time.Second), Now: time.Now, Version: "9.9.9"}, b.Do)
+	m := newMainWindow(a, w, testServices(t), b.Do)
 	return m, b
 }
 
@@ -45,7 +42,7 @@ func TestCtrlShiftVPastesAndDecodes(t *testing.T) {
 func TestClosingRemembersTheWindowSizeAndScreen(t *testing.T) {
 	a := test.NewTempApp(t)
 	// test.NewWindow, not NewTempWindow: onClose closes it itself.
-	m := newMainWindow(a, test.NewWindow(nil), Services{HTTP: httpx.NewClient(time.Second), Now: time.Now}, (&testBridge{}).Do)
+	m := newMainWindow(a, test.NewWindow(nil), testServices(t), (&testBridge{}).Do)
 	m.win.Resize(fyne.NewSize(900, 600))
 	m.onClose()
 	p := m.app.Preferences()

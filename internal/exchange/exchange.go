@@ -72,11 +72,11 @@ func (r Request) Validate() error {
 	}
 	switch {
 	case r.ClientID == "":
-		return errors.New("no client ID: set it on the profile or with --client-id")
+		return errors.New("no client ID: set it on the profile (or give it for this run)")
 	case r.RefreshToken == "":
-		return errors.New("no refresh token: store one for the profile, or give --refresh-token-env")
+		return errors.New("no refresh token: store one with the profile (or give one for this run)")
 	case r.Auth != AuthNone && r.ClientSecret == "":
-		return fmt.Errorf("client authentication %s needs the client secret: store it for the profile, or give --client-secret-env", r.Auth)
+		return fmt.Errorf("client authentication %s needs the client secret: store it with the profile (or give it for this run)", r.Auth)
 	}
 	if _, err := ParseAuth(string(r.Auth)); err != nil {
 		return err

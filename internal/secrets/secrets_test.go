@@ -65,3 +65,23 @@ func TestMaskShowsNothingUsable(t *testing.T) {
 		t.Fatalf("Mask = %q", got)
 	}
 }
+
+func TestFallbackKeepsSecretsInMemoryWhenTheKeyringIsUnavailable(t *testing.T) {
+	keyring.MockInitWithError(errors.New("no Secret Service on the session bus"))
+	f := &WithFallback{Primary: Keyring{}}
+	if err := f.Set("p", RefreshToken, "v1.token-for-this-run-only"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := f.Get("p", RefreshToken); err != nil || v != "v1.token-for-this-run-only" {
+		t.Fatalf("%q %v", v, err)
+	}
+	if err := f.Unavailable(); err == nil || !strings.Contains(err.Error(), "no Secret Service") {
+		t.Fatalf("Unavailable = %v", err)
+	}
+	keyring.MockInit()
+	g := &WithFallback{Primary: Keyring{}}
+	g.Set("p", ClientSecret, "x")
+	if g.Unavailable() != nil {
+		t.Fatal("a working keyring must be used")
+	}
+}

@@ -1,0 +1,432 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokenscope/tokenscope/internal/discovery"
+	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
+)
+
+var authChoices = []string{string(exchange.AuthNone), string(exchange.AuthPost), string(exchange.AuthBasic)}
+
+// clientsScreen edits client profiles; their secrets go to the keyring.
+type clientsScreen struct {
+	svc Services
+	win fyne.Window
+	do  uiDo
+	// onProfilesChanged tells the other screens the list changed.
+	onProfilesChanged func()
+
+	list      *widget.List
+	profiles  []profiles.Profile
+	selected  int // index in profiles, -1 for a new profile
+	name      *widget.Entry
+	issuer    *widget.Entry
+	clientID  *widget.Entry
+	auth      *widget.RadioGroup
+	audience  *widget.Entry
+	scope     *widget.Entry
+	params    *widget.Entry
+	secret    *widget.Entry
+	refresh   *widget.Entry
+	storage   *widget.Label
+	endpoints *widget.Label
+	status    *widget.Label
+	newBtn    *widget.Button
+	saveBtn   *widget.Button
+	discover  *widget.Button
+	dupBtn    *widget.Button
+	deleteBtn *widget.Button
+
+	busy sync.WaitGroup
+}
+
+func newClientsScreen(svc Services, win fyne.Window, do uiDo) *clientsScreen {
+	s := &clientsScreen{svc: svc, win: win, do: do, selected: -1}
+	s.buildUI()
+	s.reload("")
+	return s
+}
+
+func (s *clientsScreen) buildUI() {
+	s.list = widget.NewList(
+		func() int { return len(s.profiles) },
+		func() fyne.CanvasObject { return widget.NewLabel("profile name") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.profiles[i].Name) })
+	s.list.OnSelected = s.onSelected
+	s.name = widget.NewEntry()
+	s.name.SetPlaceHolder("a short name, e.g. prod-eu")
+	s.issuer = widget.NewEntry()
+	s.issuer.SetPlaceHolder("tenant.eu.auth0.com or https://issuer.example.com/")
+	s.clientID = widget.NewEntry()
+	s.auth = widget.NewRadioGroup(authChoices, nil)
+	s.auth.Horizontal = true
+	s.auth.SetSelected(string(exchange.AuthNone))
+	s.audience = widget.NewEntry()
+	s.audience.SetPlaceHolder("optional API identifier")
+	s.scope = widget.NewEntry()
+	s.scope.SetPlaceHolder("e.g. openid profile offline_access")
+	s.params = widget.NewMultiLineEntry()
+	s.params.SetPlaceHolder("extra parameters, one KEY=VALUE a line (e.g. resource=https://api)")
+	s.params.SetMinRowsVisible(2)
+	s.secret = widget.NewPasswordEntry()
+	s.secret.SetPlaceHolder("client secret (post and basic)")
+	s.refresh = widget.NewPasswordEntry()
+	s.refresh.SetPlaceHolder("a refresh token to start from")
+	s.storage = wrapLabel("")
+	s.endpoints = wrapLabel("")
+	s.status = wrapLabel("")
+	s.newBtn = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), s.onNew)
+	s.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.onSave)
+	s.saveBtn.Importance = widget.HighImportance
+	s.discover = widget.NewButtonWithIcon("Discover", theme.SearchIcon(), s.onDiscover)
+	s.dupBtn = widget.NewButtonWithIcon("Duplicate", theme.ContentCopyIcon(), s.onDuplicate)
+	s.deleteBtn = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), s.onDelete)
+	s.updateStorageLine()
+}
+
+func (s *clientsScreen) view() fyne.CanvasObject {
+	form := widget.NewForm(
+		widget.NewFormItem("Name", s.name),
+		widget.NewFormItem("Domain or issuer", s.issuer),
+		widget.NewFormItem("Client ID", s.clientID),
+		widget.NewFormItem("Client auth", s.auth),
+		widget.NewFormItem("Audience", s.audience),
+		widget.NewFormItem("Scope", s.scope),
+		widget.NewFormItem("Parameters", s.params),
+		widget.NewFormItem("Client secret", s.secret),
+		widget.NewFormItem("Refresh token", s.refresh),
+	)
+	right := container.NewVScroll(container.NewVBox(
+		form,
+		s.storage,
+		container.NewHBox(s.saveBtn, s.discover, s.dupBtn, s.deleteBtn),
+		s.status,
+		widget.NewCard("", "Endpoints", s.endpoints),
+	))
+	left := container.NewBorder(container.NewHBox(s.newBtn), nil, nil, nil, s.list)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.22
+	return split
+}
+
+func (s *clientsScreen) focus() { s.win.Canvas().Focus(s.name) }
+
+// updateStorageLine says where secrets are kept.
+func (s *clientsScreen) updateStorageLine() {
+	if f, ok := s.svc.Secrets.(interface{ Unavailable() error }); ok && f.Unavailable() != nil {
+		s.storage.Importance = widget.WarningImportance
+		s.storage.SetText("Secrets are kept in memory for this run only: " + f.Unavailable().Error())
+		return
+	}
+	s.storage.Importance = widget.MediumImportance
+	s.storage.SetText("Secrets are stored in the OS keyring (service tokenscope, accounts NAME/client_secret and NAME/refresh_token), never in a file.")
+}
+
+// reload reads the profiles file and selects the named profile, if any.
+func (s *clientsScreen) reload(selectName string) {
+	ps, err := s.svc.Profiles.Load()
+	if err != nil {
+		s.status.Importance = widget.DangerImportance
+		s.status.SetText(err.Error())
+	}
+	s.profiles = ps
+	s.list.UnselectAll()
+	s.list.Refresh()
+	for i, p := range ps {
+		if p.Name == selectName {
+			s.list.Select(i)
+			return
+		}
+	}
+	if selectName == "" && len(ps) == 0 {
+		s.onNew()
+	}
+}
+
+func (s *clientsScreen) onNew() {
+	s.selected = -1
+	s.list.UnselectAll()
+	for _, e := range []*widget.Entry{s.name, s.issuer, s.clientID, s.audience, s.scope, s.params, s.secret, s.refresh} {
+		e.SetText("")
+	}
+	s.auth.SetSelected(string(exchange.AuthNone))
+	s.endpoints.SetText("Not discovered yet: press Discover.")
+	s.deleteBtn.Disable()
+	s.dupBtn.Disable()
+}
+
+func (s *clientsScreen) onSelected(i widget.ListItemID) {
+	if i < 0 || i >= len(s.profiles) {
+		return
+	}
+	s.selected = i
+	p := s.profiles[i]
+	s.name.SetText(p.Name)
+	s.issuer.SetText(p.Issuer)
+	s.clientID.SetText(p.ClientID)
+	s.auth.SetSelected(p.Auth)
+	s.audience.SetText(p.Audience)
+	s.scope.SetText(p.Scope)
+	s.params.SetText(formatParams(p.Params))
+	s.secret.SetText("")
+	s.refresh.SetText("")
+	s.showEndpoints(p.Endpoints)
+	s.deleteBtn.Enable()
+	s.dupBtn.Enable()
+	// The keyring can wait on an unlock prompt: read it off the UI goroutine.
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		secret, _ := s.svc.Secrets.Get(p.Name, secrets.ClientSecret)
+		rt, _ := s.svc.Secrets.Get(p.Name, secrets.RefreshToken)
+		s.do(func() {
+			if s.selected == i && s.name.Text == p.Name {
+				s.secret.SetText(secret)
+				s.refresh.SetText(rt)
+				s.updateStorageLine()
+			}
+		})
+	}()
+}
+
+func (s *clientsScreen) showEndpoints(e *profiles.Endpoints) {
+	if e == nil {
+		s.endpoints.SetText("Not discovered yet: press Discover.")
+		return
+	}
+	s.endpoints.SetText(fmt.Sprintf("Token endpoint: %s\nJWKS: %s\nUserinfo: %s\nDiscovered %s", e.Token, e.JWKS, e.Userinfo, e.DiscoveredAt.Local().Format("2006-01-02 15:04")))
+}
+
+func formatParams(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	lines := make([]string, len(keys))
+	for i, k := range keys {
+		lines[i] = k + "=" + m[k]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func parseParams(text string) (map[string]string, error) {
+	out := map[string]string{}
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("parameter line %d, %q, is not KEY=VALUE", n+1, line)
+		}
+		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// formProfile reads the form into a profile.
+func (s *clientsScreen) formProfile() (profiles.Profile, error) {
+	params, err := parseParams(s.params.Text)
+	if err != nil {
+		return profiles.Profile{}, err
+	}
+	p := profiles.Profile{
+		Name: strings.TrimSpace(s.name.Text), Issuer: discovery.IssuerURL(s.issuer.Text), ClientID: strings.TrimSpace(s.clientID.Text),
+		Auth: s.auth.Selected, Audience: strings.TrimSpace(s.audience.Text), Scope: strings.TrimSpace(s.scope.Text), Params: params,
+	}
+	if s.selected >= 0 && s.profiles[s.selected].Issuer == p.Issuer {
+		p.Endpoints = s.profiles[s.selected].Endpoints
+	}
+	return p, p.Validate()
+}
+
+func (s *clientsScreen) setStatus(msg string, imp widget.Importance) {
+	s.status.Importance = imp
+	s.status.SetText(msg)
+}
+
+// onSave writes the profile and its secrets, off the UI goroutine.
+func (s *clientsScreen) onSave() {
+	p, err := s.formProfile()
+	if err != nil {
+		s.setStatus(err.Error()+".", widget.DangerImportance)
+		return
+	}
+	oldName := ""
+	if s.selected >= 0 {
+		oldName = s.profiles[s.selected].Name
+	} else {
+		for _, q := range s.profiles {
+			if q.Name == p.Name {
+				s.setStatus(fmt.Sprintf("A profile named %s already exists: choose another name.", p.Name), widget.DangerImportance)
+				return
+			}
+		}
+	}
+	secret, rt := s.secret.Text, s.refresh.Text
+	s.saveBtn.Disable()
+	s.setStatus("Saving…", widget.MediumImportance)
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		err := s.store(oldName, p, secret, rt)
+		s.do(func() {
+			s.saveBtn.Enable()
+			s.updateStorageLine()
+			if err != nil {
+				s.setStatus(err.Error()+".", widget.DangerImportance)
+				return
+			}
+			s.setStatus("Saved "+p.Name+".", widget.SuccessImportance)
+			s.reload(p.Name)
+			if s.onProfilesChanged != nil {
+				s.onProfilesChanged()
+			}
+		})
+	}()
+}
+
+func (s *clientsScreen) store(oldName string, p profiles.Profile, secret, rt string) error {
+	if oldName != "" && oldName != p.Name {
+		if err := s.svc.Profiles.Rename(oldName, p.Name); err != nil {
+			return err
+		}
+		if err := secrets.Move(s.svc.Secrets, oldName, p.Name); err != nil {
+			return fmt.Errorf("renamed, but the keyring entries did not move: %v", err)
+		}
+	}
+	if err := s.svc.Profiles.Put(p); err != nil {
+		return err
+	}
+	for kind, v := range map[string]string{secrets.ClientSecret: secret, secrets.RefreshToken: rt} {
+		var err error
+		if v == "" {
+			if err = s.svc.Secrets.Delete(p.Name, kind); errors.Is(err, secrets.ErrNotFound) {
+				err = nil
+			}
+		} else {
+			err = s.svc.Secrets.Set(p.Name, kind, v)
+		}
+		if err != nil {
+			return fmt.Errorf("saved %s, but its %s: %v", p.Name, strings.ReplaceAll(kind, "_", " "), err)
+		}
+	}
+	return nil
+}
+
+// onDiscover fetches the issuer's discovery document and shows what it says.
+func (s *clientsScreen) onDiscover() {
+	issuer := discovery.IssuerURL(s.issuer.Text)
+	if issuer == "" {
+		s.setStatus("Type the domain or issuer first.", widget.WarningImportance)
+		return
+	}
+	sel := s.selected
+	s.discover.Disable()
+	s.setStatus("Fetching "+issuer+".well-known/openid-configuration…", widget.MediumImportance)
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		m, err := discovery.Discover(ctx, s.svc.HTTP, issuer)
+		var e *profiles.Endpoints
+		if err == nil {
+			e = &profiles.Endpoints{Token: m.TokenEndpoint, JWKS: m.JWKSURI, Userinfo: m.UserinfoEndpoint, DiscoveredAt: time.Now().UTC()}
+		}
+		s.do(func() {
+			s.discover.Enable()
+			if err != nil {
+				s.setStatus("Discovery failed: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			s.showEndpoints(e)
+			msg := fmt.Sprintf("Found %s. Grant types: %s. Client auth methods: %s.", m.Issuer, listOrUnknown(m.GrantTypesSupported), listOrUnknown(m.TokenEndpointAuthMethodsSupported))
+			if sel >= 0 && s.selected == sel && s.profiles[sel].Issuer == issuer {
+				p := s.profiles[sel]
+				p.Endpoints = e
+				s.profiles[sel] = p
+				if s.svc.Profiles.Put(p) == nil {
+					msg += " Saved with the profile."
+				}
+			}
+			s.setStatus(msg, widget.SuccessImportance)
+		})
+	}()
+}
+
+func listOrUnknown(l []string) string {
+	if len(l) == 0 {
+		return "not listed"
+	}
+	return strings.Join(l, ", ")
+}
+
+func (s *clientsScreen) onDuplicate() {
+	if s.selected < 0 {
+		return
+	}
+	s.selected = -1
+	s.list.UnselectAll()
+	s.name.SetText(s.name.Text + "-copy")
+	s.deleteBtn.Disable()
+	s.dupBtn.Disable()
+	s.setStatus("A copy: change what differs and Save.", widget.MediumImportance)
+}
+
+func (s *clientsScreen) onDelete() {
+	if s.selected < 0 {
+		return
+	}
+	name := s.profiles[s.selected].Name
+	dialog.ShowConfirm("Delete "+name+"?", "The profile and its keyring entries (client secret, refresh token) are deleted.", func(ok bool) {
+		if ok {
+			s.deleteProfile(name)
+		}
+	}, s.win)
+}
+
+func (s *clientsScreen) deleteProfile(name string) {
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		err := s.svc.Profiles.Remove(name)
+		if err == nil {
+			err = secrets.DeleteProfile(s.svc.Secrets, name)
+		}
+		s.do(func() {
+			if err != nil {
+				s.setStatus(err.Error()+".", widget.DangerImportance)
+				return
+			}
+			s.setStatus("Deleted "+name+" and its keyring entries.", widget.SuccessImportance)
+			s.reload("")
+			if len(s.profiles) > 0 {
+				s.onNew()
+			}
+			if s.onProfilesChanged != nil {
+				s.onProfilesChanged()
+			}
+		})
+	}()
+}
