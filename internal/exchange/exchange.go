@@ -12,6 +12,7 @@ package exchange
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -204,7 +205,7 @@ func (c *Client) Refresh(ctx context.Context, key string, r Request, store func(
 			}
 		}
 	}
-	resp.Fields = tokenFields(tok, rec.body)
+	resp.Fields = tokenFields(rec.body)
 	resp.IDToken, _ = resp.Fields["id_token"].(string)
 	resp.Scope, _ = resp.Fields["scope"].(string)
 	if n, ok := number(resp.Fields["expires_in"]); ok {
@@ -213,13 +214,16 @@ func (c *Client) Refresh(ctx context.Context, key string, r Request, store func(
 	return resp, nil
 }
 
-// tokenFields returns every response member. x/oauth2 parses JSON and
-// form responses; the raw value it keeps is reached through Extra.
-func tokenFields(tok *oauth2.Token, body []byte) map[string]any {
+// tokenFields returns every member of the response body, JSON or
+// form-encoded (x/oauth2 accepts both), parsed once.
+func tokenFields(body []byte) map[string]any {
 	out := map[string]any{}
-	for _, k := range rawKeys(body) {
-		if v := tok.Extra(k); v != nil {
-			out[k] = v
+	if json.Unmarshal(body, &out) == nil {
+		return out
+	}
+	if v, err := url.ParseQuery(string(body)); err == nil {
+		for k := range v {
+			out[k] = v.Get(k)
 		}
 	}
 	return out

@@ -218,3 +218,14 @@ func TestValidateRefusesWhatCannotWork(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestAFormEncodedTokenResponseIsReadToo(t *testing.T) {
+	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+		io.WriteString(w, "access_token=at-form&token_type=bearer&scope=openid&expires_in=3600")
+	})
+	resp, err := NewClient().Refresh(context.Background(), "p", req(srv.URL), nil)
+	if err != nil || resp.AccessToken != "at-form" || resp.Scope != "openid" || resp.ExpiresIn != 3600 {
+		t.Fatalf("%+v %v", resp, err)
+	}
+}
