@@ -56,8 +56,13 @@ func TestErrorsAreExplainedAndNeverRetried(t *testing.T) {
 		{"invalid_scope", jsonReply(400, `{"error":"invalid_scope","error_description":"scope exceeds"}`), "invalid_scope", "narrow"},
 		{"429 Retry-After", jsonReply(429, `{"error":"too_many_requests"}`, "Retry-After", "7"), "too_many_requests", "wait 7s"},
 		{"5xx", jsonReply(503, `{"error":"temporarily_unavailable"}`), "temporarily_unavailable", "may already have rotated"},
-		{"non-JSON error", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502); io.WriteString(w, "<html>Bad gateway</html>") }, "", "Bad gateway"},
-		{"redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "https://elsewhere.example.com/oauth/token", http.StatusTemporaryRedirect) }, "", "does not follow redirects"},
+		{"non-JSON error", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(502)
+			io.WriteString(w, "<html>Bad gateway</html>")
+		}, "", "Bad gateway"},
+		{"redirect", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://elsewhere.example.com/oauth/token", http.StatusTemporaryRedirect)
+		}, "", "does not follow redirects"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,0 +1,51 @@
+package demotenant
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/tokenscope/tokenscope/internal/httpx"
+)
+
+// Server is a tenant listening on an address.
+type Server struct {
+	*Tenant
+	Addr string
+	srv  *http.Server
+	ln   net.Listener
+}
+
+// Start listens on addr (default 127.0.0.1 on a free port) and serves the
+// tenant. A non-loopback address is refused unless allowRemote: the demo
+// tenant mints tokens for anyone who asks and must not be reachable.
+func Start(t *Tenant, addr string, allowRemote bool) (*Server, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not HOST:PORT", addr)
+	}
+	if !allowRemote && !httpx.IsLoopback(host) {
+		return nil, fmt.Errorf("%s is not a loopback address: the demo tenant hands out tokens to anyone who asks, so it only listens on loopback (127.0.0.1, ::1); pass --allow-remote if you really mean it", host)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s: %v", addr, err)
+	}
+	s := &Server{Tenant: t, Addr: ln.Addr().String(), ln: ln}
+	t.SetIssuer("http://" + s.Addr + "/")
+	s.srv = &http.Server{Handler: t.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Println("demo tenant stopped:", err)
+		}
+	}()
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() error { return s.srv.Close() }

@@ -1,0 +1,250 @@
+// Package demotenant is an embedded authorization server that behaves
+// like Auth0 wherever Auth0's behaviour is documented: discovery, JWKS,
+// the refresh-token grant with rotation and reuse detection, the legacy
+// /delegation endpoint, /userinfo and /oauth/revoke. It runs on loopback
+// so every Tokenscope flow works with no account anywhere.
+//
+// Its signing key is generated per run and kept only in memory, so tokens
+// and refresh tokens from an earlier run are not valid in the next one:
+// the app recreates the demo profiles at each start.
+package demotenant
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+)
+
+// Client is an application registered at the tenant.
+type Client struct {
+	ID     string
+	Secret string
+	// Auth is none, post or basic: how the client authenticates at
+	// /oauth/token (Auth0's "Token Endpoint Authentication Method").
+	Auth string
+	Name string
+	// RefreshGrant: the refresh_token grant is enabled.
+	RefreshGrant bool
+	// Rotate: refresh tokens rotate (each is single-use).
+	Rotate bool
+	// Addons are the /delegation api_types enabled for this client.
+	Addons map[string]bool
+}
+
+// User is the demo user every token is about.
+type User struct {
+	ID, Name, Nickname, Email string
+}
+
+// Config holds the tenant's policies; zero values take Auth0's defaults.
+type Config struct {
+	// ReuseInterval: a rotated-out refresh token is still accepted this
+	// long after its first use (Auth0's "Reuse Interval"), default 0.
+	ReuseInterval time.Duration
+	// AbsoluteLifetime and IdleLifetime expire refresh tokens (Auth0
+	// defaults: 30 days and 15 days).
+	AbsoluteLifetime time.Duration
+	IdleLifetime     time.Duration
+	// AccessTokenLifetime (default 24 h) and IDTokenLifetime (default 10 h).
+	AccessTokenLifetime time.Duration
+	IDTokenLifetime     time.Duration
+	// RateLimit refreshes per user per RateWindow (default 30 a minute).
+	RateLimit  int
+	RateWindow time.Duration
+	// Now is the clock (default time.Now); tests inject one.
+	Now func() time.Time
+}
+
+// API is the one API (resource server) the tenant knows.
+const (
+	APIAudience = "https://api.demo.tokenscope.dev"
+	KeyID       = "demo-key-1"
+)
+
+// APIScopes are the API's permissions.
+var APIScopes = []string{"read:orders", "write:orders"}
+
+// Tenant is the authorization server's state. It is safe for concurrent use.
+type Tenant struct {
+	cfg    Config
+	key    *rsa.PrivateKey
+	signer jose.Signer
+	user   User
+
+	mu       sync.Mutex
+	issuer   string // set by Start or SetIssuer: http://127.0.0.1:PORT/
+	clients  map[string]*Client
+	tokens   map[string]*refreshToken // by token value
+	families map[string]*family
+	opaque   map[string]opaqueToken // opaque access tokens, for /userinfo
+	rate     map[string][]time.Time // refreshes per user
+}
+
+type family struct {
+	id       string
+	clientID string
+	scope    []string
+	audience string
+	created  time.Time
+	revoked  bool
+	sid      string
+}
+
+type refreshToken struct {
+	value    string
+	family   *family
+	issued   time.Time
+	lastUsed time.Time
+	usedAt   time.Time // zero until rotated out
+	next     string    // its successor, once rotated
+}
+
+type opaqueToken struct {
+	sub     string
+	expires time.Time
+	scope   []string
+}
+
+// New builds a tenant with a fresh RSA key and the seeded clients.
+func New(cfg Config) (*Tenant, error) {
+	if cfg.AbsoluteLifetime == 0 {
+		cfg.AbsoluteLifetime = 30 * 24 * time.Hour
+	}
+	if cfg.IdleLifetime == 0 {
+		cfg.IdleLifetime = 15 * 24 * time.Hour
+	}
+	if cfg.AccessTokenLifetime == 0 {
+		cfg.AccessTokenLifetime = 24 * time.Hour
+	}
+	if cfg.IDTokenLifetime == 0 {
+		cfg.IDTokenLifetime = 10 * time.Hour
+	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = 30
+	}
+	if cfg.RateWindow == 0 {
+		cfg.RateWindow = time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", KeyID))
+	if err != nil {
+		return nil, err
+	}
+	t := &Tenant{cfg: cfg, key: key, signer: signer,
+		user:     User{ID: "auth0|demo-user-1", Name: "Dana Demo", Nickname: "dana", Email: "dana@demo.tokenscope.dev"},
+		clients:  map[string]*Client{},
+		tokens:   map[string]*refreshToken{},
+		families: map[string]*family{},
+		opaque:   map[string]opaqueToken{},
+		rate:     map[string][]time.Time{},
+	}
+	for _, c := range SeedClients() {
+		t.AddClient(c)
+	}
+	return t, nil
+}
+
+// SeedClients are the demo applications: a confidential web app (post), a
+// native app (none) and one using basic. Their secrets are random per run.
+func SeedClients() []Client {
+	return []Client{
+		{ID: "demo-web-app", Secret: randomString(32), Auth: "post", Name: "Demo Web App (client_secret_post)", RefreshGrant: true, Rotate: true},
+		{ID: "demo-native-app", Auth: "none", Name: "Demo Native App (none)", RefreshGrant: true, Rotate: true, Addons: map[string]bool{"firebase": false}},
+		{ID: "demo-backend", Secret: randomString(32), Auth: "basic", Name: "Demo Backend (client_secret_basic)", RefreshGrant: true, Rotate: true},
+	}
+}
+
+// AddClient registers (or replaces) a client.
+func (t *Tenant) AddClient(c Client) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	cc := c
+	t.clients[c.ID] = &cc
+}
+
+// Clients returns the registered clients, in ID order.
+func (t *Tenant) Clients() []Client {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]Client, 0, len(t.clients))
+	for _, c := range t.clients {
+		out = append(out, *c)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].ID < out[j-1].ID; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// Issuer is the tenant's issuer URL, with Auth0's trailing slash.
+func (t *Tenant) Issuer() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.issuer
+}
+
+// SetIssuer sets the issuer (Start does it for a listener).
+func (t *Tenant) SetIssuer(issuer string) {
+	if !strings.HasSuffix(issuer, "/") {
+		issuer += "/"
+	}
+	t.mu.Lock()
+	t.issuer = issuer
+	t.mu.Unlock()
+}
+
+// User is the demo user.
+func (t *Tenant) User() User { return t.user }
+
+// PublicJWKS is the tenant's key set.
+func (t *Tenant) PublicJWKS() jose.JSONWebKeySet {
+	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &t.key.PublicKey, KeyID: KeyID, Algorithm: "RS256", Use: "sig"}}}
+}
+
+// MintRefreshToken starts a new refresh-token family for a client, as a
+// sign-in with offline_access would. The tenant is ours, so it can.
+func (t *Tenant) MintRefreshToken(clientID, scope, audience string) (string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.clients[clientID]; !ok {
+		return "", fmt.Errorf("no client %q", clientID)
+	}
+	now := t.cfg.Now()
+	f := &family{id: randomString(12), clientID: clientID, scope: strings.Fields(scope), audience: audience, created: now, sid: randomString(16)}
+	t.families[f.id] = f
+	return t.newRefreshToken(f, now), nil
+}
+
+func (t *Tenant) newRefreshToken(f *family, now time.Time) string {
+	v := "v1.demo." + randomString(48)
+	t.tokens[v] = &refreshToken{value: v, family: f, issued: now, lastUsed: now}
+	return v
+}
+
+func randomString(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	s := base64.RawURLEncoding.EncodeToString(b)
+	return s[:n]
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

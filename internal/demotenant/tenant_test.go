@@ -1,0 +1,329 @@
+package demotenant
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/oauth2"
+
+	"github.com/tokenscope/tokenscope/internal/tokens"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+func newClock() *clock               { return &clock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)} }
+func clientByAuth(t *Tenant, auth string) Client {
+	for _, c := range t.Clients() {
+		if c.Auth == auth {
+			return c
+		}
+	}
+	panic(auth)
+}
+
+func start(tb testing.TB, cfg Config) (*Tenant, *httptest.Server) {
+	tb.Helper()
+	ten, err := New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewServer(ten.Handler())
+	tb.Cleanup(srv.Close)
+	ten.SetIssuer(srv.URL)
+	return ten, srv
+}
+
+// post sends a form (or JSON) to the tenant and decodes the answer.
+func post(t *testing.T, srv *httptest.Server, path string, form url.Values, basicUser, basicPass string) (int, map[string]any, http.Header) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if basicUser != "" {
+		req.SetBasicAuth(basicUser, basicPass)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m, resp.Header
+}
+
+func refreshForm(c Client, rt string, extra ...string) url.Values {
+	f := url.Values{"grant_type": {"refresh_token"}, "client_id": {c.ID}, "refresh_token": {rt}}
+	if c.Auth == "post" {
+		f.Set("client_secret", c.Secret)
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		f.Set(extra[i], extra[i+1])
+	}
+	return f
+}
+
+func TestXOAuth2RefreshesAndGoJoseVerifiesTheTokensAgainstTheJWKS(t *testing.T) {
+	ten, srv := start(t, Config{})
+	web := clientByAuth(ten, "post")
+	rt, _ := ten.MintRefreshToken(web.ID, "openid profile email offline_access read:orders", APIAudience)
+	cfg := oauth2.Config{ClientID: web.ID, ClientSecret: web.Secret, Endpoint: oauth2.Endpoint{TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
+	tok, err := cfg.TokenSource(context.Background(), &oauth2.Token{RefreshToken: rt, Expiry: time.Now().Add(-time.Hour)}).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.RefreshToken == rt || tok.RefreshToken == "" {
+		t.Fatal("the refresh token did not rotate")
+	}
+	resp, _ := http.Get(srv.URL + "/.well-known/jwks.json")
+	var jwks jose.JSONWebKeySet
+	json.NewDecoder(resp.Body).Decode(&jwks)
+	resp.Body.Close()
+
+	at, err := jwt.ParseSigned(tok.AccessToken, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var std jwt.Claims
+	var extra struct {
+		Scope string `json:"scope"`
+		Azp   string `json:"azp"`
+	}
+	if err := at.Claims(jwks, &std, &extra); err != nil {
+		t.Fatalf("go-jose cannot verify the access token with the JWKS: %v", err)
+	}
+	if err := std.Validate(jwt.Expected{Issuer: srv.URL + "/", AnyAudience: jwt.Audience{APIAudience, srv.URL + "/userinfo"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(std.Audience) != 2 || extra.Azp != web.ID || !strings.Contains(extra.Scope, "read:orders") {
+		t.Fatalf("aud %v azp %s scope %s", std.Audience, extra.Azp, extra.Scope)
+	}
+	idRaw, _ := tok.Extra("id_token").(string)
+	id, err := jwt.ParseSigned(idRaw, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idClaims struct {
+		jwt.Claims
+		Azp    string `json:"azp"`
+		AtHash string `json:"at_hash"`
+		Sid    string `json:"sid"`
+		Email  string `json:"email"`
+	}
+	if err := id.Claims(jwks, &idClaims); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := tokens.AtHash("RS256", tok.AccessToken)
+	if idClaims.Audience[0] != web.ID || idClaims.Azp != web.ID || idClaims.AtHash != want || idClaims.Sid == "" || idClaims.Email == "" {
+		t.Fatalf("id token claims %+v", idClaims)
+	}
+}
+
+func TestWithoutAnAudienceTheAccessTokenIsOpaqueAndOnlyUserinfoTakesIt(t *testing.T) {
+	ten, srv := start(t, Config{})
+	native := clientByAuth(ten, "none")
+	rt, _ := ten.MintRefreshToken(native.ID, "openid profile offline_access", "")
+	status, body, _ := post(t, srv, "/oauth/token", refreshForm(native, rt), "", "")
+	access, _ := body["access_token"].(string)
+	if status != 200 || strings.Count(access, ".") == 2 {
+		t.Fatalf("%d %v", status, body)
+	}
+	get := func(tok string) (int, map[string]any) {
+		req, _ := http.NewRequest("GET", srv.URL+"/userinfo", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	if code, info := get(access); code != 200 || info["name"] != "Dana Demo" {
+		t.Fatalf("userinfo %d %v", code, info)
+	}
+	// A JWT for the API without openid does not name /userinfo as audience.
+	web := clientByAuth(ten, "post")
+	rt2, _ := ten.MintRefreshToken(web.ID, "read:orders offline_access", APIAudience)
+	_, body, _ = post(t, srv, "/oauth/token", refreshForm(web, rt2), "", "")
+	if code, _ := get(body["access_token"].(string)); code != 401 {
+		t.Fatalf("an API-only JWT was accepted by /userinfo: %d", code)
+	}
+}
+
+func TestRotationReuseDetectionAndTheReuseInterval(t *testing.T) {
+	c := newClock()
+	ten, srv := start(t, Config{Now: c.Now, ReuseInterval: 30 * time.Second})
+	native := clientByAuth(ten, "none")
+	a, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
+	_, body, _ := post(t, srv, "/oauth/token", refreshForm(native, a), "", "")
+	b := body["refresh_token"].(string)
+	c.Add(10 * time.Second)
+	if status, body, _ := post(t, srv, "/oauth/token", refreshForm(native, a), "", ""); status != 200 || body["refresh_token"] != b {
+		t.Fatalf("within the reuse interval: %d %v", status, body)
+	}
+	c.Add(30 * time.Second)
+	if status, body, _ := post(t, srv, "/oauth/token", refreshForm(native, a), "", ""); status != 403 || body["error"] != "invalid_grant" || body["error_description"] != "Unknown or invalid refresh token." {
+		t.Fatalf("reuse after the interval: %d %v", status, body)
+	}
+	// Reuse revoked the whole family: the current token is dead too.
+	if status, _, _ := post(t, srv, "/oauth/token", refreshForm(native, b), "", ""); status != 403 {
+		t.Fatalf("the family survived reuse: %d", status)
+	}
+}
+
+func TestIdleAndAbsoluteLifetimes(t *testing.T) {
+	c := newClock()
+	ten, srv := start(t, Config{Now: c.Now, IdleLifetime: time.Hour, AbsoluteLifetime: 3 * time.Hour})
+	native := clientByAuth(ten, "none")
+	idle, _ := ten.MintRefreshToken(native.ID, "offline_access", "")
+	rt, _ := ten.MintRefreshToken(native.ID, "offline_access", "")
+	for range 3 { // every 50 minutes: never idle, but 2.5 h in
+		c.Add(50 * time.Minute)
+		status, body, _ := post(t, srv, "/oauth/token", refreshForm(native, rt), "", "")
+		if status != 200 {
+			t.Fatalf("%d %v", status, body)
+		}
+		rt = body["refresh_token"].(string)
+	}
+	if status, _, _ := post(t, srv, "/oauth/token", refreshForm(native, idle), "", ""); status != 403 {
+		t.Fatalf("idle for 2.5 h with a 1 h idle lifetime: %d", status)
+	}
+	c.Add(40 * time.Minute) // 3 h 10 m after the family began
+	if status, _, _ := post(t, srv, "/oauth/token", refreshForm(native, rt), "", ""); status != 403 {
+		t.Fatalf("past the absolute lifetime: %d", status)
+	}
+}
+
+func TestClientAuthenticationScopeAndGrantErrorsHaveAuth0Shapes(t *testing.T) {
+	ten, srv := start(t, Config{})
+	web, native, backend := clientByAuth(ten, "post"), clientByAuth(ten, "none"), clientByAuth(ten, "basic")
+	ten.AddClient(Client{ID: "no-refresh", Auth: "none", RefreshGrant: false})
+	rtWeb, _ := ten.MintRefreshToken(web.ID, "openid offline_access", "")
+	rtBackend, _ := ten.MintRefreshToken(backend.ID, "openid offline_access", "")
+	rtNR, _ := ten.MintRefreshToken("no-refresh", "openid", "")
+	wrong := refreshForm(web, rtWeb)
+	wrong.Set("client_secret", "wrong")
+	cases := []struct {
+		name   string
+		form   url.Values
+		user   string
+		pass   string
+		status int
+		code   string
+	}{
+		{"wrong secret", wrong, "", "", 401, "invalid_client"},
+		{"basic client posting its secret", refreshForm(Client{ID: backend.ID, Auth: "post", Secret: backend.Secret}, rtBackend), "", "", 401, "invalid_client"},
+		{"basic client with basic", refreshForm(Client{ID: backend.ID}, rtBackend), backend.ID, backend.Secret, 200, ""},
+		{"refresh grant disabled", refreshForm(Client{ID: "no-refresh"}, rtNR), "", "", 403, "unauthorized_client"},
+		{"wider scope", refreshForm(web, rtWeb, "scope", "openid email"), "", "", 403, "invalid_scope"},
+		{"other client's token", refreshForm(native, rtWeb), "", "", 403, "invalid_grant"},
+		{"other audience", refreshForm(web, rtWeb, "audience", APIAudience), "", "", 403, "access_denied"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body, _ := post(t, srv, "/oauth/token", c.form, c.user, c.pass)
+			if status != c.status || (c.code != "" && body["error"] != c.code) {
+				t.Fatalf("%d %v", status, body)
+			}
+		})
+	}
+}
+
+func TestRateLimitSays429WithTheRateLimitHeaders(t *testing.T) {
+	ten, srv := start(t, Config{RateLimit: 3, RateWindow: time.Minute})
+	native := clientByAuth(ten, "none")
+	rt, _ := ten.MintRefreshToken(native.ID, "offline_access", "")
+	var status int
+	var h http.Header
+	var body map[string]any
+	for range 4 {
+		status, body, h = post(t, srv, "/oauth/token", refreshForm(native, rt), "", "")
+		if status == 200 {
+			rt = body["refresh_token"].(string)
+		}
+	}
+	if status != 429 || h.Get("X-RateLimit-Limit") != "3" || h.Get("X-RateLimit-Remaining") != "0" || h.Get("X-RateLimit-Reset") == "" || h.Get("Retry-After") == "" {
+		t.Fatalf("%d %v", status, h)
+	}
+}
+
+func TestDelegationBehavesLikeTheLegacyEndpoint(t *testing.T) {
+	ten, srv := start(t, Config{})
+	native, web := clientByAuth(ten, "none"), clientByAuth(ten, "post")
+	rt, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
+	base := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "scope": {"openid name email"}}
+	status, body, _ := post(t, srv, "/delegation", base, "", "")
+	idTok, _ := body["id_token"].(string)
+	claims, err := ten.verify(idTok)
+	if status != 200 || err != nil || claims["aud"] != native.ID || claims["name"] != "Dana Demo" || body["refresh_token"] != nil {
+		t.Fatalf("%d %v %v", status, body, err)
+	}
+	// target: an ID token for another client.
+	withTarget := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "target": {web.ID}}
+	_, body, _ = post(t, srv, "/delegation", withTarget, "", "")
+	if claims, _ := ten.verify(body["id_token"].(string)); claims["aud"] != web.ID {
+		t.Fatalf("target: %v", claims)
+	}
+	// An id_token as the subject.
+	byID := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "id_token": {idTok}}
+	if status, body, _ := post(t, srv, "/delegation", byID, "", ""); status != 200 || body["id_token"] == nil {
+		t.Fatalf("id_token subject: %d %v", status, body)
+	}
+	addon := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "api_type": {"firebase"}}
+	if status, body, _ := post(t, srv, "/delegation", addon, "", ""); status != 400 || !strings.Contains(body["error_description"].(string), "firebase add-on is not enabled") {
+		t.Fatalf("add-on: %d %v", status, body)
+	}
+	bad := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {"v1.nope"}}
+	if status, _, _ := post(t, srv, "/delegation", bad, "", ""); status != 401 {
+		t.Fatalf("unknown refresh token: %d", status)
+	}
+}
+
+func TestRevokeKillsTheFamily(t *testing.T) {
+	ten, srv := start(t, Config{})
+	web := clientByAuth(ten, "post")
+	rt, _ := ten.MintRefreshToken(web.ID, "offline_access", "")
+	if status, _, _ := post(t, srv, "/oauth/revoke", url.Values{"token": {rt}, "client_id": {web.ID}, "client_secret": {web.Secret}}, "", ""); status != 200 {
+		t.Fatal(status)
+	}
+	if status, _, _ := post(t, srv, "/oauth/token", refreshForm(web, rt), "", ""); status != 403 {
+		t.Fatalf("a revoked token still works: %d", status)
+	}
+}
+
+func TestStartRefusesANonLoopbackAddress(t *testing.T) {
+	ten, _ := New(Config{})
+	if _, err := Start(ten, "0.0.0.0:0", false); err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("err = %v", err)
+	}
+	s, err := Start(ten, "127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	resp, err := http.Get(s.Issuer() + ".well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `"issuer":"`+s.Issuer()+`"`) {
+		t.Fatalf("%s", b)
+	}
+}
