@@ -33,6 +33,8 @@ type Env struct {
 	// Profiles and Secrets back the profile and refresh commands.
 	Profiles *profiles.Store
 	Secrets  secrets.Store
+	// Done stops long-running commands (demo-server) in tests.
+	Done <-chan struct{}
 }
 
 // OSEnv is the real process environment.
@@ -62,6 +64,7 @@ func commands() []command {
 		{"migrate", "migrate [--format json|form|curl|http|go] [--domain DOMAIN] [--auth none|post|basic] [--audience AUD] [--reveal] [--json] [FILE|-]", runMigrate},
 		{"refresh", "refresh (--profile NAME | --issuer URL | --token-url URL) [--client-id ID] [--auth none|post|basic] [--client-secret-env VAR] [--refresh-token-env VAR] [--audience AUD] [--scope SCOPE] [--param KEY=VALUE]... [--reveal] [--json]", runRefresh},
 		{"profile", "profile list [--json] | show NAME | add NAME (--issuer URL | --domain DOMAIN) --client-id ID [--auth none|post|basic] [--audience A] [--scope S] [--client-secret-env VAR] [--refresh-token-env VAR] [--param K=V]... | rename OLD NEW | remove NAME", runProfile},
+		{"demo-server", "demo-server [--addr 127.0.0.1:PORT] [--reveal] [--json] [--allow-remote]", runDemoServer},
 		{"verify", "verify [--issuer URL] [--jwks FILE|URL] [--key FILE] [--secret-env VAR] [--audience AUD] [--client-id ID] [--nonce N] [--access-token-env VAR] [--leeway DURATION] [--now RFC3339] [--json] [TOKEN|-]", runVerify},
 	}
 }

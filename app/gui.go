@@ -1,12 +1,15 @@
 package app
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/tokenscope/tokenscope/assets"
+	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/profiles"
@@ -40,7 +43,22 @@ func FyneMetadata() fyne.AppMetadata {
 	}
 }
 
-// OpenWindow builds the main window on a Fyne app.
+// OpenWindow builds the main window on a Fyne app. With no profiles, or
+// only demo ones, it starts the demo tenant first (see StartDemo).
 func OpenWindow(a fyne.App) fyne.Window {
-	return ui.Create(a, NewServices())
+	svc := NewServices()
+	if _, err := StartDemo(&svc); err != nil {
+		fmt.Fprintln(os.Stderr, "tokenscope: the demo tenant did not start:", err)
+	}
+	return ui.Create(a, svc)
+}
+
+// StartDemo starts the embedded demo tenant when the user has no profiles
+// or only demo ones (demotenant.FirstRun), and hands it to the screens.
+func StartDemo(svc *ui.Services) (*demotenant.Server, error) {
+	srv, err := demotenant.FirstRun(svc.Profiles, svc.Secrets)
+	if srv != nil {
+		svc.Demo = srv.Tenant
+	}
+	return srv, err
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -14,8 +15,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/migrate"
 )
 
@@ -68,6 +71,9 @@ type migrateScreen struct {
 	copySecBtn *widget.Button
 	saveBtn    *widget.Button
 	saveName   *widget.Entry
+	compareBtn *widget.Button
+	compare    *fyne.Container // the side-by-side result
+	compared   *exchange.Comparison
 	status     *widget.Label
 	findings   *fyne.Container
 
@@ -96,7 +102,7 @@ func (s *migrateScreen) buildUI() {
 		s.setInput(fyne.CurrentApp().Clipboard().Content())
 	})
 	s.openBtn = widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), s.onOpen)
-	s.sample = widget.NewButtonWithIcon("Sample", theme.DocumentIcon(), func() { s.input.SetText(sampleDelegation) })
+	s.sample = widget.NewButtonWithIcon("Sample", theme.DocumentIcon(), s.onSample)
 	s.clearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() {
 		s.input.Enable()
 		s.input.SetText("")
@@ -142,6 +148,12 @@ func (s *migrateScreen) buildUI() {
 	s.copySecBtn = widget.NewButtonWithIcon("Copy with secrets", theme.VisibilityIcon(), s.onCopyWithSecrets)
 	s.saveBtn = widget.NewButtonWithIcon("Save as profile…", theme.DocumentSaveIcon(), s.onSaveProfile)
 	s.saveName = widget.NewEntry()
+	s.compareBtn = widget.NewButtonWithIcon("Compare", theme.ViewRefreshIcon(), s.onCompare)
+	s.compareBtn.Disable()
+	if s.svc.Demo == nil {
+		s.compareBtn.Hide() // it only talks to the embedded demo tenant
+	}
+	s.compare = container.NewVBox()
 	s.copyBtn.Disable()
 	s.copySecBtn.Disable()
 	s.saveBtn.Disable()
@@ -163,11 +175,11 @@ func (s *migrateScreen) view() fyne.CanvasObject {
 		container.NewVBox(container.NewHBox(s.pasteBtn, s.openBtn, s.sample, s.clearBtn), s.detected),
 		options, nil, nil, s.input)
 	out := container.NewBorder(
-		container.NewVBox(s.status, container.NewHBox(s.copyBtn, s.copySecBtn, s.saveBtn)),
+		container.NewVBox(s.status, container.NewHBox(s.copyBtn, s.copySecBtn, s.saveBtn, s.compareBtn)),
 		nil, nil, nil,
 		container.NewVSplit(
 			container.NewScroll(s.output),
-			container.NewVScroll(s.findings)),
+			container.NewVScroll(container.NewVBox(s.findings, s.compare))),
 	)
 	s.listBox = container.NewGridWrap(fyne.NewSize(170, 10), s.requests)
 	s.listBox.Hide()
@@ -287,6 +299,7 @@ func (s *migrateScreen) render() {
 	s.copyBtn.Disable()
 	s.copySecBtn.Disable()
 	s.saveBtn.Disable()
+	s.compareBtn.Disable()
 	if r == nil {
 		s.output.SetText("")
 		s.status.SetText("")
@@ -317,6 +330,93 @@ func (s *migrateScreen) render() {
 	s.copySecBtn.Enable()
 	if !strings.Contains(r.Request.URL, migrate.PlaceholderDomain) {
 		s.saveBtn.Enable()
+	}
+	if s.onDemoTenant(r) {
+		s.compareBtn.Enable()
+	}
+}
+
+// onDemoTenant: Compare sends requests, so it is offered only for the
+// embedded demo tenant, where nothing real is spent.
+func (s *migrateScreen) onDemoTenant(r *migrate.Result) bool {
+	if s.svc.Demo == nil || r == nil || r.Request == nil || s.selected >= len(s.batch.Requests) {
+		return false
+	}
+	iss := s.svc.Demo.Issuer()
+	return strings.HasPrefix(r.Request.URL, iss) && strings.HasPrefix(s.batch.Requests[s.selected].URL, iss)
+}
+
+// onSample loads a legacy call: for the demo tenant, with a fresh refresh
+// token so Compare works; otherwise a typical one.
+func (s *migrateScreen) onSample() {
+	if s.svc.Demo != nil {
+		if text, err := s.svc.Demo.SampleDelegation(); err == nil {
+			s.input.SetText(text)
+			return
+		}
+	}
+	s.input.SetText(sampleDelegation)
+}
+
+// onCompare sends the legacy call and the migrated one to the demo tenant
+// and shows their ID tokens' claims side by side.
+func (s *migrateScreen) onCompare() {
+	r := s.current()
+	if !s.onDemoTenant(r) {
+		return
+	}
+	legacy, req := s.batch.Requests[s.selected], r.Request
+	s.compareBtn.Disable()
+	s.status.SetText("Sending both requests to the demo tenant…")
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		c, err := exchange.CompareLegacy(context.Background(), s.svc.HTTP, legacy, req)
+		s.do(func() {
+			s.compareBtn.Enable()
+			if err != nil {
+				s.status.Importance = widget.DangerImportance
+				s.status.SetText("Compare failed: " + err.Error())
+				return
+			}
+			s.showComparison(c)
+		})
+	}()
+}
+
+var claimStateText = map[tokens.ClaimState]string{
+	tokens.ClaimSame: "same", tokens.ClaimDiffers: "differs", tokens.ClaimOnlyLeft: "legacy only", tokens.ClaimOnlyRight: "new only",
+}
+
+func (s *migrateScreen) showComparison(c *exchange.Comparison) {
+	s.compared = c
+	s.compare.RemoveAll()
+	head := func(name string, sent exchange.Sent) string {
+		if sent.Err != "" {
+			return fmt.Sprintf("%s: HTTP %d, %s", name, sent.Status, sent.Err)
+		}
+		return fmt.Sprintf("%s: HTTP %d", name, sent.Status)
+	}
+	s.compare.Add(widget.NewLabelWithStyle("Side by side: the ID tokens of both requests", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	s.compare.Add(wrapLabel(head("POST /delegation", c.Legacy) + "\n" + head("POST /oauth/token", c.New)))
+	grid := container.NewGridWithColumns(4, boldLabel("claim"), boldLabel("/delegation"), boldLabel("/oauth/token"), boldLabel(""))
+	for _, d := range c.Claims {
+		state := widget.NewLabel(claimStateText[d.State])
+		if d.State != tokens.ClaimSame {
+			state.Importance = widget.WarningImportance
+		}
+		grid.Add(widget.NewLabel(d.Name))
+		grid.Add(monoLabel(truncate(d.Left, 200)))
+		grid.Add(monoLabel(truncate(d.Right, 200)))
+		grid.Add(state)
+	}
+	s.compare.Add(grid)
+	if c.Legacy.Err == "" && c.New.Err == "" {
+		s.status.Importance = widget.SuccessImportance
+		s.status.SetText("Both requests succeeded; compare their claims below. The refresh token has rotated: press Sample for a fresh one.")
+	} else {
+		s.status.Importance = widget.WarningImportance
+		s.status.SetText("A request failed: see below. A refresh token is single-use here: press Sample for a fresh one.")
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
@@ -30,9 +31,11 @@ type Services struct {
 	Secrets  secrets.Store
 	Exchange *exchange.Client
 	History  *exchange.History
-	Now      func() time.Time
-	Version  string
-	Icon     fyne.Resource
+	// Demo is the embedded demo tenant, when the app started it.
+	Demo    *demotenant.Tenant
+	Now     func() time.Time
+	Version string
+	Icon    fyne.Resource
 }
 
 // Preference keys (UI state only: never a secret).
@@ -101,7 +104,11 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 	m.tabs = container.NewAppTabs(items...)
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.tabs.OnSelected = m.onScreenSelected
-	w.SetContent(m.tabs)
+	if svc.Demo != nil {
+		w.SetContent(container.NewBorder(m.demoBanner(), nil, nil, nil, m.tabs))
+	} else {
+		w.SetContent(m.tabs)
+	}
 	w.SetMainMenu(m.menu())
 	m.addShortcuts()
 	return m
@@ -173,6 +180,18 @@ func (m *mainWindow) showAbout() {
 	dialog.ShowCustom("About Tokenscope", "Close", body, m.win)
 }
 
+// demoBanner says the profiles point at the embedded demo tenant.
+func (m *mainWindow) demoBanner() fyne.CanvasObject {
+	msg := widget.NewLabel("Demo tenant at " + m.svc.Demo.Issuer() + ": the demo profiles and every token here are made on this machine, for trying things out.")
+	msg.Wrapping = fyne.TextWrapWord
+	add := widget.NewButtonWithIcon("Add a real client", theme.ContentAddIcon(), func() {
+		m.showScreen("Clients")
+		m.clients.onNew()
+		m.clients.focus()
+	})
+	return container.NewBorder(nil, widget.NewSeparator(), widget.NewIcon(theme.InfoIcon()), add, msg)
+}
+
 // showScreen brings the named screen to the front.
 func (m *mainWindow) showScreen(title string) {
 	for i, s := range m.screens {
@@ -215,7 +234,11 @@ func (m *mainWindow) restoreState() {
 	w := p.FloatWithFallback(prefWidth, 1180)
 	h := p.FloatWithFallback(prefHeight, 760)
 	m.win.Resize(fyne.NewSize(float32(max(w, 640)), float32(max(h, 420))))
-	m.selectScreen(p.IntWithFallback(prefScreen, m.screenIndex("Inspect")))
+	first := m.screenIndex("Inspect")
+	if m.svc.Demo != nil {
+		first = m.screenIndex("Exchange") // one click on Refresh shows tokens
+	}
+	m.selectScreen(p.IntWithFallback(prefScreen, first))
 }
 
 // onClose saves the window size and screen, then closes (Fyne's test

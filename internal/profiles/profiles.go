@@ -29,6 +29,9 @@ type Profile struct {
 	// Endpoints caches what discovery found (Discover on the Clients
 	// screen, or the first refresh, fills it).
 	Endpoints *Endpoints `json:"endpoints,omitempty"`
+	// Demo marks a profile of the embedded demo tenant; the app recreates
+	// these at each start (the tenant's keys live for one run).
+	Demo bool `json:"demo,omitempty"`
 }
 
 // Endpoints are a profile's discovered endpoints.

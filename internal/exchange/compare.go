@@ -1,0 +1,109 @@
+package exchange
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/tokens"
+	"github.com/tokenscope/tokenscope/migrate"
+)
+
+// Sent is one request's answer in a comparison.
+type Sent struct {
+	Status int
+	Fields map[string]any // the JSON response
+	Claims map[string]any // the ID token's claims, decoded (not verified)
+	Err    string         // what went wrong, when it did
+}
+
+// Comparison is a legacy /delegation call and its migrated /oauth/token
+// request, both sent, with the claims of their ID tokens side by side.
+type Comparison struct {
+	Legacy, New Sent
+	Claims      []tokens.ClaimDiff
+}
+
+// CompareLegacy sends the legacy request first (the migrated one may
+// rotate the refresh token both carry), then the new one, and compares
+// the ID tokens they return.
+func CompareLegacy(ctx context.Context, hc *http.Client, legacy migrate.Legacy, migrated *migrate.Request) (*Comparison, error) {
+	if migrated == nil {
+		return nil, fmt.Errorf("the request is not migratable, so there is nothing to compare")
+	}
+	for _, u := range []string{legacy.URL, migrated.URL} {
+		if _, err := httpx.CheckURL(u); err != nil {
+			return nil, err
+		}
+	}
+	c := &Comparison{}
+	c.Legacy = send(ctx, hc, legacy.URL, legacyBody(legacy), contentType(legacy.Encoding), legacy.BasicUser, legacy.BasicPassword)
+	body := migrated.BodyForm()
+	if migrated.Encoding != migrate.EncodingForm {
+		body = string(migrated.BodyJSON(false))
+	}
+	user, pass := "", ""
+	if migrated.Auth == migrate.AuthBasic {
+		user, pass = migrated.ClientID, migrated.ClientSecret
+	}
+	c.New = send(ctx, hc, migrated.URL, body, migrated.ContentType(), user, pass)
+	c.Claims = tokens.CompareClaims(c.Legacy.Claims, c.New.Claims)
+	return c, nil
+}
+
+func contentType(e migrate.Encoding) string {
+	if e == migrate.EncodingForm {
+		return "application/x-www-form-urlencoded"
+	}
+	return "application/json"
+}
+
+func legacyBody(l migrate.Legacy) string {
+	r := migrate.Request{Body: l.Params, Encoding: l.Encoding}
+	if l.Encoding == migrate.EncodingForm {
+		return r.BodyForm()
+	}
+	return string(r.BodyJSON(false))
+}
+
+func send(ctx context.Context, hc *http.Client, url, body, ct, user, pass string) Sent {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return Sent{Err: err.Error()}
+	}
+	req.Header.Set("Content-Type", ct)
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return Sent{Err: err.Error()}
+	}
+	defer resp.Body.Close()
+	b, err := httpx.ReadBody(resp.Body, httpx.MaxBody)
+	s := Sent{Status: resp.StatusCode}
+	if err != nil {
+		s.Err = err.Error()
+		return s
+	}
+	if json.Unmarshal(b, &s.Fields) != nil {
+		s.Err = "the response is not JSON: " + strings.TrimSpace(string(b))
+		return s
+	}
+	if e, _ := s.Fields["error"].(string); e != "" {
+		d, _ := s.Fields["error_description"].(string)
+		s.Err = e + ": " + d
+	}
+	if id, _ := s.Fields["id_token"].(string); id != "" {
+		if tok, err := tokens.DecodeStrict(id, time.Now()); err == nil {
+			s.Claims = tok.ClaimsMap()
+		}
+	}
+	return s
+}

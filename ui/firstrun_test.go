@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokenscope/tokenscope/internal/demotenant"
+)
+
+// TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector: no profiles →
+// the demo tenant and its profiles exist → one Refresh on the Exchange
+// screen → Inspect shows the access token's claims.
+func TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	srv, err := demotenant.FirstRun(svc.Profiles, svc.Secrets)
+	if err != nil || srv == nil {
+		t.Fatalf("the demo did not start: %v", err)
+	}
+	defer srv.Close()
+	svc.Demo = srv.Tenant
+	ps, _ := svc.Profiles.Load()
+	if len(ps) != 3 {
+		t.Fatalf("demo profiles: %+v", ps)
+	}
+	b := &testBridge{}
+	m := newMainWindow(a, test.NewTempWindow(t, nil), svc, b.Do)
+	settle := func() {
+		for {
+			m.exchange.busy.Wait()
+			m.inspect.busy.Wait()
+			m.clients.busy.Wait()
+			if !b.drain() {
+				return
+			}
+		}
+	}
+	settle()
+	m.showScreen("Exchange")
+	if m.exchange.profile.Selected == "" || m.exchange.refreshBtn.Disabled() {
+		t.Fatalf("the Exchange screen is not ready: %q / %q", m.exchange.profile.Selected, m.exchange.status.Text)
+	}
+	test.Tap(m.exchange.refreshBtn)
+	settle()
+	if !strings.Contains(m.exchange.status.Text, "Refreshed: HTTP 200") {
+		t.Fatalf("status %q", m.exchange.status.Text)
+	}
+	var inspect *widget.Button
+	for _, o := range test.LaidOutObjects(m.exchange.cards) {
+		if btn, ok := o.(*widget.Button); ok && btn.Text == "Inspect" && inspect == nil {
+			inspect = btn
+		}
+	}
+	test.Tap(inspect)
+	settle()
+	if m.tabs.Selected().Text != "Inspect" {
+		t.Fatalf("the inspector is not shown: %s", m.tabs.Selected().Text)
+	}
+	sub := m.inspect.claimRows["sub"]
+	if sub == nil || sub.value.Text != "auth0|demo-user-1" || m.inspect.claimRows["aud"] == nil {
+		t.Fatalf("inspector status %q", m.inspect.status.Text)
+	}
+}
+
+func TestTheDemoSampleComparesTheLegacyCallWithItsTwin(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	srv, err := demotenant.FirstRun(svc.Profiles, svc.Secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	svc.Demo = srv.Tenant
+	h := &migrateHarness{bridge: &testBridge{}}
+	w := test.NewTempWindow(t, nil)
+	h.s = newMigrateScreen(svc, w, h.bridge.Do)
+	w.SetContent(h.s.view())
+	test.Tap(h.s.sample)
+	h.settle()
+	if h.s.compareBtn.Hidden || h.s.compareBtn.Disabled() {
+		t.Fatalf("Compare is not offered for the demo sample: %q", h.s.status.Text)
+	}
+	test.Tap(h.s.compareBtn)
+	h.settle()
+	c := h.s.compared
+	if c == nil || c.Legacy.Status != 200 || c.New.Status != 200 {
+		t.Fatalf("status %q compared %+v", h.s.status.Text, c)
+	}
+	var texts []string
+	for _, o := range test.LaidOutObjects(h.s.compare) {
+		texts = append(texts, textOf(o))
+	}
+	all := strings.Join(texts, "|")
+	if !strings.Contains(all, "same") || !strings.Contains(all, "new only") || !strings.Contains(all, "at_hash") {
+		t.Fatalf("comparison shows %q", all)
+	}
+}
