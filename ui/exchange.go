@@ -93,7 +93,7 @@ func (s *exchangeScreen) buildUI() {
 	s.status = wrapLabel("Choose a profile, then Refresh.")
 	s.notice = wrapLabel("")
 	s.notice.Hide()
-	s.cards = container.NewVBox()
+	s.cards = container.NewVBox(wrapLabel("The response appears here after Refresh: each token with Inspect and Copy."))
 	s.history = widget.NewList(
 		func() int { return len(s.entries) },
 		func() fyne.CanvasObject { return widget.NewLabel("2026-01-01 00:00:00  profile  200  100 ms") },
@@ -125,9 +125,12 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 		widget.NewFormItem("Client secret", s.runSecret),
 		widget.NewFormItem("Refresh token", s.runRefresh),
 	)
+	// A fixed height: the preview's text changes after layout.
+	previewBox := container.NewScroll(s.preview)
+	previewBox.SetMinSize(fyne.NewSize(0, 190))
 	left := container.NewVScroll(container.NewVBox(
 		form,
-		widget.NewCard("", "Request (secrets masked)", container.NewVBox(container.NewHScroll(s.preview), container.NewHBox(s.copyBtn, s.copySecBtn))),
+		widget.NewCard("", "Request (secrets masked)", container.NewBorder(nil, container.NewHBox(s.copyBtn, s.copySecBtn), nil, nil, previewBox)),
 		container.NewHBox(s.refreshBtn, s.cancelBtn), s.progress, s.status,
 	))
 	right := container.NewVSplit(
@@ -142,7 +145,7 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 
 func (s *exchangeScreen) clipboard() fyne.Clipboard { return fyne.CurrentApp().Clipboard() }
 
-func (s *exchangeScreen) focus() { s.win.Canvas().Focus(s.scope) }
+func (s *exchangeScreen) focus() { s.win.Canvas().Focus(s.profile) }
 
 // reloadProfiles refreshes the picker (after the Clients screen changed).
 func (s *exchangeScreen) reloadProfiles() {
@@ -384,7 +387,7 @@ func (s *exchangeScreen) showResult(profile string, resp *exchange.Response, err
 	case resp.Rotated && resp.Stored:
 		where := "the OS keyring"
 		if f, ok := s.svc.Secrets.(interface{ Unavailable() error }); ok && f.Unavailable() != nil {
-			where = "memory for this run (no keyring: " + f.Unavailable().Error() + ")"
+			where = "memory for this run (the OS keyring is not available; the Clients screen says why)"
 		}
 		s.notice.Importance = widget.SuccessImportance
 		s.notice.SetText("The refresh token rotated. The new one replaced the old in " + where + " for profile " + profile + "; the old one no longer works.")
