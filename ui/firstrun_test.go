@@ -99,3 +99,45 @@ func TestTheDemoSampleComparesTheLegacyCallWithItsTwin(t *testing.T) {
 		t.Fatalf("comparison shows %q", all)
 	}
 }
+
+func TestSendRunsTheMigratedRequestAndOffersItsTokensToTheInspector(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	srv, err := demotenant.FirstRun(svc.Profiles, svc.Secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	svc.Demo = srv.Tenant
+	h := &migrateHarness{bridge: &testBridge{}}
+	w := test.NewTempWindow(t, nil)
+	h.s = newMigrateScreen(svc, w, h.bridge.Do)
+	var inspected string
+	h.s.inspect = func(tok string) { inspected = tok }
+	w.SetContent(h.s.view())
+	test.Tap(h.s.sample)
+	h.settle()
+	if h.s.sendBtn.Disabled() {
+		t.Fatalf("Send is not offered: %q", h.s.status.Text)
+	}
+	test.Tap(h.s.sendBtn)
+	h.settle()
+	if !strings.Contains(h.s.status.Text, "succeeded (HTTP 200)") {
+		t.Fatalf("status %q", h.s.status.Text)
+	}
+	var texts []string
+	for _, o := range test.LaidOutObjects(h.s.compare) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Inspect id token" {
+			test.Tap(b)
+		}
+		texts = append(texts, textOf(o))
+	}
+	if strings.Count(inspected, ".") != 2 || !strings.Contains(strings.Join(texts, "|"), "only copy") {
+		t.Fatalf("inspected %q; shown %q", inspected, texts)
+	}
+	// A request with a $CLIENT_SECRET placeholder cannot be sent.
+	h.s.auth.SetSelected(authLabels[1])
+	if !h.s.sendBtn.Disabled() {
+		t.Fatal("Send is offered for a request without its client secret")
+	}
+}

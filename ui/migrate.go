@@ -47,9 +47,11 @@ var authMethods = []migrate.AuthMethod{migrate.AuthNone, migrate.AuthPost, migra
 type migrateScreen struct {
 	// onProfilesChanged tells the other screens a profile was saved.
 	onProfilesChanged func()
-	svc               Services
-	win               fyne.Window
-	do                uiDo
+	// inspect opens a token in the inspector.
+	inspect func(token string)
+	svc     Services
+	win     fyne.Window
+	do      uiDo
 
 	input    *widget.Entry
 	pasteBtn *widget.Button
@@ -72,6 +74,7 @@ type migrateScreen struct {
 	saveBtn    *widget.Button
 	saveName   *widget.Entry
 	compareBtn *widget.Button
+	sendBtn    *widget.Button
 	compare    *fyne.Container // the side-by-side result
 	compared   *exchange.Comparison
 	status     *widget.Label
@@ -154,6 +157,8 @@ func (s *migrateScreen) buildUI() {
 		s.compareBtn.Hide() // it only talks to the embedded demo tenant
 	}
 	s.compare = container.NewVBox()
+	s.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), s.onSend)
+	s.sendBtn.Disable()
 	s.copyBtn.Disable()
 	s.copySecBtn.Disable()
 	s.saveBtn.Disable()
@@ -175,7 +180,7 @@ func (s *migrateScreen) view() fyne.CanvasObject {
 		container.NewVBox(container.NewHBox(s.pasteBtn, s.openBtn, s.sample, s.clearBtn), s.detected),
 		options, nil, nil, s.input)
 	out := container.NewBorder(
-		container.NewVBox(s.status, container.NewHBox(s.copyBtn, s.copySecBtn, s.saveBtn, s.compareBtn)),
+		container.NewVBox(s.status, container.NewHBox(s.copyBtn, s.copySecBtn, s.saveBtn, s.sendBtn, s.compareBtn)),
 		nil, nil, nil,
 		container.NewVSplit(
 			container.NewScroll(s.output),
@@ -300,6 +305,7 @@ func (s *migrateScreen) render() {
 	s.copySecBtn.Disable()
 	s.saveBtn.Disable()
 	s.compareBtn.Disable()
+	s.sendBtn.Disable()
 	if r == nil {
 		s.output.SetText("")
 		s.status.SetText("")
@@ -333,6 +339,72 @@ func (s *migrateScreen) render() {
 	}
 	if s.onDemoTenant(r) {
 		s.compareBtn.Enable()
+	}
+	if sendable(r.Request) {
+		s.sendBtn.Enable()
+	}
+}
+
+// sendable: the request names a real domain and carries its secrets (a
+// $CLIENT_SECRET placeholder cannot be sent).
+func sendable(r *migrate.Request) bool {
+	if strings.Contains(r.URL, migrate.PlaceholderDomain) || strings.HasPrefix(r.ClientSecret, "$") {
+		return false
+	}
+	for _, p := range r.Body {
+		if strings.HasPrefix(p.Value, "$"+migrate.EnvRefreshToken) || strings.HasPrefix(p.Value, "$"+migrate.EnvClientSecret) {
+			return false
+		}
+	}
+	return true
+}
+
+// onSend runs the new request and offers its tokens to the inspector. A
+// refresh token that comes back is shown once: sending may have rotated
+// the one in the input, and this is then the only copy.
+func (s *migrateScreen) onSend() {
+	r := s.current()
+	if r == nil || r.Request == nil || !sendable(r.Request) {
+		return
+	}
+	req := r.Request
+	s.sendBtn.Disable()
+	s.status.Importance = widget.MediumImportance
+	s.status.SetText("Sending POST " + req.URL + "…")
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		sent := exchange.Send(context.Background(), s.svc.HTTP, req)
+		s.do(func() {
+			s.sendBtn.Enable()
+			s.showSent(sent)
+		})
+	}()
+}
+
+func (s *migrateScreen) showSent(sent exchange.Sent) {
+	s.compare.RemoveAll()
+	if sent.Err != "" {
+		s.status.Importance = widget.DangerImportance
+		s.status.SetText(fmt.Sprintf("The new request failed (HTTP %d): %s", sent.Status, sent.Err))
+		return
+	}
+	s.status.Importance = widget.SuccessImportance
+	s.status.SetText(fmt.Sprintf("The new request succeeded (HTTP %d). Open its tokens in the inspector below.", sent.Status))
+	for _, name := range []string{"access_token", "id_token"} {
+		if tok, _ := sent.Fields[name].(string); tok != "" {
+			s.compare.Add(widget.NewButtonWithIcon("Inspect "+strings.ReplaceAll(name, "_", " "), theme.SearchIcon(), func() {
+				if s.inspect != nil {
+					s.inspect(tok)
+				}
+			}))
+		}
+	}
+	if rt, _ := sent.Fields["refresh_token"].(string); rt != "" {
+		warn := wrapLabel("The response carries a refresh token. If the server rotates tokens, the one you sent no longer works and this is the only copy: copy it now, or save the client as a profile first next time.")
+		warn.Importance = widget.WarningImportance
+		s.compare.Add(warn)
+		s.compare.Add(container.NewHBox(monoLabel(secrets.Mask(rt)), widget.NewButtonWithIcon("Copy refresh token", theme.ContentCopyIcon(), func() { copySecret(s.do, fyne.CurrentApp().Clipboard(), rt) })))
 	}
 }
 

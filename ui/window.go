@@ -90,6 +90,7 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 	m.clients = newClientsScreen(svc, w, do)
 	m.exchange = newExchangeScreen(svc, w, do, m.openInInspector)
 	m.clients.onProfilesChanged = m.exchange.reloadProfiles
+	m.migrate.inspect = m.openInInspector
 	m.migrate.onProfilesChanged = func() { m.exchange.reloadProfiles(); m.clients.reload("") }
 	m.screens = []screen{
 		{"Clients", theme.AccountIcon(), m.clients.view(), m.clients.focus},

@@ -42,6 +42,17 @@ func CompareLegacy(ctx context.Context, hc *http.Client, legacy migrate.Legacy, 
 	}
 	c := &Comparison{}
 	c.Legacy = send(ctx, hc, legacy.URL, legacyBody(legacy), contentType(legacy.Encoding), legacy.BasicUser, legacy.BasicPassword)
+	c.New = Send(ctx, hc, migrated)
+	c.Claims = tokens.CompareClaims(c.Legacy.Claims, c.New.Claims)
+	return c, nil
+}
+
+// Send runs a migrated request exactly as rendered (JSON stays JSON, form
+// stays form), with its literal secrets.
+func Send(ctx context.Context, hc *http.Client, migrated *migrate.Request) Sent {
+	if _, err := httpx.CheckURL(migrated.URL); err != nil {
+		return Sent{Err: err.Error()}
+	}
 	body := migrated.BodyForm()
 	if migrated.Encoding != migrate.EncodingForm {
 		body = string(migrated.BodyJSON(false))
@@ -50,9 +61,7 @@ func CompareLegacy(ctx context.Context, hc *http.Client, legacy migrate.Legacy, 
 	if migrated.Auth == migrate.AuthBasic {
 		user, pass = migrated.ClientID, migrated.ClientSecret
 	}
-	c.New = send(ctx, hc, migrated.URL, body, migrated.ContentType(), user, pass)
-	c.Claims = tokens.CompareClaims(c.Legacy.Claims, c.New.Claims)
-	return c, nil
+	return send(ctx, hc, migrated.URL, body, migrated.ContentType(), user, pass)
 }
 
 func contentType(e migrate.Encoding) string {
