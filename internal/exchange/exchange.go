@@ -27,29 +27,21 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/migrate"
 )
 
-// Auth is the client authentication method: none, post or basic.
-type Auth string
+// Auth is the client authentication method: none, post or basic. It is
+// migrate's type, so a migrated request and a refresh use the same words.
+type Auth = migrate.AuthMethod
 
 const (
-	AuthNone  Auth = "none"
-	AuthPost  Auth = "post"
-	AuthBasic Auth = "basic"
+	AuthNone  = migrate.AuthNone
+	AuthPost  = migrate.AuthPost
+	AuthBasic = migrate.AuthBasic
 )
 
 // ParseAuth reads none, post or basic (or the OAuth names).
-func ParseAuth(s string) (Auth, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "none", "":
-		return AuthNone, nil
-	case "post", "client_secret_post":
-		return AuthPost, nil
-	case "basic", "client_secret_basic":
-		return AuthBasic, nil
-	}
-	return "", fmt.Errorf("client authentication %q is not one of none, post, basic", s)
-}
+func ParseAuth(s string) (Auth, error) { return migrate.ParseAuthMethod(s) }
 
 // Request is one refresh.
 type Request struct {
