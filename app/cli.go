@@ -7,9 +7,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
@@ -35,12 +39,51 @@ type Env struct {
 	Secrets  secrets.Store
 	// Done stops long-running commands (demo-server) in tests.
 	Done <-chan struct{}
+	// Signals, when set, replaces SIGINT and SIGTERM in tests.
+	Signals <-chan os.Signal
+}
+
+// workspace is the shared core over this environment's profiles and
+// secrets (locks and history beside the profiles file).
+func (e Env) workspace() *workspace.Workspace {
+	w := workspace.New(e.Profiles.Path, e.Secrets)
+	w.Profiles = e.Profiles
+	return w
+}
+
+// onSignal calls f (once) on SIGINT or SIGTERM until stop is called. While
+// it is registered those signals do not kill the process.
+func (e Env) onSignal(f func()) (stop func()) {
+	ch := e.Signals
+	var own chan os.Signal
+	if ch == nil {
+		own = make(chan os.Signal, 2)
+		signal.Notify(own, os.Interrupt, syscall.SIGTERM)
+		ch = own
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+			f()
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			close(done)
+			if own != nil {
+				signal.Stop(own)
+			}
+		})
+	}
 }
 
 // OSEnv is the real process environment.
 func OSEnv() Env {
 	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now,
-		Profiles: &profiles.Store{Path: profilesPath()}, Secrets: secrets.Keyring{}}
+		Profiles: &profiles.Store{Path: profilesPath()}, Secrets: secrets.WithTimeout{Store: secrets.Keyring{}}}
 }
 
 // profilesPath is profiles.DefaultPath, or profiles.json here when there is
@@ -62,8 +105,8 @@ func commands() []command {
 	return []command{
 		{"decode", "decode [--json] [TOKEN|-]", runDecode},
 		{"migrate", "migrate [--format json|form|curl|http|go] [--domain DOMAIN] [--auth none|post|basic] [--audience AUD] [--reveal] [--json] [FILE|-]", runMigrate},
-		{"refresh", "refresh (--profile NAME | --issuer URL | --token-url URL) [--client-id ID] [--auth none|post|basic] [--client-secret-env VAR] [--refresh-token-env VAR] [--audience AUD] [--scope SCOPE] [--param KEY=VALUE]... [--reveal] [--json]", runRefresh},
-		{"profile", "profile list [--json] | show NAME | add NAME (--issuer URL | --domain DOMAIN) --client-id ID [--auth none|post|basic] [--audience A] [--scope S] [--client-secret-env VAR] [--refresh-token-env VAR] [--param K=V]... | rename OLD NEW | remove NAME", runProfile},
+		{"refresh", "refresh (--profile NAME | --issuer URL | --token-url URL) [--client-id ID] [--auth none|post|basic] [--client-secret-env VAR] [--refresh-token-env VAR] [--audience AUD] [--scope SCOPE] [--param KEY=VALUE]... [--wait DURATION] [--reveal] [--json]", runRefresh},
+		{"profile", "profile list [--json] | show NAME | add NAME [--replace] (--issuer URL | --domain DOMAIN) --client-id ID [--auth none|post|basic] [--audience A] [--scope S] [--client-secret-env VAR] [--refresh-token-env VAR] [--param K=V]... | rename OLD NEW | remove NAME", runProfile},
 		{"demo-server", "demo-server [--addr 127.0.0.1:PORT] [--reveal] [--json] [--allow-remote]", runDemoServer},
 		{"verify", "verify [--issuer URL] [--jwks FILE|URL] [--key FILE] [--secret-env VAR] [--audience AUD] [--client-id ID] [--nonce N] [--access-token-env VAR] [--leeway DURATION] [--now RFC3339] [--json] [TOKEN|-]", runVerify},
 	}

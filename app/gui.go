@@ -2,32 +2,28 @@ package app
 
 import (
 	"fmt"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"os"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/tokenscope/tokenscope/assets"
 	"github.com/tokenscope/tokenscope/internal/demotenant"
-	"github.com/tokenscope/tokenscope/internal/exchange"
-	"github.com/tokenscope/tokenscope/internal/httpx"
-	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/ui"
 )
 
 // NewServices builds what the screens share.
 func NewServices() ui.Services {
+	// The window falls back to memory when no keyring is reachable (and
+	// says so); a stalled keyring times out instead of falling back.
+	sec := &secrets.WithFallback{Primary: secrets.WithTimeout{Store: secrets.Keyring{}}}
 	return ui.Services{
-		HTTP:     httpx.NewClient(httpx.DefaultTimeout),
-		Profiles: &profiles.Store{Path: profilesPath()},
-		Secrets:  &secrets.WithFallback{Primary: secrets.Keyring{}},
-		Exchange: exchange.NewClient(),
-		History:  &exchange.History{Path: filepath.Join(filepath.Dir(profilesPath()), "history.json")},
-		Now:      time.Now,
-		Version:  Version(),
-		Icon:     fyne.NewStaticResource("icon.png", assets.IconPNG),
+		Workspace: workspace.New(profilesPath(), sec),
+		Now:       time.Now,
+		Version:   Version(),
+		Icon:      fyne.NewStaticResource("icon.png", assets.IconPNG),
 	}
 }
 
@@ -54,11 +50,11 @@ func OpenWindow(a fyne.App) fyne.Window {
 }
 
 // StartDemo starts the embedded demo tenant when the user has no profiles
-// or only demo ones (demotenant.FirstRun), and hands it to the screens.
+// or only demo ones (workspace.StartDemo), and hands it to the screens.
 func StartDemo(svc *ui.Services) (*demotenant.Server, error) {
-	srv, err := demotenant.FirstRun(svc.Profiles, svc.Secrets)
+	srv, seed, err := svc.StartDemo()
 	if srv != nil {
-		svc.Demo = srv.Tenant
+		svc.Demo, svc.DemoNote = srv.Tenant, seed.DemoNote()
 	}
 	return srv, err
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"strings"
 	"text/tabwriter"
 
@@ -134,6 +135,7 @@ func profileAdd(env Env, args []string) int {
 		scope     = fs.String("scope", "", "scope to request")
 		secretEnv = fs.String("client-secret-env", "", "environment variable holding the client secret (stored in the keyring)")
 		rtEnv     = fs.String("refresh-token-env", "", "environment variable holding a refresh token (stored in the keyring)")
+		replace   = fs.Bool("replace", false, "replace an existing profile of the same name (its secrets are deleted if the issuer or client ID changes)")
 		params    = paramFlags{}
 	)
 	fs.Var(params, "param", "extra token-request parameter KEY=VALUE (repeatable)")
@@ -159,7 +161,10 @@ func profileAdd(env Env, args []string) int {
 	if len(params) > 0 {
 		p.Params = params
 	}
-	stash := map[string]string{}
+	if err := p.Validate(); err != nil {
+		return fail(env, "profile add", ExitUsage, "%v", err)
+	}
+	req := workspace.SaveRequest{Profile: p, Replace: *replace}
 	for kind, name := range map[string]string{secrets.ClientSecret: *secretEnv, secrets.RefreshToken: *rtEnv} {
 		if name == "" {
 			continue
@@ -168,17 +173,29 @@ func profileAdd(env Env, args []string) int {
 		if v == "" {
 			return fail(env, "profile add", ExitUsage, "%s is empty or unset", name)
 		}
-		stash[kind] = v
-	}
-	if err := env.Profiles.Put(p); err != nil {
-		return fail(env, "profile add", ExitUsage, "%v", err)
-	}
-	for kind, v := range stash {
-		if err := env.Secrets.Set(p.Name, kind, v); err != nil {
-			return fail(env, "profile add", ExitNegative, "profile %s saved, but its %s is not stored: %v", p.Name, strings.ReplaceAll(kind, "_", " "), err)
+		if kind == secrets.ClientSecret {
+			req.ClientSecret = workspace.Store(v)
+		} else {
+			req.RefreshToken = workspace.Store(v)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "Saved profile %s (%s, client %s, auth %s).\n", p.Name, p.Issuer, p.ClientID, p.Auth)
+	res, err := env.workspace().Save(req)
+	switch {
+	case errors.Is(err, profiles.ErrExists):
+		return fail(env, "profile add", ExitUsage, "%v", err)
+	case err != nil && strings.Contains(err.Error(), "keyring"):
+		return fail(env, "profile add", ExitNegative, "%v", err)
+	case err != nil:
+		return fail(env, "profile add", ExitUsage, "%v", err)
+	}
+	verb := "Saved"
+	if res.Replaced {
+		verb = "Replaced"
+	}
+	fmt.Fprintf(env.Stdout, "%s profile %s (%s, client %s, auth %s).\n", verb, p.Name, p.Issuer, p.ClientID, p.Auth)
+	if res.Dropped != "" {
+		fmt.Fprintf(env.Stderr, "tokenscope profile add: %s.\n", res.Dropped)
+	}
 	return ExitOK
 }
 
@@ -191,11 +208,12 @@ func profileRename(env Env, args []string) int {
 	if len(pos) != 2 {
 		return fail(env, "profile rename", ExitUsage, "usage: tokenscope profile rename OLD NEW")
 	}
-	if err := env.Profiles.Rename(pos[0], pos[1]); err != nil {
-		return fail(env, "profile rename", ExitUsage, "%v", err)
-	}
-	if err := secrets.Move(env.Secrets, pos[0], pos[1]); err != nil {
-		return fail(env, "profile rename", ExitNegative, "renamed, but its keyring entries did not move: %v", err)
+	if err := env.workspace().Rename(pos[0], pos[1]); err != nil {
+		code := ExitUsage
+		if strings.Contains(err.Error(), "keyring") {
+			code = ExitNegative
+		}
+		return fail(env, "profile rename", code, "%v", err)
 	}
 	fmt.Fprintf(env.Stdout, "Renamed %s to %s.\n", pos[0], pos[1])
 	return ExitOK
@@ -210,11 +228,12 @@ func profileRemove(env Env, args []string) int {
 	if len(pos) != 1 {
 		return fail(env, "profile remove", ExitUsage, "name one profile")
 	}
-	if err := env.Profiles.Remove(pos[0]); err != nil {
-		return fail(env, "profile remove", ExitUsage, "%v", err)
-	}
-	if err := secrets.DeleteProfile(env.Secrets, pos[0]); err != nil {
-		return fail(env, "profile remove", ExitNegative, "removed, but its keyring entries are still there: %v", err)
+	if err := env.workspace().Remove(pos[0]); err != nil {
+		code := ExitUsage
+		if strings.Contains(err.Error(), "keyring") {
+			code = ExitNegative
+		}
+		return fail(env, "profile remove", code, "%v", err)
 	}
 	fmt.Fprintf(env.Stdout, "Removed %s and its keyring entries.\n", pos[0])
 	return ExitOK

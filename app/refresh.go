@@ -6,15 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/tokenscope/tokenscope/internal/discovery"
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
-	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
@@ -47,6 +45,7 @@ func runRefresh(env Env, args []string) int {
 		rtEnv     = fs.String("refresh-token-env", "", "environment variable holding the refresh token (without it and --profile, standard input)")
 		audience  = fs.String("audience", "", "audience to request")
 		scope     = fs.String("scope", "", "scope to request (a refresh can only narrow it)")
+		wait      = fs.Duration("wait", workspace.DefaultWait, "how long to wait for another refresh of the same profile to finish")
 		reveal    = fs.Bool("reveal", false, "show the refresh token in the output instead of masking it")
 		asJSON    = fs.Bool("json", false, "print the documented JSON object instead of text")
 		params    = paramFlags{}
@@ -60,91 +59,84 @@ func runRefresh(env Env, args []string) int {
 	if n := btoi(set["profile"]) + btoi(set["issuer"]) + btoi(set["token-url"]); n != 1 {
 		return fail(env, "refresh", ExitUsage, "give exactly one of --profile, --issuer and --token-url")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
-	defer cancel()
-
-	var p profiles.Profile
-	r := exchange.Request{ClientID: *clientID, Audience: *audience, Scope: *scope, Params: map[string]string{}, Auth: exchange.AuthNone}
-	key := "cli"
-	if *profile != "" {
-		var err error
-		if p, err = env.Profiles.Get(*profile); err != nil {
-			return fail(env, "refresh", ExitUsage, "%v", err)
-		}
-		key = p.Name
-		r.ClientID, r.Auth, r.Audience, r.Scope = p.ClientID, exchange.Auth(p.Auth), p.Audience, p.Scope
-		for k, v := range p.Params {
-			r.Params[k] = v
-		}
-		if set["client-id"] {
-			r.ClientID = *clientID
-		}
-		if set["audience"] {
-			r.Audience = *audience
-		}
-		if set["scope"] {
-			r.Scope = *scope
-		}
+	if *wait <= 0 {
+		return fail(env, "refresh", ExitUsage, "--wait must be a positive duration such as 30s")
 	}
-	for k, v := range params {
-		r.Params[k] = v
-	}
+	o := workspace.Overrides{ClientID: *clientID, Audience: *audience, Scope: *scope, Params: params}
 	if set["auth"] {
 		am, err := exchange.ParseAuth(*auth)
 		if err != nil {
 			return fail(env, "refresh", ExitUsage, "--auth: %v", err)
 		}
-		r.Auth = am
+		o.Auth = am
 	}
-
-	// Secrets: an environment variable named by a flag, else the keyring
-	// (with --profile), else standard input for the refresh token.
 	var err error
-	if r.ClientSecret, err = secretFrom(env, *secretEnv, p.Name, secrets.ClientSecret); err != nil {
-		return fail(env, "refresh", ExitUsage, "%v", err)
+	if o.ClientSecret, err = secretFromEnv(env, *secretEnv); err != nil {
+		return fail(env, "refresh", ExitUsage, "--client-secret-env: %v", err)
 	}
-	if r.RefreshToken, err = secretFrom(env, *rtEnv, p.Name, secrets.RefreshToken); err != nil {
-		return fail(env, "refresh", ExitUsage, "%v", err)
+	if o.RefreshToken, err = secretFromEnv(env, *rtEnv); err != nil {
+		return fail(env, "refresh", ExitUsage, "--refresh-token-env: %v", err)
 	}
-	if r.RefreshToken == "" && p.Name == "" && *rtEnv == "" {
+	if o.RefreshToken == "" && *profile == "" {
 		in, err := readInput(env, nil, "refresh token")
 		if err != nil {
 			return fail(env, "refresh", ExitUsage, "%v (or name a variable with --refresh-token-env)", err)
 		}
-		r.RefreshToken = strings.TrimSpace(in)
-	}
-	if r.RefreshToken == "" && p.Name != "" {
-		return fail(env, "refresh", ExitUsage, "profile %s has no refresh token in the keyring: store one with 'tokenscope profile add %s ... --refresh-token-env VAR' or give --refresh-token-env", p.Name, p.Name)
+		o.RefreshToken = strings.TrimSpace(in)
 	}
 
-	switch {
-	case *tokenURL != "":
-		r.TokenURL = *tokenURL
-	case *issuer != "":
-		m, err := discovery.Discover(ctx, httpx.NewClient(httpx.DefaultTimeout), *issuer)
-		if err != nil {
-			return fail(env, "refresh", ExitUsage, "discovering %s: %v", *issuer, err)
+	// SIGINT and SIGTERM cancel the request while it is in flight. Once
+	// the server has answered they are held: the process finishes storing
+	// (or printing) a rotated refresh token, then exits.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout+*wait)
+	defer cancel()
+	stop := env.onSignal(func() {
+		fmt.Fprintln(env.Stderr, "tokenscope refresh: interrupted; a refresh token the server already sent is stored or printed before exiting")
+		cancel()
+	})
+	defer stop()
+
+	ws := env.workspace()
+	var res workspace.RefreshResult
+	if *profile != "" {
+		res = ws.Refresh(ctx, *profile, workspace.RefreshOptions{Overrides: o, Wait: *wait, OnWait: func() {
+			fmt.Fprintf(env.Stderr, "tokenscope refresh: another refresh of profile %s is running; waiting up to %s for it to store its new refresh token…\n", *profile, *wait)
+		}})
+		if !res.Sent {
+			code := ExitUsage
+			if errors.Is(res.Err, workspace.ErrLockTimeout) || errors.Is(res.Err, context.Canceled) {
+				code = ExitNegative
+			}
+			return fail(env, "refresh", code, "%v", res.Err)
 		}
-		r.TokenURL = m.TokenEndpoint
-	default:
-		if r.TokenURL, err = profileTokenEndpoint(ctx, env, &p); err != nil {
+	} else {
+		r := exchange.Request{TokenURL: *tokenURL, ClientID: o.ClientID, Auth: o.Auth, Audience: o.Audience, Scope: o.Scope, Params: o.Params,
+			ClientSecret: o.ClientSecret, RefreshToken: o.RefreshToken}
+		if r.Auth == "" {
+			r.Auth = exchange.AuthNone
+		}
+		if *issuer != "" {
+			m, err := ws.Discover(ctx, *issuer)
+			if err != nil {
+				return fail(env, "refresh", ExitUsage, "discovering %s: %v", *issuer, err)
+			}
+			r.TokenURL = m.TokenEndpoint
+		}
+		if err := r.Validate(); err != nil {
 			return fail(env, "refresh", ExitUsage, "%v", err)
 		}
+		res.Request = r
+		res.Response, res.Err = ws.RefreshAdHoc(ctx, r)
 	}
-	if err := r.Validate(); err != nil {
-		return fail(env, "refresh", ExitUsage, "%v", err)
-	}
+	return reportRefresh(env, res, *profile, *reveal, *asJSON)
+}
 
-	var store func(string) error
-	if p.Name != "" && *rtEnv == "" {
-		store = func(tok string) error { return env.Secrets.Set(p.Name, secrets.RefreshToken, tok) }
-	}
-	start := time.Now()
-	resp, err := exchange.NewClient().Refresh(ctx, key, r, store)
-	if h := env.history(); h != nil {
-		_ = h.Add(exchange.EntryFor(key, r.TokenURL, start, resp, err))
-	}
-	out := RefreshOutput{TokenEndpoint: r.TokenURL}
+// reportRefresh prints a refresh's outcome and returns the exit code. A
+// rotated refresh token that was not stored is printed unmasked, once: it
+// is the only copy.
+func reportRefresh(env Env, res workspace.RefreshResult, profile string, reveal, asJSON bool) int {
+	resp, err := res.Response, res.Err
+	out := RefreshOutput{TokenEndpoint: httpx.Redact(res.Request.TokenURL)}
 	var xe *exchange.Error
 	switch {
 	case errors.As(err, &xe):
@@ -156,26 +148,38 @@ func runRefresh(env Env, args []string) int {
 		out.Error = &RefreshError{Code: code, Description: firstNonEmpty(xe.Description, xe.Body, errString(xe.Cause)), Hint: xe.Hint}
 	case err != nil:
 		return fail(env, "refresh", ExitUsage, "%v", err)
-	default:
+	}
+	onlyCopy := resp != nil && resp.Rotated && !resp.Stored
+	if resp != nil {
 		out.Status, out.Rotated, out.Stored = resp.Status, resp.Rotated, resp.Stored
 		out.Response = resp.Fields
-		if rt, ok := out.Response["refresh_token"].(string); ok && !*reveal && !(resp.Rotated && !resp.Stored) {
+		if rt, ok := out.Response["refresh_token"].(string); ok && !reveal && !onlyCopy {
 			out.Response["refresh_token"] = secrets.Mask(rt)
 		}
 	}
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(out)
 	} else {
-		printRefresh(env, out, resp, p.Name)
+		printRefresh(env, out, resp, profile)
 	}
-	if resp != nil && resp.Rotated && !resp.Stored {
-		why := "no profile to store it in"
+	if onlyCopy {
+		why := "this run's refresh token came from outside the profile"
+		if profile == "" {
+			why = "no profile to store it in"
+		}
 		if resp.StoreErr != nil {
 			why = resp.StoreErr.Error()
 		}
+		if !asJSON && out.Error != nil {
+			// printRefresh shows only the error: the token must be seen.
+			fmt.Fprintf(env.Stdout, "refresh_token: %s\n", resp.RefreshToken)
+		}
 		fmt.Fprintf(env.Stderr, "WARNING: the refresh token rotated and the new one could not be stored (%s). The old one no longer works; the new one is in the output above and is the only copy: save it now.\n", why)
+		if profile != "" {
+			return ExitNegative
+		}
 	}
 	if out.Error != nil {
 		return ExitNegative
@@ -183,39 +187,17 @@ func runRefresh(env Env, args []string) int {
 	return ExitOK
 }
 
-// profileTokenEndpoint returns the cached token endpoint, discovering and
-// caching it on first use.
-func profileTokenEndpoint(ctx context.Context, env Env, p *profiles.Profile) (string, error) {
-	if p.Endpoints != nil && p.Endpoints.Token != "" {
-		return p.Endpoints.Token, nil
-	}
-	m, err := discovery.Discover(ctx, httpx.NewClient(httpx.DefaultTimeout), p.Issuer)
-	if err != nil {
-		return "", fmt.Errorf("discovering the endpoints of profile %s: %v", p.Name, err)
-	}
-	p.Endpoints = &profiles.Endpoints{Token: m.TokenEndpoint, JWKS: m.JWKSURI, Userinfo: m.UserinfoEndpoint, DiscoveredAt: time.Now().UTC()}
-	_ = env.Profiles.Put(*p) // a cache: failing to save it costs one more discovery
-	return m.TokenEndpoint, nil
-}
-
-// secretFrom reads a secret from the named environment variable, or the
-// profile's keyring entry; "" when neither has one.
-func secretFrom(env Env, envVar, profile, kind string) (string, error) {
-	if envVar != "" {
-		v := env.Getenv(envVar)
-		if v == "" {
-			return "", fmt.Errorf("%s is empty or unset", envVar)
-		}
-		return v, nil
-	}
-	if profile == "" {
+// secretFromEnv reads a secret from the environment variable a flag names
+// ("" when no flag was given).
+func secretFromEnv(env Env, name string) (string, error) {
+	if name == "" {
 		return "", nil
 	}
-	v, err := env.Secrets.Get(profile, kind)
-	if errors.Is(err, secrets.ErrNotFound) {
-		return "", nil
+	v := env.Getenv(name)
+	if v == "" {
+		return "", fmt.Errorf("%s is empty or unset", name)
 	}
-	return v, err
+	return v, nil
 }
 
 func printRefresh(env Env, out RefreshOutput, resp *exchange.Response, profile string) {
@@ -271,12 +253,4 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-// history is history.json beside the profiles file.
-func (e Env) history() *exchange.History {
-	if e.Profiles == nil || e.Profiles.Path == "" {
-		return nil
-	}
-	return &exchange.History{Path: filepath.Join(filepath.Dir(e.Profiles.Path), "history.json")}
 }

@@ -2,36 +2,28 @@ package migrate
 
 import (
 	"fmt"
-	"net"
+	"github.com/tokenscope/tokenscope/internal/finding"
+	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"net/url"
 	"sort"
 	"strings"
 )
 
 // JWTBearer is the legacy /delegation grant type.
-const JWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+const JWTBearer = oauth.GrantJWTBearer
 
 // AuthMethod is how the new request authenticates the client.
-type AuthMethod string
+type AuthMethod = oauth.AuthMethod
 
 const (
-	AuthNone  AuthMethod = "none"  // native and mobile apps: client_id only
-	AuthPost  AuthMethod = "post"  // client_secret in the body
-	AuthBasic AuthMethod = "basic" // Authorization: Basic
+	AuthNone  = oauth.AuthNone
+	AuthPost  = oauth.AuthPost
+	AuthBasic = oauth.AuthBasic
 )
 
 // ParseAuthMethod reads "none", "post" or "basic" (and the OAuth names).
-func ParseAuthMethod(s string) (AuthMethod, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "none", "":
-		return AuthNone, nil
-	case "post", "client_secret_post":
-		return AuthPost, nil
-	case "basic", "client_secret_basic":
-		return AuthBasic, nil
-	}
-	return "", fmt.Errorf("client authentication %q is not one of none, post, basic", s)
-}
+func ParseAuthMethod(s string) (AuthMethod, error) { return oauth.ParseAuthMethod(s) }
 
 // Options are the user's choices for the rewrite.
 type Options struct {
@@ -41,12 +33,12 @@ type Options struct {
 }
 
 // Severity ranks a finding.
-type Severity string
+type Severity = finding.Severity
 
 const (
-	SeverityError   Severity = "error"
-	SeverityWarning Severity = "warning"
-	SeverityInfo    Severity = "info"
+	SeverityError   = finding.SeverityError
+	SeverityWarning = finding.SeverityWarning
+	SeverityInfo    = finding.SeverityInfo
 )
 
 // Finding codes: part of the --json contract.
@@ -67,11 +59,7 @@ const (
 )
 
 // Finding is one thing the user should know about a rewrite.
-type Finding struct {
-	Severity Severity `json:"severity"`
-	Code     string   `json:"code"`
-	Message  string   `json:"message"`
-}
+type Finding = finding.Finding
 
 // Request is the new POST /oauth/token request. Secrets are kept literal
 // here; renderers decide whether to show them.
@@ -118,7 +106,7 @@ var delegationParams = map[string]bool{
 func Rewrite(l Legacy, o Options) Result {
 	r := Result{Source: l.Source}
 	add := func(sev Severity, code, format string, a ...any) {
-		r.Findings = append(r.Findings, Finding{sev, code, fmt.Sprintf(format, a...)})
+		r.Findings = append(r.Findings, Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, a...)})
 	}
 	blocked := false
 	if l.Source.Format == FormAuthorize {
@@ -208,7 +196,7 @@ func Rewrite(l Legacy, o Options) Result {
 	if !domainOK {
 		add(SeverityWarning, CodeMissingDomain, "The input names no tenant domain: the URL uses %s. Give your domain (for example tenant.eu.auth0.com).", PlaceholderDomain)
 	}
-	if u, err := url.Parse(endpoint); err == nil && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u, err := url.Parse(endpoint); err == nil && u.Scheme == "http" && !httpx.IsLoopback(u.Hostname()) {
 		add(SeverityError, CodeInsecureTransport, "The request uses plain http to %s: a refresh token must travel over https. The new request uses https.", u.Host)
 		u.Scheme = "https"
 		endpoint = u.String()
@@ -310,14 +298,6 @@ func tokenEndpoint(inputURL, domain string) (string, bool) {
 		return scheme + "://" + u.Host + "/oauth/token", true
 	}
 	return "https://" + PlaceholderDomain + "/oauth/token", false
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // RewriteAll rewrites every request of a batch.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,9 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
-	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
@@ -48,7 +47,7 @@ func newTestInspector(t *testing.T) *harness {
 	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
 	h := &harness{clock: &clock{t: t0}, win: test.NewTempWindow(t, nil), bridge: &testBridge{}}
-	h.s = newInspectScreen(Services{HTTP: httpx.NewClient(time.Second), Now: h.clock.Now}, h.win, h.bridge.Do)
+	h.s = newInspectScreen(Services{Workspace: &workspace.Workspace{HTTP: httpx.NewClient(time.Second)}, Now: h.clock.Now}, h.win, h.bridge.Do)
 	h.win.SetContent(h.s.view())
 	h.win.Resize(fyne.NewSize(1200, 800))
 	return h
@@ -89,14 +88,7 @@ func textOf(o fyne.CanvasObject) string {
 // testServices are real stores in a temporary directory, with secrets in
 // memory (the Secret Service is tested in internal/secrets).
 func testServices(t *testing.T) Services {
-	dir := t.TempDir()
-	return Services{
-		HTTP:     httpx.NewClient(5 * time.Second),
-		Now:      time.Now,
-		Version:  "9.9.9",
-		Profiles: &profiles.Store{Path: filepath.Join(dir, "profiles.json")},
-		Secrets:  &secrets.Memory{},
-		Exchange: exchange.NewClient(),
-		History:  &exchange.History{Path: filepath.Join(dir, "history.json")},
-	}
+	ws := workspace.New(filepath.Join(t.TempDir(), "profiles.json"), &secrets.Memory{})
+	ws.HTTP = httpx.NewClient(5 * time.Second)
+	return Services{Workspace: ws, Now: time.Now, Version: "9.9.9"}
 }

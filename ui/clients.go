@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,7 +17,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/discovery"
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/profiles"
-	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
 var authChoices = []string{string(exchange.AuthNone), string(exchange.AuthPost), string(exchange.AuthBasic)}
@@ -51,6 +50,14 @@ type clientsScreen struct {
 	discover  *widget.Button
 	dupBtn    *widget.Button
 	deleteBtn *widget.Button
+
+	// The selected profile's secrets as read from the keyring: Save is
+	// disabled until they are in, and a field left as loaded is kept.
+	loaded                 bool
+	loadedSecret, loadedRT string
+	loadErr                error
+	// dupFrom is the profile a Duplicate copied its secrets from.
+	dupFrom *profiles.Profile
 
 	busy sync.WaitGroup
 }
@@ -96,6 +103,8 @@ func (s *clientsScreen) buildUI() {
 	s.discover = widget.NewButtonWithIcon("Discover", theme.SearchIcon(), s.onDiscover)
 	s.dupBtn = widget.NewButtonWithIcon("Duplicate", theme.ContentCopyIcon(), s.onDuplicate)
 	s.deleteBtn = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), s.onDelete)
+	s.dupBtn.Disable()
+	s.deleteBtn.Disable()
 	s.updateStorageLine()
 }
 
@@ -128,9 +137,9 @@ func (s *clientsScreen) focus() { s.win.Canvas().Focus(s.name) }
 
 // updateStorageLine says where secrets are kept.
 func (s *clientsScreen) updateStorageLine() {
-	if f, ok := s.svc.Secrets.(interface{ Unavailable() error }); ok && f.Unavailable() != nil {
+	if err := s.svc.Unavailable(); err != nil {
 		s.storage.Importance = widget.WarningImportance
-		s.storage.SetText("Secrets are kept in memory for this run only: " + f.Unavailable().Error())
+		s.storage.SetText("Secrets are kept in memory for this run only: " + err.Error())
 		return
 	}
 	s.storage.Importance = widget.MediumImportance
@@ -140,6 +149,9 @@ func (s *clientsScreen) updateStorageLine() {
 // reload reads the profiles file and selects the named profile, if any.
 func (s *clientsScreen) reload(selectName string) {
 	ps, err := s.svc.Profiles.Load()
+	if c := s.svc.Profiles.Corruption(); err == nil && c != nil {
+		err = c // moved aside earlier in this run: still worth saying
+	}
 	if err != nil {
 		s.status.Importance = widget.DangerImportance
 		s.status.SetText(err.Error())
@@ -168,6 +180,9 @@ func (s *clientsScreen) onNew() {
 	s.endpoints.SetText("Not discovered yet: press Discover.")
 	s.deleteBtn.Disable()
 	s.dupBtn.Disable()
+	s.loaded, s.loadedSecret, s.loadedRT, s.loadErr = true, "", "", nil
+	s.dupFrom = nil
+	s.saveBtn.Enable()
 }
 
 func (s *clientsScreen) onSelected(i widget.ListItemID) {
@@ -188,17 +203,33 @@ func (s *clientsScreen) onSelected(i widget.ListItemID) {
 	s.showEndpoints(p.Endpoints)
 	s.deleteBtn.Enable()
 	s.dupBtn.Enable()
-	// The keyring can wait on an unlock prompt: read it off the UI goroutine.
+	// The keyring can wait on an unlock prompt: read it off the UI
+	// goroutine, and keep Save off until it has answered, so an empty
+	// field never stands for "delete".
+	s.loaded, s.loadedSecret, s.loadedRT, s.loadErr = false, "", "", nil
+	s.saveBtn.Disable()
+	s.secret.SetPlaceHolder("reading the keyring…")
+	s.refresh.SetPlaceHolder("reading the keyring…")
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		secret, _ := s.svc.Secrets.Get(p.Name, secrets.ClientSecret)
-		rt, _ := s.svc.Secrets.Get(p.Name, secrets.RefreshToken)
+		l, err := s.svc.Load(context.Background(), p.Name)
+		if err == nil {
+			err = l.SecretsErr
+		}
 		s.do(func() {
-			if s.selected == i && s.name.Text == p.Name {
-				s.secret.SetText(secret)
-				s.refresh.SetText(rt)
-				s.updateStorageLine()
+			if s.selected != i || s.name.Text != p.Name {
+				return
+			}
+			s.loaded, s.loadedSecret, s.loadedRT, s.loadErr = true, l.ClientSecret, l.RefreshToken, err
+			s.secret.SetText(l.ClientSecret)
+			s.refresh.SetText(l.RefreshToken)
+			s.secret.SetPlaceHolder("client secret (post and basic)")
+			s.refresh.SetPlaceHolder("a refresh token to start from")
+			s.saveBtn.Enable()
+			s.updateStorageLine()
+			if err != nil {
+				s.setStatus("The stored secrets could not be read: "+err.Error()+". Save keeps them unless you type new ones.", widget.WarningImportance)
 			}
 		})
 	}()
@@ -265,31 +296,49 @@ func (s *clientsScreen) setStatus(msg string, imp widget.Importance) {
 	s.status.SetText(msg)
 }
 
+// secretChange turns what a secret field shows into what Save does: left
+// as loaded, it is kept; emptied by the user, it is deleted; anything else
+// is stored. When the keyring could not be read, an empty field keeps it.
+func (s *clientsScreen) secretChange(text, loaded string) workspace.SecretChange {
+	switch {
+	case text == loaded:
+		return workspace.Keep()
+	case text == "" && s.loadErr != nil:
+		return workspace.Keep()
+	case text == "":
+		return workspace.Forget()
+	}
+	return workspace.Store(text)
+}
+
 // onSave writes the profile and its secrets, off the UI goroutine.
 func (s *clientsScreen) onSave() {
+	if !s.loaded {
+		return // Save is disabled until the secrets are in
+	}
 	p, err := s.formProfile()
 	if err != nil {
 		s.setStatus(err.Error()+".", widget.DangerImportance)
 		return
 	}
-	oldName := ""
+	req := workspace.SaveRequest{Profile: p,
+		ClientSecret: s.secretChange(s.secret.Text, s.loadedSecret),
+		RefreshToken: s.secretChange(strings.TrimSpace(s.refresh.Text), s.loadedRT)}
 	if s.selected >= 0 {
-		oldName = s.profiles[s.selected].Name
-	} else {
-		for _, q := range s.profiles {
-			if q.Name == p.Name {
-				s.setStatus(fmt.Sprintf("A profile named %s already exists: choose another name.", p.Name), widget.DangerImportance)
-				return
-			}
-		}
+		req.OldName = s.profiles[s.selected].Name
 	}
-	secret, rt := s.secret.Text, s.refresh.Text
+	note := ""
+	if d := s.dupFrom; d != nil && s.selected < 0 && !profiles.SameClient(*d, p) {
+		// Secrets belong to an issuer and client: never carried to another.
+		req.ClientSecret, req.RefreshToken = workspace.Keep(), workspace.Keep()
+		note = " The copied secrets belong to " + workspace.Binding(*d) + " and were not stored with it."
+	}
 	s.saveBtn.Disable()
 	s.setStatus("Saving…", widget.MediumImportance)
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		err := s.store(oldName, p, secret, rt)
+		res, err := s.svc.Save(req)
 		s.do(func() {
 			s.saveBtn.Enable()
 			s.updateStorageLine()
@@ -297,41 +346,18 @@ func (s *clientsScreen) onSave() {
 				s.setStatus(err.Error()+".", widget.DangerImportance)
 				return
 			}
-			s.setStatus("Saved "+p.Name+".", widget.SuccessImportance)
 			s.reload(p.Name)
+			s.dupFrom = nil
+			if res.Dropped != "" || note != "" {
+				s.setStatus(strings.TrimSpace("Saved "+p.Name+". "+res.Dropped+note), widget.WarningImportance)
+			} else {
+				s.setStatus("Saved "+p.Name+".", widget.SuccessImportance)
+			}
 			if s.onProfilesChanged != nil {
 				s.onProfilesChanged()
 			}
 		})
 	}()
-}
-
-func (s *clientsScreen) store(oldName string, p profiles.Profile, secret, rt string) error {
-	if oldName != "" && oldName != p.Name {
-		if err := s.svc.Profiles.Rename(oldName, p.Name); err != nil {
-			return err
-		}
-		if err := secrets.Move(s.svc.Secrets, oldName, p.Name); err != nil {
-			return fmt.Errorf("renamed, but the keyring entries did not move: %v", err)
-		}
-	}
-	if err := s.svc.Profiles.Put(p); err != nil {
-		return err
-	}
-	for kind, v := range map[string]string{secrets.ClientSecret: secret, secrets.RefreshToken: rt} {
-		var err error
-		if v == "" {
-			if err = s.svc.Secrets.Delete(p.Name, kind); errors.Is(err, secrets.ErrNotFound) {
-				err = nil
-			}
-		} else {
-			err = s.svc.Secrets.Set(p.Name, kind, v)
-		}
-		if err != nil {
-			return fmt.Errorf("saved %s, but its %s: %v", p.Name, strings.ReplaceAll(kind, "_", " "), err)
-		}
-	}
-	return nil
 }
 
 // onDiscover fetches the issuer's discovery document and shows what it says.
@@ -352,7 +378,7 @@ func (s *clientsScreen) onDiscover() {
 		m, err := discovery.Discover(ctx, s.svc.HTTP, issuer)
 		var e *profiles.Endpoints
 		if err == nil {
-			e = &profiles.Endpoints{Token: m.TokenEndpoint, JWKS: m.JWKSURI, Userinfo: m.UserinfoEndpoint, DiscoveredAt: time.Now().UTC()}
+			e = workspace.EndpointsOf(m)
 		}
 		s.do(func() {
 			s.discover.Enable()
@@ -363,10 +389,14 @@ func (s *clientsScreen) onDiscover() {
 			s.showEndpoints(e)
 			msg := fmt.Sprintf("Found %s. Grant types: %s. Client auth methods: %s.", m.Issuer, listOrUnknown(m.GrantTypesSupported), listOrUnknown(m.TokenEndpointAuthMethodsSupported))
 			if sel >= 0 && s.selected == sel && s.profiles[sel].Issuer == issuer {
-				p := s.profiles[sel]
-				p.Endpoints = e
-				s.profiles[sel] = p
-				if s.svc.Profiles.Put(p) == nil {
+				name := s.profiles[sel].Name
+				s.profiles[sel].Endpoints = e
+				if s.svc.Profiles.Update(name, func(p *profiles.Profile) error {
+					if p.Issuer == issuer {
+						p.Endpoints = e
+					}
+					return nil
+				}) == nil {
 					msg += " Saved with the profile."
 				}
 			}
@@ -386,9 +416,13 @@ func (s *clientsScreen) onDuplicate() {
 	if s.selected < 0 {
 		return
 	}
+	src := s.profiles[s.selected]
 	s.selected = -1
 	s.list.UnselectAll()
 	s.name.SetText(s.name.Text + "-copy")
+	// A new profile: the copied secrets are stored with it on Save, but
+	// only while it names the same issuer and client (see onSave).
+	s.dupFrom = &src
 	s.deleteBtn.Disable()
 	s.dupBtn.Disable()
 	s.setStatus("A copy: change what differs and Save.", widget.MediumImportance)
@@ -410,10 +444,7 @@ func (s *clientsScreen) deleteProfile(name string) {
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		err := s.svc.Profiles.Remove(name)
-		if err == nil {
-			err = secrets.DeleteProfile(s.svc.Secrets, name)
-		}
+		err := s.svc.Remove(name)
 		s.do(func() {
 			if err != nil {
 				s.setStatus(err.Error()+".", widget.DangerImportance)

@@ -10,14 +10,15 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokenscope/tokenscope/internal/discovery"
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/tokens"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
 // exchangeScreen runs the refresh grant for a profile and shows the result.
@@ -46,14 +47,17 @@ type exchangeScreen struct {
 	history    *widget.List
 
 	// UI-goroutine state.
-	current  *profiles.Profile
-	secret   string // from the keyring, for the selected profile
-	rt       string
-	entries  []exchange.Entry
-	cancel   context.CancelFunc
-	shown    map[string]string // the tokens on the cards, by name
-	busy     sync.WaitGroup
-	loadings latest
+	current *profiles.Profile
+	loaded  workspace.Loaded // the selected profile as last read (secrets, endpoint)
+	running string           // the profile a refresh is running for, or ""
+	entries []exchange.Entry
+	cancel  context.CancelFunc
+	shown   map[string]string // the tokens on the cards, by name
+	// The "only copy" dialog and its buttons, for tests.
+	onlyCopy                   dialog.Dialog
+	onlyCopyCopy, onlyCopyDone *widget.Button
+	busy                       sync.WaitGroup
+	loadings                   latest
 }
 
 func newExchangeScreen(svc Services, win fyne.Window, do uiDo, inspect func(string)) *exchangeScreen {
@@ -181,40 +185,41 @@ func (s *exchangeScreen) reloadHistory() {
 
 // onProfile loads the profile's secrets and endpoint off the UI goroutine.
 func (s *exchangeScreen) onProfile(name string) {
+	if s.running != "" && name != s.running {
+		// The picker is disabled while a refresh runs; never switch under it.
+		s.profile.SetSelected(s.running)
+		return
+	}
 	p, err := s.svc.Profiles.Get(name)
 	if err != nil {
 		s.setStatus(err.Error(), widget.DangerImportance)
 		return
 	}
 	s.current = &p
-	s.secret, s.rt = "", ""
+	s.loaded = workspace.Loaded{Profile: p}
 	s.audience.SetPlaceHolder(orNone(p.Audience, "profile: none"))
 	s.scope.SetPlaceHolder(orNone(p.Scope, "profile: none"))
 	s.setButtons(false)
 	s.setStatus("Loading "+name+"…", widget.MediumImportance)
 	s.loadings.after(0, s.do, func() func() {
-		secret, _ := s.svc.Secrets.Get(p.Name, secrets.ClientSecret)
-		rt, rtErr := s.svc.Secrets.Get(p.Name, secrets.RefreshToken)
-		var discErr error
-		if p.Endpoints == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			if m, err := discovery.Discover(ctx, s.svc.HTTP, p.Issuer); err == nil {
-				p.Endpoints = &profiles.Endpoints{Token: m.TokenEndpoint, JWKS: m.JWKSURI, Userinfo: m.UserinfoEndpoint, DiscoveredAt: time.Now().UTC()}
-				_ = s.svc.Profiles.Put(p)
-			} else {
-				discErr = err
-			}
-		}
+		l, err := s.svc.Load(context.Background(), name)
 		return func() {
-			s.current = &p
-			s.secret, s.rt = secret, rt
+			if s.current == nil || s.current.Name != name {
+				return // another profile was chosen meanwhile
+			}
+			if err != nil {
+				s.setStatus(err.Error(), widget.DangerImportance)
+				return
+			}
+			s.current, s.loaded = &l.Profile, l
 			s.updatePreview()
 			switch {
-			case discErr != nil:
-				s.setStatus("Cannot find the token endpoint: "+discErr.Error(), widget.DangerImportance)
-			case rt == "" && errors.Is(rtErr, secrets.ErrNotFound):
-				s.setStatus("Profile "+p.Name+" has no refresh token yet: add one on the Clients screen, or type one above for this run.", widget.WarningImportance)
+			case l.EndpointErr != nil:
+				s.setStatus("Cannot find the token endpoint: "+l.EndpointErr.Error(), widget.DangerImportance)
+			case l.SecretsErr != nil:
+				s.setStatus(l.SecretsErr.Error(), widget.WarningImportance)
+			case l.RefreshToken == "":
+				s.setStatus("Profile "+name+" has no refresh token yet: add one on the Clients screen, or type one above for this run.", widget.WarningImportance)
 			default:
 				if !s.refreshBtn.Disabled() {
 					s.setStatus("Ready: Refresh sends the request shown.", widget.MediumImportance)
@@ -231,41 +236,30 @@ func orNone(v, fallback string) string {
 	return "profile: " + v
 }
 
-// request builds the refresh request from the profile and this run's
-// overrides.
-func (s *exchangeScreen) request() (exchange.Request, error) {
-	p := s.current
-	if p == nil {
-		return exchange.Request{}, errors.New("choose a profile first")
-	}
-	if p.Endpoints == nil {
-		return exchange.Request{}, errors.New("the token endpoint is not known yet: discover it on the Clients screen")
-	}
-	r := exchange.Request{TokenURL: p.Endpoints.Token, ClientID: p.ClientID, Auth: exchange.Auth(p.Auth), Audience: p.Audience, Scope: p.Scope,
-		ClientSecret: s.secret, RefreshToken: s.rt, Params: map[string]string{}}
-	for k, v := range p.Params {
-		r.Params[k] = v
-	}
-	if v := strings.TrimSpace(s.audience.Text); v != "" {
-		r.Audience = v
-	}
-	if v := strings.TrimSpace(s.scope.Text); v != "" {
-		r.Scope = v
-	}
+// overrides are this run's changes to the profile's request.
+func (s *exchangeScreen) overrides() (workspace.Overrides, error) {
 	extra, err := parseParams(s.params.Text)
 	if err != nil {
-		return r, err
+		return workspace.Overrides{}, err
 	}
-	for k, v := range extra {
-		r.Params[k] = v
+	return workspace.Overrides{Audience: strings.TrimSpace(s.audience.Text), Scope: strings.TrimSpace(s.scope.Text), Params: extra,
+		ClientSecret: s.runSecret.Text, RefreshToken: strings.TrimSpace(s.runRefresh.Text)}, nil
+}
+
+// request builds the refresh request from the profile and this run's
+// overrides, as the workspace will send it.
+func (s *exchangeScreen) request() (exchange.Request, error) {
+	if s.current == nil {
+		return exchange.Request{}, errors.New("choose a profile first")
 	}
-	if s.runSecret.Text != "" {
-		r.ClientSecret = s.runSecret.Text
+	if s.loaded.TokenURL == "" && s.loaded.EndpointErr == nil {
+		return exchange.Request{}, errors.New("the token endpoint is not known yet: discover it on the Clients screen")
 	}
-	if s.runRefresh.Text != "" {
-		r.RefreshToken = strings.TrimSpace(s.runRefresh.Text)
+	o, err := s.overrides()
+	if err != nil {
+		return exchange.Request{}, err
 	}
-	return r, r.Validate()
+	return workspace.Request(s.loaded, o)
 }
 
 func (s *exchangeScreen) updatePreview() {
@@ -273,7 +267,7 @@ func (s *exchangeScreen) updatePreview() {
 	if err != nil {
 		s.preview.SetText("")
 		s.setButtons(false)
-		if s.current != nil && s.current.Endpoints != nil {
+		if s.current != nil && s.loaded.TokenURL != "" {
 			s.setStatus(err.Error()+".", widget.WarningImportance)
 		}
 		return
@@ -316,46 +310,53 @@ func (s *exchangeScreen) setStatus(msg string, imp widget.Importance) {
 	s.status.SetText(msg)
 }
 
-// onRefresh sends the request off the UI goroutine. The button stays
-// disabled until it is done, and the exchange client refuses a second
-// refresh of the same profile, so a double click sends one request.
+// onRefresh sends the request off the UI goroutine, through the
+// workspace: it holds the profile's lock (shared with the command line and
+// any other window), reads the refresh token again under it, and stores a
+// rotated one before anything else. The picker is disabled meanwhile and
+// the result is bound to the profile it was for.
 func (s *exchangeScreen) onRefresh() {
-	r, err := s.request()
-	if err != nil {
+	if _, err := s.request(); err != nil {
 		s.setStatus(err.Error()+".", widget.DangerImportance)
 		return
 	}
+	o, _ := s.overrides()
 	name := s.current.Name
+	s.running = name
+	s.profile.Disable()
 	s.refreshBtn.Disable()
 	s.cancelBtn.Enable()
 	s.progress.Show()
 	s.progress.Start()
-	s.setStatus("Refreshing at "+r.TokenURL+"…", widget.MediumImportance)
+	s.setStatus("Refreshing "+name+" at "+s.loaded.TokenURL+"…", widget.MediumImportance)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	// The new refresh token goes to the keyring before anything else,
-	// unless this run used a typed token (then the user keeps it).
-	var store func(string) error
-	if s.runRefresh.Text == "" {
-		store = func(tok string) error { return s.svc.Secrets.Set(name, secrets.RefreshToken, tok) }
-	}
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
 		defer cancel()
-		start := time.Now()
-		resp, err := s.svc.Exchange.Refresh(ctx, name, r, store)
-		if s.svc.History != nil {
-			_ = s.svc.History.Add(exchange.EntryFor(name, r.TokenURL, start, resp, err))
-		}
+		res := s.svc.Refresh(ctx, name, workspace.RefreshOptions{Overrides: o, OnWait: func() {
+			s.do(func() {
+				s.setStatus("Another refresh of "+name+" is running (the command line or another window): waiting for it to store its new refresh token…", widget.WarningImportance)
+			})
+		}})
+		l, _ := s.svc.Load(context.Background(), name) // the rotated token, for the next preview
 		s.do(func() {
+			s.running = ""
 			s.cancel = nil
+			s.profile.Enable()
 			s.cancelBtn.Disable()
 			s.refreshBtn.Enable()
 			s.progress.Stop()
 			s.progress.Hide()
 			s.reloadHistory()
-			s.showResult(name, resp, err)
+			if s.current == nil || s.current.Name != name {
+				return
+			}
+			if l.Profile.Name == name {
+				s.loaded = l
+			}
+			s.showResult(name, res)
 		})
 	}()
 }
@@ -366,10 +367,14 @@ func (s *exchangeScreen) onCancel() {
 	}
 }
 
-func (s *exchangeScreen) showResult(profile string, resp *exchange.Response, err error) {
+func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult) {
+	resp, err := res.Response, res.Err
 	s.cards.RemoveAll()
 	s.shown = map[string]string{}
 	s.notice.Hide()
+	if resp != nil && resp.Rotated && (!resp.Stored || s.svc.Unavailable() != nil) {
+		s.showOnlyCopy(profile, resp)
+	}
 	if err != nil {
 		var xe *exchange.Error
 		title := "Refresh failed"
@@ -382,17 +387,16 @@ func (s *exchangeScreen) showResult(profile string, resp *exchange.Response, err
 		s.cards.Add(widget.NewCard(title, "", body))
 		return
 	}
-	s.setStatus(fmt.Sprintf("Refreshed: HTTP %d in %d ms.", resp.Status, resp.Duration.Milliseconds()), widget.SuccessImportance)
+	s.setStatus(fmt.Sprintf("Refreshed: HTTP %d in %d ms (profile %s).", resp.Status, resp.Duration.Milliseconds(), profile), widget.SuccessImportance)
 	switch {
 	case resp.Rotated && resp.Stored:
 		where := "the OS keyring"
-		if f, ok := s.svc.Secrets.(interface{ Unavailable() error }); ok && f.Unavailable() != nil {
+		if s.svc.Unavailable() != nil {
 			where = "memory for this run (the OS keyring is not available; the Clients screen says why)"
 		}
 		s.notice.Importance = widget.SuccessImportance
 		s.notice.SetText("The refresh token rotated. The new one replaced the old in " + where + " for profile " + profile + "; the old one no longer works.")
 		s.notice.Show()
-		s.rt = resp.RefreshToken
 	case resp.Rotated:
 		why := "this run used a typed refresh token"
 		if resp.StoreErr != nil {
@@ -412,6 +416,29 @@ func (s *exchangeScreen) showResult(profile string, resp *exchange.Response, err
 		s.cards.Add(widget.NewCard("Scope", "", wrapLabel(resp.Scope)))
 	}
 	s.updatePreview()
+}
+
+// showOnlyCopy shows a rotated refresh token that is not safely stored in
+// a dialog that only an explicit "I have saved it" closes: Escape and a
+// click outside do nothing.
+func (s *exchangeScreen) showOnlyCopy(profile string, resp *exchange.Response) {
+	why := "this run used a typed refresh token, so it was not stored in the profile"
+	switch {
+	case resp.StoreErr != nil:
+		why = "it could not be stored in the OS keyring: " + resp.StoreErr.Error()
+	case resp.Stored:
+		why = "the OS keyring is not available, so it is only in memory until Tokenscope closes"
+	}
+	msg := wrapLabel("The refresh token of " + profile + " rotated: the old one no longer works, and " + why + ". Copy the new one and keep it safe.")
+	msg.Importance = widget.DangerImportance
+	tok := resp.RefreshToken
+	var d dialog.Dialog
+	s.onlyCopyCopy = widget.NewButtonWithIcon("Copy refresh token", theme.ContentCopyIcon(), func() { copySecret(s.do, s.clipboard(), tok) })
+	s.onlyCopyDone = widget.NewButton("I have saved it", func() { d.Hide() })
+	body := container.NewVBox(msg, monoLabel(truncate(tok, 300)), container.NewHBox(s.onlyCopyCopy, s.onlyCopyDone))
+	d = dialog.NewCustomWithoutButtons("Save the new refresh token", body, s.win)
+	s.onlyCopy = d
+	d.Show()
 }
 
 // addTokenCard shows one token with Inspect (for JWTs and opaque access

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokenscope/tokenscope/internal/demotenant"
 )
 
 // TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector: no profiles →
@@ -17,7 +16,7 @@ func TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(newTheme())
 	svc := testServices(t)
-	srv, err := demotenant.FirstRun(svc.Profiles, svc.Secrets)
+	srv, _, err := svc.StartDemo()
 	if err != nil || srv == nil {
 		t.Fatalf("the demo did not start: %v", err)
 	}
@@ -69,7 +68,7 @@ func TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector(t *testing.T) {
 func TestTheDemoSampleComparesTheLegacyCallWithItsTwin(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
 	svc := testServices(t)
-	srv, err := demotenant.FirstRun(svc.Profiles, svc.Secrets)
+	srv, _, err := svc.StartDemo()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +102,7 @@ func TestTheDemoSampleComparesTheLegacyCallWithItsTwin(t *testing.T) {
 func TestSendRunsTheMigratedRequestAndOffersItsTokensToTheInspector(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
 	svc := testServices(t)
-	srv, err := demotenant.FirstRun(svc.Profiles, svc.Secrets)
+	srv, _, err := svc.StartDemo()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/discovery"
+	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/tokens"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
 const (
@@ -541,7 +543,7 @@ func (s *inspectScreen) onKeySourceChanged(src string) {
 	case keyJWKSURL:
 		obj = s.jwksURL
 	case keyIssuer:
-		obj = wrapLabel("Press Verify to fetch the issuer's /.well-known/openid-configuration and its JWKS.")
+		obj = wrapLabel("Press Verify to fetch the issuer's /.well-known/openid-configuration and its JWKS. Type the issuer you trust below: keys found only through the token's own iss can never make it valid.")
 	}
 	s.keyBox.Objects = []fyne.CanvasObject{obj}
 	s.keyBox.Refresh()
@@ -648,30 +650,30 @@ func (s *inspectScreen) onVerify() {
 	s.cancelNet = cancel
 	tok := s.token
 	jwksURL := strings.TrimSpace(s.jwksURL.Text)
-	issuer := o.Issuer
-	if issuer == "" {
-		issuer, _ = tok.ClaimString("iss")
-	}
 	s.verifyBtn.Disable()
 	s.startBusy("Fetching keys…")
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		var ks tokens.KeyProvider
+		var ks workspace.KeySource
 		var err error
 		switch {
 		case src == keyJWKSURL && jwksURL == "":
 			err = fmt.Errorf("type the JWKS URL first")
 		case src == keyJWKSURL:
-			ks = discovery.NewKeySet(s.svc.HTTP, jwksURL)
-		case issuer == "":
-			err = fmt.Errorf("the token has no iss claim: type the issuer, or use another key source")
+			if _, err = httpx.CheckIssuerURL(jwksURL); err == nil {
+				ks.Keys = discovery.NewKeySet(s.svc.HTTP, jwksURL)
+			}
+		case o.Issuer != "":
+			// The issuer the user typed: its keys are trusted.
+			ks, err = s.svc.IssuerKeys(ctx, o.Issuer)
 		default:
-			ks, err = discovery.IssuerKeys(ctx, s.svc.HTTP, issuer)
+			// Only the token's own iss: checked, never trusted.
+			ks, err = s.svc.SelfNamedKeys(ctx, tok)
 		}
 		var report tokens.Report
 		if err == nil {
-			o.Keys = ks
+			o.Keys, o.UntrustedKeys = ks.Keys, ks.Untrusted
 			report = tokens.Verify(ctx, tok, o)
 		}
 		s.do(func() {

@@ -16,9 +16,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/tokens"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/migrate"
 )
 
@@ -86,6 +88,10 @@ type migrateScreen struct {
 	selected int
 	parses   latest
 	busy     sync.WaitGroup
+	// Send and Compare in flight: cancelled, and their answers dropped,
+	// when the request they were sent for changes (see render).
+	netGen    int
+	netCancel context.CancelFunc
 }
 
 func newMigrateScreen(svc Services, win fyne.Window, do uiDo) *migrateScreen {
@@ -143,6 +149,7 @@ func (s *migrateScreen) buildUI() {
 		})
 	s.requests.OnSelected = func(i widget.ListItemID) {
 		s.selected = i
+		s.stopNet()
 		s.render()
 	}
 	s.output = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
@@ -272,6 +279,7 @@ func (s *migrateScreen) options() migrate.Options {
 }
 
 func (s *migrateScreen) rewrite() {
+	s.stopNet() // whatever was sent answers a request no longer shown
 	if s.batch == nil {
 		s.results = nil
 	} else {
@@ -296,6 +304,24 @@ func (s *migrateScreen) current() *migrate.Result {
 		return &s.results[s.selected]
 	}
 	return nil
+}
+
+// startNet cancels any Send or Compare in flight and returns the context
+// and generation of a new one.
+func (s *migrateScreen) startNet() (context.Context, int) {
+	s.stopNet()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
+	s.netCancel = cancel
+	return ctx, s.netGen
+}
+
+// stopNet cancels a Send or Compare in flight; its answer will be dropped.
+func (s *migrateScreen) stopNet() {
+	s.netGen++
+	if s.netCancel != nil {
+		s.netCancel()
+		s.netCancel = nil
+	}
 }
 
 func (s *migrateScreen) render() {
@@ -371,11 +397,15 @@ func (s *migrateScreen) onSend() {
 	s.sendBtn.Disable()
 	s.status.Importance = widget.MediumImportance
 	s.status.SetText("Sending POST " + req.URL + "…")
+	ctx, gen := s.startNet()
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		sent := exchange.Send(context.Background(), s.svc.HTTP, req)
+		sent := exchange.Send(ctx, s.svc.HTTP, req)
 		s.do(func() {
+			if gen != s.netGen {
+				return // the input changed: render reset the buttons
+			}
 			s.sendBtn.Enable()
 			s.showSent(sent)
 		})
@@ -440,11 +470,15 @@ func (s *migrateScreen) onCompare() {
 	legacy, req := s.batch.Requests[s.selected], r.Request
 	s.compareBtn.Disable()
 	s.status.SetText("Sending both requests to the demo tenant…")
+	ctx, gen := s.startNet()
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		c, err := exchange.CompareLegacy(context.Background(), s.svc.HTTP, legacy, req)
+		c, err := exchange.CompareLegacy(ctx, s.svc.HTTP, legacy, req)
 		s.do(func() {
+			if gen != s.netGen {
+				return // the input changed: render reset the buttons
+			}
 			s.compareBtn.Enable()
 			if err != nil {
 				s.status.Importance = widget.DangerImportance
@@ -534,7 +568,7 @@ func (s *migrateScreen) onSaveProfile() {
 // unlock prompt.
 func (s *migrateScreen) saveProfile(name string) {
 	r := s.current()
-	if r == nil || r.Request == nil || s.svc.Profiles == nil || s.svc.Secrets == nil {
+	if r == nil || r.Request == nil || s.svc.Workspace == nil {
 		return
 	}
 	req := *r.Request
@@ -560,20 +594,22 @@ func (s *migrateScreen) saveProfile(name string) {
 }
 
 func (s *migrateScreen) storeProfile(p profiles.Profile, refresh, secret string) (string, widget.Importance) {
-	if err := s.svc.Profiles.Put(p); err != nil {
-		return "The profile was not saved: " + err.Error() + ".", widget.DangerImportance
-	}
-	stored := []string{}
+	req := workspace.SaveRequest{Profile: p, RefreshToken: workspace.Keep(), ClientSecret: workspace.Keep()}
 	if refresh != "" {
-		if err := s.svc.Secrets.Set(p.Name, secrets.RefreshToken, refresh); err != nil {
-			return fmt.Sprintf("Saved profile %s, but its refresh token is not stored: %v.", p.Name, err), widget.WarningImportance
-		}
-		stored = append(stored, "refresh token")
+		req.RefreshToken = workspace.Store(refresh)
 	}
 	if secret != "" && !strings.HasPrefix(secret, "$") {
-		if err := s.svc.Secrets.Set(p.Name, secrets.ClientSecret, secret); err != nil {
-			return fmt.Sprintf("Saved profile %s, but its client secret is not stored: %v.", p.Name, err), widget.WarningImportance
-		}
+		req.ClientSecret = workspace.Store(secret)
+	}
+	// A new profile only: an existing one of the same name is never replaced from here.
+	if _, err := s.svc.Save(req); err != nil {
+		return "The profile was not saved: " + err.Error() + ".", widget.DangerImportance
+	}
+	var stored []string
+	if req.RefreshToken.Set {
+		stored = append(stored, "refresh token")
+	}
+	if req.ClientSecret.Set {
 		stored = append(stored, "client secret")
 	}
 	msg := fmt.Sprintf("Saved profile %s in %s.", p.Name, s.svc.Profiles.Path)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"io"
 	"path/filepath"
 	"strings"
@@ -27,7 +28,9 @@ func newTestMigrate(t *testing.T) *migrateHarness {
 	h := &migrateHarness{bridge: &testBridge{}}
 	h.secrets = &secrets.Memory{}
 	h.profiles = &profiles.Store{Path: filepath.Join(t.TempDir(), "profiles.json")}
-	h.s = newMigrateScreen(Services{Profiles: h.profiles, Secrets: h.secrets}, w, h.bridge.Do)
+	ws := workspace.New(h.profiles.Path, h.secrets)
+	ws.Profiles = h.profiles
+	h.s = newMigrateScreen(Services{Workspace: ws}, w, h.bridge.Do)
 	w.SetContent(h.s.view())
 	w.Resize(fyne.NewSize(1200, 800))
 	return h

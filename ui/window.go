@@ -5,7 +5,6 @@ package ui
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -19,23 +18,21 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
-	"github.com/tokenscope/tokenscope/internal/exchange"
-	"github.com/tokenscope/tokenscope/internal/profiles"
-	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
-// Services are what the screens need from the composition root.
+// Services are what the screens need from the composition root. The
+// workspace (profiles, secrets, discovery, refresh) is the core the
+// command line uses too; the screens never re-implement its flows.
 type Services struct {
-	HTTP     *http.Client
-	Profiles *profiles.Store
-	Secrets  secrets.Store
-	Exchange *exchange.Client
-	History  *exchange.History
-	// Demo is the embedded demo tenant, when the app started it.
-	Demo    *demotenant.Tenant
-	Now     func() time.Time
-	Version string
-	Icon    fyne.Resource
+	*workspace.Workspace
+	// Demo is the embedded demo tenant, when the app started it; DemoNote
+	// says which demo profiles took another name.
+	Demo     *demotenant.Tenant
+	DemoNote string
+	Now      func() time.Time
+	Version  string
+	Icon     fyne.Resource
 }
 
 // Preference keys (UI state only: never a secret).
@@ -183,7 +180,11 @@ func (m *mainWindow) showAbout() {
 
 // demoBanner says the profiles point at the embedded demo tenant.
 func (m *mainWindow) demoBanner() fyne.CanvasObject {
-	msg := widget.NewLabel("Demo tenant at " + m.svc.Demo.Issuer() + ": the demo profiles and every token here are made on this machine, for trying things out.")
+	text := "Demo tenant at " + m.svc.Demo.Issuer() + ": the demo profiles and every token here are made on this machine, for trying things out."
+	if m.svc.DemoNote != "" {
+		text += " " + strings.ToUpper(m.svc.DemoNote[:1]) + m.svc.DemoNote[1:]
+	}
+	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	add := widget.NewButtonWithIcon("Add a real client", theme.ContentAddIcon(), func() {
 		m.showScreen("Clients")

@@ -3,9 +3,11 @@ package demotenant
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +19,7 @@ import (
 )
 
 // JWTBearer is the legacy /delegation grant type.
-const JWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+const JWTBearer = oauth.GrantJWTBearer
 
 // addonAPITypes are the /delegation add-ons Auth0 had.
 var addonAPITypes = map[string]bool{"firebase": true, "aws": true, "azure_sb": true, "salesforce_api": true, "salesforce_sandbox_api": true, "sap_api": true, "wams": true}
@@ -214,7 +216,7 @@ func (t *Tenant) refresh(c *Client, value, scope, audience string) (map[string]a
 	if scope != "" {
 		req := strings.Fields(scope)
 		for _, s := range req {
-			if !contains(f.scope, s) {
+			if !slices.Contains(f.scope, s) {
 				return nil, 403, "invalid_scope", fmt.Sprintf("The scope %q was not granted to this refresh token: a refresh can only keep or narrow the scope.", s)
 			}
 		}
@@ -231,7 +233,7 @@ func (t *Tenant) refresh(c *Client, value, scope, audience string) (map[string]a
 		return nil, 500, "server_error", err.Error()
 	}
 	resp["access_token"] = access
-	if contains(granted, "openid") {
+	if slices.Contains(granted, "openid") {
 		id, err := t.idToken(c.ID, granted, f.sid, access, now)
 		if err != nil {
 			return nil, 500, "server_error", err.Error()
@@ -246,15 +248,6 @@ func (t *Tenant) refresh(c *Client, value, scope, audience string) (map[string]a
 		resp["refresh_token"] = rt.next // within the reuse interval: the same successor
 	}
 	return resp, 200, "", ""
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (t *Tenant) sign(claims map[string]any) (string, error) {
@@ -279,7 +272,7 @@ func (t *Tenant) accessToken(c *Client, scope []string, audience string, now tim
 		return v, nil
 	}
 	var aud any = audience
-	if contains(scope, "openid") {
+	if slices.Contains(scope, "openid") {
 		aud = []string{audience, t.issuer + "userinfo"}
 	}
 	return t.sign(map[string]any{
@@ -297,10 +290,10 @@ func (t *Tenant) idToken(clientID string, scope []string, sid, access string, no
 		"iss": t.issuer, "sub": t.user.ID, "aud": clientID, "azp": clientID, "iat": now.Unix(),
 		"exp": now.Add(t.cfg.IDTokenLifetime).Unix(), "at_hash": atHash, "sid": sid,
 	}
-	if contains(scope, "profile") {
+	if slices.Contains(scope, "profile") {
 		claims["name"], claims["nickname"] = t.user.Name, t.user.Nickname
 	}
-	if contains(scope, "email") {
+	if slices.Contains(scope, "email") {
 		claims["email"], claims["email_verified"] = t.user.Email, true
 	}
 	return t.sign(claims)
@@ -446,10 +439,10 @@ func (t *Tenant) userinfo(w http.ResponseWriter, r *http.Request) {
 		scope = strings.Fields(s)
 	}
 	out := map[string]any{"sub": t.user.ID}
-	if contains(scope, "profile") {
+	if slices.Contains(scope, "profile") {
 		out["name"], out["nickname"] = t.user.Name, t.user.Nickname
 	}
-	if contains(scope, "email") {
+	if slices.Contains(scope, "email") {
 		out["email"], out["email_verified"] = t.user.Email, true
 	}
 	writeJSON(w, 200, out)

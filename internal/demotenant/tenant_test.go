@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,8 +16,6 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 	"golang.org/x/oauth2"
 
-	"github.com/tokenscope/tokenscope/internal/profiles"
-	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 
@@ -331,28 +328,3 @@ func TestStartRefusesANonLoopbackAddress(t *testing.T) {
 	}
 }
 
-func TestSeedProfilesReplacesOnlyTheDemoProfiles(t *testing.T) {
-	ten, _ := start(t, Config{})
-	store := &profiles.Store{Path: filepath.Join(t.TempDir(), "profiles.json")}
-	sec := &secrets.Memory{}
-	store.Put(profiles.Profile{Name: "mine", Issuer: "https://t.auth0.com/", ClientID: "x", Auth: "none"})
-	store.Put(profiles.Profile{Name: "demo-web", Issuer: "http://127.0.0.1:1/", ClientID: "old", Auth: "post", Demo: true})
-	ps, err := ten.SeedProfiles(store, sec)
-	if err != nil || len(ps) != 3 {
-		t.Fatalf("%v %v", ps, err)
-	}
-	all, _ := store.Load()
-	if len(all) != 4 || !NeedsDemo(all) {
-		t.Fatalf("%+v", all)
-	}
-	web, _ := store.Get("demo-web")
-	if web.ClientID != "demo-web-app" || web.Issuer != ten.Issuer() || web.Endpoints.Token != ten.Issuer()+"oauth/token" {
-		t.Fatalf("%+v", web)
-	}
-	if v, _ := sec.Get("demo-web", secrets.ClientSecret); v == "" {
-		t.Fatal("no secret stored")
-	}
-	if NeedsDemo([]profiles.Profile{{Name: "mine"}}) {
-		t.Fatal("a user with only real profiles does not need the demo")
-	}
-}

@@ -55,6 +55,33 @@ func truncate(s string, n int) string {
 	return s
 }
 
+// Unwrap returns the network error or timeout behind e, if any.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// CodeInvalidResponse is the Code of a 2xx answer that is not a usable
+// token response.
+const CodeInvalidResponse = "invalid_response"
+
+// invalidResponse explains why a 2xx answer could not be used, in one line.
+func invalidResponse(err error, rec *recorder) *Error {
+	e := &Error{Status: rec.status, Code: CodeInvalidResponse, Cause: err}
+	ct := rec.header.Get("Content-Type")
+	switch {
+	case rec.readErr != nil:
+		e.Description = fmt.Sprintf("the answer could not be read: %v", rec.readErr)
+	case strings.Contains(ct, "html"):
+		e.Description = "the answer is an HTML page, not a token response"
+	case strings.Contains(err.Error(), "missing access_token"):
+		e.Description = "the answer has no access_token"
+	case strings.Contains(err.Error(), "cannot parse json"), strings.Contains(err.Error(), "cannot unmarshal"):
+		e.Description = "the answer is not a valid token response: " + strings.TrimPrefix(err.Error(), "oauth2: ")
+	default:
+		e.Description = strings.TrimPrefix(err.Error(), "oauth2: ")
+	}
+	e.Hint = fmt.Sprintf("the token endpoint said HTTP %d but its answer is not an OAuth token response (RFC 6749 §5.1); if it carried a new refresh token, that one is kept (stored, or shown once)", rec.status)
+	return e
+}
+
 // OAuth reports whether the server answered with an error (as opposed to
 // no answer at all).
 func (e *Error) OAuth() bool { return e.Status != 0 }

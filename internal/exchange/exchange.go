@@ -27,21 +27,22 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/tokenscope/tokenscope/internal/httpx"
-	"github.com/tokenscope/tokenscope/migrate"
+	"github.com/tokenscope/tokenscope/internal/oauth"
+	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
-// Auth is the client authentication method: none, post or basic. It is
-// migrate's type, so a migrated request and a refresh use the same words.
-type Auth = migrate.AuthMethod
+// Auth is the client authentication method: none, post or basic, in the
+// words a migrated request and a profile use too.
+type Auth = oauth.AuthMethod
 
 const (
-	AuthNone  = migrate.AuthNone
-	AuthPost  = migrate.AuthPost
-	AuthBasic = migrate.AuthBasic
+	AuthNone  = oauth.AuthNone
+	AuthPost  = oauth.AuthPost
+	AuthBasic = oauth.AuthBasic
 )
 
 // ParseAuth reads none, post or basic (or the OAuth names).
-func ParseAuth(s string) (Auth, error) { return migrate.ParseAuthMethod(s) }
+func ParseAuth(s string) (Auth, error) { return oauth.ParseAuthMethod(s) }
 
 // Request is one refresh.
 type Request struct {
@@ -164,6 +165,11 @@ func (c *Client) release(key string) {
 // Refresh runs one refresh for key (a profile name). When the response
 // carries a new refresh token, store is called with it before anything
 // else happens with the response. A failed refresh is never retried.
+//
+// A 2xx answer that cannot be used (no access_token, a malformed field,
+// HTML, over the size cap) returns an *Error with Code "invalid_response"
+// together with a non-nil Response: its RefreshToken, Rotated, Stored and
+// StoreErr say what became of a refresh token the answer carried.
 func (c *Client) Refresh(ctx context.Context, key string, r Request, store func(newRefreshToken string) error) (*Response, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -184,19 +190,20 @@ func (c *Client) Refresh(ctx context.Context, key string, r Request, store func(
 	start := time.Now()
 	tok, err := r.config().Token(context.WithValue(ctx, oauth2.HTTPClient, &hc))
 	elapsed := time.Since(start)
+	if err != nil && rec.status >= 200 && rec.status < 300 {
+		// The server accepted the refresh but x/oauth2 cannot use the
+		// answer. The old refresh token may be spent all the same, so a
+		// refresh_token in it is kept exactly as in a good answer.
+		resp := &Response{Status: rec.status, Duration: elapsed, Fields: tokenFields(rec.body)}
+		resp.RefreshToken, _ = resp.Fields["refresh_token"].(string)
+		keepRotated(resp, r.RefreshToken, store)
+		return resp, invalidResponse(err, rec)
+	}
 	if err != nil {
 		return nil, classify(err, rec, ctx)
 	}
 	resp := &Response{Status: rec.status, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType, Expiry: tok.Expiry, Duration: elapsed}
-	if resp.RefreshToken != "" && resp.RefreshToken != r.RefreshToken {
-		resp.Rotated = true
-		// The old token is now spent: write the new one first of all.
-		if store != nil {
-			if resp.StoreErr = store(resp.RefreshToken); resp.StoreErr == nil {
-				resp.Stored = true
-			}
-		}
-	}
+	keepRotated(resp, r.RefreshToken, store)
 	resp.Fields = tokenFields(rec.body)
 	resp.IDToken, _ = resp.Fields["id_token"].(string)
 	resp.Scope, _ = resp.Fields["scope"].(string)
@@ -204,6 +211,20 @@ func (c *Client) Refresh(ctx context.Context, key string, r Request, store func(
 		resp.ExpiresIn = n
 	}
 	return resp, nil
+}
+
+// keepRotated marks a new refresh token as rotated and hands it to store
+// before anything else happens with the response: the old one is spent.
+func keepRotated(resp *Response, sent string, store func(string) error) {
+	if resp.RefreshToken == "" || resp.RefreshToken == sent {
+		return
+	}
+	resp.Rotated = true
+	if store != nil {
+		if resp.StoreErr = store(resp.RefreshToken); resp.StoreErr == nil {
+			resp.Stored = true
+		}
+	}
 }
 
 // tokenFields returns every member of the response body, JSON or
@@ -263,10 +284,11 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 // recorder keeps the status, headers and body of the response (capped) so
 // they can be shown and classified.
 type recorder struct {
-	base   http.RoundTripper
-	status int
-	header http.Header
-	body   []byte
+	base    http.RoundTripper
+	status  int
+	header  http.Header
+	body    []byte
+	readErr error // the body could not be read whole
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -282,6 +304,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	b, err := httpx.ReadBody(resp.Body, httpx.MaxBody)
 	resp.Body.Close()
 	if err != nil {
+		r.readErr = err
 		return nil, fmt.Errorf("the token endpoint's response: %w", err)
 	}
 	r.body = b
@@ -315,16 +338,9 @@ func MaskedCurl(req *http.Request, body []byte, reveal bool) string {
 	for _, k := range fkeys {
 		v := form.Get(k)
 		if !reveal && (k == "refresh_token" || k == "client_secret") {
-			v = mask(v)
+			v = secrets.Mask(v)
 		}
 		fmt.Fprintf(&b, " \\\n  --data-urlencode '%s=%s'", k, strings.ReplaceAll(v, "'", `'\''`))
 	}
 	return b.String() + "\n"
-}
-
-func mask(s string) string {
-	if len(s) < 16 {
-		return "••••••••"
-	}
-	return fmt.Sprintf("%s…(%d chars)", s[:4], len(s))
 }

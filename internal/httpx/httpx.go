@@ -88,3 +88,33 @@ func ReadBody(r io.Reader, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// CheckIssuerURL is CheckURL plus what an issuer, a token endpoint or a
+// JWKS URL must not carry: user info (a password in a URL ends up in
+// history and logs), a query or a fragment (OpenID Connect Discovery 1.0
+// §2 forbids both in an issuer).
+func CheckIssuerURL(raw string) (*url.URL, error) {
+	u, err := CheckURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case u.User != nil:
+		return nil, fmt.Errorf("%s carries a user name or password: remove it (credentials never belong in an issuer URL)", u.Redacted())
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, fmt.Errorf("%s has a query string: an issuer or endpoint URL takes none", u.Redacted())
+	case u.Fragment != "":
+		return nil, fmt.Errorf("%s has a fragment (#…): an issuer or endpoint URL takes none", u.Redacted())
+	}
+	return u, nil
+}
+
+// Redact returns raw with any user info replaced, for history and output.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	u.User = url.User("xxxxx")
+	return u.String()
+}

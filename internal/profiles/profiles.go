@@ -3,9 +3,13 @@
 package profiles
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/gofrs/flock"
+	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"os"
 	"path/filepath"
 	"sort"
@@ -29,6 +33,9 @@ type Profile struct {
 	// Endpoints caches what discovery found (Discover on the Clients
 	// screen, or the first refresh, fills it).
 	Endpoints *Endpoints `json:"endpoints,omitempty"`
+	// SecretsBoundTo names the issuer and client ID the keyring entries
+	// were stored for (workspace.Binding); they are never used for another.
+	SecretsBoundTo string `json:"secrets_bound_to,omitempty"`
 	// Demo marks a profile of the embedded demo tenant; the app recreates
 	// these at each start (the tenant's keys live for one run).
 	Demo bool `json:"demo,omitempty"`
@@ -42,23 +49,61 @@ type Endpoints struct {
 	DiscoveredAt time.Time `json:"discovered_at"`
 }
 
+// MaxNameLength bounds a profile name (it names keyring accounts and lock files).
+const MaxNameLength = 64
+
+// ValidateName says what is wrong with a profile name: letters, digits,
+// '-', '_' and '.', at most MaxNameLength, not "." or "..".
+func ValidateName(name string) error {
+	if name == "" {
+		return errors.New("a profile needs a name")
+	}
+	if len(name) > MaxNameLength {
+		return fmt.Errorf("the profile name %q is longer than %d characters", name[:MaxNameLength]+"…", MaxNameLength)
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("the profile name %q has %q: use letters, digits, '-', '_' and '.' only", name, r)
+		}
+	}
+	if name == "." || name == ".." {
+		return fmt.Errorf("the profile name %q is not allowed: use letters or digits too", name)
+	}
+	return nil
+}
+
 // Validate says what is wrong with a profile, in a sentence.
 func (p Profile) Validate() error {
-	switch {
-	case strings.TrimSpace(p.Name) == "":
-		return errors.New("a profile needs a name")
-	case strings.ContainsAny(p.Name, "/\\"):
-		return fmt.Errorf("the profile name %q must not contain a slash", p.Name)
-	case p.ClientID == "":
-		return fmt.Errorf("profile %q needs a client ID", p.Name)
-	case !strings.HasPrefix(p.Issuer, "https://") && !strings.HasPrefix(p.Issuer, "http://"):
-		return fmt.Errorf("profile %q needs an issuer URL or domain", p.Name)
+	if err := ValidateName(p.Name); err != nil {
+		return err
 	}
-	switch p.Auth {
-	case "none", "post", "basic":
-		return nil
+	if p.ClientID == "" {
+		return fmt.Errorf("profile %s needs a client ID", p.Name)
 	}
-	return fmt.Errorf("profile %q: client authentication %q is not none, post or basic", p.Name, p.Auth)
+	if p.Issuer == "" {
+		return fmt.Errorf("profile %s needs an issuer URL or domain", p.Name)
+	}
+	if _, err := httpx.CheckIssuerURL(p.Issuer); err != nil {
+		return fmt.Errorf("profile %s, issuer: %v", p.Name, err)
+	}
+	if _, err := oauth.ParseAuthMethod(p.Auth); err != nil || p.Auth == "" {
+		return fmt.Errorf("profile %s: client authentication %q is not none, post or basic", p.Name, p.Auth)
+	}
+	for k := range p.Params {
+		if oauth.Reserved(k) {
+			return fmt.Errorf("profile %s: the parameter %q is set by Tokenscope itself and cannot be given as an extra parameter", p.Name, k)
+		}
+		if strings.TrimSpace(k) == "" {
+			return fmt.Errorf("profile %s: an extra parameter has no name", p.Name)
+		}
+	}
+	return nil
+}
+
+// SameClient reports whether two profiles are the same client at the same
+// issuer: secrets stored for one may be sent for the other.
+func SameClient(a, b Profile) bool {
+	return strings.TrimSuffix(a.Issuer, "/") == strings.TrimSuffix(b.Issuer, "/") && a.ClientID == b.ClientID
 }
 
 type file struct {
@@ -90,10 +135,36 @@ func DefaultPath() (string, error) {
 	return filepath.Join(d, "tokenscope", "profiles.json"), nil
 }
 
-// Store is the profiles file. It is safe for concurrent use.
+// Store is the profiles file. It is safe for concurrent use, also across
+// processes: every change takes an OS file lock beside the file and reads
+// it again under that lock before writing, so concurrent writers never
+// lose each other's profiles.
 type Store struct {
 	Path string
 	mu   sync.Mutex
+
+	corrupt *CorruptError // the last file this process moved aside
+}
+
+// LockTimeout bounds how long a change waits for another process's.
+const LockTimeout = 30 * time.Second
+
+// change runs fn with the file locked against other processes and this one.
+func (s *Store) change(fn func() error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
+		return fmt.Errorf("creating %s: %v", filepath.Dir(s.Path), err)
+	}
+	fl := flock.New(s.Path + ".lock")
+	ctx, cancel := context.WithTimeout(context.Background(), LockTimeout)
+	defer cancel()
+	ok, err := fl.TryLockContext(ctx, 10*time.Millisecond)
+	if err != nil || !ok {
+		return fmt.Errorf("%s is locked by another Tokenscope for more than %s (%v): close it and try again", s.Path, LockTimeout, err)
+	}
+	defer fl.Unlock()
+	return fn()
 }
 
 // Load reads every profile; a missing file means none.
@@ -101,6 +172,15 @@ func (s *Store) Load() ([]Profile, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.load()
+}
+
+// Corruption returns the profiles file this process found unreadable and
+// moved aside, or nil: a window that opened after the move can still say
+// what happened.
+func (s *Store) Corruption() *CorruptError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.corrupt
 }
 
 func (s *Store) load() ([]Profile, error) {
@@ -117,33 +197,72 @@ func (s *Store) load() ([]Profile, error) {
 		if rerr := os.Rename(s.Path, backup); rerr != nil {
 			return nil, fmt.Errorf("%s could not be read (%v) nor moved aside (%v)", s.Path, err, rerr)
 		}
-		return nil, &CorruptError{Path: s.Path, Backup: backup, Cause: err}
+		s.corrupt = &CorruptError{Path: s.Path, Backup: backup, Cause: err}
+		return nil, s.corrupt
 	}
 	return f.Profiles, nil
 }
 
-// Put adds a profile or replaces the one with the same name.
-func (s *Store) Put(p Profile) error {
+// ErrExists is returned by Add for a name that is taken.
+var ErrExists = errors.New("a profile with that name already exists")
+
+// Add adds a new profile; a taken name is refused with ErrExists.
+func (s *Store) Add(p Profile) error {
+	_, err := s.put(p, false)
+	return err
+}
+
+// Put adds a profile or replaces the one with the same name, and returns
+// the one it replaced (nil when it added).
+func (s *Store) Put(p Profile) (*Profile, error) { return s.put(p, true) }
+
+func (s *Store) put(p Profile, replace bool) (old *Profile, err error) {
 	if err := p.Validate(); err != nil {
-		return err
+		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ps, err := s.load()
-	if err != nil {
-		return err
-	}
-	replaced := false
-	for i := range ps {
-		if ps[i].Name == p.Name {
-			ps[i], replaced = p, true
+	err = s.change(func() error {
+		ps, err := s.load()
+		if err != nil {
+			return err
 		}
-	}
-	if !replaced {
+		for i := range ps {
+			if ps[i].Name == p.Name {
+				if !replace {
+					return fmt.Errorf("%w: %s (replace it with --replace, or choose another name)", ErrExists, p.Name)
+				}
+				prev := ps[i]
+				old, ps[i] = &prev, p
+				return s.save(ps)
+			}
+		}
 		ps = append(ps, p)
-	}
-	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
-	return s.save(ps)
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+		return s.save(ps)
+	})
+	return old, err
+}
+
+// Update changes the named profile in place, under the lock, with the
+// file as it is now: fn sees the current profile, not a stale copy.
+func (s *Store) Update(name string, fn func(*Profile) error) error {
+	return s.change(func() error {
+		ps, err := s.load()
+		if err != nil {
+			return err
+		}
+		for i := range ps {
+			if ps[i].Name == name {
+				if err := fn(&ps[i]); err != nil {
+					return err
+				}
+				if err := ps[i].Validate(); err != nil {
+					return err
+				}
+				return s.save(ps)
+			}
+		}
+		return fmt.Errorf("%w %q", ErrNoProfile, name)
+	})
 }
 
 // save writes the file atomically with mode 0600.
@@ -175,49 +294,49 @@ func (s *Store) Get(name string) (Profile, error) {
 // Remove deletes the named profile from the file (its keyring entries are
 // the caller's to delete, with secrets.DeleteProfile).
 func (s *Store) Remove(name string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ps, err := s.load()
-	if err != nil {
-		return err
-	}
-	out := ps[:0]
-	for _, p := range ps {
-		if p.Name != name {
-			out = append(out, p)
+	return s.change(func() error {
+		ps, err := s.load()
+		if err != nil {
+			return err
 		}
-	}
-	if len(out) == len(ps) {
-		return fmt.Errorf("%w %q", ErrNoProfile, name)
-	}
-	return s.save(out)
+		out := ps[:0]
+		for _, p := range ps {
+			if p.Name != name {
+				out = append(out, p)
+			}
+		}
+		if len(out) == len(ps) {
+			return fmt.Errorf("%w %q", ErrNoProfile, name)
+		}
+		return s.save(out)
+	})
 }
 
 // Rename gives a profile a new name (its keyring entries move with
 // secrets.Move).
 func (s *Store) Rename(from, to string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ps, err := s.load()
-	if err != nil {
-		return err
-	}
-	idx := -1
-	for i, p := range ps {
-		switch p.Name {
-		case to:
-			return fmt.Errorf("a profile named %q already exists", to)
-		case from:
-			idx = i
+	return s.change(func() error {
+		ps, err := s.load()
+		if err != nil {
+			return err
 		}
-	}
-	if idx < 0 {
-		return fmt.Errorf("%w %q", ErrNoProfile, from)
-	}
-	ps[idx].Name = to
-	if err := ps[idx].Validate(); err != nil {
-		return err
-	}
-	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
-	return s.save(ps)
+		idx := -1
+		for i, p := range ps {
+			switch p.Name {
+			case to:
+				return fmt.Errorf("%w: %s", ErrExists, to)
+			case from:
+				idx = i
+			}
+		}
+		if idx < 0 {
+			return fmt.Errorf("%w %q", ErrNoProfile, from)
+		}
+		ps[idx].Name = to
+		if err := ps[idx].Validate(); err != nil {
+			return err
+		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+		return s.save(ps)
+	})
 }

@@ -11,11 +11,11 @@ import (
 func TestPutWritesA0600FileWithoutSecretsAndReplacesByName(t *testing.T) {
 	s := &Store{Path: filepath.Join(t.TempDir(), "cfg", "profiles.json")}
 	p := Profile{Name: "tenant", Issuer: "https://tenant.eu.auth0.com/", ClientID: "abc", Auth: "post", Scope: "openid"}
-	if err := s.Put(p); err != nil {
+	if _, err := s.Put(p); err != nil {
 		t.Fatal(err)
 	}
 	p.Scope = "openid offline_access"
-	if err := s.Put(p); err != nil {
+	if _, err := s.Put(p); err != nil {
 		t.Fatal(err)
 	}
 	s.Put(Profile{Name: "another", Issuer: "https://x.auth0.com/", ClientID: "def", Auth: "none"})
@@ -57,7 +57,7 @@ func TestACorruptFileIsKeptAsideNotEmptied(t *testing.T) {
 func TestValidateSaysWhatIsWrong(t *testing.T) {
 	cases := map[string]Profile{
 		"needs a name":        {Issuer: "https://t/", ClientID: "a", Auth: "none"},
-		"must not contain":    {Name: "a/b", Issuer: "https://t/", ClientID: "a", Auth: "none"},
+		"letters, digits":     {Name: "a/b", Issuer: "https://t/", ClientID: "a", Auth: "none"},
 		"needs a client ID":   {Name: "a", Issuer: "https://t/", Auth: "none"},
 		"needs an issuer":     {Name: "a", ClientID: "a", Auth: "none"},
 		"not none, post or b": {Name: "a", Issuer: "https://t/", ClientID: "a", Auth: "jwt"},

@@ -10,6 +10,7 @@ package tokens
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,12 +26,12 @@ const (
 )
 
 // Severity ranks a finding.
-type Severity string
+type Severity = finding.Severity
 
 const (
-	SeverityError   Severity = "error"
-	SeverityWarning Severity = "warning"
-	SeverityInfo    Severity = "info"
+	SeverityError   = finding.SeverityError
+	SeverityWarning = finding.SeverityWarning
+	SeverityInfo    = finding.SeverityInfo
 )
 
 // Finding codes. They are part of the --json contract: never rename one.
@@ -60,11 +61,7 @@ const (
 )
 
 // Finding is one observation about a token.
-type Finding struct {
-	Severity Severity `json:"severity"`
-	Code     string   `json:"code"`
-	Message  string   `json:"message"`
-}
+type Finding = finding.Finding
 
 // DecodeError says which part of the input could not be decoded.
 type DecodeError struct {
@@ -326,7 +323,7 @@ func isTokenRune(r rune) bool {
 }
 
 func (t *Token) add(sev Severity, code, msg string) {
-	t.Findings = append(t.Findings, Finding{sev, code, msg})
+	t.Findings = append(t.Findings, Finding{Severity: sev, Code: code, Message: msg})
 }
 
 // HeaderValue returns the last value of a header parameter.

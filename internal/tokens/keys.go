@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-jose/go-jose/v4"
@@ -201,7 +202,7 @@ func (k Key) fits(alg string) error {
 	if k.Use != "" && k.Use != "sig" {
 		return fmt.Errorf("%s is marked \"use\": %q, not for signatures", k.Source, k.Use)
 	}
-	if len(k.KeyOps) > 0 && !contains(k.KeyOps, "verify") {
+	if len(k.KeyOps) > 0 && !slices.Contains(k.KeyOps, "verify") {
 		return fmt.Errorf("%s has key_ops %v, which do not include verify", k.Source, k.KeyOps)
 	}
 	if k.Algorithm != "" && k.Algorithm != alg {
@@ -231,13 +232,4 @@ func (k Key) fits(alg string) error {
 		return fmt.Errorf("the algorithm %q is not supported", alg)
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

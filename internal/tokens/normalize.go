@@ -18,11 +18,11 @@ func Normalize(input string) (string, []Finding) {
 	}
 	if len(s) >= 7 && strings.EqualFold(s[:7], "bearer ") {
 		s = strings.TrimSpace(s[7:])
-		findings = append(findings, Finding{SeverityInfo, CodePrefixStripped, `The "Bearer " prefix was removed before decoding.`})
+		findings = append(findings, Finding{Severity: SeverityInfo, Code: CodePrefixStripped, Message: `The "Bearer " prefix was removed before decoding.`})
 	}
 	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
 		s = strings.TrimSpace(s[1 : len(s)-1])
-		findings = append(findings, Finding{SeverityInfo, CodeQuotesStripped, "The quotes around the token were removed before decoding."})
+		findings = append(findings, Finding{Severity: SeverityInfo, Code: CodeQuotesStripped, Message: "The quotes around the token were removed before decoding."})
 	}
 	if hasSpace(s) {
 		s = strings.Map(func(r rune) rune {
@@ -31,7 +31,7 @@ func Normalize(input string) (string, []Finding) {
 			}
 			return r
 		}, s)
-		findings = append(findings, Finding{SeverityInfo, CodeWhitespaceRemoved, "Spaces or line breaks inside the token were removed before decoding."})
+		findings = append(findings, Finding{Severity: SeverityInfo, Code: CodeWhitespaceRemoved, Message: "Spaces or line breaks inside the token were removed before decoding."})
 	}
 	return s, findings
 }

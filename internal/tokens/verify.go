@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,6 +66,10 @@ type Options struct {
 	ClientID    string                    // expected azp
 	Nonce       string                    // expected nonce
 	AccessToken string                    // checks at_hash when set
+	// UntrustedKeys, when set, says why Keys cannot make the token valid
+	// (they came from the token's own iss): a signature they verify fails
+	// with this sentence.
+	UntrustedKeys string
 }
 
 // Status of one check.
@@ -109,6 +114,7 @@ func Verify(ctx context.Context, t *Token, o Options) Report {
 	}
 	checks := []Check{
 		checkSignature(ctx, t, o),
+		checkStructure(t),
 		checkExp(t, o),
 		checkNbf(t, o),
 		checkIat(t, o),
@@ -160,6 +166,9 @@ func checkSignature(ctx context.Context, t *Token, o Options) Check {
 	if !algAllowed(allowed, alg) {
 		return fail(name, "the algorithm %q is not on the allow-list (%s)", alg, joinAlgs(allowed))
 	}
+	if crit, ok := t.HeaderValue("crit"); ok {
+		return fail(name, "not checked: the header marks %v as critical, and Tokenscope implements no critical header parameters, so RFC 7515 §4.1.11 requires rejecting the token (this says nothing about the signature itself)", crit)
+	}
 	if o.Keys == nil {
 		return skip(name, "not checked: give a key (issuer discovery, JWKS, JWK, PEM or HMAC secret)")
 	}
@@ -189,6 +198,9 @@ func checkSignature(ctx context.Context, t *Token, o Options) Check {
 			if err := checkPSSSaltLength(t, alg, k); err != nil {
 				return fail(name, "%v", err)
 			}
+			if o.UntrustedKeys != "" {
+				return fail(name, "%s signature matches, but %s", alg, o.UntrustedKeys)
+			}
 			return pass(name, "%s signature verified with %s (%s)", alg, k.Source, k.Describe())
 		}
 	}
@@ -199,6 +211,18 @@ func checkSignature(ctx context.Context, t *Token, o Options) Check {
 		return fail(name, "the %s signature does not match the key: the token was altered or signed with another key", alg)
 	}
 	return fail(name, "the %s signature matches none of the %d keys that fit", alg, tried)
+}
+
+// checkStructure fails a token whose header or claims name a member twice:
+// libraries disagree on which one counts, so no verdict is safe.
+func checkStructure(t *Token) Check {
+	const name = "structure"
+	for _, f := range t.Findings {
+		if f.Code == CodeDuplicateClaim || f.Code == CodeDuplicateHeader {
+			return fail(name, "%s", f.Message)
+		}
+	}
+	return pass(name, "no duplicate header parameters or claims")
 }
 
 func algAllowed(list []jose.SignatureAlgorithm, alg string) bool {
@@ -319,7 +343,7 @@ func checkAud(t *Token, o Options) Check {
 		return skip("aud", "not checked: no aud claim and no expected audience")
 	case len(auds) == 0:
 		return fail("aud", "no aud claim; expected %q", o.Audience)
-	case contains(auds, o.Audience):
+	case slices.Contains(auds, o.Audience):
 		return pass("aud", "audience includes %q", o.Audience)
 	}
 	return fail("aud", "audience is %s, which does not include %q", strings.Join(auds, ", "), o.Audience)
