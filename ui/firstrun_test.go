@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-
 )
 
 // TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector: no profiles →

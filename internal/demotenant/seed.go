@@ -35,4 +35,3 @@ func (t *Tenant) Grants() ([]ClientGrant, error) {
 
 // ProfileName is the demo profile name for a client: "demo-web-app" → "demo-web".
 func ProfileName(clientID string) string { return strings.TrimSuffix(clientID, "-app") }
-

@@ -327,4 +327,3 @@ func TestStartRefusesANonLoopbackAddress(t *testing.T) {
 		t.Fatalf("%s", b)
 	}
 }
-
