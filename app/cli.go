@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/tokenscope/tokenscope/internal/workspace"
+	"github.com/tokenscope/tokenscope/migrate"
 	"io"
 	"os"
 	"os/signal"
@@ -169,8 +170,21 @@ func newFlagSet(env Env, name string) *flag.FlagSet {
 	return fs
 }
 
-// maxInput caps what a subcommand reads from a file or standard input.
-const maxInput = 64 << 20
+// maxInput caps what a subcommand reads, from a file or from standard
+// input alike: the README states it.
+const maxInput = migrate.MaxInput
+
+// readCapped reads r whole, refusing more than maxInput.
+func readCapped(r io.Reader, name string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", name, err)
+	}
+	if len(b) > maxInput {
+		return nil, fmt.Errorf("%s is larger than the %d MB limit", name, maxInput>>20)
+	}
+	return b, nil
+}
 
 // readInput returns the single positional argument, or standard input
 // when it is "-" or absent.
@@ -181,12 +195,9 @@ func readInput(env Env, positional []string, what string) (string, error) {
 	if len(positional) == 1 && positional[0] != "-" {
 		return positional[0], nil
 	}
-	b, err := io.ReadAll(io.LimitReader(env.Stdin, maxInput+1))
+	b, err := readCapped(env.Stdin, "standard input")
 	if err != nil {
-		return "", fmt.Errorf("reading standard input: %v", err)
-	}
-	if len(b) > maxInput {
-		return "", fmt.Errorf("standard input is larger than %d MB: that is not a %s", maxInput>>20, what)
+		return "", err
 	}
 	if strings.TrimSpace(string(b)) == "" {
 		return "", errors.New("no " + what + " given: pass it as an argument or on standard input")

@@ -113,12 +113,20 @@ func provider(t *testing.T, key *rsa.PrivateKey) *httptest.Server {
 	return srv
 }
 
-func TestVerifyDiscoversTheIssuersKeysAndExitsByVerdict(t *testing.T) {
+// An attacker who signs a token and publishes the key at the URL its iss
+// names gets exit 1 and a signature row that says so: the token does not
+// vouch for itself. Naming the issuer makes the same keys trusted.
+func TestVerifyTrustsTheIssuerYouNameNeverTheTokensOwn(t *testing.T) {
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
 	srv := provider(t, key)
 	iss := srv.URL + "/"
 	good := mint(t, key, jose.RS256, map[string]any{"iss": iss, "aud": "api", "exp": now.Add(time.Hour).Unix()})
-	code, out, stderr := run(t, "", nil, "verify", "--json", "--audience", "api", good)
+	code, out, _ := run(t, "", nil, "verify", "--json", "--audience", "api", good)
+	if code != 1 || !strings.Contains(out, `"valid": false`) || !strings.Contains(out, "the issuer the token names itself") ||
+		!strings.Contains(out, srv.URL+"/.well-known/jwks.json") || !strings.Contains(out, "--issuer "+iss) {
+		t.Fatalf("self-vouching token: exit %d\n%s", code, out)
+	}
+	code, out, stderr := run(t, "", nil, "verify", "--json", "--audience", "api", "--issuer", iss, good)
 	if code != 0 {
 		t.Fatalf("exit %d: %s %s", code, out, stderr)
 	}

@@ -3,7 +3,6 @@ package app
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/url"
 
 	"github.com/tokenscope/tokenscope/migrate"
@@ -82,8 +81,8 @@ func runMigrate(env Env, args []string) int {
 			return fail(env, "migrate", ExitUsage, "%v", err)
 		}
 	} else {
-		if in, err = io.ReadAll(io.LimitReader(env.Stdin, migrate.MaxInput+1)); err != nil {
-			return fail(env, "migrate", ExitUsage, "reading standard input: %v", err)
+		if in, err = readCapped(env.Stdin, "standard input"); err != nil {
+			return fail(env, "migrate", ExitUsage, "%v", err)
 		}
 	}
 	batch, err := migrate.Parse(in)

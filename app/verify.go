@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"io"
 	"os"
 	"strings"
@@ -62,11 +63,11 @@ func runVerify(env Env, args []string) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), httpx.DefaultTimeout)
 	defer cancel()
-	keys, err := verificationKeys(ctx, env, tok, *issuer, *jwks, *keyFile, *secretEnv)
+	ks, err := verificationKeys(ctx, env, tok, *issuer, *jwks, *keyFile, *secretEnv)
 	if err != nil {
 		return fail(env, "verify", ExitUsage, "%v", err)
 	}
-	opts.Keys = keys
+	opts.Keys, opts.UntrustedKeys = ks.Keys, ks.Untrusted
 	report := tokens.Verify(ctx, tok, opts)
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
@@ -83,8 +84,9 @@ func runVerify(env Env, args []string) int {
 
 // verificationKeys picks the key source from the flags, in order of
 // precedence: an HMAC secret, a key file, a JWKS, the expected issuer's
-// discovery, and last the token's own iss.
-func verificationKeys(ctx context.Context, env Env, tok *tokens.Token, issuer, jwks, keyFile, secretEnv string) (tokens.KeyProvider, error) {
+// discovery. With none of them the token's own iss is looked up, but
+// those keys cannot make it valid (workspace.SelfNamedKeys).
+func verificationKeys(ctx context.Context, env Env, tok *tokens.Token, issuer, jwks, keyFile, secretEnv string) (workspace.KeySource, error) {
 	given := 0
 	for _, s := range []string{jwks, keyFile, secretEnv} {
 		if s != "" {
@@ -92,37 +94,33 @@ func verificationKeys(ctx context.Context, env Env, tok *tokens.Token, issuer, j
 		}
 	}
 	if given > 1 {
-		return nil, errors.New("give only one of --jwks, --key and --secret-env")
+		return workspace.KeySource{}, errors.New("give only one of --jwks, --key and --secret-env")
 	}
-	client := httpx.NewClient(httpx.DefaultTimeout)
+	ws := &workspace.Workspace{HTTP: httpx.NewClient(httpx.DefaultTimeout)}
+	var keys tokens.KeyProvider
+	var err error
 	switch {
 	case secretEnv != "":
 		secret := env.Getenv(secretEnv)
 		if secret == "" {
-			return nil, fmt.Errorf("--secret-env names %s, which is empty or unset", secretEnv)
+			return workspace.KeySource{}, fmt.Errorf("--secret-env names %s, which is empty or unset", secretEnv)
 		}
-		return tokens.StaticKeys{tokens.HMACKey([]byte(secret))}, nil
+		keys = tokens.StaticKeys{tokens.HMACKey([]byte(secret))}
 	case keyFile != "":
-		return keysFromFile(keyFile)
+		keys, err = keysFromFile(keyFile)
 	case strings.HasPrefix(jwks, "https://") || strings.HasPrefix(jwks, "http://"):
-		if _, err := httpx.CheckURL(jwks); err != nil {
-			return nil, fmt.Errorf("--jwks: %v", err)
+		if _, err := httpx.CheckIssuerURL(jwks); err != nil {
+			return workspace.KeySource{}, fmt.Errorf("--jwks: %v", err)
 		}
-		return discovery.NewKeySet(client, jwks), nil
+		keys = discovery.NewKeySet(ws.HTTP, jwks)
 	case jwks != "":
-		return keysFromFile(jwks)
+		keys, err = keysFromFile(jwks)
+	case issuer != "":
+		return ws.IssuerKeys(ctx, issuer)
+	default:
+		return ws.SelfNamedKeys(ctx, tok)
 	}
-	if issuer == "" {
-		issuer, _ = tok.ClaimString("iss")
-		if issuer == "" {
-			return nil, errors.New("no key given and the token has no iss to discover one from: use --key, --jwks, --secret-env or --issuer")
-		}
-	}
-	ks, err := discovery.IssuerKeys(ctx, client, issuer)
-	if err != nil {
-		return nil, fmt.Errorf("discovering the keys of %s: %v", issuer, err)
-	}
-	return ks, nil
+	return workspace.KeySource{Keys: keys}, err
 }
 
 // keysFromFile reads a JWK, JWKS or PEM file.
@@ -147,14 +145,7 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("cannot open %s: %v", path, err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxInput+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %v", path, err)
-	}
-	if len(b) > maxInput {
-		return nil, fmt.Errorf("%s is larger than %d MB", path, maxInput>>20)
-	}
-	return b, nil
+	return readCapped(f, path)
 }
 
 var statusMarks = map[tokens.Status]string{tokens.Pass: "ok  ", tokens.Fail: "FAIL", tokens.Skip: "--  "}

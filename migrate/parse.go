@@ -39,8 +39,9 @@ type Batch struct {
 	Skipped int
 }
 
-// MaxInput bounds what Parse reads (a 50 MB HAR is the documented target).
-const MaxInput = 256 << 20
+// MaxInput bounds what Parse reads, and what the command line reads from
+// a file or standard input (a 50 MB HAR is the documented target).
+const MaxInput = 64 << 20
 
 // Parse detects the form of input and reads every request in it.
 func Parse(input []byte) (*Batch, error) {
@@ -118,10 +119,11 @@ func parseJSONOrHAR(input []byte) (*Batch, error) {
 	}
 	b := &Batch{Form: FormJSON}
 	offsets := arrayItemOffsets(input)
+	lines := lineCounter{b: input, line: 1}
 	for i, it := range items {
 		line := 0
 		if i < len(offsets) {
-			line = lineOf(input, offsets[i])
+			line = lines.at(offsets[i])
 		}
 		ps, err := jsonParams(it)
 		if err != nil {
@@ -182,6 +184,22 @@ func jsonError(input []byte, err error) error {
 func lineOf(b []byte, off int) int {
 	l, _ := lineCol(b, off)
 	return l
+}
+
+// lineCounter answers "which line is this offset on" for increasing
+// offsets in one pass over the input: asking lineOf for every item of a
+// large one-line array would rescan it each time (quadratic).
+type lineCounter struct {
+	b    []byte
+	off  int // newlines before off are counted in line
+	line int
+}
+
+func (c *lineCounter) at(off int) int {
+	off = min(max(off, c.off), len(c.b))
+	c.line += bytes.Count(c.b[c.off:off], []byte("\n"))
+	c.off = off
+	return c.line
 }
 
 func lineCol(b []byte, off int) (int, int) {

@@ -37,14 +37,43 @@ func Start(t *Tenant, addr string, allowRemote bool) (*Server, error) {
 		return nil, fmt.Errorf("cannot listen on %s: %v", addr, err)
 	}
 	s := &Server{Tenant: t, Addr: ln.Addr().String(), ln: ln}
-	t.SetIssuer("http://" + s.Addr + "/")
-	s.srv = &http.Server{Handler: t.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	t.SetIssuer("http://" + advertised(s.Addr) + "/")
+	// A slow or silent client must not hold a connection open forever.
+	s.srv = &http.Server{Handler: t.Handler(), ReadHeaderTimeout: headerTimeout, ReadTimeout: bodyTimeout,
+		WriteTimeout: bodyTimeout, IdleTimeout: 2 * bodyTimeout, MaxHeaderBytes: 64 << 10}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			fmt.Println("demo tenant stopped:", err)
 		}
 	}()
 	return s, nil
+}
+
+// The server's timeouts; tests shorten them.
+var (
+	headerTimeout = 10 * time.Second
+	bodyTimeout   = 30 * time.Second
+)
+
+// advertised is the host:port clients should use for a listener's
+// address: an unspecified host (0.0.0.0, ::) is no address a client can
+// reach, so the first non-loopback address of this machine stands in.
+func advertised(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsUnspecified() {
+		return addr
+	}
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil && !n.IP.IsLinkLocalUnicast() {
+			return net.JoinHostPort(n.IP.String(), port)
+		}
+	}
+	return net.JoinHostPort("127.0.0.1", port)
 }
 
 // Close stops the server.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -325,5 +326,44 @@ func TestStartRefusesANonLoopbackAddress(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(b), `"issuer":"`+s.Issuer()+`"`) {
 		t.Fatalf("%s", b)
+	}
+}
+
+// A client that sends half a request line and then nothing is cut off
+// after the header timeout instead of holding a connection forever.
+func TestTheDemoServerDropsASilentClient(t *testing.T) {
+	defer func(h time.Duration) { headerTimeout = h }(headerTimeout)
+	headerTimeout = 300 * time.Millisecond
+	ten, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Start(ten, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	conn, err := net.Dial("tcp", s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "POST /oauth/token HTTP/1.1\r\nHost: x\r\n")
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	_, err = io.ReadAll(conn)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("the server kept the connection open for %s", time.Since(start))
+	}
+}
+
+// On an unspecified address the issuer names an address clients can
+// reach, never 0.0.0.0.
+func TestAnAllowRemoteServerAdvertisesAReachableIssuer(t *testing.T) {
+	if got := advertised("0.0.0.0:8080"); strings.HasPrefix(got, "0.0.0.0") || !strings.HasSuffix(got, ":8080") {
+		t.Fatalf("advertised %q", got)
+	}
+	if got := advertised("127.0.0.1:9"); got != "127.0.0.1:9" {
+		t.Fatalf("a loopback address changed: %q", got)
 	}
 }

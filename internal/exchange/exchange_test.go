@@ -234,3 +234,36 @@ func TestAFormEncodedTokenResponseIsReadToo(t *testing.T) {
 		t.Fatalf("%+v %v", resp, err)
 	}
 }
+
+// A 2xx answer that x/oauth2 cannot use is invalid_response with its real
+// status and a one-line reason, never "network"; a refresh token in it is
+// still stored (it may be the only valid one now).
+func TestASuccessStatusWithAnUnusableBodyIsInvalidResponseAndKeepsTheToken(t *testing.T) {
+	cases := map[string]struct {
+		reply  http.HandlerFunc
+		reason string
+		rt     string
+	}{
+		"no access_token": {jsonReply(200, `{"refresh_token":"v1.rotated-in-a-broken-answer","token_type":"Bearer"}`), "no access_token", "v1.rotated-in-a-broken-answer"},
+		"expires_in text": {jsonReply(200, `{"access_token":"at","refresh_token":"v1.rotated-with-bad-expiry","expires_in":"abc"}`), "not a valid token response", "v1.rotated-with-bad-expiry"},
+		"HTML": {func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<html><body>Welcome to the proxy</body></html>")
+		}, "HTML page", ""},
+		"over 1 MiB": {jsonReply(201, `{"access_token":"`+strings.Repeat("a", 2<<20)+`"}`), "1 MiB", ""},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			srv, _ := tokenServer(t, c.reply)
+			var stored string
+			resp, err := NewClient().Refresh(context.Background(), "p", req(srv.URL), func(tok string) error { stored = tok; return nil })
+			var xe *Error
+			if !errors.As(err, &xe) || xe.Code != CodeInvalidResponse || xe.Status < 200 || xe.Status > 299 || !strings.Contains(xe.Description, c.reason) {
+				t.Fatalf("%#v", err)
+			}
+			if c.rt != "" && (resp == nil || !resp.Rotated || !resp.Stored || stored != c.rt) {
+				t.Fatalf("the refresh token in the answer was not kept: %+v stored %q", resp, stored)
+			}
+		})
+	}
+}

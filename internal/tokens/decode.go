@@ -58,6 +58,7 @@ const (
 	CodeQuotesStripped    = "quotes_stripped"
 	CodeWhitespaceRemoved = "whitespace_removed"
 	CodeCritHeader        = "crit_header"
+	CodeDeepNesting       = "deep_nesting"
 )
 
 // Finding is one observation about a token.
@@ -194,6 +195,8 @@ func (t *Token) decodeHeader(kind Kind) error {
 		return &DecodeError{segmentName(0, kind), "is not JSON: a JOSE header must be a JSON object like {\"alg\":\"RS256\"}"}
 	case errNotObject:
 		return &DecodeError{segmentName(0, kind), "is JSON but not an object: a JOSE header must be a JSON object"}
+	case errTooDeep:
+		return &DecodeError{segmentName(0, kind), fmt.Sprintf("nests arrays or objects deeper than %d levels: no real JOSE header does, so it is not expanded", MaxNesting)}
 	}
 	t.HeaderJSON = b
 	t.Header = fields
@@ -244,6 +247,10 @@ func (t *Token) setPayload(payload []byte, now time.Time) {
 	case errNotObject:
 		t.PayloadText = string(payload)
 		t.add(SeverityWarning, CodeClaimsNotObject, "The payload is JSON but not an object, so it has no claims; it is shown as text.")
+		return
+	case errTooDeep:
+		t.PayloadText = printable(payload)
+		t.add(SeverityError, CodeDeepNesting, fmt.Sprintf("The payload nests arrays or objects deeper than %d levels. No real token does: it is not expanded into claims and is shown as text (treat it as hostile).", MaxNesting))
 		return
 	}
 	t.PayloadJSON = payload

@@ -13,11 +13,19 @@ type Field struct {
 	Raw   json.RawMessage // the member's value exactly as it was encoded
 }
 
-// errNotJSON and errNotObject tell parseObject's two ways to fail apart.
+// errNotJSON, errNotObject and errTooDeep tell parseObject's ways to fail
+// apart. errTooDeep is only returned for valid JSON.
 var (
 	errNotJSON   = errors.New("not JSON")
 	errNotObject = errors.New("JSON but not an object")
+	errTooDeep   = errors.New("JSON nested deeper than MaxNesting")
 )
+
+// MaxNesting is the deepest nesting of arrays and objects a header or a
+// payload may have to be expanded into claims. Real tokens nest a few
+// levels; deeper ones are reported and kept as text, so that showing or
+// printing them stays linear in their size.
+const MaxNesting = 64
 
 // maxDepth bounds nesting, as encoding/json does, so hostile input cannot
 // exhaust the stack.
@@ -82,12 +90,16 @@ func parseObject(data []byte) ([]Field, error) {
 	if p.skipSpace(); p.i != len(p.b) {
 		return nil, errNotJSON
 	}
+	if p.deepest > MaxNesting {
+		return nil, errTooDeep
+	}
 	return fields, nil
 }
 
 type parser struct {
-	b []byte
-	i int
+	b       []byte
+	i       int
+	deepest int // the deepest nesting seen (the top-level object is 1)
 }
 
 func (p *parser) skipSpace() {
@@ -104,6 +116,9 @@ func (p *parser) skipSpace() {
 func (p *parser) value(depth int) (any, error) {
 	if depth > maxDepth || p.i >= len(p.b) {
 		return nil, errNotJSON
+	}
+	if depth > p.deepest {
+		p.deepest = depth
 	}
 	switch c := p.b[p.i]; {
 	case c == '"':
