@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	_ "github.com/tokenscope/tokenscope/internal/cloc" // the child CLI reads the locale as main does
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -103,9 +104,10 @@ func (s *reuseDetectingServer) token(w http.ResponseWriter, r *http.Request) {
 	s.n++
 	next := fmt.Sprintf("v1.rotated-refresh-token-%03d", s.n)
 	s.valid[next] = true
+	hook := s.onToken
 	s.mu.Unlock()
-	if s.onToken != nil {
-		s.onToken()
+	if hook != nil {
+		hook()
 	}
 	json.NewEncoder(w).Encode(map[string]any{"access_token": "at-" + next, "refresh_token": next, "token_type": "Bearer", "expires_in": 86400})
 }
@@ -200,12 +202,14 @@ func TestAStalledKeyringAndCtrlCNeverLoseTheRotatedToken(t *testing.T) {
 	cont := func() { syscall.Kill(daemon, syscall.SIGCONT) }
 	t.Cleanup(func() { once.Do(cont) })
 	answered := make(chan struct{})
+	srv.mu.Lock()
 	srv.onToken = func() {
 		if err := syscall.Kill(daemon, syscall.SIGSTOP); err != nil {
 			t.Errorf("stopping the keyring daemon: %v", err)
 		}
 		close(answered)
 	}
+	srv.mu.Unlock()
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -1,0 +1,296 @@
+package ui
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/workspace"
+)
+
+// slowKeyring answers Get only once released: a keyring waiting on its
+// unlock prompt. Set can be made to fail.
+type slowKeyring struct {
+	*secrets.Memory
+	release chan struct{}
+	failSet error
+}
+
+func (s *slowKeyring) Get(profile, kind string) (string, error) {
+	<-s.release
+	return s.Memory.Get(profile, kind)
+}
+
+func (s *slowKeyring) Set(profile, kind, v string) error {
+	if s.failSet != nil {
+		return s.failSet
+	}
+	return s.Memory.Set(profile, kind, v)
+}
+
+// Pressing Save before the keyring has answered must not delete the
+// stored secrets: Save stays disabled until they are in, and saving
+// without touching them keeps them. Only emptying a field deletes.
+func TestSaveWaitsForTheSecretsAndOnlyAnExplicitClearDeletesOne(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	mem := &secrets.Memory{}
+	kr := &slowKeyring{Memory: mem, release: make(chan struct{})}
+	svc := testServices(t)
+	svc.Workspace = workspace.New(svc.Profiles.Path, kr)
+	p := profiles.Profile{Name: "eu", Issuer: "https://tenant.eu.auth0.com/", ClientID: "abc", Auth: "post"}
+	if _, err := svc.Save(workspace.SaveRequest{Profile: p}); err != nil {
+		t.Fatal(err)
+	}
+	mem.Set("eu", secrets.ClientSecret, "the-stored-client-secret")
+	mem.Set("eu", secrets.RefreshToken, "v1.the-stored-refresh-token")
+	h := &clientsHarness{svc: svc, bridge: &testBridge{}}
+	w := test.NewTempWindow(t, nil)
+	h.s = newClientsScreen(svc, w, h.bridge.Do)
+	w.SetContent(h.s.view())
+	s := h.s
+
+	s.list.Select(0)
+	if !s.saveBtn.Disabled() {
+		t.Fatal("Save is enabled before the keyring has answered")
+	}
+	test.Tap(s.saveBtn) // the impatient click: nothing happens
+	close(kr.release)
+	h.settle()
+	if s.saveBtn.Disabled() || s.secret.Text != "the-stored-client-secret" {
+		t.Fatalf("after loading: disabled=%v secret %q", s.saveBtn.Disabled(), s.secret.Text)
+	}
+	test.Type(s.audience, "https://api")
+	test.Tap(s.saveBtn)
+	h.settle()
+	if v, _ := mem.Get("eu", secrets.RefreshToken); v != "v1.the-stored-refresh-token" {
+		t.Fatalf("saving an edit changed the refresh token to %q (%s)", v, s.status.Text)
+	}
+	// The user empties the refresh token field: that is an explicit clear.
+	s.list.Select(0)
+	h.settle()
+	s.refresh.SetText("")
+	test.Tap(s.saveBtn)
+	h.settle()
+	if _, err := mem.Get("eu", secrets.RefreshToken); !errors.Is(err, secrets.ErrNotFound) {
+		t.Fatalf("the cleared refresh token is still stored (%s)", s.status.Text)
+	}
+	if v, _ := mem.Get("eu", secrets.ClientSecret); v != "the-stored-client-secret" {
+		t.Fatalf("the client secret changed to %q", v)
+	}
+}
+
+// A corrupt profiles.json is shown in the window: what was wrong and where
+// the old file went, even when another screen moved it aside first.
+func TestACorruptProfilesFileIsShownInTheWindow(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	if err := os.WriteFile(svc.Profiles.Path, []byte(`{"version":1,"profiles":[{"name":"eu",`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	svc.Profiles.Load() // another screen got there first
+	h := newTestClientsWith(t, svc)
+	if !strings.Contains(h.s.status.Text, "could not be read") || !strings.Contains(h.s.status.Text, ".corrupt-") {
+		t.Fatalf("status %q", h.s.status.Text)
+	}
+}
+
+func newTestClientsWith(t *testing.T, svc Services) *clientsHarness {
+	h := &clientsHarness{svc: svc, bridge: &testBridge{}}
+	w := test.NewTempWindow(t, nil)
+	h.s = newClientsScreen(svc, w, h.bridge.Do)
+	w.SetContent(h.s.view())
+	w.Resize(fyne.NewSize(1200, 800))
+	h.settle()
+	return h
+}
+
+// While a refresh runs the profile picker is disabled and cannot switch;
+// the result lands on the profile it was for.
+func TestTheProfilePickerIsLockedWhileARefreshRuns(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	gate := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-gate
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"access_token": "at-for-a", "refresh_token": "v1.rotated-for-profile-a", "token_type": "Bearer", "expires_in": 60})
+	}))
+	defer srv.Close()
+	defer close(gate)
+	svc := testServices(t)
+	for _, n := range []string{"a", "b"} {
+		svc.Save(workspace.SaveRequest{Profile: profiles.Profile{Name: n, Issuer: srv.URL + "/", ClientID: "client-" + n, Auth: "none",
+			Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}, RefreshToken: workspace.Store("v1.first-token-of-" + n)})
+	}
+	bridge := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	s := newExchangeScreen(svc, w, bridge.Do, func(string) {})
+	w.SetContent(s.view())
+	settle := func() {
+		for {
+			s.busy.Wait()
+			if !bridge.drain() {
+				return
+			}
+		}
+	}
+	settle()
+	if s.profile.Selected != "a" {
+		t.Fatalf("selected %q", s.profile.Selected)
+	}
+	test.Tap(s.refreshBtn)
+	if !s.profile.Disabled() {
+		t.Fatal("the picker is enabled during the refresh")
+	}
+	s.profile.SetSelected("b") // a programmatic switch is refused too
+	if s.profile.Selected != "a" || s.current.Name != "a" {
+		t.Fatalf("switched to %q during the refresh", s.profile.Selected)
+	}
+	gate <- struct{}{}
+	settle()
+	if s.profile.Disabled() || !strings.Contains(s.status.Text, "profile a") || s.shown["access_token"] != "at-for-a" {
+		t.Fatalf("after: disabled=%v status %q", s.profile.Disabled(), s.status.Text)
+	}
+	if v, _ := svc.Secrets.Get("a", secrets.RefreshToken); v != "v1.rotated-for-profile-a" {
+		t.Fatalf("profile a holds %q", v)
+	}
+	if v, _ := svc.Secrets.Get("b", secrets.RefreshToken); v != "v1.first-token-of-b" {
+		t.Fatalf("profile b holds %q", v)
+	}
+}
+
+// A rotated refresh token the keyring would not take is shown in a
+// dialog that only "I have saved it" closes, with a Copy button.
+func TestARotatedTokenThatCannotBeStoredIsShownOnceWithCopy(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	srv, _ := rotatingTokenServer(t, "v1.first-refresh-token")
+	mem := &secrets.Memory{}
+	kr := &slowKeyring{Memory: mem, release: make(chan struct{})}
+	close(kr.release)
+	svc := testServices(t)
+	svc.Workspace = workspace.New(svc.Profiles.Path, kr)
+	svc.Save(workspace.SaveRequest{Profile: profiles.Profile{Name: "local", Issuer: srv.URL + "/", ClientID: "abc", Auth: "none",
+		Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}, RefreshToken: workspace.Store("v1.first-refresh-token")})
+	kr.failSet = errors.New("org.freedesktop.Secret.Error.IsLocked")
+	bridge := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1200, 800))
+	s := newExchangeScreen(svc, w, bridge.Do, func(string) {})
+	w.SetContent(s.view())
+	settle := func() {
+		for {
+			s.busy.Wait()
+			if !bridge.drain() {
+				return
+			}
+		}
+	}
+	settle()
+	test.Tap(s.refreshBtn)
+	settle()
+	if s.onlyCopy == nil {
+		t.Fatalf("no dialog; status %q", s.status.Text)
+	}
+	var shown []string
+	for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
+		shown = append(shown, textOf(o))
+	}
+	all := strings.Join(shown, "|")
+	if !strings.Contains(all, "v1.rotated-refresh-token-1") || !strings.Contains(all, "IsLocked") {
+		t.Fatalf("the dialog shows %q", all)
+	}
+	test.Tap(s.onlyCopyCopy)
+	if got := a.Clipboard().Content(); got != "v1.rotated-refresh-token-1" {
+		t.Fatalf("clipboard %q", got)
+	}
+	test.Tap(s.onlyCopyDone)
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("the dialog is still open")
+	}
+}
+
+// Changing the input while Send is in flight cancels it: the answer for
+// the old request is never shown against the new one.
+func TestSendIsCancelledWhenTheInputChanges(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	srv, _, err := svc.StartDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	svc.Demo = srv.Tenant
+	h := &migrateHarness{bridge: &testBridge{}}
+	w := test.NewTempWindow(t, nil)
+	h.s = newMigrateScreen(svc, w, h.bridge.Do)
+	w.SetContent(h.s.view())
+	test.Tap(h.s.sample)
+	h.settle()
+	test.Tap(h.s.sendBtn)
+	gen := h.s.netGen
+	h.s.audience.SetText("https://another.example/api") // the request changes
+	if h.s.netGen == gen {
+		t.Fatal("the input change did not cancel Send")
+	}
+	h.settle()
+	if strings.Contains(h.s.status.Text, "succeeded") || strings.Contains(h.s.status.Text, "failed") {
+		t.Fatalf("a stale Send result was shown: %q", h.s.status.Text)
+	}
+}
+
+// Verifying with the issuer the token names itself, and no issuer typed,
+// never says valid: the verdict explains why and how to trust an issuer.
+func TestTheInspectorNeverTrustsKeysFromTheTokensOwnIssuer(t *testing.T) {
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/.well-known/openid-configuration":
+			json.NewEncoder(w).Encode(map[string]string{"issuer": srv.URL + "/", "token_endpoint": srv.URL + "/t", "jwks_uri": srv.URL + "/jwks"})
+		case "/jwks":
+			json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k", Algorithm: "RS256", Use: "sig"}}})
+		}
+	}))
+	defer srv.Close()
+	sig, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: "k"}}, nil)
+	tok, _ := jwt.Signed(sig).Claims(map[string]any{"iss": srv.URL + "/", "exp": t0.Add(time.Hour).Unix()}).Serialize()
+
+	h := newTestInspector(t)
+	h.s.svc.Workspace = workspace.New(t.TempDir()+"/profiles.json", &secrets.Memory{})
+	h.s.SetToken(tok)
+	h.settle()
+	h.s.keySource.SetSelected(keyIssuer)
+	test.Tap(h.s.verifyBtn)
+	h.settle()
+	row := h.s.checkRows["signature"]
+	if row == nil || !strings.Contains(h.s.verdict.Text, "Not valid") && !strings.Contains(strings.ToLower(h.s.verdict.Text), "not valid") {
+		t.Fatalf("verdict %q", h.s.verdict.Text)
+	}
+	if got := row.detail.Text; !strings.Contains(got, "the issuer the token names itself") || !strings.Contains(got, srv.URL+"/jwks") {
+		t.Fatalf("signature row %q", got)
+	}
+	// Typing the issuer you trust makes the same keys count.
+	h.s.issuer.SetText(srv.URL + "/")
+	test.Tap(h.s.verifyBtn)
+	h.settle()
+	if !strings.Contains(h.s.checkRows["signature"].detail.Text, "verified") || strings.Contains(h.s.checkRows["signature"].detail.Text, "names itself") {
+		t.Fatalf("with the issuer typed: %q", h.s.checkRows["signature"].detail.Text)
+	}
+}
+
+var _ sync.Locker = (*sync.Mutex)(nil)
