@@ -7,8 +7,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/tokenscope/tokenscope/internal/workspace"
-	"github.com/tokenscope/tokenscope/migrate"
 	"io"
 	"os"
 	"os/signal"
@@ -19,6 +17,8 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/workspace"
+	"github.com/tokenscope/tokenscope/migrate"
 )
 
 // Exit codes, as documented in the README.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 
 var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -192,4 +195,28 @@ func TestVerifyUsageErrorsExitTwoWithOneSentence(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzDecodeJSONStaysLinear: whatever nesting a hostile token has,
+// `decode --json` prints at most a bounded multiple of its size (a
+// 9,000-deep array once printed 160 MB for 26 KB).
+func FuzzDecodeJSONStaysLinear(f *testing.F) {
+	f.Add(uint16(3), `"x"`)
+	f.Add(uint16(64), `{}`)
+	f.Add(uint16(9000), `1`)
+	f.Add(uint16(200), `{"a":[{"b":[]}]}`)
+	f.Fuzz(func(t *testing.T, depth uint16, inner string) {
+		if depth > 9500 || len(inner) > 4096 {
+			return
+		}
+		enc := base64.RawURLEncoding.EncodeToString
+		payload := `{"a":` + strings.Repeat("[", int(depth)) + inner + strings.Repeat("]", int(depth)) + `}`
+		tok := enc([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + enc([]byte(payload)) + "." + enc([]byte("sig"))
+		_, out, _ := run(t, tok, nil, "decode", "--json")
+		// Each input byte can start at most one output line, indented by
+		// at most two spaces per level, and levels stop at MaxNesting.
+		if limit := (2*tokens.MaxNesting+16)*len(tok) + 4096; len(out) > limit {
+			t.Fatalf("depth %d: %d bytes of output for a %d-byte token", depth, len(out), len(tok))
+		}
+	})
 }

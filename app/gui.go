@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"github.com/tokenscope/tokenscope/internal/workspace"
 	"os"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/tokenscope/tokenscope/assets"
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/ui"
 )
 

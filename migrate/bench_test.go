@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -62,4 +63,21 @@ func BenchmarkParseAndRewrite10kEntryHAR(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(har))/(1<<20), "MB-input")
 	b.ReportMetric(float64(peak)/(1<<20), "MB-heap-peak")
+}
+
+// BenchmarkParseOneLineArray: one-line JSON arrays of legacy calls at two
+// sizes; ns/op per MB should be the same for both (it was quadratic).
+func BenchmarkParseOneLineArray(b *testing.B) {
+	item := `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"abc","refresh_token":"` + strings.Repeat("x", 40) + `","scope":"openid","api_type":"app"},`
+	for _, n := range []int{5000, 20000} {
+		in := []byte("[" + strings.TrimSuffix(strings.Repeat(item, n), ",") + "]")
+		b.Run(fmt.Sprintf("%dKB", len(in)>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			for b.Loop() {
+				if _, err := Parse(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

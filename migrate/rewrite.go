@@ -2,12 +2,13 @@ package migrate
 
 import (
 	"fmt"
-	"github.com/tokenscope/tokenscope/internal/finding"
-	"github.com/tokenscope/tokenscope/internal/httpx"
-	"github.com/tokenscope/tokenscope/internal/oauth"
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
+	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // JWTBearer is the legacy /delegation grant type.

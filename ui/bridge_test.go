@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/tokenscope/tokenscope/internal/workspace"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
 // testBridge queues UI updates from goroutines; settle applies them on the

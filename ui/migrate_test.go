@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/tokenscope/tokenscope/internal/workspace"
 	"io"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
 type migrateHarness struct {

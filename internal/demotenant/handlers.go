@@ -3,7 +3,6 @@ package demotenant
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/tokenscope/tokenscope/internal/oauth"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 

@@ -7,9 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/gofrs/flock"
-	"github.com/tokenscope/tokenscope/internal/httpx"
-	"github.com/tokenscope/tokenscope/internal/oauth"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,7 +14,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/tokenscope/tokenscope/internal/atomicfile"
+	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // Profile is one configured client. Its secrets live in the keyring

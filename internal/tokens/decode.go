@@ -10,10 +10,11 @@ package tokens
 import (
 	"encoding/base64"
 	"fmt"
-	"github.com/tokenscope/tokenscope/internal/finding"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 // Kind is what sort of token a string is.

@@ -170,3 +170,33 @@ func TestDurationAndRelativePhrases(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func nestedToken(depth int) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	payload := `{"sub":"a","deep":` + strings.Repeat("[", depth) + strings.Repeat("]", depth) + `}`
+	return enc([]byte(`{"alg":"HS256"}`)) + "." + enc([]byte(payload)) + "." + enc([]byte("sig"))
+}
+
+// A payload nested deeper than MaxNesting is a finding and text, never
+// claims; one level less is expanded as usual.
+func TestDeepNestingIsReportedNotExpanded(t *testing.T) {
+	// The top-level object is level 1, so MaxNesting-1 arrays fit.
+	ok, err := Decode(nestedToken(MaxNesting-1), time.Now())
+	if err != nil || ok.Claims == nil || ok.PayloadText != "" {
+		t.Fatalf("at the limit: %v %+v", err, ok.Findings)
+	}
+	deep, err := Decode(nestedToken(5000), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deep.Claims != nil || !strings.HasPrefix(deep.PayloadText, `{"sub":"a","deep":[[[`) {
+		t.Fatalf("claims %v text %.40q", deep.Claims, deep.PayloadText)
+	}
+	found := false
+	for _, f := range deep.Findings {
+		found = found || f.Code == CodeDeepNesting && f.Severity == SeverityError
+	}
+	if !found {
+		t.Fatalf("findings %+v", deep.Findings)
+	}
+}
