@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -219,4 +220,15 @@ func FuzzDecodeJSONStaysLinear(f *testing.F) {
 			t.Fatalf("depth %d: %d bytes of output for a %d-byte token", depth, len(out), len(tok))
 		}
 	})
+}
+
+// A token whose claims hold invalid UTF-8 still gives valid JSON, with the
+// bad bytes escaped as U+FFFD.
+func TestDecodeJSONEscapesInvalidUTF8(t *testing.T) {
+	enc := base64.RawURLEncoding.EncodeToString
+	tok := enc([]byte(`{"alg":"HS256"}`)) + "." + enc([]byte("{\"sub\":\"a\xff\xfeb\"}")) + "." + enc([]byte("sig"))
+	code, out, _ := run(t, tok, nil, "decode", "--json")
+	if code != 0 || !utf8.ValidString(out) || !json.Valid([]byte(out)) || !strings.Contains(out, "a\uFFFDb") {
+		t.Fatalf("exit %d: %q", code, out)
+	}
 }

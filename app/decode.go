@@ -8,6 +8,7 @@ import (
 	"sort"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
@@ -45,10 +46,15 @@ func rawOrNull(b []byte) json.RawMessage {
 	return compactJSON(b)
 }
 
+// compactJSON compacts b for embedding; invalid UTF-8 inside it (a
+// hostile token's strings) becomes U+FFFD, so the output is valid JSON.
 func compactJSON(b []byte) json.RawMessage {
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, b); err != nil {
 		return json.RawMessage("null")
+	}
+	if !utf8.Valid(buf.Bytes()) {
+		return bytes.ToValidUTF8(buf.Bytes(), []byte("\uFFFD"))
 	}
 	return buf.Bytes()
 }

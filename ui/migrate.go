@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
@@ -78,7 +77,7 @@ type migrateScreen struct {
 	compareBtn *widget.Button
 	sendBtn    *widget.Button
 	compare    *fyne.Container // the side-by-side result
-	compared   *exchange.Comparison
+	compared   *workspace.Comparison
 	status     *widget.Label
 	findings   *fyne.Container
 
@@ -401,7 +400,7 @@ func (s *migrateScreen) onSend() {
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		sent := exchange.Send(ctx, s.svc.HTTP, req)
+		sent := workspace.Send(ctx, s.svc.HTTP, req)
 		s.do(func() {
 			if gen != s.netGen {
 				return // the input changed: render reset the buttons
@@ -412,7 +411,7 @@ func (s *migrateScreen) onSend() {
 	}()
 }
 
-func (s *migrateScreen) showSent(sent exchange.Sent) {
+func (s *migrateScreen) showSent(sent workspace.Sent) {
 	s.compare.RemoveAll()
 	if sent.Err != "" {
 		s.status.Importance = widget.DangerImportance
@@ -474,7 +473,7 @@ func (s *migrateScreen) onCompare() {
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		c, err := exchange.CompareLegacy(ctx, s.svc.HTTP, legacy, req)
+		c, err := workspace.CompareLegacy(ctx, s.svc.HTTP, legacy, req)
 		s.do(func() {
 			if gen != s.netGen {
 				return // the input changed: render reset the buttons
@@ -494,10 +493,10 @@ var claimStateText = map[tokens.ClaimState]string{
 	tokens.ClaimSame: "same", tokens.ClaimDiffers: "differs", tokens.ClaimOnlyLeft: "legacy only", tokens.ClaimOnlyRight: "new only",
 }
 
-func (s *migrateScreen) showComparison(c *exchange.Comparison) {
+func (s *migrateScreen) showComparison(c *workspace.Comparison) {
 	s.compared = c
 	s.compare.RemoveAll()
-	head := func(name string, sent exchange.Sent) string {
+	head := func(name string, sent workspace.Sent) string {
 		if sent.Err != "" {
 			return fmt.Sprintf("%s: HTTP %d, %s", name, sent.Status, sent.Err)
 		}

@@ -1,11 +1,11 @@
-package exchange_test
+package workspace_test
 
 import (
 	"context"
 	"testing"
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
-	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/migrate"
@@ -27,7 +27,7 @@ func TestCompareSendsTheLegacyCallAndItsTwinAndListsTheClaims(t *testing.T) {
 	if !r.Migratable {
 		t.Fatal(r.Findings)
 	}
-	c, err := exchange.CompareLegacy(context.Background(), httpx.NewClient(0), b.Requests[0], r.Request)
+	c, err := workspace.CompareLegacy(context.Background(), httpx.NewClient(0), b.Requests[0], r.Request)
 	if err != nil {
 		t.Fatal(err)
 	}
