@@ -5,9 +5,9 @@ import (
 	"testing"
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
-	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/tokens"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/migrate"
 )
 
