@@ -19,7 +19,7 @@ TEST_PKGS := $(BUILD_PKGS) xvfb x11-utils xdotool imagemagick gnome-keyring dbus
 export LANG := C
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps-run deps-test check-go lint unit smoke bench fuzz clean
+.PHONY: run build test deps-run deps-test check-go lint unit smoke screenshots bench fuzz clean
 
 run: deps-run build
 	./$(BIN)
@@ -50,7 +50,13 @@ lint:
 unit:
 	scripts/with-keyring.sh $(GO) test -race -tags $(TAGS) -count=1 ./...
 
+# The smoke test's screenshot goes to a temporary file: make test leaves the
+# working tree as it found it. `make screenshots` refreshes the README's
+# image, by hand, when the UI changes.
 smoke: build
+	@shot=$$(mktemp -d)/screenshot.png; scripts/smoke.sh ./$(BIN) $$shot; rm -rf $$(dirname $$shot)
+
+screenshots: deps-test build
 	scripts/smoke.sh ./$(BIN) docs/screenshot.png
 
 bench:

@@ -182,3 +182,32 @@ func TestRefreshErrorsExitOneAndUsageErrorsTwo(t *testing.T) {
 		}
 	}
 }
+
+// profile add refuses what would later go wrong: a taken name without
+// --replace, names that cannot be keyring accounts, issuers with user info
+// or a query, and parameters Tokenscope sets itself.
+func TestProfileAddRefusesBadInputAtAddTime(t *testing.T) {
+	w := newWorld(t)
+	if code, _, stderr := w.run(t, "", "profile", "add", "eu", "--domain", "tenant.eu.auth0.com", "--client-id", "a"); code != 0 {
+		t.Fatal(stderr)
+	}
+	cases := map[string][]string{
+		"already exists":           {"eu", "--domain", "tenant.eu.auth0.com", "--client-id", "b"},
+		"letters, digits":          {"my profile", "--domain", "tenant.eu.auth0.com", "--client-id", "a"},
+		"longer than 64":           {strings.Repeat("p", 65), "--domain", "tenant.eu.auth0.com", "--client-id", "a"},
+		"user name or password":    {"x", "--issuer", "https://admin:hunter2@tenant.eu.auth0.com/", "--client-id", "a"},
+		"query string":             {"x", "--issuer", "https://tenant.eu.auth0.com/?x=1", "--client-id", "a"},
+		"plain http":               {"x", "--issuer", "http://tenant.eu.auth0.com/", "--client-id", "a"},
+		"set by Tokenscope itself": {"x", "--domain", "tenant.eu.auth0.com", "--client-id", "a", "--param", "refresh_token=x"},
+	}
+	for want, args := range cases {
+		code, _, stderr := w.run(t, "", append([]string{"profile", "add"}, args...)...)
+		if code != 2 || !strings.Contains(stderr, want) || strings.Contains(stderr, "hunter2") {
+			t.Errorf("%v: exit %d, %q (want %q)", args, code, stderr, want)
+		}
+	}
+	code, out, stderr := w.run(t, "", "profile", "add", "eu", "--replace", "--domain", "tenant.eu.auth0.com", "--client-id", "b")
+	if code != 0 || !strings.Contains(out, "Replaced profile eu") {
+		t.Fatalf("--replace: exit %d %q %q", code, out, stderr)
+	}
+}

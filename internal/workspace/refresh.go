@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -29,13 +30,15 @@ var ErrLockTimeout = errors.New("another refresh of this profile is still runnin
 // other. onWait (may be nil) is called once if the lock is held
 // elsewhere. The returned function releases it.
 func (w *Workspace) LockProfile(ctx context.Context, name string, wait time.Duration, onWait func()) (func(), error) {
-	if err := profiles.ValidateName(name); err != nil {
-		return nil, err
+	if name == "" {
+		return nil, errors.New("no profile named")
 	}
 	if err := os.MkdirAll(w.LockDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the lock directory %s: %v", w.LockDir, err)
 	}
-	fl := flock.New(filepath.Join(w.LockDir, name+".lock"))
+	// Escaped, so that a profile saved before names were restricted
+	// (spaces, slashes) still gets a file of its own inside LockDir.
+	fl := flock.New(filepath.Join(w.LockDir, "p-"+url.PathEscape(name)+".lock"))
 	ok, err := fl.TryLock()
 	if err != nil {
 		return nil, fmt.Errorf("locking profile %s: %v", name, err)
