@@ -145,9 +145,17 @@ var curlIgnoredWithValue = map[string]bool{
 }
 
 func parseCurl(s string) (*Batch, error) {
-	words, err := splitShell(s)
+	s, stdin, hasStdin := cutHeredoc(s)
+	split := splitShell
+	if isCmdCurl(s) {
+		split = splitCmd
+	}
+	words, err := split(s)
 	if err != nil {
 		return nil, err
+	}
+	if len(words) > 0 && strings.EqualFold(words[0].text, "curl.exe") {
+		words[0].text = "curl"
 	}
 	if len(words) == 0 || words[0].text != "curl" {
 		return nil, &ParseError{Line: 1, Col: 1, Msg: "a curl command must start with curl"}
@@ -155,7 +163,7 @@ func parseCurl(s string) (*Batch, error) {
 	l := Legacy{Source: Source{FormCurl, fmt.Sprintf("line %d", words[0].line)}}
 	var data []string
 	var contentType string
-	isJSON := false
+	isJSON, getMode := false, false
 	value := func(i int) (string, error) {
 		if i+1 >= len(words) {
 			return "", &ParseError{Line: words[i].line, Col: words[i].col, Msg: words[i].text + " needs a value"}
@@ -208,6 +216,9 @@ func parseCurl(s string) (*Batch, error) {
 			if v, err = arg(); err != nil {
 				return nil, err
 			}
+			if v == "@-" && hasStdin {
+				v = stdin
+			}
 			if strings.HasPrefix(v, "@") && name != "--data-raw" {
 				return nil, &ParseError{Line: words[i].line, Col: words[i].col, Msg: fmt.Sprintf("the body is read from the file %s: paste the file's content instead of @file", v[1:])}
 			}
@@ -227,6 +238,8 @@ func parseCurl(s string) (*Batch, error) {
 			}
 			data = append(data, v)
 			isJSON = true
+		case "-G", "--get":
+			getMode = true
 		case "-u", "--user":
 			if v, err = arg(); err != nil {
 				return nil, err
@@ -257,6 +270,13 @@ func parseCurl(s string) (*Batch, error) {
 		}
 	}
 	body := strings.Join(data, "&")
+	if getMode { // -G: the data goes into the query string
+		sep := "?"
+		if strings.Contains(l.URL, "?") {
+			sep = "&"
+		}
+		l.URL, body, l.Method = l.URL+sep+body, "", "GET"
+	}
 	if isJSON {
 		contentType = "application/json"
 	}
@@ -266,10 +286,150 @@ func parseCurl(s string) (*Batch, error) {
 	if err := l.setBody(body, contentType); err != nil {
 		return nil, &ParseError{Line: words[0].line, Msg: err.Error()}
 	}
+	l.mergeURLQuery()
 	if l.BasicUser == "" {
 		l.readBasicAuth()
 	}
 	return &Batch{Form: FormCurl, Requests: []Legacy{l}}, nil
+}
+
+// cutHeredoc takes a here-document (<<EOF … EOF, or <<'EOF' for no
+// expansion) out of a command and returns the command without it and the
+// document's text, unescaped as the shell would (\\, \$, \` in an
+// unquoted one).
+func cutHeredoc(s string) (cmd, doc string, ok bool) {
+	i := strings.Index(s, "<<")
+	if i < 0 {
+		return s, "", false
+	}
+	rest := s[i+2:]
+	rest = strings.TrimPrefix(rest, "-")
+	nl := strings.IndexByte(rest, '\n')
+	if nl < 0 {
+		return s, "", false
+	}
+	delim := strings.TrimSpace(rest[:nl])
+	quoted := len(delim) >= 2 && (delim[0] == '\'' || delim[0] == '"') && delim[len(delim)-1] == delim[0]
+	if quoted {
+		delim = delim[1 : len(delim)-1]
+	}
+	if delim == "" || strings.ContainsAny(delim, " \t") {
+		return s, "", false
+	}
+	body := rest[nl+1:]
+	var lines []string
+	end := -1
+	for j, line := range strings.Split(body, "\n") {
+		if strings.TrimSpace(line) == delim {
+			end = j
+			break
+		}
+		lines = append(lines, line)
+	}
+	if end < 0 {
+		return s, "", false
+	}
+	doc = strings.Join(lines, "\n")
+	if !quoted {
+		r := strings.NewReplacer("\\\\", "\\", "\\$", "$", "\\`", "`")
+		doc = r.Replace(doc)
+	}
+	return s[:i], doc, true
+}
+
+// isCmdCurl tells Chrome's "Copy as cURL (cmd)" from the bash form: its
+// lines end with " ^" and its quotes are written ^".
+func isCmdCurl(s string) bool {
+	return strings.Contains(s, "^\"") || strings.Contains(s, " ^\n") || strings.Contains(s, " ^\r\n")
+}
+
+// splitCmd splits a command line written for Windows cmd.exe, as Chrome's
+// DevTools writes it: first cmd's layer (^X is X, a ^ at the end of a line
+// continues it, ^ followed by two line breaks is one line break in the
+// data), then the C runtime's argument rules (double quotes group, \"
+// is a literal quote).
+func splitCmd(s string) ([]shellWord, error) {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var plain []rune
+	var lines []int // the line each rune of plain came from
+	line := 1
+	r := []rune(s)
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		if c == '^' && i+1 < len(r) {
+			if r[i+1] == '\n' {
+				if i+2 < len(r) && r[i+2] == '\n' {
+					plain, lines = append(plain, '\n'), append(lines, line)
+					i += 2
+					line += 2
+					continue
+				}
+				plain, lines = append(plain, ' '), append(lines, line)
+				i++
+				line++
+				continue
+			}
+			i++
+			c = r[i]
+		}
+		if c == '\n' {
+			line++
+		}
+		plain, lines = append(plain, c), append(lines, line)
+	}
+	var words []shellWord
+	var cur strings.Builder
+	inWord, quoted := false, false
+	start := 0
+	flush := func() {
+		if inWord {
+			words = append(words, shellWord{cur.String(), lines[start], 1})
+			cur.Reset()
+			inWord = false
+		}
+	}
+	for i := 0; i < len(plain); i++ {
+		c := plain[i]
+		switch {
+		case (c == ' ' || c == '\t' || c == '\n') && !quoted:
+			flush()
+		case c == '\\':
+			n := 0
+			for i < len(plain) && plain[i] == '\\' {
+				n++
+				i++
+			}
+			if !inWord {
+				inWord, start = true, i-n
+			}
+			if i < len(plain) && plain[i] == '"' {
+				cur.WriteString(strings.Repeat("\\", n/2))
+				if n%2 == 1 {
+					cur.WriteRune('"')
+				} else {
+					quoted = !quoted
+				}
+			} else {
+				cur.WriteString(strings.Repeat("\\", n))
+				i--
+			}
+		case c == '"':
+			if !inWord {
+				inWord, start = true, i
+			}
+			quoted = !quoted
+		default:
+			if !inWord {
+				inWord, start = true, i
+			}
+			cur.WriteRune(c)
+		}
+	}
+	if quoted {
+		return nil, &ParseError{Line: lines[start], Col: 1, Msg: "a double quote is never closed"}
+	}
+	flush()
+	return words, nil
 }
 
 func basicHeader(user, pass string) string {

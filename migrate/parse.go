@@ -35,8 +35,11 @@ func (e *ParseError) Error() string {
 type Batch struct {
 	Form     Form
 	Requests []Legacy
-	// Skipped counts HAR entries that were not /delegation calls.
-	Skipped int
+	// Skipped counts HAR entries that call no legacy endpoint; Preflights
+	// counts CORS preflights (OPTIONS) to legacy endpoints, which carry no
+	// parameters and are not calls of their own.
+	Skipped    int
+	Preflights int
 }
 
 // MaxInput bounds what Parse reads, and what the command line reads from
@@ -55,9 +58,14 @@ func Parse(input []byte) (*Batch, error) {
 	switch {
 	case trimmed[0] == '{' || trimmed[0] == '[':
 		return parseJSONOrHAR(input)
-	case hasWordPrefix(trimmed, "curl"):
+	case hasWordPrefix(trimmed, "curl") || hasWordPrefix(trimmed, "curl.exe"):
 		return parseCurl(string(trimmed))
-	case looksLikeHTTP(trimmed):
+	case isFetch(string(trimmed)):
+		return parseFetch(string(trimmed))
+	case isPowerShell(string(trimmed)):
+		return parsePowerShell(string(trimmed))
+	case looksLikeHTTP(trimmed) || bytes.HasPrefix(trimmed, []byte(":method:")) || bytes.HasPrefix(trimmed, []byte(":authority:")) ||
+		bytes.HasPrefix(trimmed, []byte(":path:")) || bytes.HasPrefix(trimmed, []byte(":scheme:")):
 		return parseHTTP(input)
 	case bytes.HasPrefix(trimmed, []byte("http://")) || bytes.HasPrefix(trimmed, []byte("https://")):
 		return parseURL(string(trimmed))
@@ -68,7 +76,7 @@ func Parse(input []byte) (*Batch, error) {
 		}
 		return &Batch{Form: FormForm, Requests: []Legacy{{Source: Source{FormForm, "line 1"}, Params: ps, Encoding: EncodingForm}}}, nil
 	}
-	return nil, &ParseError{Line: 1, Col: 1, Msg: "this is not a request Tokenscope can read: paste a JSON or form body, a raw HTTP request, a curl command, a HAR file or an /authorize URL"}
+	return nil, &ParseError{Line: 1, Col: 1, Msg: "this is not a request Tokenscope can read: paste a JSON or form body, a raw HTTP request, a curl, fetch or PowerShell command (DevTools' Copy as …), a HAR file or a URL"}
 }
 
 func hasWordPrefix(b []byte, w string) bool {
@@ -261,10 +269,11 @@ type harFile struct {
 	Log struct {
 		Entries []struct {
 			Request struct {
-				Method   string `json:"method"`
-				URL      string `json:"url"`
-				Headers  []struct{ Name, Value string }
-				PostData *struct {
+				Method      string `json:"method"`
+				URL         string `json:"url"`
+				Headers     []struct{ Name, Value string }
+				QueryString []struct{ Name, Value string } `json:"queryString"`
+				PostData    *struct {
 					MimeType string `json:"mimeType"`
 					Text     string `json:"text"`
 					Params   []struct{ Name, Value string }
@@ -281,8 +290,13 @@ func parseHAR(input []byte) (*Batch, error) {
 	}
 	b := &Batch{Form: FormHAR}
 	for i, e := range h.Log.Entries {
-		if !isDelegationURL(e.Request.URL) {
+		ep := EndpointOf(e.Request.URL)
+		switch {
+		case ep == "" || ep == EndpointAuthorize:
 			b.Skipped++
+			continue
+		case strings.EqualFold(e.Request.Method, "OPTIONS"):
+			b.Preflights++
 			continue
 		}
 		l := Legacy{Source: Source{FormHAR, fmt.Sprintf("HAR entry %d", i+1)}, Method: e.Request.Method, URL: e.Request.URL}
@@ -291,16 +305,27 @@ func parseHAR(input []byte) (*Batch, error) {
 		}
 		if pd := e.Request.PostData; pd != nil {
 			switch {
-			case len(pd.Params) > 0:
-				for _, p := range pd.Params {
-					l.Params = append(l.Params, Param{p.Name, p.Value})
-				}
-				l.Encoding = EncodingForm
-			default:
+			// The text is the body as sent; Chrome's params keep their
+			// values still URL-encoded, so they are the fallback only.
+			case strings.TrimSpace(pd.Text) != "":
 				if err := l.setBody(pd.Text, pd.MimeType); err != nil {
 					return nil, &ParseError{Entry: i + 1, Msg: err.Error()}
 				}
+			case len(pd.Params) > 0:
+				for _, p := range pd.Params {
+					l.Params = append(l.Params, Param{harUnescape(p.Name), harUnescape(p.Value)})
+				}
+				l.Encoding = EncodingForm
 			}
+		}
+		if len(e.Request.QueryString) > 0 {
+			var q Params
+			for _, p := range e.Request.QueryString {
+				q = append(q, Param{harUnescape(p.Name), harUnescape(p.Value)})
+			}
+			l.mergeQuery(q)
+		} else {
+			l.mergeURLQuery()
 		}
 		l.readBasicAuth()
 		b.Requests = append(b.Requests, l)
@@ -311,13 +336,51 @@ func parseHAR(input []byte) (*Batch, error) {
 	return b, nil
 }
 
+// harUnescape decodes a HAR params value that a browser left URL-encoded
+// (Chrome does for form posts). Only a value that really decodes changes.
+func harUnescape(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	if v, err := url.QueryUnescape(s); err == nil {
+		return v
+	}
+	return s
+}
+
+// mergeQuery adds query parameters (a GET or JSONP call carries its
+// parameters there) before the body's, so a body value wins in Get.
+func (l *Legacy) mergeQuery(q Params) {
+	if len(q) == 0 {
+		return
+	}
+	l.Params = append(append(Params{}, q...), l.Params...)
+	if l.Encoding == "" {
+		l.Encoding = EncodingForm
+	}
+}
+
+// mergeURLQuery reads l.URL's query string into the parameters.
+func (l *Legacy) mergeURLQuery() {
+	u, err := url.Parse(l.URL)
+	if err != nil || u.RawQuery == "" {
+		return
+	}
+	q, err := parseFormBody(u.RawQuery)
+	if err == nil {
+		l.mergeQuery(q)
+	}
+}
+
 // setBody reads a body by its content type, guessing when there is none.
+// JSON sent as text/plain (fetch's default for a string body) is JSON.
 func (l *Legacy) setBody(body, contentType string) error {
 	body = strings.TrimSpace(body)
 	if body == "" {
 		return nil
 	}
-	isJSON := strings.Contains(contentType, "json") || (contentType == "" && strings.HasPrefix(body, "{"))
+	plain := contentType == "" || strings.HasPrefix(strings.ToLower(contentType), "text/plain")
+	isJSON := strings.Contains(contentType, "json") || (plain && strings.HasPrefix(body, "{"))
 	if isJSON {
 		ps, err := jsonParams([]byte(body))
 		if err != nil {
@@ -369,25 +432,51 @@ func (l *Legacy) readBasicAuth() {
 
 // --- raw HTTP ---
 
+// parseHTTP reads a raw HTTP/1.1 request, or the HTTP/2 header list a
+// browser's DevTools shows (":method", ":path", ":authority" pseudo-headers
+// first), with the body after a blank line. A chunked body is decoded.
 func parseHTTP(input []byte) (*Batch, error) {
 	text := strings.ReplaceAll(string(input), "\r\n", "\n")
 	lead := len(text) - len(strings.TrimLeft(text, " \t\n"))
 	firstLine := 1 + strings.Count(text[:lead], "\n")
 	sc := bufio.NewScanner(strings.NewReader(text[lead:]))
 	sc.Buffer(make([]byte, 64<<10), MaxInput)
-	sc.Scan()
-	parts := strings.Fields(sc.Text())
-	if len(parts) < 2 {
-		return nil, &ParseError{Line: firstLine, Col: 1, Msg: "the request line must be METHOD PATH HTTP/1.1"}
+	l := Legacy{Source: Source{FormHTTP, fmt.Sprintf("line %d", firstLine)}}
+	var target, scheme string
+	h2 := strings.HasPrefix(text[lead:], ":")
+	line := firstLine - 1
+	if !h2 {
+		sc.Scan()
+		line++
+		parts := strings.Fields(sc.Text())
+		if len(parts) < 2 {
+			return nil, &ParseError{Line: firstLine, Col: 1, Msg: "the request line must be METHOD PATH HTTP/1.1"}
+		}
+		l.Method, target = parts[0], parts[1]
 	}
-	l := Legacy{Source: Source{FormHTTP, fmt.Sprintf("line %d", firstLine)}, Method: parts[0]}
-	target := parts[1]
-	line := firstLine
 	for sc.Scan() {
 		line++
 		h := sc.Text()
 		if strings.TrimSpace(h) == "" {
 			break
+		}
+		if h2 && strings.HasPrefix(h, ":") {
+			name, value, ok := strings.Cut(h[1:], ":")
+			if !ok {
+				return nil, &ParseError{Line: line, Col: 1, Msg: fmt.Sprintf("%q is not a pseudo-header (:name: value)", h)}
+			}
+			value = strings.TrimSpace(value)
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "method":
+				l.Method = value
+			case "path":
+				target = value
+			case "authority":
+				l.Headers = append(l.Headers, Header{"Host", value})
+			case "scheme":
+				scheme = value
+			}
+			continue
 		}
 		name, value, ok := strings.Cut(h, ":")
 		if !ok {
@@ -395,34 +484,80 @@ func parseHTTP(input []byte) (*Batch, error) {
 		}
 		l.Headers = append(l.Headers, Header{strings.TrimSpace(name), strings.TrimSpace(value)})
 	}
+	if h2 && (l.Method == "" || target == "") {
+		return nil, &ParseError{Line: firstLine, Col: 1, Msg: "the HTTP/2 header list has no :method or :path: copy the request headers with their pseudo-headers"}
+	}
 	var body strings.Builder
 	for sc.Scan() {
 		body.WriteString(sc.Text())
 		body.WriteByte('\n')
 	}
+	if scheme == "" {
+		scheme = "https"
+	}
 	switch {
 	case strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://"):
 		l.URL = target
 	case l.Header("Host") != "":
-		l.URL = "https://" + l.Header("Host") + target
+		l.URL = scheme + "://" + l.Header("Host") + target
 	default:
 		l.URL = target
 	}
-	if err := l.setBody(body.String(), l.Header("Content-Type")); err != nil {
+	raw := body.String()
+	if strings.EqualFold(strings.TrimSpace(l.Header("Transfer-Encoding")), "chunked") {
+		var err error
+		if raw, err = dechunk(raw); err != nil {
+			return nil, &ParseError{Line: line + 1, Msg: err.Error()}
+		}
+	}
+	if err := l.setBody(raw, l.Header("Content-Type")); err != nil {
 		return nil, &ParseError{Line: line + 1, Msg: err.Error()}
 	}
+	l.mergeURLQuery()
 	l.readBasicAuth()
 	return &Batch{Form: FormHTTP, Requests: []Legacy{l}}, nil
 }
 
-// --- /authorize URLs ---
+// dechunk decodes a Transfer-Encoding: chunked body (RFC 9112 §7.1) as
+// pasted: chunk sizes in hex, each followed by its data, ending at size 0.
+func dechunk(s string) (string, error) {
+	var out strings.Builder
+	rest := s
+	for {
+		sizeLine, after, ok := strings.Cut(rest, "\n")
+		if !ok && strings.TrimSpace(sizeLine) == "" {
+			return "", errors.New("the chunked body ends without its last chunk (a line with 0)")
+		}
+		sizeText, _, _ := strings.Cut(strings.TrimSpace(sizeLine), ";") // chunk extensions
+		n, err := strconv.ParseInt(sizeText, 16, 64)
+		if err != nil || n < 0 {
+			return "", fmt.Errorf("the chunked body has %q where a chunk size (hex) should be", sizeLine)
+		}
+		if n == 0 {
+			return out.String(), nil
+		}
+		if int64(len(after)) < n {
+			return "", fmt.Errorf("a chunk says it has %d bytes but only %d follow", n, len(after))
+		}
+		out.WriteString(after[:n])
+		rest = strings.TrimPrefix(after[n:], "\n")
+	}
+}
 
+// --- URLs ---
+
+// parseURL reads a bare URL: an /authorize URL, or a GET of a legacy
+// endpoint with its parameters in the query (auth0.js's JSONP calls).
 func parseURL(s string) (*Batch, error) {
 	u, err := url.Parse(s)
 	if err != nil {
 		return nil, &ParseError{Line: 1, Msg: "the URL cannot be read: " + err.Error()}
 	}
-	l := Legacy{Source: Source{FormAuthorize, "line 1"}, Method: "GET", URL: s, Encoding: EncodingForm}
+	form := FormURL
+	if EndpointOf(s) == EndpointAuthorize {
+		form = FormAuthorize
+	}
+	l := Legacy{Source: Source{form, "line 1"}, Method: "GET", URL: s, Encoding: EncodingForm}
 	for _, part := range strings.Split(u.RawQuery, "&") {
 		if part == "" {
 			continue
@@ -432,5 +567,5 @@ func parseURL(s string) (*Batch, error) {
 		vv, _ := url.QueryUnescape(v)
 		l.Params = append(l.Params, Param{kk, vv})
 	}
-	return &Batch{Form: FormAuthorize, Requests: []Legacy{l}}, nil
+	return &Batch{Form: form, Requests: []Legacy{l}}, nil
 }

@@ -12,12 +12,15 @@ import "strings"
 type Form string
 
 const (
-	FormJSON      Form = "json"
-	FormForm      Form = "form"
-	FormHTTP      Form = "http"
-	FormCurl      Form = "curl"
-	FormHAR       Form = "har"
-	FormAuthorize Form = "authorize_url"
+	FormJSON       Form = "json"
+	FormForm       Form = "form"
+	FormHTTP       Form = "http"
+	FormCurl       Form = "curl"
+	FormHAR        Form = "har"
+	FormAuthorize  Form = "authorize_url"
+	FormURL        Form = "url"
+	FormFetch      Form = "fetch"
+	FormPowerShell Form = "powershell"
 )
 
 // Source says where a request came from, for messages.

@@ -3,11 +3,9 @@ package migrate
 import (
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/tokenscope/tokenscope/internal/finding"
-	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
@@ -57,6 +55,13 @@ const (
 	CodeImplicitRefresh   = "implicit_refresh"
 	CodeSecretNotSent     = "secret_not_sent"
 	CodeSecretNeeded      = "secret_needed"
+	CodeAuthInferred      = "auth_inferred"
+	CodePassthroughScope  = "passthrough_scope"
+	CodeJSONP             = "jsonp"
+	CodeResourceOwner     = "resource_owner"
+	CodeTokenInfo         = "tokeninfo"
+	CodeSocialAccessToken = "social_access_token"
+	CodeSSOData           = "ssodata"
 )
 
 // Finding is one thing the user should know about a rewrite.
@@ -73,6 +78,9 @@ type Request struct {
 	Auth         AuthMethod
 	ClientID     string
 	ClientSecret string
+	// Bearer is the access token of a GET /userinfo (a placeholder: the
+	// legacy call never had it).
+	Bearer string
 }
 
 // Result is one legacy request and what became of it.
@@ -97,6 +105,89 @@ var addonAPITypes = map[string]string{
 // Scopes the OIDC-conformant pipeline understands without an API.
 var oidcScopes = map[string]bool{"openid": true, "profile": true, "email": true, "address": true, "phone": true, "offline_access": true}
 
+// claimScopes maps a legacy claim-as-scope to the OIDC scope that now
+// carries that claim (OpenID Connect Core 1.0 §5.4). Legacy Auth0 let a
+// scope name any profile attribute ("openid name email nickname"); the
+// OIDC-conformant pipeline accepts standard scopes and API permissions
+// only (https://auth0.com/docs/troubleshoot/product-lifecycle/past-migrations/migration-oauthro-oauthtoken:
+// "A scope that doesn't fit in one of these categories ... is no longer a valid scope").
+var claimScopes = map[string]string{
+	"name": "profile", "family_name": "profile", "given_name": "profile", "middle_name": "profile", "nickname": "profile",
+	"preferred_username": "profile", "picture": "profile", "website": "profile", "gender": "profile", "birthdate": "profile",
+	"zoneinfo": "profile", "locale": "profile", "updated_at": "profile",
+	"email_verified": "email",
+	"phone_number":   "phone", "phone_number_verified": "phone",
+}
+
+// rewriteScope maps a legacy scope to one the new pipeline accepts: OIDC
+// scopes and API permissions (with a colon) stay, claim names become the
+// scope that carries them, "passthrough" is dropped (leaving scope out of
+// a refresh keeps the original grant's scopes), and anything else is
+// dropped with a word on where that data comes from now.
+func rewriteScope(scope string, add func(Severity, string, string, ...any)) (string, bool) {
+	var out, mapped, dropped []string
+	seen := map[string]bool{}
+	keep := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	passthrough := false
+	for _, s := range strings.Fields(scope) {
+		switch {
+		case s == "passthrough":
+			passthrough = true
+		case oidcScopes[s] || strings.Contains(s, ":"):
+			keep(s)
+		case claimScopes[s] != "":
+			keep(claimScopes[s])
+			mapped = append(mapped, fmt.Sprintf("%s → %s", s, claimScopes[s]))
+		default:
+			dropped = append(dropped, s)
+		}
+	}
+	if passthrough {
+		add(SeverityInfo, CodePassthroughScope, "scope=passthrough asked for the scopes of the original grant. A refresh without scope keeps exactly those, so the new request leaves scope out.")
+		if len(out) == 0 {
+			return "", false
+		}
+	}
+	if len(mapped) > 0 || len(dropped) > 0 {
+		var parts []string
+		if len(mapped) > 0 {
+			parts = append(parts, "these claims now come with the standard scope that carries them: "+strings.Join(mapped, ", "))
+		}
+		if len(dropped) > 0 {
+			parts = append(parts, strings.Join(dropped, ", ")+" name no OIDC scope and are dropped; add that data as a namespaced custom claim from an Action (for example https://example.com/"+dropped[0]+")")
+		}
+		add(SeverityWarning, CodeLegacyScope, "The legacy scope named claims, not scopes (Auth0 rejects them now with invalid_scope): %s.", strings.Join(parts, "; "))
+	}
+	if len(out) == 0 {
+		return "", false
+	}
+	return strings.Join(out, " "), true
+}
+
+// inferAuth picks the client authentication from the legacy call unless
+// the user chose one: a Basic header means basic, a client_secret in the
+// body means post, neither means none (a native or single-page app).
+func inferAuth(l Legacy, chosen AuthMethod, hasBodySecret bool, add func(Severity, string, string, ...any)) AuthMethod {
+	if chosen != "" {
+		return chosen
+	}
+	switch {
+	case l.BasicPassword != "":
+		add(SeverityInfo, CodeAuthInferred, "Client authentication basic was inferred: the legacy call sent the client credentials in an Authorization: Basic header. Choose another with --auth.")
+		return AuthBasic
+	case hasBodySecret:
+		add(SeverityInfo, CodeAuthInferred, "Client authentication post was inferred: the legacy call sent client_secret in the body. Choose another with --auth.")
+		return AuthPost
+	}
+	add(SeverityInfo, CodeAuthInferred, "Client authentication none was inferred: the legacy call sent no client secret, as a native or single-page app does. Choose post or basic with --auth for a confidential application.")
+	return AuthNone
+}
+
 // Parameters /delegation knew; anything else is dropped and named.
 var delegationParams = map[string]bool{
 	"grant_type": true, "client_id": true, "client_secret": true, "refresh_token": true,
@@ -110,12 +201,34 @@ func Rewrite(l Legacy, o Options) Result {
 		r.Findings = append(r.Findings, Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, a...)})
 	}
 	blocked := false
-	if l.Source.Format == FormAuthorize {
+	ep := EndpointOf(l.URL)
+	if l.URL == "" {
+		ep = guessEndpoint(l)
+	}
+	if ep != EndpointAuthorize {
+		noteJSONP(l, add)
+	}
+	switch ep {
+	case EndpointAuthorize:
 		rewriteAuthorize(l, add)
 		return r
-	}
-	if l.URL != "" && !isDelegationURL(l.URL) {
-		add(SeverityError, CodeNotDelegation, "This request goes to %s, not to /delegation, so there is nothing to migrate.", pathOf(l.URL))
+	case EndpointRO:
+		r.Request = rewriteRO(l, o, add)
+		r.Migratable = r.Request != nil
+		return r
+	case EndpointTokenInfo:
+		r.Request = rewriteTokenInfo(l, o, add)
+		r.Migratable = true
+		return r
+	case EndpointAccessToken:
+		rewriteAccessToken(add)
+		return r
+	case EndpointSSOData:
+		rewriteSSOData(add)
+		return r
+	case EndpointDelegation:
+	default:
+		add(SeverityError, CodeNotDelegation, "This request goes to %s, not to a legacy Authentication API endpoint (/delegation, /oauth/ro, /tokeninfo, /oauth/access_token, /user/ssodata), so there is nothing to migrate.", pathOf(l.URL))
 		return r
 	}
 	grant, _ := l.Params.Get("grant_type")
@@ -139,10 +252,6 @@ func Rewrite(l Legacy, o Options) Result {
 		add(SeverityError, CodeMissingParameter, "The request has no client_id: add the application's Client ID.")
 		blocked = true
 	}
-	secret, hasSecret := l.Params.Get("client_secret")
-	if !hasSecret && l.BasicPassword != "" {
-		secret, hasSecret = l.BasicPassword, true
-	}
 	refresh, hasRefresh := l.Params.Get("refresh_token")
 	_, hasIDToken := l.Params.Get("id_token")
 	switch {
@@ -155,10 +264,17 @@ func Rewrite(l Legacy, o Options) Result {
 		blocked = true
 	}
 	if target, ok := l.Params.Get("target"); ok && target != "" && target != clientID {
-		add(SeverityError, CodeTargetClient, "The target is another client (%s). There is no one-to-one equivalent: model that client's backend as an API in Auth0 and request an access token with audience set to the API's identifier.", target)
-		blocked = true
+		if o.Audience != "" {
+			add(SeverityWarning, CodeTargetClient, "The target is another client (%s). The new request asks for an access token for the API %s instead: define that client's backend as an API in Auth0 (Applications → APIs → Create API) with the identifier %s, and authorize this application to request it.", target, o.Audience, o.Audience)
+		} else {
+			add(SeverityError, CodeTargetClient, "The target is another client (%s). There is no one-to-one equivalent: model that client's backend as an API in Auth0 and request an access token with audience set to the API's identifier (give it with --audience, or the Audience field, and the request is produced).", target)
+			blocked = true
+		}
 	}
-	if apiType, ok := l.Params.Get("api_type"); ok && apiType != "" && apiType != "app" {
+	// api_type app and auth0 both asked for a token for the calling app
+	// (auth0.js v7's refreshToken and renewIdToken send api_type=auth0 and
+	// target=the app's own client ID); the rest are add-ons.
+	if apiType, ok := l.Params.Get("api_type"); ok && apiType != "" && apiType != "app" && apiType != "auth0" {
 		name := addonAPITypes[apiType]
 		if name == "" {
 			name = "an unknown add-on"
@@ -166,61 +282,24 @@ func Rewrite(l Legacy, o Options) Result {
 		add(SeverityError, CodeAddonAPIType, "api_type %s asks for a token for %s through an Auth0 add-on; the OIDC-conformant pipeline has no equivalent, so this call cannot be migrated.", apiType, name)
 		blocked = true
 	}
-	var dropped []string
-	for _, p := range l.Params {
-		if !delegationParams[p.Name] {
-			dropped = append(dropped, p.Name)
-		}
-	}
-	sort.Strings(dropped)
-	for _, d := range dedupe(dropped) {
-		add(SeverityWarning, CodeDroppedParameter, "The parameter %s has no meaning for /oauth/token and is dropped.", d)
-	}
+	dropNonParams(l, delegationParams, add)
 
 	scope, hasScope := l.Params.Get("scope")
 	if hasScope {
-		var legacy []string
-		for _, s := range strings.Fields(scope) {
-			if !oidcScopes[s] && !strings.Contains(s, ":") {
-				legacy = append(legacy, s)
-			}
-		}
-		if len(legacy) > 0 {
-			add(SeverityWarning, CodeLegacyScope, "The scope asks for %s, which are not OIDC scopes: the new pipeline returns standard claims only. Add custom data with custom claims from an Action.", strings.Join(legacy, ", "))
-		}
+		scope, hasScope = rewriteScope(scope, add)
 	}
 	if o.Audience != "" {
 		add(SeverityWarning, CodeAudienceOnRefresh, "You added audience %s. Auth0 issues the refreshed tokens for the audience of the original grant unless Multi-Resource Refresh Token is set up for this application.", o.Audience)
 	}
 
-	endpoint, domainOK := tokenEndpoint(l.URL, o.Domain)
-	if !domainOK {
-		add(SeverityWarning, CodeMissingDomain, "The input names no tenant domain: the URL uses %s. Give your domain (for example tenant.eu.auth0.com).", PlaceholderDomain)
-	}
-	if u, err := url.Parse(endpoint); err == nil && u.Scheme == "http" && !httpx.IsLoopback(u.Hostname()) {
-		add(SeverityError, CodeInsecureTransport, "The request uses plain http to %s: a refresh token must travel over https. The new request uses https.", u.Host)
-		u.Scheme = "https"
-		endpoint = u.String()
-	}
-	auth := o.Auth
-	if auth == "" {
-		auth = AuthNone
-	}
-	switch {
-	case auth == AuthNone && hasSecret:
-		add(SeverityInfo, CodeSecretNotSent, "The legacy request carried a client_secret; with client authentication none (native and mobile apps) it is not sent. Choose post or basic for a confidential application.")
-	case auth != AuthNone && !hasSecret:
-		add(SeverityInfo, CodeSecretNeeded, "Client authentication %s needs the client secret, which the legacy request did not carry: the new request reads it from $CLIENT_SECRET.", auth)
-		secret = "$" + EnvClientSecret
-	}
+	endpoint := newEndpoint(l, o, "/oauth/token", add)
+	auth := inferAuth(l, o.Auth, hasBodySecret(l), add)
+	secret := secretFor(l, auth, add)
 	if blocked {
 		return r
 	}
 
-	req := &Request{Method: "POST", URL: endpoint, Encoding: l.Encoding, Auth: auth, ClientID: clientID, ClientSecret: secret}
-	if req.Encoding == "" {
-		req.Encoding = EncodingJSON
-	}
+	req := &Request{Method: "POST", URL: endpoint, Encoding: encodingOf(l), Auth: auth, ClientID: clientID, ClientSecret: secret}
 	req.Body = Params{{"grant_type", "refresh_token"}, {"client_id", clientID}, {"refresh_token", refresh}}
 	if auth == AuthPost {
 		req.Body = append(req.Body, Param{"client_secret", secret})
@@ -258,6 +337,11 @@ func rewriteAuthorize(l Legacy, add func(Severity, string, string, ...any)) {
 	add(SeverityError, CodeNotDelegation, "This is an /authorize URL, not a /delegation call: there is nothing to migrate.")
 }
 
+func hasBodySecret(l Legacy) bool {
+	v, ok := l.Params.Get("client_secret")
+	return ok && v != ""
+}
+
 func dedupe(s []string) []string {
 	var out []string
 	for i, v := range s {
@@ -268,9 +352,16 @@ func dedupe(s []string) []string {
 	return out
 }
 
-func isDelegationURL(raw string) bool {
-	p := strings.TrimSuffix(pathOf(raw), "/")
-	return p == "delegation" || strings.HasSuffix(p, "/delegation")
+// guessEndpoint names the endpoint of a bare body by its parameters: a
+// password login went to /oauth/ro, everything else is taken for
+// /delegation.
+func guessEndpoint(l Legacy) Endpoint {
+	grant, _ := l.Params.Get("grant_type")
+	_, hasUser := l.Params.Get("username")
+	if grant == "password" || hasUser {
+		return EndpointRO
+	}
+	return EndpointDelegation
 }
 
 func pathOf(raw string) string {
