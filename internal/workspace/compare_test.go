@@ -2,6 +2,9 @@ package workspace_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
@@ -40,5 +43,70 @@ func TestCompareSendsTheLegacyCallAndItsTwinAndListsTheClaims(t *testing.T) {
 	}
 	if states["sub"] != tokens.ClaimSame || states["aud"] != tokens.ClaimSame || states["at_hash"] != tokens.ClaimOnlyRight || states["email_verified"] != tokens.ClaimOnlyRight {
 		t.Fatalf("%v", states)
+	}
+}
+
+// TestEveryMigratedCorpusRefreshWorksOnTheDemoTenant: the request the
+// migration assistant produces must work where the README says it would.
+// Every corpus entry that becomes a refresh request is sent to the demo
+// tenant, with a fresh refresh token for its client and the tenant's real
+// client secret in place of the corpus placeholders, and must succeed.
+func TestEveryMigratedCorpusRefreshWorksOnTheDemoTenant(t *testing.T) {
+	ten, _ := demotenant.New(demotenant.Config{})
+	srv, err := demotenant.Start(ten, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	secrets := map[string]string{}
+	for _, c := range ten.Clients() {
+		secrets[c.ID] = c.Secret
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(ten.Issuer(), "http://"), "/")
+	files, _ := filepath.Glob(filepath.Join("..", "..", "migrate", "testdata", "corpus", "*"))
+	sent := 0
+	for _, f := range files {
+		in, _ := os.ReadFile(f)
+		b, err := migrate.Parse(in)
+		if err != nil {
+			continue // expected.json and the README
+		}
+		for _, r := range migrate.RewriteAll(b, migrate.Options{Domain: "http://" + host}) {
+			if r.Request == nil {
+				continue
+			}
+			if g, _ := r.Request.Body.Get("grant_type"); g != "refresh_token" {
+				continue
+			}
+			req := *r.Request
+			req.Body = append(migrate.Params{}, req.Body...)
+			aud := ""
+			if req.ClientID != "demo-native-app" {
+				aud = demotenant.APIAudience
+			}
+			rt, err := ten.MintRefreshToken(req.ClientID, demotenant.DemoScope, aud)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			for i, p := range req.Body {
+				switch p.Name {
+				case "refresh_token":
+					req.Body[i].Value = rt
+				case "client_secret":
+					req.Body[i].Value = secrets[req.ClientID]
+				}
+			}
+			if req.Auth == migrate.AuthBasic {
+				req.ClientSecret = secrets[req.ClientID]
+			}
+			got := workspace.Send(context.Background(), httpx.NewClient(0), &req)
+			if got.Status != 200 || got.Err != "" {
+				t.Errorf("%s (%s, auth %s): HTTP %d %s", filepath.Base(f), r.Source.Location, req.Auth, got.Status, got.Err)
+			}
+			sent++
+		}
+	}
+	if sent < 15 {
+		t.Fatalf("only %d corpus requests were sent", sent)
 	}
 }
