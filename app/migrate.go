@@ -50,7 +50,7 @@ func runMigrate(env Env, args []string) int {
 	var (
 		format   = fs.String("format", "curl", "output: json, form, curl, http or go")
 		domain   = fs.String("domain", "", "tenant domain for the new URL (default: the input's host)")
-		auth     = fs.String("auth", "none", "client authentication: none (native apps), post or basic")
+		auth     = fs.String("auth", "", "client authentication: none (native apps), post or basic (default: as the legacy call did)")
 		audience = fs.String("audience", "", "audience to request (see the audience_on_refresh finding)")
 		reveal   = fs.Bool("reveal", false, "show the refresh token and client secret instead of $REFRESH_TOKEN and $CLIENT_SECRET")
 		asJSON   = fs.Bool("json", false, "print the documented JSON array instead of the rendered requests")
@@ -59,9 +59,11 @@ func runMigrate(env Env, args []string) int {
 	if err != nil {
 		return ExitUsage
 	}
-	am, err := migrate.ParseAuthMethod(*auth)
-	if err != nil {
-		return fail(env, "migrate", ExitUsage, "--auth: %v", err)
+	var am migrate.AuthMethod
+	if *auth != "" {
+		if am, err = migrate.ParseAuthMethod(*auth); err != nil {
+			return fail(env, "migrate", ExitUsage, "--auth: %v", err)
+		}
 	}
 	f := migrate.Format(*format)
 	if _, err := migrate.Render(&migrate.Request{URL: "https://x/"}, f, false); err != nil {
@@ -121,9 +123,7 @@ func runMigrate(env Env, args []string) int {
 // printMigration writes the rendered requests on stdout (so they can be
 // piped or saved) and the findings on stderr.
 func printMigration(env Env, batch *migrate.Batch, results []migrate.Result, f migrate.Format, reveal bool) {
-	if batch.Skipped > 0 {
-		fmt.Fprintf(env.Stderr, "Read a %s: %d /delegation calls, %d other entries skipped.\n", batch.Form, len(results), batch.Skipped)
-	}
+	fmt.Fprintf(env.Stderr, "Read a %s: %s\n", batch.Form, migrate.Summarize(batch, results))
 	for i, r := range results {
 		label := fmt.Sprintf("%s %s", r.Source.Format, r.Source.Location)
 		if r.Migratable {

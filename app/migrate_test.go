@@ -50,10 +50,10 @@ func TestMigrateExitCodesAndFindingsOnStderr(t *testing.T) {
 		{"request":{"method":"GET","url":"https://t.auth0.com/userinfo"}},
 		{"request":{"method":"POST","url":"https://t.auth0.com/delegation","postData":{"mimeType":"application/json","text":"{\"grant_type\":\"urn:ietf:params:oauth:grant-type:jwt-bearer\",\"client_id\":\"abc\",\"id_token\":\"x\"}"}}}]}}`), 0o600)
 	code, out, stderr := run(t, "", nil, "migrate", "--format", "form", har)
-	if code != 1 || !strings.Contains(stderr, "1 other entries skipped") || !strings.Contains(stderr, "HAR entry 3: NOT migratable") {
+	if code != 1 || !strings.Contains(stderr, "2 legacy calls found: 1 migratable, 1 blocked (1 other entry skipped)") || !strings.Contains(stderr, "HAR entry 3: NOT migratable") {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	if strings.TrimSpace(out) != "grant_type=refresh_token&client_id=abc&refresh_token=%24REFRESH_TOKEN&scope=openid" {
+	if strings.TrimSpace(out) != "grant_type=refresh_token&client_id=abc&refresh_token=%24REFRESH_TOKEN&client_secret=%24CLIENT_SECRET&scope=openid" { // post, inferred from the secret in the body
 		t.Fatalf("stdout %q", out)
 	}
 	for name, args := range map[string][]string{

@@ -1,6 +1,8 @@
 package migrate
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -53,4 +55,43 @@ func FuzzParseCurl(f *testing.F) {
 func FuzzParseHAR(f *testing.F) {
 	fuzzParse(f, `{"log":{"entries":[{"request":{"method":"POST","url":"https://t/delegation","headers":[{"name":"Authorization","value":"Basic YTpi"}],"postData":{"mimeType":"application/x-www-form-urlencoded","params":[{"name":"grant_type","value":"urn:ietf:params:oauth:grant-type:jwt-bearer"}]}}}]}}`,
 		`{"log":{"entries":[{"request":{"url":"::"}}]}}`)
+}
+
+// corpusSeeds are the corpus files whose names match any of the patterns.
+func corpusSeeds(f *testing.F, patterns ...string) []string {
+	var out []string
+	for _, p := range patterns {
+		files, _ := filepath.Glob(filepath.Join("testdata", "corpus", p))
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			out = append(out, string(b))
+		}
+	}
+	if len(out) == 0 {
+		f.Fatalf("no corpus file matches %v", patterns)
+	}
+	return out
+}
+
+func FuzzParseCmdCurl(f *testing.F) {
+	fuzzParse(f, append(corpusSeeds(f, "*cmd*"), "curl ^\"a^\" ^\n --data-raw ^\"x^%^3D^\"", "curl ^")...)
+}
+
+func FuzzParseFetch(f *testing.F) {
+	fuzzParse(f, append(corpusSeeds(f, "*fetch*"), `fetch("u", {"body": null})`, `fetch("u"`, `await fetch("https://t/delegation", {"method":"POST","body":"{}"});`)...)
+}
+
+func FuzzParsePowerShell(f *testing.F) {
+	fuzzParse(f, append(corpusSeeds(f, "*.ps1"), "Invoke-WebRequest -Uri \"x\" -Headers @{", "Invoke-RestMethod -Body ([Text.Encoding]::UTF8.GetBytes(\"a=b\")) -Uri 'https://t/oauth/ro'")...)
+}
+
+func FuzzParseHTTP2AndChunked(f *testing.F) {
+	fuzzParse(f, append(corpusSeeds(f, "*http2*", "chunked.http"), ":method: POST\n:path: /delegation\n\n", "POST / HTTP/1.1\nTransfer-Encoding: chunked\n\nffffffffff\nx")...)
+}
+
+func FuzzParseURLAndJSONP(f *testing.F) {
+	fuzzParse(f, append(corpusSeeds(f, "*.url"), "https://t/delegation?cbx=1&%zz")...)
 }

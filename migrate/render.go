@@ -174,7 +174,7 @@ func renderGet(r *Request, f Format) (string, error) {
 	case RenderCurl:
 		return fmt.Sprintf("curl --request GET \\\n  --url %s \\\n  --header %s\n", shellQuote(r.URL), shellQuote("Authorization: Bearer "+r.Bearer)), nil
 	case RenderGo:
-		return formatGo(fmt.Sprintf(goUserinfo, r.URL, r.URL))
+		return formatGo(fmt.Sprintf(goUserinfo, commentSafe(r.URL), r.URL))
 	}
 	return "", fmt.Errorf("format %q is not one of json, form, curl, http, go", f)
 }
@@ -312,6 +312,13 @@ func goString(s string, reveal bool) string {
 	return strconv.Quote(s)
 }
 
+// commentSafe makes s fit in a // comment of generated code: valid UTF-8
+// and one line, so an input URL can never end the comment.
+func commentSafe(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.NewReplacer("\n", " ", "\r", " ", "\u2028", " ", "\u2029", " ").Replace(s)
+}
+
 // formatGo runs the generated program through go/format, so what the user
 // saves is gofmt-clean.
 func formatGo(src string) (string, error) {
@@ -362,10 +369,10 @@ func renderGo(r *Request, reveal bool) (string, error) {
 		run = "It needs nothing from the environment."
 	}
 	rt, _ := r.Body.Get("refresh_token")
-	src := fmt.Sprintf(goProgram, r.URL, run, goString(rt, reveal), r.ClientID, secret, r.URL, style, params.String())
+	src := fmt.Sprintf(goProgram, commentSafe(r.URL), run, goString(rt, reveal), r.ClientID, secret, r.URL, style, params.String())
 	if !refresh {
 		src = strings.Replace(src, goRefreshRead, "", 1)
-		src = strings.Replace(src, "renews tokens at "+r.URL+" with the refresh_token grant", "signs in at "+r.URL+" with Auth0's password-realm grant", 1)
+		src = strings.Replace(src, "renews tokens at "+commentSafe(r.URL)+" with the refresh_token grant", "signs in at "+commentSafe(r.URL)+" with Auth0's password-realm grant", 1)
 	}
 	return formatGo(src)
 }

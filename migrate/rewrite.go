@@ -400,3 +400,52 @@ func RewriteAll(b *Batch, o Options) []Result {
 	}
 	return out
 }
+
+// Summary counts what a batch held.
+type Summary struct {
+	Calls      int `json:"calls"`      // legacy calls found
+	Migratable int `json:"migratable"` // rewritten to a new request
+	Blocked    int `json:"blocked"`    // with no one-to-one replacement
+	Preflights int `json:"preflights"` // CORS preflights, not counted as calls
+	Skipped    int `json:"skipped"`    // entries that call no legacy endpoint
+}
+
+// Summarize counts the results of a batch.
+func Summarize(b *Batch, results []Result) Summary {
+	s := Summary{Calls: len(results), Preflights: b.Preflights, Skipped: b.Skipped}
+	for _, r := range results {
+		if r.Migratable {
+			s.Migratable++
+		} else {
+			s.Blocked++
+		}
+	}
+	return s
+}
+
+// String is the summary as one sentence, for stderr and the screen.
+func (s Summary) String() string {
+	calls := "calls"
+	if s.Calls == 1 {
+		calls = "call"
+	}
+	out := fmt.Sprintf("%d legacy %s found: %d migratable, %d blocked", s.Calls, calls, s.Migratable, s.Blocked)
+	var skipped []string
+	if s.Preflights > 0 {
+		skipped = append(skipped, fmt.Sprintf("%d CORS preflight%s", s.Preflights, plural(s.Preflights)))
+	}
+	if s.Skipped > 0 {
+		skipped = append(skipped, fmt.Sprintf("%d other entr%s", s.Skipped, map[bool]string{true: "y", false: "ies"}[s.Skipped == 1]))
+	}
+	if len(skipped) > 0 {
+		out += " (" + strings.Join(skipped, " and ") + " skipped)"
+	}
+	return out + "."
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -134,7 +134,7 @@ func TestSendRunsTheMigratedRequestAndOffersItsTokensToTheInspector(t *testing.T
 		t.Fatalf("inspected %q; shown %q", inspected, texts)
 	}
 	// A request with a $CLIENT_SECRET placeholder cannot be sent.
-	h.s.auth.SetSelected(authLabels[1])
+	h.s.auth.SetSelected(authLabels[2])
 	if !h.s.sendBtn.Disabled() {
 		t.Fatal("Send is offered for a request without its client secret")
 	}

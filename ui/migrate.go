@@ -39,10 +39,12 @@ const sampleDelegation = `curl --request POST \
 var formLabels = map[migrate.Form]string{
 	migrate.FormJSON: "JSON body", migrate.FormForm: "form body", migrate.FormHTTP: "raw HTTP request",
 	migrate.FormCurl: "curl command", migrate.FormHAR: "HAR file", migrate.FormAuthorize: "/authorize URL",
+	migrate.FormURL: "URL", migrate.FormFetch: "fetch() call (Copy as fetch)", migrate.FormPowerShell: "PowerShell command (Copy as PowerShell)",
 }
 
-var authLabels = []string{"none (native app)", "post (client_secret in body)", "basic (Authorization header)"}
-var authMethods = []migrate.AuthMethod{migrate.AuthNone, migrate.AuthPost, migrate.AuthBasic}
+// The first choice infers the client authentication from the legacy call.
+var authLabels = []string{"as the call did", "none (native app)", "post (client_secret in body)", "basic (Authorization header)"}
+var authMethods = []migrate.AuthMethod{"", migrate.AuthNone, migrate.AuthPost, migrate.AuthBasic}
 
 // migrateScreen rewrites legacy /delegation calls into /oauth/token requests.
 type migrateScreen struct {
@@ -256,19 +258,13 @@ func (s *migrateScreen) parsed(text string, batch *migrate.Batch, err error) {
 	default:
 		s.batch = batch
 		s.detected.Importance = widget.MediumImportance
-		msg := "Detected a " + formLabels[batch.Form]
-		if batch.Form == migrate.FormHAR {
-			msg += fmt.Sprintf(" with %d /delegation calls (%d other entries skipped)", len(batch.Requests), batch.Skipped)
-		} else if len(batch.Requests) > 1 {
-			msg += fmt.Sprintf(" with %d requests", len(batch.Requests))
-		}
-		s.detected.SetText(msg + ".")
+		s.detected.SetText("Detected a " + formLabels[batch.Form] + ".")
 	}
 	s.rewrite()
 }
 
 func (s *migrateScreen) options() migrate.Options {
-	o := migrate.Options{Domain: strings.TrimSpace(s.domain.Text), Audience: strings.TrimSpace(s.audience.Text), Auth: migrate.AuthNone}
+	o := migrate.Options{Domain: strings.TrimSpace(s.domain.Text), Audience: strings.TrimSpace(s.audience.Text)}
 	for i, l := range authLabels {
 		if s.auth.Selected == l {
 			o.Auth = authMethods[i]
@@ -283,6 +279,7 @@ func (s *migrateScreen) rewrite() {
 		s.results = nil
 	} else {
 		s.results = migrate.RewriteAll(s.batch, s.options())
+		s.detected.SetText("Detected a " + formLabels[s.batch.Form] + ": " + migrate.Summarize(s.batch, s.results).String())
 	}
 	if s.selected >= len(s.results) {
 		s.selected = 0
@@ -336,7 +333,7 @@ func (s *migrateScreen) render() {
 		s.status.SetText("")
 		if s.batch != nil && len(s.batch.Requests) == 0 {
 			s.status.Importance = widget.WarningImportance
-			s.status.SetText("No /delegation call found in this input.")
+			s.status.SetText("No legacy Auth0 call (/delegation, /oauth/ro, /tokeninfo, /oauth/access_token, /user/ssodata) found in this input.")
 		}
 		return
 	}
@@ -356,7 +353,7 @@ func (s *migrateScreen) render() {
 	}
 	s.output.SetText(text)
 	s.status.Importance = widget.SuccessImportance
-	s.status.SetText(r.Source.Location + ": migrated to POST " + r.Request.URL)
+	s.status.SetText(r.Source.Location + ": migrated to " + r.Request.Method + " " + r.Request.URL)
 	s.copyBtn.Enable()
 	s.copySecBtn.Enable()
 	if !strings.Contains(r.Request.URL, migrate.PlaceholderDomain) {

@@ -54,7 +54,7 @@ func TestTheSampleBecomesACurlRefreshRequestWithFindings(t *testing.T) {
 		t.Fatalf("detected %q", s.detected.Text)
 	}
 	out := s.output.Text
-	if !strings.Contains(out, "https://tenant.eu.auth0.com/oauth/token") || !strings.Contains(out, `\"refresh_token\":\"$REFRESH_TOKEN\"`) || strings.Contains(out, "v1.MRrT3gL0b") {
+	if !strings.Contains(out, "https://tenant.eu.auth0.com/oauth/token") || !strings.Contains(out, `"refresh_token": "$REFRESH_TOKEN"`) || strings.Contains(out, "v1.MRrT3gL0b") {
 		t.Fatalf("output:\n%s", out)
 	}
 	var msgs []string
@@ -74,7 +74,7 @@ func TestTheSampleBecomesACurlRefreshRequestWithFindings(t *testing.T) {
 	if !strings.HasPrefix(s.output.Text, "grant_type=refresh_token&client_id=mY8tQj2ZpWk1Lx0c&refresh_token=%24REFRESH_TOKEN") {
 		t.Fatalf("form output %q", s.output.Text)
 	}
-	s.auth.SetSelected(authLabels[2]) // basic
+	s.auth.SetSelected(authLabels[3]) // basic
 	s.format.SetSelected("http")
 	if !strings.Contains(s.output.Text, "Authorization: Basic <base64 of mY8tQj2ZpWk1Lx0c:$CLIENT_SECRET>") {
 		t.Fatalf("http output %q", s.output.Text)
@@ -97,7 +97,7 @@ func TestAHARShowsEachDelegationCallWithItsStatus(t *testing.T) {
 	{"request":{"method":"POST","url":"https://t.auth0.com/delegation","postData":{"mimeType":"application/x-www-form-urlencoded","text":"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=a&id_token=x"}}}]}}`)
 	h.settle()
 	s := h.s
-	if s.listBox.Hidden || s.requests.Length() != 2 || !strings.Contains(s.detected.Text, "2 /delegation calls (1 other entries skipped)") {
+	if s.listBox.Hidden || s.requests.Length() != 2 || !strings.Contains(s.detected.Text, "2 legacy calls found: 1 migratable, 1 blocked (1 other entry skipped)") {
 		t.Fatalf("detected %q, %d in the list", s.detected.Text, s.requests.Length())
 	}
 	if !strings.Contains(s.status.Text, "HAR entry 1: migrated") {
@@ -123,7 +123,7 @@ func TestSaveAsProfileStoresTheClientAndPutsTheSecretsInTheKeyring(t *testing.T)
 	h.s.input.SetText("curl https://tenant.eu.auth0.com/delegation -u 'mY8tQj2ZpW:s3cret-value' -d 'grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&refresh_token=v1.r3fresh&scope=openid'")
 	h.settle()
 	s := h.s
-	s.auth.SetSelected(authLabels[2])
+	s.auth.SetSelected(authLabels[3])
 	if s.saveBtn.Disabled() {
 		t.Fatal("Save as profile is disabled for a migratable request")
 	}
@@ -172,7 +172,7 @@ func TestALargeHARStaysOutOfTheFieldAndIsParsed(t *testing.T) {
 	if !s.input.Disabled() || !strings.Contains(s.input.Text, "KB loaded") {
 		t.Fatalf("the field holds %d characters", len(s.input.Text))
 	}
-	if !strings.Contains(s.detected.Text, "1 /delegation calls (2000 other entries skipped)") || !strings.Contains(s.status.Text, "HAR entry 2001: migrated") {
+	if !strings.Contains(s.detected.Text, "1 legacy call found: 1 migratable, 0 blocked (2000 other entries skipped)") || !strings.Contains(s.status.Text, "HAR entry 2001: migrated") {
 		t.Fatalf("detected %q status %q", s.detected.Text, s.status.Text)
 	}
 	test.Tap(s.clearBtn)

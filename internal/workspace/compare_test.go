@@ -3,6 +3,7 @@ package workspace_test
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -108,5 +109,70 @@ func TestEveryMigratedCorpusRefreshWorksOnTheDemoTenant(t *testing.T) {
 	}
 	if sent < 15 {
 		t.Fatalf("only %d corpus requests were sent", sent)
+	}
+}
+
+// TestTheGeneratedGoProgramKeepsTheRotatedRefreshToken builds the Go
+// program the migration assistant writes and runs it twice against the
+// demo tenant, which rotates refresh tokens: the second run must use the
+// token the first one stored (it once printed "store the new one now"
+// and then failed with invalid_grant).
+func TestTheGeneratedGoProgramKeepsTheRotatedRefreshToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	ten, _ := demotenant.New(demotenant.Config{})
+	srv, err := demotenant.Start(ten, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rt, err := ten.MintRefreshToken("demo-native-app", demotenant.DemoScope, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"demo-native-app","refresh_token":"x","scope":"passthrough","api_type":"auth0"}`
+	b, _ := migrate.Parse([]byte(in))
+	r := migrate.Rewrite(b.Requests[0], migrate.Options{Domain: strings.TrimSuffix(ten.Issuer(), "/")})
+	src, err := migrate.Render(r.Request, migrate.RenderGo, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	sum, _ := os.ReadFile(filepath.Join("..", "..", "go.sum"))
+	var lines []string
+	for _, l := range strings.Split(string(sum), "\n") {
+		if strings.HasPrefix(l, "golang.org/x/oauth2 ") {
+			lines = append(lines, l)
+		}
+	}
+	mod := "module refresh\n\ngo 1.26\n\nrequire golang.org/x/oauth2 " + strings.Fields(lines[0])[1] + "\n"
+	for name, content := range map[string]string{"main.go": src, "go.mod": mod, "go.sum": strings.Join(lines, "\n") + "\n"} {
+		os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644)
+	}
+	build := exec.Command(goBin, "build", "-o", "refresh", ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("the generated program does not build: %v\n%s\n%s", err, out, src)
+	}
+	tokenFile := filepath.Join(dir, "rt.txt")
+	for run := 1; run <= 2; run++ {
+		cmd := exec.Command(filepath.Join(dir, "refresh"))
+		cmd.Env = append(os.Environ(), "REFRESH_TOKEN="+rt, "REFRESH_TOKEN_FILE="+tokenFile)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("run %d: %v\n%s", run, err, out)
+		}
+		if !strings.Contains(string(out), "new refresh token stored in "+tokenFile) {
+			t.Fatalf("run %d: %s", run, out)
+		}
+	}
+	if fi, err := os.Stat(tokenFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the token file: %v %v", fi, err)
 	}
 }
