@@ -55,9 +55,10 @@ type Config struct {
 	// AccessTokenLifetime (default 24 h) and IDTokenLifetime (default 10 h).
 	AccessTokenLifetime time.Duration
 	IDTokenLifetime     time.Duration
-	// RateLimit refreshes per user per RateWindow (default 30 a minute).
-	RateLimit  int
-	RateWindow time.Duration
+	// DelegationRate and UserinfoRate are the rate-limit buckets of those
+	// endpoints (defaults: Auth0's documented DelegationRate, UserinfoRate).
+	DelegationRate Rate
+	UserinfoRate   Rate
 	// Now is the clock (default time.Now); tests inject one.
 	Now func() time.Time
 }
@@ -84,7 +85,7 @@ type Tenant struct {
 	tokens   map[string]*refreshToken // by token value
 	families map[string]*family
 	opaque   map[string]opaqueToken // opaque access tokens, for /userinfo
-	rate     map[string][]time.Time // refreshes per user
+	buckets  map[string]*bucket     // rate limits, by endpoint and key
 }
 
 type family struct {
@@ -126,11 +127,11 @@ func New(cfg Config) (*Tenant, error) {
 	if cfg.IDTokenLifetime == 0 {
 		cfg.IDTokenLifetime = 10 * time.Hour
 	}
-	if cfg.RateLimit == 0 {
-		cfg.RateLimit = 30
+	if cfg.DelegationRate.Burst == 0 {
+		cfg.DelegationRate = DelegationRate
 	}
-	if cfg.RateWindow == 0 {
-		cfg.RateWindow = time.Minute
+	if cfg.UserinfoRate.Burst == 0 {
+		cfg.UserinfoRate = UserinfoRate
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -149,7 +150,7 @@ func New(cfg Config) (*Tenant, error) {
 		tokens:   map[string]*refreshToken{},
 		families: map[string]*family{},
 		opaque:   map[string]opaqueToken{},
-		rate:     map[string][]time.Time{},
+		buckets:  map[string]*bucket{},
 	}
 	for _, c := range SeedClients() {
 		t.AddClient(c)

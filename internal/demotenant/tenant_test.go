@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -167,27 +168,6 @@ func TestWithoutAnAudienceTheAccessTokenIsOpaqueAndOnlyUserinfoTakesIt(t *testin
 	}
 }
 
-func TestRotationReuseDetectionAndTheReuseInterval(t *testing.T) {
-	c := newClock()
-	ten, srv := start(t, Config{Now: c.Now, ReuseInterval: 30 * time.Second})
-	native := clientByAuth(ten, "none")
-	a, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
-	_, body, _ := post(t, srv, "/oauth/token", refreshForm(native, a), "", "")
-	b := body["refresh_token"].(string)
-	c.Add(10 * time.Second)
-	if status, body, _ := post(t, srv, "/oauth/token", refreshForm(native, a), "", ""); status != 200 || body["refresh_token"] != b {
-		t.Fatalf("within the reuse interval: %d %v", status, body)
-	}
-	c.Add(30 * time.Second)
-	if status, body, _ := post(t, srv, "/oauth/token", refreshForm(native, a), "", ""); status != 403 || body["error"] != "invalid_grant" || body["error_description"] != "Unknown or invalid refresh token." {
-		t.Fatalf("reuse after the interval: %d %v", status, body)
-	}
-	// Reuse revoked the whole family: the current token is dead too.
-	if status, _, _ := post(t, srv, "/oauth/token", refreshForm(native, b), "", ""); status != 403 {
-		t.Fatalf("the family survived reuse: %d", status)
-	}
-}
-
 func TestIdleAndAbsoluteLifetimes(t *testing.T) {
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now, IdleLifetime: time.Hour, AbsoluteLifetime: 3 * time.Hour})
@@ -208,59 +188,6 @@ func TestIdleAndAbsoluteLifetimes(t *testing.T) {
 	c.Add(40 * time.Minute) // 3 h 10 m after the family began
 	if status, _, _ := post(t, srv, "/oauth/token", refreshForm(native, rt), "", ""); status != 403 {
 		t.Fatalf("past the absolute lifetime: %d", status)
-	}
-}
-
-func TestClientAuthenticationScopeAndGrantErrorsHaveAuth0Shapes(t *testing.T) {
-	ten, srv := start(t, Config{})
-	web, native, backend := clientByAuth(ten, "post"), clientByAuth(ten, "none"), clientByAuth(ten, "basic")
-	ten.AddClient(Client{ID: "no-refresh", Auth: "none", RefreshGrant: false})
-	rtWeb, _ := ten.MintRefreshToken(web.ID, "openid offline_access", "")
-	rtBackend, _ := ten.MintRefreshToken(backend.ID, "openid offline_access", "")
-	rtNR, _ := ten.MintRefreshToken("no-refresh", "openid", "")
-	wrong := refreshForm(web, rtWeb)
-	wrong.Set("client_secret", "wrong")
-	cases := []struct {
-		name   string
-		form   url.Values
-		user   string
-		pass   string
-		status int
-		code   string
-	}{
-		{"wrong secret", wrong, "", "", 401, "invalid_client"},
-		{"basic client posting its secret", refreshForm(Client{ID: backend.ID, Auth: "post", Secret: backend.Secret}, rtBackend), "", "", 401, "invalid_client"},
-		{"basic client with basic", refreshForm(Client{ID: backend.ID}, rtBackend), backend.ID, backend.Secret, 200, ""},
-		{"refresh grant disabled", refreshForm(Client{ID: "no-refresh"}, rtNR), "", "", 403, "unauthorized_client"},
-		{"wider scope", refreshForm(web, rtWeb, "scope", "openid email"), "", "", 403, "invalid_scope"},
-		{"other client's token", refreshForm(native, rtWeb), "", "", 403, "invalid_grant"},
-		{"other audience", refreshForm(web, rtWeb, "audience", APIAudience), "", "", 403, "access_denied"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			status, body, _ := post(t, srv, "/oauth/token", c.form, c.user, c.pass)
-			if status != c.status || (c.code != "" && body["error"] != c.code) {
-				t.Fatalf("%d %v", status, body)
-			}
-		})
-	}
-}
-
-func TestRateLimitSays429WithTheRateLimitHeaders(t *testing.T) {
-	ten, srv := start(t, Config{RateLimit: 3, RateWindow: time.Minute})
-	native := clientByAuth(ten, "none")
-	rt, _ := ten.MintRefreshToken(native.ID, "offline_access", "")
-	var status int
-	var h http.Header
-	var body map[string]any
-	for range 4 {
-		status, body, h = post(t, srv, "/oauth/token", refreshForm(native, rt), "", "")
-		if status == 200 {
-			rt = body["refresh_token"].(string)
-		}
-	}
-	if status != 429 || h.Get("X-RateLimit-Limit") != "3" || h.Get("X-RateLimit-Remaining") != "0" || h.Get("X-RateLimit-Reset") == "" || h.Get("Retry-After") == "" {
-		t.Fatalf("%d %v", status, h)
 	}
 }
 
@@ -365,5 +292,225 @@ func TestAnAllowRemoteServerAdvertisesAReachableIssuer(t *testing.T) {
 	}
 	if got := advertised("127.0.0.1:9"); got != "127.0.0.1:9" {
 		t.Fatalf("a loopback address changed: %q", got)
+	}
+}
+
+// Rotation with a Reuse Interval, as Auth0 documents it: "During the leeway
+// window the breach detection features don't apply and a new rotating
+// refresh token is issued. Only the previous token can be reused; if the
+// second-to-last one is exchanged, breach detection will be triggered."
+// (https://auth0.com/docs/secure/tokens/refresh-tokens/configure-refresh-token-rotation)
+func TestRotationReuseDetectionAndTheReuseInterval(t *testing.T) {
+	c := newClock()
+	ten, srv := start(t, Config{Now: c.Now, ReuseInterval: 30 * time.Second})
+	native := clientByAuth(ten, "none")
+	a, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
+	_, body, _ := post(t, srv, "/oauth/token", refreshForm(native, a), "", "")
+	b := body["refresh_token"].(string)
+	c.Add(10 * time.Second)
+	status, body, _ := post(t, srv, "/oauth/token", refreshForm(native, a), "", "")
+	if status != 200 || body["refresh_token"] == b || body["refresh_token"] == nil {
+		t.Fatalf("within the reuse interval a new token is issued: %d %v", status, body)
+	}
+	c.Add(30 * time.Second)
+	if status, body, _ := post(t, srv, "/oauth/token", refreshForm(native, a), "", ""); status != 403 || body["error"] != "invalid_grant" || body["error_description"] != "Unknown or invalid refresh token." {
+		t.Fatalf("reuse after the interval: %d %v", status, body)
+	}
+	// Reuse revoked the whole family: the current token is dead too.
+	if status, _, _ := post(t, srv, "/oauth/token", refreshForm(native, b), "", ""); status != 403 {
+		t.Fatalf("the family survived reuse: %d", status)
+	}
+
+	// Within the interval, the second-to-last token is a breach all the same.
+	x, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
+	_, body, _ = post(t, srv, "/oauth/token", refreshForm(native, x), "", "")
+	y := body["refresh_token"].(string)
+	_, body, _ = post(t, srv, "/oauth/token", refreshForm(native, y), "", "")
+	z := body["refresh_token"].(string)
+	if status, _, _ := post(t, srv, "/oauth/token", refreshForm(native, x), "", ""); status != 403 {
+		t.Fatalf("the second-to-last token was accepted: %d", status)
+	}
+	if status, _, _ := post(t, srv, "/oauth/token", refreshForm(native, z), "", ""); status != 403 {
+		t.Fatalf("the breach did not revoke the family: %d", status)
+	}
+}
+
+// Client authentication, grant and parameter errors in Auth0's shapes:
+// a wrong secret or the wrong method is 401 access_denied "Unauthorized"
+// (auth0-samples/auth0-angular-samples#201, where a SPA whose method was not
+// None got exactly that); a grant the application lacks is 403
+// unauthorized_client "Grant type '…' not allowed for the client." with
+// Auth0's error_uri (ibi-group/datatools-server#487); a missing parameter
+// is 400 invalid_request (RFC 6749 §5.2); an audience on a refresh without
+// Multi-Resource Refresh Token is ignored and the token keeps the original
+// audience (auth0/auth0-server-python#58).
+func TestClientAuthenticationScopeAndGrantErrorsHaveAuth0Shapes(t *testing.T) {
+	ten, srv := start(t, Config{})
+	web, native, backend := clientByAuth(ten, "post"), clientByAuth(ten, "none"), clientByAuth(ten, "basic")
+	ten.AddClient(Client{ID: "no-refresh", Auth: "none", RefreshGrant: false})
+	rtWeb, _ := ten.MintRefreshToken(web.ID, "openid offline_access", "")
+	rtBackend, _ := ten.MintRefreshToken(backend.ID, "openid offline_access", "")
+	rtNR, _ := ten.MintRefreshToken("no-refresh", "openid", "")
+	rtNative, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
+	wrong := refreshForm(web, rtWeb)
+	wrong.Set("client_secret", "wrong")
+	nativeWithSecret := refreshForm(native, rtNative)
+	nativeWithSecret.Set("client_secret", "anything")
+	noToken := refreshForm(native, "")
+	noToken.Del("refresh_token")
+	cases := []struct {
+		name   string
+		form   url.Values
+		user   string
+		pass   string
+		status int
+		code   string
+		desc   string
+	}{
+		{"wrong secret", wrong, "", "", 401, "access_denied", "Unauthorized"},
+		{"basic client posting its secret", refreshForm(Client{ID: backend.ID, Auth: "post", Secret: backend.Secret}, rtBackend), "", "", 401, "access_denied", "Unauthorized"},
+		{"none client sending a secret", nativeWithSecret, "", "", 401, "access_denied", "Unauthorized"},
+		{"basic client with basic", refreshForm(Client{ID: backend.ID}, rtBackend), backend.ID, backend.Secret, 200, "", ""},
+		{"refresh grant disabled", refreshForm(Client{ID: "no-refresh"}, rtNR), "", "", 403, "unauthorized_client", "Grant type 'refresh_token' not allowed for the client."},
+		{"no refresh_token", noToken, "", "", 400, "invalid_request", "Missing required parameter: refresh_token"},
+		{"wider scope", refreshForm(web, rtWeb, "scope", "openid email"), "", "", 403, "invalid_scope", ""},
+		{"other client's token", refreshForm(native, rtWeb), "", "", 403, "invalid_grant", "Unknown or invalid refresh token."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body, _ := post(t, srv, "/oauth/token", c.form, c.user, c.pass)
+			if status != c.status || body["error"] != nil && body["error"] != c.code || c.desc != "" && body["error_description"] != c.desc {
+				t.Fatalf("%d %v", status, body)
+			}
+			if c.code == "unauthorized_client" && body["error_uri"] != "https://auth0.com/docs/clients/client-grant-types" {
+				t.Fatalf("error_uri: %v", body)
+			}
+		})
+	}
+	// An audience on the refresh is ignored: the token is for the original one.
+	rtAPI, _ := ten.MintRefreshToken(web.ID, "openid read:orders offline_access", APIAudience)
+	status, body, _ := post(t, srv, "/oauth/token", refreshForm(web, rtAPI, "audience", "https://another-api.example"), "", "")
+	if status != 200 {
+		t.Fatalf("audience on refresh: %d %v", status, body)
+	}
+	claims, err := ten.verify(body["access_token"].(string))
+	if err != nil || !audIncludes(claims["aud"], APIAudience) || audIncludes(claims["aud"], "https://another-api.example") {
+		t.Fatalf("aud %v (%v)", claims["aud"], err)
+	}
+}
+
+// The rate limits Auth0 documents for the endpoints the demo serves
+// (https://auth0.com/docs/support/policies/rate-limit-policy/authentication-api-endpoint-rate-limits):
+// /delegation by user ID and IP, bursts of 10, then 429 with Retry-After,
+// and the X-RateLimit-Limit/Remaining/Reset headers on every answer
+// (https://auth0.com/docs/api/authentication/delegation-legacy/delegation);
+// /userinfo by user ID, bursts of 10; /oauth/token has no per-user limit.
+func TestRateLimitsSitWhereAuth0DocumentsThem(t *testing.T) {
+	c := newClock()
+	ten, srv := start(t, Config{Now: c.Now})
+	native := clientByAuth(ten, "none")
+	rt, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
+	form := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "api_type": {"auth0"}}
+	for i := 1; i <= 10; i++ {
+		status, _, h := post(t, srv, "/delegation", form, "", "")
+		if status != 200 || h.Get("X-RateLimit-Limit") != "10" || h.Get("X-RateLimit-Remaining") != strconv.Itoa(10-i) || h.Get("X-RateLimit-Reset") == "" {
+			t.Fatalf("call %d: %d %v", i, status, h)
+		}
+	}
+	status, body, h := post(t, srv, "/delegation", form, "", "")
+	if status != 429 || body["error"] != "too_many_requests" || h.Get("X-RateLimit-Remaining") != "0" || h.Get("Retry-After") != "60" {
+		t.Fatalf("the 11th call: %d %v %v", status, body, h)
+	}
+	c.Add(time.Minute) // one request is added back a minute
+	if status, _, _ := post(t, srv, "/delegation", form, "", ""); status != 200 {
+		t.Fatalf("a minute later: %d", status)
+	}
+	// Twenty refreshes in a row are not limited per user.
+	for i := range 20 {
+		status, body, _ := post(t, srv, "/oauth/token", refreshForm(native, rt), "", "")
+		if status != 200 {
+			t.Fatalf("refresh %d: %d %v", i, status, body)
+		}
+		rt = body["refresh_token"].(string)
+	}
+	_, body, _ = post(t, srv, "/oauth/token", refreshForm(native, rt), "", "")
+	access := body["access_token"].(string)
+	var last int
+	for range 11 {
+		req, _ := http.NewRequest("GET", srv.URL+"/userinfo", nil)
+		req.Header.Set("Authorization", "Bearer "+access)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		last = resp.StatusCode
+	}
+	if last != 429 {
+		t.Fatalf("the 11th /userinfo call: %d", last)
+	}
+}
+
+// /userinfo takes GET and POST; a bad token is 401 with WWW-Authenticate
+// naming the error (RFC 6750 §3; Auth0 lists User Info as "GET, POST").
+func TestUserinfoTakesGETAndPOSTAndExplainsA401(t *testing.T) {
+	ten, srv := start(t, Config{})
+	native := clientByAuth(ten, "none")
+	rt, _ := ten.MintRefreshToken(native.ID, "openid profile email offline_access", "")
+	_, body, _ := post(t, srv, "/oauth/token", refreshForm(native, rt), "", "")
+	for _, method := range []string{"GET", "POST"} {
+		req, _ := http.NewRequest(method, srv.URL+"/userinfo", nil)
+		req.Header.Set("Authorization", "Bearer "+body["access_token"].(string))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %v %v", method, resp, err)
+		}
+		resp.Body.Close()
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/userinfo", nil)
+	req.Header.Set("Authorization", "Bearer not-a-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 || !strings.Contains(resp.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+		t.Fatalf("%d %v", resp.StatusCode, resp.Header)
+	}
+}
+
+// Revocation as RFC 7009 describes it: token is required; an unknown token
+// is answered 200 and changes nothing.
+func TestRevokeNeedsATokenAndTakesUnknownOnesQuietly(t *testing.T) {
+	ten, srv := start(t, Config{})
+	web := clientByAuth(ten, "post")
+	auth := url.Values{"client_id": {web.ID}, "client_secret": {web.Secret}}
+	if status, body, _ := post(t, srv, "/oauth/revoke", auth, "", ""); status != 400 || body["error"] != "invalid_request" {
+		t.Fatalf("no token: %d %v", status, body)
+	}
+	auth.Set("token", "v1.unknown")
+	if status, _, _ := post(t, srv, "/oauth/revoke", auth, "", ""); status != 200 {
+		t.Fatalf("unknown token: %d", status)
+	}
+	auth.Set("client_secret", "wrong")
+	if status, body, _ := post(t, srv, "/oauth/revoke", auth, "", ""); status != 401 || body["error"] != "access_denied" {
+		t.Fatalf("wrong secret: %d %v", status, body)
+	}
+}
+
+// api_type auth0 is what auth0.js v7's refreshToken sends; an ID token may
+// only be exchanged by the client it was issued to.
+func TestDelegationTakesAPITypeAuth0AndRefusesAnotherClientsIDToken(t *testing.T) {
+	ten, srv := start(t, Config{})
+	native, web := clientByAuth(ten, "none"), clientByAuth(ten, "post")
+	rt, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
+	v7 := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "target": {native.ID}, "api_type": {"auth0"}, "refresh_token": {rt}, "scope": {"passthrough"}}
+	status, body, _ := post(t, srv, "/delegation", v7, "", "")
+	if status != 200 || body["id_token"] == nil {
+		t.Fatalf("auth0.js v7 refreshToken: %d %v", status, body)
+	}
+	other := url.Values{"grant_type": {JWTBearer}, "client_id": {web.ID}, "id_token": {body["id_token"].(string)}, "api_type": {"app"}}
+	if status, body, _ := post(t, srv, "/delegation", other, "", ""); status != 401 || !strings.Contains(body["error_description"].(string), "another client") {
+		t.Fatalf("another client's ID token: %d %v", status, body)
 	}
 }

@@ -1,0 +1,131 @@
+package demotenant
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// authenticate checks the client against its Token Endpoint Authentication
+// Method. Any mismatch — a wrong secret, a secret from a client set to
+// none, a post client using basic — is Auth0's 401 access_denied
+// "Unauthorized", which says nothing about which part was wrong.
+func (t *Tenant) authenticate(r *http.Request, p url.Values) (*Client, *apiError) {
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		id, _ = url.QueryUnescape(id)
+		secret, _ = url.QueryUnescape(secret)
+	} else {
+		id, secret = p.Get("client_id"), p.Get("client_secret")
+	}
+	if id == "" {
+		return nil, missing("client_id")
+	}
+	t.mu.Lock()
+	c, ok := t.clients[id]
+	t.mu.Unlock()
+	if !ok {
+		return nil, errUnauthorized()
+	}
+	switch {
+	case c.Auth == "none" && (basic || secret != ""),
+		c.Auth == "post" && (basic || secret != c.Secret),
+		c.Auth == "basic" && (!basic || secret != c.Secret):
+		return nil, errUnauthorized()
+	}
+	return c, nil
+}
+
+// token is POST /oauth/token. The demo serves the refresh_token grant.
+func (t *Tenant) token(w http.ResponseWriter, r *http.Request) (any, *apiError) {
+	p, err := params(r)
+	if err != nil {
+		return nil, err
+	}
+	gt := p.Get("grant_type")
+	if gt == "" {
+		return nil, missing("grant_type")
+	}
+	c, err := t.authenticate(r, p)
+	if err != nil {
+		return nil, err
+	}
+	if gt != "refresh_token" || !c.RefreshGrant {
+		// Auth0's words and error_uri for a grant the application does not
+		// have enabled (seen in ibi-group/datatools-server#487).
+		return nil, &apiError{status: 403, code: "unauthorized_client", desc: "Grant type '" + gt + "' not allowed for the client.",
+			uri: "https://auth0.com/docs/clients/client-grant-types"}
+	}
+	if p.Get("refresh_token") == "" {
+		return nil, missing("refresh_token")
+	}
+	return t.refresh(c, p.Get("refresh_token"), p.Get("scope"), p.Get("audience"))
+}
+
+// refresh implements the grant: lifetimes, reuse detection with Auth0's
+// reuse interval, scope that can only narrow, the original audience, and
+// rotation.
+func (t *Tenant) refresh(c *Client, value, scope, audience string) (map[string]any, *apiError) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.cfg.Now()
+	rt, ok := t.tokens[value]
+	if !ok || rt.family.revoked || rt.family.clientID != c.ID {
+		return nil, errorf(403, "invalid_grant", "%s", errUnknownToken)
+	}
+	f := rt.family
+	if now.Sub(f.created) > t.cfg.AbsoluteLifetime || now.Sub(rt.lastUsed) > t.cfg.IdleLifetime {
+		return nil, errorf(403, "invalid_grant", "%s", errUnknownToken)
+	}
+	if !rt.usedAt.IsZero() {
+		// A rotated-out token. Within the Reuse Interval the previous token
+		// may be exchanged again and a new token is issued; the
+		// second-to-last one, or any reuse after the interval, is a breach
+		// that revokes the family
+		// (https://auth0.com/docs/secure/tokens/refresh-tokens/configure-refresh-token-rotation).
+		successor := t.tokens[rt.next]
+		if now.Sub(rt.usedAt) > t.cfg.ReuseInterval || successor == nil || !successor.usedAt.IsZero() {
+			f.revoked = true
+			return nil, errorf(403, "invalid_grant", "%s", errUnknownToken)
+		}
+	}
+	granted := f.scope
+	if scope != "" {
+		req := strings.Fields(scope)
+		for _, s := range req {
+			if !slices.Contains(f.scope, s) {
+				return nil, errorf(403, "invalid_scope", "The scope %q was not granted to this refresh token: a refresh can only keep or narrow the scope.", s)
+			}
+		}
+		granted = req
+	}
+	// Without Multi-Resource Refresh Token policies Auth0 ignores an
+	// audience on a refresh and issues the token for the original one
+	// (auth0/auth0-server-python#58: "Tokens requested for audiences
+	// outside your configured policies will be ignored by Auth0, which will
+	// return a token for the default audience instead").
+	_ = audience
+	rt.lastUsed = now
+	resp := map[string]any{"token_type": "Bearer", "expires_in": int(t.cfg.AccessTokenLifetime.Seconds()), "scope": strings.Join(granted, " ")}
+	access, err := t.accessToken(c, granted, f.audience, now)
+	if err != nil {
+		return nil, errorf(500, "server_error", "%v", err)
+	}
+	resp["access_token"] = access
+	if slices.Contains(granted, "openid") {
+		id, err := t.idToken(c.ID, granted, f.sid, access, now)
+		if err != nil {
+			return nil, errorf(500, "server_error", "%v", err)
+		}
+		resp["id_token"] = id
+	}
+	if c.Rotate {
+		if rt.usedAt.IsZero() {
+			rt.usedAt = now
+		}
+		rt.next = t.newRefreshToken(f, now)
+		resp["refresh_token"] = rt.next
+	}
+	return resp, nil
+}
