@@ -96,6 +96,13 @@ func TestTheDemoSampleComparesTheLegacyCallWithItsTwin(t *testing.T) {
 	if !strings.Contains(all, "same") || !strings.Contains(all, "new only") || !strings.Contains(all, "at_hash") {
 		t.Fatalf("comparison shows %q", all)
 	}
+	// Compare spent fresh tokens of its own: Send right after it works
+	// with the sample's token (it once failed with invalid_grant).
+	test.Tap(h.s.sendBtn)
+	h.settle()
+	if !strings.Contains(h.s.status.Text, "succeeded (HTTP 200)") {
+		t.Fatalf("Send after Compare: %q", h.s.status.Text)
+	}
 }
 
 func TestSendRunsTheMigratedRequestAndOffersItsTokensToTheInspector(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
@@ -367,10 +368,17 @@ func (s *migrateScreen) render() {
 	}
 }
 
+// mintForCompare gives each leg of a Compare a fresh refresh token of the
+// demo tenant, so the one in the input stays good for Send.
+func (s *migrateScreen) mintForCompare(clientID string) (string, error) {
+	return s.svc.Demo.MintRefreshToken(clientID, demotenant.DemoScope, "")
+}
+
 // sendable: the request names a real domain and carries its secrets (a
-// $CLIENT_SECRET placeholder cannot be sent).
+// $CLIENT_SECRET placeholder cannot be sent, nor a /userinfo call whose
+// access token the legacy call never had).
 func sendable(r *migrate.Request) bool {
-	if strings.Contains(r.URL, migrate.PlaceholderDomain) || strings.HasPrefix(r.ClientSecret, "$") {
+	if strings.Contains(r.URL, migrate.PlaceholderDomain) || strings.HasPrefix(r.ClientSecret, "$") || r.Method == "GET" {
 		return false
 	}
 	for _, p := range r.Body {
@@ -470,7 +478,7 @@ func (s *migrateScreen) onCompare() {
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		c, err := workspace.CompareLegacy(ctx, s.svc.HTTP, legacy, req)
+		c, err := workspace.CompareLegacy(ctx, s.svc.HTTP, legacy, req, s.mintForCompare)
 		s.do(func() {
 			if gen != s.netGen {
 				return // the input changed: render reset the buttons

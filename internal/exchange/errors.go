@@ -86,7 +86,7 @@ func invalidResponse(err error, rec *recorder) *Error {
 // no answer at all).
 func (e *Error) OAuth() bool { return e.Status != 0 }
 
-func classify(err error, rec *recorder, ctx context.Context) *Error {
+func classify(err error, rec *recorder, ctx context.Context, auth Auth) *Error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.Response == nil {
 		e := &Error{Cause: err}
@@ -104,30 +104,65 @@ func classify(err error, rec *recorder, ctx context.Context) *Error {
 	if e.Code == "" && !json.Valid(re.Body) {
 		e.Body = string(re.Body)
 	}
+	e.Hint = explain(e, re.Response.Header, auth)
+	return e
+}
+
+// Explain says what an OAuth error answer means and what to do, for a
+// request that authenticated with auth. It is what Refresh puts in
+// Error.Hint, for callers that send requests of their own.
+func Explain(status int, code, description string, h http.Header, auth Auth) string {
+	return explain(&Error{Status: status, Code: code, Description: description}, h, auth)
+}
+
+// explain says what an error answer means and what to do, for the answers
+// Auth0 really gives (the demo tenant's tests cite where each is seen).
+func explain(e *Error, h http.Header, auth Auth) string {
+	desc := strings.ToLower(e.Description)
 	switch {
 	case e.Status >= 300 && e.Status < 400:
-		e.Hint = fmt.Sprintf("the token endpoint redirects to %s; Tokenscope does not follow redirects there (it would forward the refresh token): use the final URL", re.Response.Header.Get("Location"))
-	case e.Code == "invalid_grant" || e.Code == "access_denied" && strings.Contains(strings.ToLower(e.Description), "refresh token"):
-		e.Hint = "the refresh token is expired, revoked, or was already used after rotation, which revokes its whole family: sign in again to get a new one"
-	case e.Code == "invalid_client":
-		e.Hint = "wrong client secret or wrong authentication method: check the secret and that the application's token endpoint authentication method is the one chosen (none, post, basic)"
-	case e.Code == "unauthorized_client":
-		e.Hint = "the refresh token grant is not enabled for this application: enable it in the application's grant types"
-	case e.Code == "invalid_scope":
-		e.Hint = "a refresh can only keep or narrow the scope of the original grant: ask for a subset"
-	case e.Status == http.StatusTooManyRequests:
-		e.RetryAfter = retryAfter(re.Response.Header, time.Now())
-		if e.RetryAfter > 0 {
-			e.Hint = fmt.Sprintf("rate limited: wait %s before trying again", e.RetryAfter.Round(time.Second))
-		} else {
-			e.Hint = "rate limited: wait before trying again"
+		return fmt.Sprintf("the token endpoint redirects to %s; Tokenscope does not follow redirects there (it would forward the refresh token): use the final URL", h.Get("Location"))
+	case e.Code == "access_denied" && desc == "unauthorized":
+		// Auth0's answer to any client-authentication mismatch.
+		switch auth {
+		case AuthNone:
+			return "Auth0 did not accept the client: this request sends no secret (auth none), so the application's Token Endpoint Authentication Method must be None — a single-page or native app. For a Regular Web App, choose post or basic and give its client secret"
+		case AuthPost:
+			return "Auth0 did not accept the client secret sent in the body (auth post): check the secret, and that the application's Token Endpoint Authentication Method is Post (a method of Basic or None also answers this)"
+		default:
+			return "Auth0 did not accept the client credentials sent as Authorization: Basic (auth basic): check the secret, and that the application's Token Endpoint Authentication Method is Basic (a method of Post or None also answers this)"
 		}
+	case e.Code == "invalid_grant" && strings.Contains(desc, "unknown or invalid refresh token"):
+		return "the refresh token is not valid any more: it expired (idle or absolute lifetime), was revoked, belongs to another application, or was already used after a rotation — which revokes its whole family: sign in again to get a new one"
+	case e.Code == "invalid_grant" && strings.Contains(desc, "mfa"):
+		return "the refresh needs multi-factor authentication: sign in again interactively"
+	case e.Code == "invalid_grant":
+		return "the grant was refused: the refresh token is expired, revoked, or was already used after rotation, which revokes its whole family: sign in again to get a new one"
+	case e.Code == "access_denied" && strings.Contains(desc, "refresh token"):
+		return "the refresh token was refused, as after a reuse that revokes its whole family: sign in again to get a new one"
+	case e.Code == "access_denied":
+		return "Auth0 refused the request (a rule, an Action or the API's settings denied it): the tenant logs say which"
+	case e.Code == "invalid_client":
+		return "wrong client secret or wrong authentication method, or an unknown client ID: check them against the application's Token Endpoint Authentication Method (none, post, basic)"
+	case e.Code == "unauthorized_client":
+		return "the refresh token grant is not enabled for this application: in the Auth0 Dashboard, Applications → the application → Advanced Settings → Grant Types, enable Refresh Token"
+	case e.Code == "invalid_scope":
+		return "a refresh can only keep or narrow the scope of the original grant: ask for a subset, or leave scope out"
+	case e.Code == "invalid_request":
+		return "the request is missing a parameter or has a malformed one: the description names it"
+	case e.Status == http.StatusTooManyRequests:
+		e.RetryAfter = retryAfter(h, time.Now())
+		if e.RetryAfter > 0 {
+			reset := time.Now().Add(e.RetryAfter).Local().Format("15:04:05")
+			return fmt.Sprintf("rate limited: wait %s (the limit resets at %s) before trying again", e.RetryAfter.Round(time.Second), reset)
+		}
+		return "rate limited: wait before trying again"
 	case e.Status >= 500:
-		e.Hint = "the server failed: try later. It may already have rotated the refresh token; if the next attempt says invalid_grant, sign in again"
+		return "the server failed: try later. It may already have rotated the refresh token; if the next attempt says invalid_grant, sign in again"
 	case e.Code == "":
-		e.Hint = "the token endpoint answered with an error that is not an OAuth error response"
+		return "the token endpoint answered with an error that is not an OAuth error response"
 	}
-	return e
+	return ""
 }
 
 func isTimeout(err error) bool {

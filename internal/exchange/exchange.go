@@ -200,7 +200,7 @@ func (c *Client) Refresh(ctx context.Context, key string, r Request, store func(
 		return resp, invalidResponse(err, rec)
 	}
 	if err != nil {
-		return nil, classify(err, rec, ctx)
+		return nil, classify(err, rec, ctx, r.Auth)
 	}
 	resp := &Response{Status: rec.status, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType, Expiry: tok.Expiry, Duration: elapsed}
 	keepRotated(resp, r.RefreshToken, store)

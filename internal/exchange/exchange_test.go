@@ -267,3 +267,34 @@ func TestASuccessStatusWithAnUnusableBodyIsInvalidResponseAndKeepsTheToken(t *te
 		})
 	}
 }
+
+// Auth0 answers any client-authentication mismatch with 401 access_denied
+// "Unauthorized" (auth0-samples/auth0-angular-samples#201); the hint names
+// the likely mismatch for the method this request used.
+func TestAuth0sUnauthorizedIsExplainedForTheMethodUsed(t *testing.T) {
+	srv, _ := tokenServer(t, jsonReply(401, `{"error":"access_denied","error_description":"Unauthorized"}`))
+	for auth, want := range map[Auth]string{
+		AuthNone:  "must be None — a single-page or native app",
+		AuthPost:  "secret sent in the body",
+		AuthBasic: "Authorization: Basic",
+	} {
+		r := req(srv.URL)
+		r.Auth = auth
+		_, err := NewClient().Refresh(context.Background(), "p", r, nil)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v", auth, err)
+		}
+	}
+}
+
+// A 429 with Auth0's X-RateLimit-Reset (epoch seconds) and no Retry-After
+// says how long to wait and until when.
+func TestA429SaysWhenTheLimitResets(t *testing.T) {
+	reset := strconv.FormatInt(time.Now().Add(42*time.Second).Unix(), 10)
+	srv, _ := tokenServer(t, jsonReply(429, `{"error":"too_many_requests","error_description":"Global limit has been reached"}`, "X-RateLimit-Reset", reset))
+	_, err := NewClient().Refresh(context.Background(), "p", req(srv.URL), nil)
+	var xe *Error
+	if !errors.As(err, &xe) || xe.RetryAfter < 40*time.Second || !strings.Contains(err.Error(), "the limit resets at") {
+		t.Fatalf("%v", err)
+	}
+}

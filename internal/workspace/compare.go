@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/tokenscope/tokenscope/internal/exchange"
 	"net/http"
 	"strings"
 	"time"
@@ -30,8 +31,10 @@ type Comparison struct {
 
 // CompareLegacy sends the legacy request first (the migrated one may
 // rotate the refresh token both carry), then the new one, and compares
-// the ID tokens they return.
-func CompareLegacy(ctx context.Context, hc *http.Client, legacy migrate.Legacy, migrated *migrate.Request) (*Comparison, error) {
+// the ID tokens they return. With mint (the demo tenant can mint), each
+// leg gets a fresh refresh token of the same client, so the token in the
+// input stays unspent and Send works right after Compare.
+func CompareLegacy(ctx context.Context, hc *http.Client, legacy migrate.Legacy, migrated *migrate.Request, mint func(clientID string) (string, error)) (*Comparison, error) {
 	if migrated == nil {
 		return nil, fmt.Errorf("the request is not migratable, so there is nothing to compare")
 	}
@@ -40,8 +43,19 @@ func CompareLegacy(ctx context.Context, hc *http.Client, legacy migrate.Legacy, 
 			return nil, err
 		}
 	}
+	if mint != nil {
+		var err error
+		if legacy.Params, err = withFreshToken(legacy.Params, migrated.ClientID, mint); err != nil {
+			return nil, err
+		}
+		m := *migrated
+		if m.Body, err = withFreshToken(m.Body, migrated.ClientID, mint); err != nil {
+			return nil, err
+		}
+		migrated = &m
+	}
 	c := &Comparison{}
-	c.Legacy = send(ctx, hc, legacy.URL, legacyBody(legacy), contentType(legacy.Encoding), legacy.BasicUser, legacy.BasicPassword)
+	c.Legacy = send(ctx, hc, legacy.URL, legacyBody(legacy), contentType(legacy.Encoding), legacy.BasicUser, legacy.BasicPassword, migrated.Auth)
 	c.New = Send(ctx, hc, migrated)
 	c.Claims = tokens.CompareClaims(c.Legacy.Claims, c.New.Claims)
 	return c, nil
@@ -61,7 +75,22 @@ func Send(ctx context.Context, hc *http.Client, migrated *migrate.Request) Sent 
 	if migrated.Auth == migrate.AuthBasic {
 		user, pass = migrated.ClientID, migrated.ClientSecret
 	}
-	return send(ctx, hc, migrated.URL, body, migrated.ContentType(), user, pass)
+	return send(ctx, hc, migrated.URL, body, migrated.ContentType(), user, pass, migrated.Auth)
+}
+
+// withFreshToken returns a copy of ps whose refresh_token is a new one.
+func withFreshToken(ps migrate.Params, clientID string, mint func(string) (string, error)) (migrate.Params, error) {
+	out := append(migrate.Params{}, ps...)
+	for i, p := range out {
+		if p.Name == "refresh_token" {
+			rt, err := mint(clientID)
+			if err != nil {
+				return nil, fmt.Errorf("minting a refresh token for the comparison: %v", err)
+			}
+			out[i].Value = rt
+		}
+	}
+	return out, nil
 }
 
 func contentType(e migrate.Encoding) string {
@@ -79,7 +108,7 @@ func legacyBody(l migrate.Legacy) string {
 	return string(r.BodyJSON(false))
 }
 
-func send(ctx context.Context, hc *http.Client, url, body, ct, user, pass string) Sent {
+func send(ctx context.Context, hc *http.Client, url, body, ct, user, pass string, auth migrate.AuthMethod) Sent {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
@@ -108,6 +137,9 @@ func send(ctx context.Context, hc *http.Client, url, body, ct, user, pass string
 	if e, _ := s.Fields["error"].(string); e != "" {
 		d, _ := s.Fields["error_description"].(string)
 		s.Err = e + ": " + d
+		if hint := exchange.Explain(resp.StatusCode, e, d, resp.Header, auth); hint != "" {
+			s.Err += " — " + hint
+		}
 	}
 	if id, _ := s.Fields["id_token"].(string); id != "" {
 		if tok, err := tokens.DecodeStrict(id, time.Now()); err == nil {

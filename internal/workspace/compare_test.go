@@ -31,7 +31,7 @@ func TestCompareSendsTheLegacyCallAndItsTwinAndListsTheClaims(t *testing.T) {
 	if !r.Migratable {
 		t.Fatal(r.Findings)
 	}
-	c, err := workspace.CompareLegacy(context.Background(), httpx.NewClient(0), b.Requests[0], r.Request)
+	c, err := workspace.CompareLegacy(context.Background(), httpx.NewClient(0), b.Requests[0], r.Request, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
