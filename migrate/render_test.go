@@ -125,3 +125,29 @@ func TestGoRenderingCompiles(t *testing.T) {
 		}
 	}
 }
+
+// The generated Go programs are gofmt-clean as written (the gofmt command
+// itself checks them, not only go/format inside Render).
+func TestTheGeneratedGoProgramsAreGofmtClean(t *testing.T) {
+	gofmt, err := exec.LookPath("gofmt")
+	if err != nil {
+		t.Skip("no gofmt on PATH")
+	}
+	dir := t.TempDir()
+	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
+		for _, auth := range []AuthMethod{AuthNone, AuthPost, AuthBasic} {
+			for _, reveal := range []bool{false, true} {
+				src, err := Render(goldenRequest(t, enc, auth), RenderGo, reveal)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f := filepath.Join(dir, string(enc)+"-"+string(auth)+map[bool]string{true: "-reveal", false: ""}[reveal]+".go")
+				os.WriteFile(f, []byte(src), 0o644)
+			}
+		}
+	}
+	out, err := exec.Command(gofmt, "-l", dir).CombinedOutput()
+	if err != nil || len(out) != 0 {
+		t.Fatalf("gofmt -l: %v\n%s", err, out)
+	}
+}
