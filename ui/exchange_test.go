@@ -58,14 +58,7 @@ func TestRefreshShowsTheTokensStoresTheRotatedOneAndOpensTheInspector(t *testing
 	s := newExchangeScreen(svc, w, bridge.Do, func(tok string) { inspected = tok })
 	w.SetContent(s.view())
 	w.Resize(fyne.NewSize(1200, 800))
-	settle := func() {
-		for {
-			s.busy.Wait()
-			if !bridge.drain() {
-				return
-			}
-		}
-	}
+	settle := func() { settleExchange(s, bridge) }
 	settle()
 	if s.profile.Selected != "local" || !strings.Contains(s.preview.Text, "--data-urlencode 'grant_type=refresh_token'") {
 		t.Fatalf("selected %q preview:\n%s", s.profile.Selected, s.preview.Text)

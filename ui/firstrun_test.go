@@ -65,18 +65,7 @@ func TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector(t *testing.T) {
 }
 
 func TestTheDemoSampleComparesTheLegacyCallWithItsTwin(t *testing.T) {
-	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	svc := testServices(t)
-	srv, _, err := svc.StartDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	svc.Demo = srv.Tenant
-	h := &migrateHarness{bridge: &testBridge{}}
-	w := test.NewTempWindow(t, nil)
-	h.s = newMigrateScreen(svc, w, h.bridge.Do)
-	w.SetContent(h.s.view())
+	h := newDemoMigrate(t)
 	test.Tap(h.s.sample)
 	h.settle()
 	if h.s.compareBtn.Hidden || h.s.compareBtn.Disabled() {

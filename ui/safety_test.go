@@ -140,14 +140,7 @@ func TestTheProfilePickerIsLockedWhileARefreshRuns(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	s := newExchangeScreen(svc, w, bridge.Do, func(string) {})
 	w.SetContent(s.view())
-	settle := func() {
-		for {
-			s.busy.Wait()
-			if !bridge.drain() {
-				return
-			}
-		}
-	}
+	settle := func() { settleExchange(s, bridge) }
 	settle()
 	if s.profile.Selected != "a" {
 		t.Fatalf("selected %q", s.profile.Selected)
@@ -192,14 +185,7 @@ func TestARotatedTokenThatCannotBeStoredIsShownOnceWithCopy(t *testing.T) {
 	w.Resize(fyne.NewSize(1200, 800))
 	s := newExchangeScreen(svc, w, bridge.Do, func(string) {})
 	w.SetContent(s.view())
-	settle := func() {
-		for {
-			s.busy.Wait()
-			if !bridge.drain() {
-				return
-			}
-		}
-	}
+	settle := func() { settleExchange(s, bridge) }
 	settle()
 	test.Tap(s.refreshBtn)
 	settle()
@@ -227,18 +213,7 @@ func TestARotatedTokenThatCannotBeStoredIsShownOnceWithCopy(t *testing.T) {
 // Changing the input while Send is in flight cancels it: the answer for
 // the old request is never shown against the new one.
 func TestSendIsCancelledWhenTheInputChanges(t *testing.T) {
-	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	svc := testServices(t)
-	srv, _, err := svc.StartDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	svc.Demo = srv.Tenant
-	h := &migrateHarness{bridge: &testBridge{}}
-	w := test.NewTempWindow(t, nil)
-	h.s = newMigrateScreen(svc, w, h.bridge.Do)
-	w.SetContent(h.s.view())
+	h := newDemoMigrate(t)
 	test.Tap(h.s.sample)
 	h.settle()
 	test.Tap(h.s.sendBtn)
@@ -294,3 +269,32 @@ func TestTheInspectorNeverTrustsKeysFromTheTokensOwnIssuer(t *testing.T) {
 }
 
 var _ sync.Locker = (*sync.Mutex)(nil)
+
+// newDemoMigrate is a Migrate screen on a running demo tenant.
+func newDemoMigrate(t *testing.T) *migrateHarness {
+	t.Helper()
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	srv, _, err := svc.StartDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	svc.Demo = srv.Tenant
+	h := &migrateHarness{bridge: &testBridge{}}
+	w := test.NewTempWindow(t, nil)
+	h.s = newMigrateScreen(svc, w, h.bridge.Do)
+	w.SetContent(h.s.view())
+	return h
+}
+
+// settleExchange waits for an Exchange screen's background work and
+// applies its UI updates, until nothing is left.
+func settleExchange(s *exchangeScreen, bridge *testBridge) {
+	for {
+		s.busy.Wait()
+		if !bridge.drain() {
+			return
+		}
+	}
+}
