@@ -342,16 +342,6 @@ func hasBodySecret(l Legacy) bool {
 	return ok && v != ""
 }
 
-func dedupe(s []string) []string {
-	var out []string
-	for i, v := range s {
-		if i == 0 || v != s[i-1] {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 // guessEndpoint names the endpoint of a bare body by its parameters: a
 // password login went to /oauth/ro, everything else is taken for
 // /delegation.
