@@ -51,6 +51,14 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request) (any, *apiError) 
 	if err != nil {
 		return nil, err
 	}
+	switch {
+	case gt == "authorization_code" && c.CodeGrant:
+		return t.codeGrant(c, p)
+	case gt == "client_credentials" && c.ClientCredentialsGrant:
+		return t.clientCredentials(c, p)
+	case gt == DeviceCodeGrant && c.DeviceGrant:
+		return t.deviceGrant(w, c, p)
+	}
 	if gt != "refresh_token" || !c.RefreshGrant {
 		// Auth0's words and error_uri for a grant the application does not
 		// have enabled (seen in ibi-group/datatools-server#487).
@@ -114,7 +122,7 @@ func (t *Tenant) refresh(c *Client, value, scope, audience string) (map[string]a
 	}
 	resp["access_token"] = access
 	if slices.Contains(granted, "openid") {
-		id, err := t.idToken(c.ID, granted, f.sid, access, now)
+		id, err := t.idToken(c.ID, granted, f.sid, access, "", now)
 		if err != nil {
 			return nil, errorf(500, "server_error", "%v", err)
 		}

@@ -43,7 +43,7 @@ func (t *Tenant) accessToken(c *Client, scope []string, audience string, now tim
 	})
 }
 
-func (t *Tenant) idToken(clientID string, scope []string, sid, access string, now time.Time) (string, error) {
+func (t *Tenant) idToken(clientID string, scope []string, sid, access, nonce string, now time.Time) (string, error) {
 	atHash, err := tokens.AtHash("RS256", access)
 	if err != nil {
 		return "", err
@@ -51,6 +51,9 @@ func (t *Tenant) idToken(clientID string, scope []string, sid, access string, no
 	claims := map[string]any{
 		"iss": t.issuer, "sub": t.user.ID, "aud": clientID, "azp": clientID, "iat": now.Unix(),
 		"exp": now.Add(t.cfg.IDTokenLifetime).Unix(), "at_hash": atHash, "sid": sid,
+	}
+	if nonce != "" {
+		claims["nonce"] = nonce
 	}
 	if slices.Contains(scope, "profile") {
 		claims["name"], claims["nickname"] = t.user.Name, t.user.Nickname

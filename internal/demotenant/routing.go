@@ -24,6 +24,11 @@ func (t *Tenant) Handler() http.Handler {
 	mux.HandleFunc("GET /userinfo", t.serve(t.userinfo))
 	mux.HandleFunc("POST /userinfo", t.serve(t.userinfo))
 	mux.HandleFunc("POST /oauth/revoke", t.serve(t.revoke))
+	mux.HandleFunc("GET /authorize", t.authorize)
+	mux.HandleFunc("POST /authorize/decide", t.decide)
+	mux.HandleFunc("POST /oauth/device/code", t.serve(t.deviceCode))
+	mux.HandleFunc("GET /activate", t.activate)
+	mux.HandleFunc("POST /activate", t.activate)
 	return mux
 }
 

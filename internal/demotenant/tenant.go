@@ -36,6 +36,12 @@ type Client struct {
 	Rotate bool
 	// Addons are the /delegation api_types enabled for this client.
 	Addons map[string]bool
+	// The sign-in grants enabled for this client.
+	CodeGrant, DeviceGrant, ClientCredentialsGrant bool
+	// Callbacks are the Allowed Callback URLs. A native (none) client's
+	// loopback callback matches any port (RFC 8252 §7.3); a confidential
+	// client's must match exactly.
+	Callbacks []string
 }
 
 // User is the demo user every token is about.
@@ -86,6 +92,9 @@ type Tenant struct {
 	families map[string]*family
 	opaque   map[string]opaqueToken // opaque access tokens, for /userinfo
 	buckets  map[string]*bucket     // rate limits, by endpoint and key
+	authz    map[string]*authzRequest
+	codes    map[string]*authCode
+	devices  map[string]*deviceRequest // by device_code
 }
 
 type family struct {
@@ -151,6 +160,9 @@ func New(cfg Config) (*Tenant, error) {
 		families: map[string]*family{},
 		opaque:   map[string]opaqueToken{},
 		buckets:  map[string]*bucket{},
+		authz:    map[string]*authzRequest{},
+		codes:    map[string]*authCode{},
+		devices:  map[string]*deviceRequest{},
 	}
 	for _, c := range SeedClients() {
 		t.AddClient(c)
@@ -162,9 +174,12 @@ func New(cfg Config) (*Tenant, error) {
 // native app (none) and one using basic. Their secrets are random per run.
 func SeedClients() []Client {
 	return []Client{
-		{ID: "demo-web-app", Secret: randomString(32), Auth: "post", Name: "Demo Web App (client_secret_post)", RefreshGrant: true, Rotate: true},
-		{ID: "demo-native-app", Auth: "none", Name: "Demo Native App (none)", RefreshGrant: true, Rotate: true, Addons: map[string]bool{"firebase": false}},
-		{ID: "demo-backend", Secret: randomString(32), Auth: "basic", Name: "Demo Backend (client_secret_basic)", RefreshGrant: true, Rotate: true},
+		{ID: "demo-web-app", Secret: randomString(32), Auth: "post", Name: "Demo Web App (client_secret_post)", RefreshGrant: true, Rotate: true,
+			CodeGrant: true, Callbacks: []string{WebCallback}},
+		{ID: "demo-native-app", Auth: "none", Name: "Demo Native App (none)", RefreshGrant: true, Rotate: true, Addons: map[string]bool{"firebase": false},
+			CodeGrant: true, DeviceGrant: true, Callbacks: []string{"http://127.0.0.1/callback", "http://localhost/callback"}},
+		{ID: "demo-backend", Secret: randomString(32), Auth: "basic", Name: "Demo Backend (client_secret_basic)", RefreshGrant: true, Rotate: true,
+			ClientCredentialsGrant: true},
 	}
 }
 
