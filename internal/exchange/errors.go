@@ -145,7 +145,13 @@ func explain(e *Error, h http.Header, auth Auth) string {
 	case e.Code == "invalid_client":
 		return "wrong client secret or wrong authentication method, or an unknown client ID: check them against the application's Token Endpoint Authentication Method (none, post, basic)"
 	case e.Code == "unauthorized_client":
-		return "the refresh token grant is not enabled for this application: in the Auth0 Dashboard, Applications → the application → Advanced Settings → Grant Types, enable Refresh Token"
+		grant := "Refresh Token"
+		if i := strings.Index(e.Description, "'"); i >= 0 {
+			if j := strings.Index(e.Description[i+1:], "'"); j >= 0 && e.Description[i+1:i+1+j] != "refresh_token" {
+				grant = e.Description[i+1 : i+1+j]
+			}
+		}
+		return "the " + strings.ToLower(grant) + " grant is not enabled for this application: in the Auth0 Dashboard, Applications → the application → Advanced Settings → Grant Types, enable " + grant
 	case e.Code == "invalid_scope":
 		return "a refresh can only keep or narrow the scope of the original grant: ask for a subset, or leave scope out"
 	case e.Code == "invalid_request":

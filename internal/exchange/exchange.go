@@ -44,8 +44,11 @@ const (
 // ParseAuth reads none, post or basic (or the OAuth names).
 func ParseAuth(s string) (Auth, error) { return oauth.ParseAuthMethod(s) }
 
-// Request is one refresh.
+// Request is one token request: the refresh grant, or (Grant set) the
+// client credentials grant.
 type Request struct {
+	// Grant is the grant type; "" means refresh_token.
+	Grant        string
 	TokenURL     string
 	ClientID     string
 	ClientSecret string // sent with post and basic only
@@ -67,7 +70,7 @@ func (r Request) Validate() error {
 	switch {
 	case r.ClientID == "":
 		return errors.New("no client ID: set it on the profile (or give it for this run)")
-	case r.RefreshToken == "":
+	case r.RefreshToken == "" && r.grant() == oauth.GrantRefreshToken:
 		return errors.New("no refresh token: store one with the profile (or give one for this run)")
 	case r.Auth != AuthNone && r.ClientSecret == "":
 		return fmt.Errorf("client authentication %s needs the client secret: store it with the profile (or give it for this run)", r.Auth)
@@ -83,8 +86,18 @@ func (r Request) Validate() error {
 	return nil
 }
 
+func (r Request) grant() string {
+	if r.Grant == "" {
+		return oauth.GrantRefreshToken
+	}
+	return r.Grant
+}
+
 func (r Request) config() *clientcredentials.Config {
-	v := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {r.RefreshToken}}
+	v := url.Values{"grant_type": {r.grant()}}
+	if r.grant() == oauth.GrantRefreshToken {
+		v.Set("refresh_token", r.RefreshToken)
+	}
 	if r.Scope != "" {
 		v.Set("scope", r.Scope)
 	}

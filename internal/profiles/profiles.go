@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -31,6 +32,11 @@ type Profile struct {
 	Audience string            `json:"audience,omitempty"`
 	Scope    string            `json:"scope,omitempty"`
 	Params   map[string]string `json:"params,omitempty"` // extra token-request parameters
+	// RedirectURI is the sign-in callback when the tenant needs an exact
+	// match (a confidential client); "" means a loopback URL on a free port.
+	RedirectURI string `json:"redirect_uri,omitempty"`
+	// LastSignIn is when Tokenscope last signed in with this profile.
+	LastSignIn *time.Time `json:"last_sign_in,omitempty"`
 	// Endpoints caches what discovery found (Discover on the Clients
 	// screen, or the first refresh, fills it).
 	Endpoints *Endpoints `json:"endpoints,omitempty"`
@@ -44,10 +50,13 @@ type Profile struct {
 
 // Endpoints are a profile's discovered endpoints.
 type Endpoints struct {
-	Token        string    `json:"token_endpoint"`
-	JWKS         string    `json:"jwks_uri,omitempty"`
-	Userinfo     string    `json:"userinfo_endpoint,omitempty"`
-	DiscoveredAt time.Time `json:"discovered_at"`
+	Token         string    `json:"token_endpoint"`
+	JWKS          string    `json:"jwks_uri,omitempty"`
+	Userinfo      string    `json:"userinfo_endpoint,omitempty"`
+	Authorization string    `json:"authorization_endpoint,omitempty"`
+	Device        string    `json:"device_authorization_endpoint,omitempty"`
+	Revocation    string    `json:"revocation_endpoint,omitempty"`
+	DiscoveredAt  time.Time `json:"discovered_at"`
 }
 
 // MaxNameLength bounds a profile name (it names keyring accounts and lock files).
@@ -89,6 +98,12 @@ func (p Profile) Validate() error {
 	}
 	if _, err := oauth.ParseAuthMethod(p.Auth); err != nil || p.Auth == "" {
 		return fmt.Errorf("profile %s: client authentication %q is not none, post or basic", p.Name, p.Auth)
+	}
+	if p.RedirectURI != "" {
+		u, err := url.Parse(p.RedirectURI)
+		if err != nil || u.Scheme != "http" || !httpx.IsLoopback(u.Hostname()) || u.Port() == "" {
+			return fmt.Errorf("profile %s: the redirect URI %q must be an http loopback URL with a port, such as http://127.0.0.1:53682/callback (Tokenscope listens there)", p.Name, p.RedirectURI)
+		}
 	}
 	for k := range p.Params {
 		if oauth.Reserved(k) {

@@ -68,7 +68,14 @@ func (w *Workspace) SeedDemo(ten *demotenant.Tenant) (DemoSeed, error) {
 			out.Notes = append(out.Notes, fmt.Sprintf("your profile %s is kept; the demo's is %s", base, name))
 		}
 		p := profiles.Profile{Name: name, Issuer: iss, ClientID: g.ID, Auth: g.Auth, Audience: g.Audience, Scope: "openid profile email offline_access", Demo: true,
-			Endpoints: &profiles.Endpoints{Token: iss + "oauth/token", JWKS: iss + ".well-known/jwks.json", Userinfo: iss + "userinfo", DiscoveredAt: time.Now().UTC()}}
+			Endpoints: &profiles.Endpoints{Token: iss + "oauth/token", JWKS: iss + ".well-known/jwks.json", Userinfo: iss + "userinfo", Authorization: iss + "authorize",
+				Device: iss + "oauth/device/code", Revocation: iss + "oauth/revoke", DiscoveredAt: time.Now().UTC()}}
+		if len(g.Callbacks) == 1 && g.Auth != "none" {
+			p.RedirectURI = g.Callbacks[0] // a confidential client's callback must match exactly
+		}
+		if g.ClientCredentialsGrant {
+			p.Scope = strings.Join(demotenant.APIScopes, " ")
+		}
 		p.SecretsBoundTo = Binding(p)
 		// Add, not Put: if another process created this name meanwhile, it wins.
 		if err := w.Profiles.Add(p); err != nil {

@@ -121,7 +121,8 @@ func (w *Workspace) Endpoints(ctx context.Context, p profiles.Profile) (*profile
 
 // EndpointsOf is what a profile keeps of a discovery document.
 func EndpointsOf(m *discovery.Metadata) *profiles.Endpoints {
-	return &profiles.Endpoints{Token: m.TokenEndpoint, JWKS: m.JWKSURI, Userinfo: m.UserinfoEndpoint, DiscoveredAt: time.Now().UTC()}
+	return &profiles.Endpoints{Token: m.TokenEndpoint, JWKS: m.JWKSURI, Userinfo: m.UserinfoEndpoint, Authorization: m.AuthorizationEndpoint,
+		Device: m.DeviceAuthorizationEndpoint, Revocation: m.RevocationEndpoint, DiscoveredAt: time.Now().UTC()}
 }
 
 // Loaded is a profile with what a request needs: its secrets (as stored

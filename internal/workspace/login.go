@@ -1,0 +1,404 @@
+package workspace
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html"
+	"net"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/tokenscope/tokenscope/internal/discovery"
+	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/tokens"
+)
+
+// DefaultLoginScope asks for an ID token, the profile and a refresh token.
+const DefaultLoginScope = "openid profile email offline_access"
+
+// DefaultLoginTimeout bounds how long a sign-in waits for the browser.
+const DefaultLoginTimeout = 5 * time.Minute
+
+// LoginOptions are one sign-in's choices. Empty fields take the profile's
+// values or the defaults.
+type LoginOptions struct {
+	Scope, Audience, Prompt, Organization, Connection, LoginHint string
+	MaxAge                                                       *int
+	Params                                                       map[string]string
+	// RedirectURI overrides the profile's (a loopback http URL).
+	RedirectURI string
+	// Open shows the authorization URL to the user: the system browser,
+	// or (nil) nothing — then OnURL must show it.
+	Open  func(authURL string) error
+	OnURL func(authURL string)
+	// Timeout bounds the wait for the browser (DefaultLoginTimeout).
+	Timeout time.Duration
+}
+
+// LoginResult is a sign-in's outcome. Response holds the tokens; when
+// Response.Rotated is set and Stored is not, the refresh token is the only
+// copy (the keyring refused it) and must be shown.
+type LoginResult struct {
+	Profile  profiles.Profile
+	TokenURL string
+	Response *exchange.Response
+	Err      error
+}
+
+// OpenBrowser opens url with the platform's opener: xdg-open on Linux and
+// the BSDs, open on macOS, the URL handler on Windows.
+func OpenBrowser(u string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", u)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", u)
+	default:
+		cmd = exec.Command("xdg-open", u)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("could not open the browser (%v): open the URL yourself", err)
+	}
+	go func() { _ = cmd.Wait() }()
+	return nil
+}
+
+// LoginError is a sign-in that did not finish, explained.
+type LoginError struct {
+	Code, Description string // the provider's error, when it sent one
+	Hint              string
+}
+
+func (e *LoginError) Error() string {
+	s := e.Code
+	if e.Description != "" {
+		s += " (" + e.Description + ")"
+	}
+	if e.Hint != "" {
+		if s != "" {
+			s += ": "
+		}
+		s += e.Hint
+	}
+	return s
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// oauthConfig is the profile as an x/oauth2 config, with the client
+// authentication style always explicit (never auto-detect, which retries).
+func oauthConfig(l Loaded, m *discovery.Metadata, redirect string, scope []string) *oauth2.Config {
+	style := oauth2.AuthStyleInParams
+	if l.Profile.Auth == string(exchange.AuthBasic) {
+		style = oauth2.AuthStyleInHeader
+	}
+	secret := ""
+	if exchange.Auth(l.Profile.Auth).NeedsSecret() {
+		secret = l.ClientSecret
+	}
+	return &oauth2.Config{ClientID: l.Profile.ClientID, ClientSecret: secret, RedirectURL: redirect, Scopes: scope,
+		Endpoint: oauth2.Endpoint{AuthURL: m.AuthorizationEndpoint, TokenURL: m.TokenEndpoint, DeviceAuthURL: m.DeviceAuthorizationEndpoint, AuthStyle: style}}
+}
+
+// prepareSignIn loads the profile, its client secret and the issuer's
+// metadata, and says what is missing before any browser opens.
+func (w *Workspace) prepareSignIn(ctx context.Context, name string) (Loaded, *discovery.Metadata, error) {
+	l, err := w.Load(ctx, name)
+	if err != nil {
+		return l, nil, err
+	}
+	if l.SecretsErr != nil {
+		return l, nil, l.SecretsErr
+	}
+	if exchange.Auth(l.Profile.Auth).NeedsSecret() && l.ClientSecret == "" {
+		return l, nil, fmt.Errorf("profile %s authenticates with %s but has no client secret in the keyring: store it first", name, l.Profile.Auth)
+	}
+	m, err := w.Discover(ctx, l.Profile.Issuer)
+	if err != nil {
+		return l, nil, fmt.Errorf("discovering %s: %v", l.Profile.Issuer, err)
+	}
+	return l, m, nil
+}
+
+// Login signs in with the authorization code flow and PKCE (RFC 7636) for
+// native apps (RFC 8252): a loopback listener receives the redirect;
+// state, nonce and an S256 challenge are fresh every time; the code is
+// redeemed through x/oauth2; the ID token is verified against the issuer's
+// keys (signature, iss, aud, nonce, at_hash) before anything is stored; the
+// refresh token is stored under the profile's lock, as a rotation is.
+func (w *Workspace) Login(ctx context.Context, name string, o LoginOptions) LoginResult {
+	l, m, err := w.prepareSignIn(ctx, name)
+	res := LoginResult{Profile: l.Profile}
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.TokenURL = m.TokenEndpoint
+	if m.AuthorizationEndpoint == "" {
+		res.Err = fmt.Errorf("%s lists no authorization_endpoint: sign in through the device grant (--device) if it offers one", l.Profile.Issuer)
+		return res
+	}
+	redirect := firstNonEmpty(o.RedirectURI, l.Profile.RedirectURI)
+	ln, redirect, err := listen(redirect)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	state, nonce, verifier := randomToken(), randomToken(), oauth2.GenerateVerifier()
+	scope := strings.Fields(firstNonEmpty(o.Scope, l.Profile.Scope, DefaultLoginScope))
+	cfg := oauthConfig(l, m, redirect, scope)
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("nonce", nonce)}
+	for k, v := range map[string]string{"audience": firstNonEmpty(o.Audience, l.Profile.Audience), "prompt": o.Prompt,
+		"organization": o.Organization, "connection": o.Connection, "login_hint": o.LoginHint} {
+		if v != "" {
+			opts = append(opts, oauth2.SetAuthURLParam(k, v))
+		}
+	}
+	if o.MaxAge != nil {
+		opts = append(opts, oauth2.SetAuthURLParam("max_age", strconv.Itoa(*o.MaxAge)))
+	}
+	for k, v := range o.Params {
+		opts = append(opts, oauth2.SetAuthURLParam(k, v))
+	}
+	authURL := cfg.AuthCodeURL(state, opts...)
+
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = DefaultLoginTimeout
+	}
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	results := make(chan url.Values, 1)
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: callbackHandler(redirect, l.Profile.Issuer, state, results)}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close() // the listener closes with it, whatever happens
+
+	if o.OnURL != nil {
+		o.OnURL(authURL)
+	}
+	if o.Open != nil {
+		if err := o.Open(authURL); err != nil && o.OnURL == nil {
+			res.Err = err
+			return res
+		}
+	}
+	var q url.Values
+	select {
+	case q = <-results:
+	case <-wctx.Done():
+		if errors.Is(wctx.Err(), context.DeadlineExceeded) {
+			res.Err = &LoginError{Hint: fmt.Sprintf("no answer from the browser within %s: the sign-in was cancelled and the listener on %s closed; start again", timeout, redirect)}
+		} else {
+			res.Err = &LoginError{Hint: "the sign-in was cancelled"}
+		}
+		return res
+	}
+	if res.Err = callbackError(q, state); res.Err != nil {
+		return res
+	}
+	res.Response, res.Err = w.redeem(ctx, l, m, cfg, q.Get("code"), verifier, nonce)
+	return res
+}
+
+// listen opens the loopback listener for redirect, or for a free port on
+// 127.0.0.1 when redirect is "", and returns the redirect URI it serves.
+func listen(redirect string) (net.Listener, string, error) {
+	if redirect == "" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, "", fmt.Errorf("cannot listen on loopback for the sign-in redirect: %v", err)
+		}
+		return ln, "http://" + ln.Addr().String() + "/callback", nil
+	}
+	u, err := url.Parse(redirect)
+	if err != nil || u.Scheme != "http" || u.Port() == "" {
+		return nil, "", fmt.Errorf("the redirect URI %q must be http://127.0.0.1:PORT/PATH (Tokenscope listens there)", redirect)
+	}
+	ln, err := net.Listen("tcp", u.Host)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot listen on %s for the sign-in redirect (%v): close what uses that port, or register another redirect URI", u.Host, err)
+	}
+	return ln, redirect, nil
+}
+
+// callbackHandler takes the first request on the redirect path, hands its
+// query to results, and shows the browser a plain page.
+func callbackHandler(redirect, issuer, state string, results chan<- url.Values) http.Handler {
+	u, _ := url.Parse(redirect)
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != path {
+			http.NotFound(w, r)
+			return
+		}
+		q := r.URL.Query()
+		title, body := "Signed in", "Tokenscope received the sign-in from "+issuer+". You can close this tab."
+		if err := callbackError(q, state); err != nil {
+			title, body = "Sign-in failed", err.Error()
+		}
+		select {
+		case results <- q:
+		default: // a second request: the first one decided
+			title, body = "Already answered", "Tokenscope already received an answer for this sign-in. You can close this tab."
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s — Tokenscope</title><style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}</style></head><body><h1 id="title">%s</h1><p id="message">%s</p></body></html>`,
+			html.EscapeString(title), html.EscapeString(title), html.EscapeString(body))
+	})
+}
+
+// callbackError checks the redirect's query: the provider's error, the
+// state (RFC 6749 §10.12), and the code.
+func callbackError(q url.Values, state string) error {
+	switch {
+	case q.Get("error") != "":
+		e := &LoginError{Code: q.Get("error"), Description: q.Get("error_description")}
+		switch e.Code {
+		case "access_denied":
+			e.Hint = "the sign-in was cancelled or refused at the provider (the user pressed cancel, or a rule or Action denied it): nothing was stored"
+		case "login_required", "consent_required", "interaction_required":
+			e.Hint = "the provider needs the user to sign in or consent interactively: try again without prompt=none"
+		case "invalid_request", "unauthorized_client":
+			e.Hint = "the provider refused the request: check the application's Allowed Callback URLs (the redirect URI) and that the Authorization Code grant is enabled"
+		default:
+			e.Hint = "the provider refused the sign-in: nothing was stored"
+		}
+		return e
+	case q.Get("state") != state:
+		return &LoginError{Code: "state_mismatch", Hint: "the browser came back with a state that is not this sign-in's (an old tab, or a forged redirect): nothing was stored; start again"}
+	case q.Get("code") == "":
+		return &LoginError{Code: "no_code", Hint: "the redirect carried no authorization code: nothing was stored"}
+	}
+	return nil
+}
+
+// redeem exchanges the code, verifies the ID token and stores the refresh
+// token under the profile's lock.
+func (w *Workspace) redeem(ctx context.Context, l Loaded, m *discovery.Metadata, cfg *oauth2.Config, code, verifier, nonce string) (*exchange.Response, error) {
+	start := time.Now()
+	tok, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, w.HTTP), code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		err = explainTokenError(err, exchange.Auth(l.Profile.Auth))
+		w.record(l.Profile.Name, m.TokenEndpoint, start, nil, err)
+		return nil, err
+	}
+	resp := responseOf(tok, time.Since(start))
+	if err := w.checkIDToken(ctx, l, m, resp, nonce); err != nil {
+		return nil, err
+	}
+	err = w.storeSignIn(ctx, l.Profile.Name, resp)
+	w.record(l.Profile.Name, m.TokenEndpoint, start, resp, nil)
+	return resp, err
+}
+
+// storeSignIn keeps a sign-in's refresh token in the keyring under the
+// profile's lock, and notes the sign-in time. When the keyring refuses,
+// Stored is false and the caller must show the token.
+func (w *Workspace) storeSignIn(ctx context.Context, name string, resp *exchange.Response) error {
+	if resp.RefreshToken == "" {
+		_ = w.Profiles.Update(name, func(p *profiles.Profile) error { now := time.Now().UTC(); p.LastSignIn = &now; return nil })
+		return nil
+	}
+	resp.Rotated = true // a new refresh token: show it if it cannot be stored
+	unlock, err := w.LockProfile(ctx, name, DefaultWait, nil)
+	if err == nil {
+		resp.StoreErr = w.Secrets.Set(name, secrets.RefreshToken, resp.RefreshToken)
+		unlock()
+	} else {
+		resp.StoreErr = err
+	}
+	resp.Stored = resp.StoreErr == nil
+	_ = w.Profiles.Update(name, func(p *profiles.Profile) error { now := time.Now().UTC(); p.LastSignIn = &now; return nil })
+	return nil
+}
+
+// checkIDToken verifies the ID token of a sign-in against the issuer the
+// profile names (trusted: the user chose it), with the nonce this sign-in
+// sent and at_hash against the access token.
+func (w *Workspace) checkIDToken(ctx context.Context, l Loaded, m *discovery.Metadata, resp *exchange.Response, nonce string) error {
+	if resp.IDToken == "" {
+		if nonce != "" && strings.Contains(" "+strings.Join(strings.Fields(resp.Scope), " ")+" ", " openid ") {
+			return &LoginError{Code: "no_id_token", Hint: "the provider granted openid but sent no ID token: nothing was stored"}
+		}
+		return nil
+	}
+	tok, err := tokens.Decode(resp.IDToken, time.Now())
+	if err != nil {
+		return &LoginError{Code: "invalid_id_token", Hint: "the ID token cannot be read (" + err.Error() + "): nothing was stored"}
+	}
+	ks, err := w.IssuerKeys(ctx, l.Profile.Issuer)
+	if err != nil {
+		return &LoginError{Code: "invalid_id_token", Hint: "the issuer's keys could not be fetched to verify the ID token (" + err.Error() + "): nothing was stored"}
+	}
+	rep := tokens.Verify(ctx, tok, tokens.Options{Keys: ks.Keys, Issuer: m.Issuer, Audience: l.Profile.ClientID, Nonce: nonce, AccessToken: resp.AccessToken})
+	if !rep.Valid {
+		var failed []string
+		for _, c := range rep.Checks {
+			if c.Status == tokens.Fail || c.Name == "signature" && c.Status != tokens.Pass {
+				failed = append(failed, c.Name+": "+c.Detail)
+			}
+		}
+		return &LoginError{Code: "invalid_id_token", Hint: "the ID token failed verification (" + strings.Join(failed, "; ") + "): nothing was stored"}
+	}
+	return nil
+}
+
+// responseOf turns an x/oauth2 token into the response the screens show.
+func responseOf(tok *oauth2.Token, d time.Duration) *exchange.Response {
+	resp := &exchange.Response{Status: 200, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType, Expiry: tok.Expiry, Duration: d,
+		Fields: map[string]any{"access_token": tok.AccessToken, "token_type": tok.TokenType}}
+	if id, ok := tok.Extra("id_token").(string); ok {
+		resp.IDToken, resp.Fields["id_token"] = id, id
+	}
+	if s, ok := tok.Extra("scope").(string); ok {
+		resp.Scope, resp.Fields["scope"] = s, s
+	}
+	if tok.RefreshToken != "" {
+		resp.Fields["refresh_token"] = tok.RefreshToken
+	}
+	if tok.ExpiresIn > 0 {
+		resp.ExpiresIn, resp.Fields["expires_in"] = tok.ExpiresIn, tok.ExpiresIn
+	}
+	return resp
+}
+
+// explainTokenError turns x/oauth2's error into an explained exchange.Error.
+func explainTokenError(err error, auth exchange.Auth) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.Response == nil {
+		return &exchange.Error{Cause: err, Hint: "the token endpoint could not be reached: check the URL and your network"}
+	}
+	e := &exchange.Error{Status: re.Response.StatusCode, Code: re.ErrorCode, Description: re.ErrorDescription}
+	e.Hint = exchange.Explain(e.Status, e.Code, e.Description, re.Response.Header, auth)
+	return e
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
