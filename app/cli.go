@@ -42,6 +42,9 @@ type Env struct {
 	Done <-chan struct{}
 	// Signals, when set, replaces SIGINT and SIGTERM in tests.
 	Signals <-chan os.Signal
+	// Open opens a sign-in URL (nil: the system browser); tests follow the
+	// login page instead.
+	Open func(url string) error
 }
 
 // workspace is the shared core over this environment's profiles and
@@ -107,7 +110,11 @@ func commands() []command {
 		{"decode", "decode [--json] [TOKEN|-]", runDecode},
 		{"migrate", "migrate [--format json|form|curl|http|go] [--domain DOMAIN] [--auth none|post|basic] [--audience AUD] [--reveal] [--json] [FILE|-]", runMigrate},
 		{"refresh", "refresh (--profile NAME | --issuer URL | --token-url URL) [--client-id ID] [--auth none|post|basic] [--client-secret-env VAR] [--refresh-token-env VAR] [--audience AUD] [--scope SCOPE] [--param KEY=VALUE]... [--wait DURATION] [--reveal] [--json]", runRefresh},
-		{"profile", "profile list [--json] | show NAME | add NAME [--replace] (--issuer URL | --domain DOMAIN) --client-id ID [--auth none|post|basic] [--audience A] [--scope S] [--client-secret-env VAR] [--refresh-token-env VAR] [--param K=V]... | rename OLD NEW | remove NAME", runProfile},
+		{"profile", "profile list [--json] | show NAME | add NAME [--replace] (--issuer URL | --domain DOMAIN) --client-id ID [--auth none|post|basic] [--audience A] [--scope S] [--client-secret-env VAR] [--refresh-token-env VAR] [--param K=V]... [--redirect-uri URL] | rename OLD NEW | remove NAME", runProfile},
+		{"login", "login --profile NAME [--scope S] [--audience A] [--prompt P] [--organization O] [--connection C] [--login-hint H] [--max-age SECONDS] [--param K=V]... [--redirect-uri URL] [--device] [--no-browser] [--timeout DURATION] [--json] [--reveal]", runLogin},
+		{"token", "token --profile NAME [--audience A] [--scope S] [--json] [--reveal]", runToken},
+		{"userinfo", "userinfo --profile NAME [--access-token-env VAR] [--json]", runUserinfo},
+		{"revoke", "revoke --profile NAME [--json]", runRevoke},
 		{"demo-server", "demo-server [--addr 127.0.0.1:PORT] [--reveal] [--json] [--allow-remote]", runDemoServer},
 		{"verify", "verify [--issuer URL] [--jwks FILE|URL] [--key FILE] [--secret-env VAR] [--audience AUD] [--client-id ID] [--nonce N] [--access-token-env VAR] [--leeway DURATION] [--now RFC3339] [--json] [TOKEN|-]", runVerify},
 	}

@@ -115,6 +115,12 @@ func profileShow(env Env, args []string) int {
 	for k, v := range p.Params {
 		fmt.Fprintf(tw, "Param:\t%s=%s\n", k, v)
 	}
+	if p.RedirectURI != "" {
+		fmt.Fprintf(tw, "Redirect URI:\t%s\n", p.RedirectURI)
+	}
+	if p.LastSignIn != nil {
+		fmt.Fprintf(tw, "Last sign-in:\t%s\n", p.LastSignIn.Local().Format("2006-01-02 15:04"))
+	}
 	if p.Endpoints != nil {
 		fmt.Fprintf(tw, "Token endpoint:\t%s (discovered %s)\n", p.Endpoints.Token, p.Endpoints.DiscoveredAt.Format("2006-01-02 15:04"))
 	}
@@ -135,6 +141,7 @@ func profileAdd(env Env, args []string) int {
 		scope     = fs.String("scope", "", "scope to request")
 		secretEnv = fs.String("client-secret-env", "", "environment variable holding the client secret (stored in the keyring)")
 		rtEnv     = fs.String("refresh-token-env", "", "environment variable holding a refresh token (stored in the keyring)")
+		redirect  = fs.String("redirect-uri", "", "sign-in callback http://127.0.0.1:PORT/PATH, when the tenant needs an exact match (confidential clients)")
 		replace   = fs.Bool("replace", false, "replace an existing profile of the same name (its secrets are deleted if the issuer or client ID changes)")
 		params    = paramFlags{}
 	)
@@ -157,7 +164,7 @@ func profileAdd(env Env, args []string) int {
 	if *domain != "" {
 		iss = discovery.IssuerURL(*domain)
 	}
-	p := profiles.Profile{Name: pos[0], Issuer: iss, ClientID: *clientID, Auth: string(am), Audience: *audience, Scope: *scope}
+	p := profiles.Profile{Name: pos[0], Issuer: iss, ClientID: *clientID, Auth: string(am), Audience: *audience, Scope: *scope, RedirectURI: *redirect}
 	if len(params) > 0 {
 		p.Params = params
 	}

@@ -31,12 +31,9 @@ func demoWorkspace(t *testing.T) (*Workspace, *secrets.Memory, *demotenant.Tenan
 	return ws, mem, srv.Tenant
 }
 
-var noRedirect = &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
-// FollowDemoLogin is a browser stand-in for the demo tenant: it opens the
-// authorization URL, presses the login page's button (allow or deny) and
-// follows the redirect to the loopback listener, as a browser would. edit
-// may change the authorization URL first (a tampered browser).
+// FollowDemoLogin opens the login page the way a browser would, in the
+// background (as the real opener returns at once); edit may change the
+// authorization URL first (a tampered browser).
 func FollowDemoLogin(t *testing.T, decision string, edit func(*url.URL)) func(string) error {
 	return func(authURL string) error {
 		go func() {
@@ -44,29 +41,8 @@ func FollowDemoLogin(t *testing.T, decision string, edit func(*url.URL)) func(st
 			if edit != nil {
 				edit(u)
 			}
-			resp, err := noRedirect.Get(u.String())
-			if err != nil {
-				t.Errorf("opening the login page: %v", err)
-				return
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			const marker = `name="request" value="`
-			i := strings.Index(string(b), marker)
-			if i < 0 {
-				t.Errorf("no login form: %s", b)
-				return
-			}
-			id := string(b)[i+len(marker):]
-			id = id[:strings.IndexByte(id, '"')]
-			resp, err = noRedirect.PostForm(u.Scheme+"://"+u.Host+"/authorize/decide", url.Values{"request": {id}, "decision": {decision}})
-			if err != nil {
-				t.Errorf("pressing %s: %v", decision, err)
-				return
-			}
-			resp.Body.Close()
-			if resp, err = noRedirect.Get(resp.Header.Get("Location")); err == nil {
-				resp.Body.Close()
+			if err := demotenant.FollowLogin(u.String(), decision); err != nil {
+				t.Errorf("%v", err)
 			}
 		}()
 		return nil
