@@ -12,9 +12,10 @@ GOBIN := $(shell $(GO) env GOPATH 2>/dev/null)/bin
 # Fyne's cgo build (GLFW, OpenGL, X11).
 BUILD_PKGS := gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-# The smoke test (a real window under Xvfb and a screenshot) and the keyring
-# tests (gnome-keyring's Secret Service on a private D-Bus session).
-TEST_PKGS := $(BUILD_PKGS) xvfb x11-utils xdotool imagemagick gnome-keyring dbus-x11 libsecret-tools
+# The smoke test (a real window under Xvfb and a screenshot), the keyring
+# tests (gnome-keyring's Secret Service on a private D-Bus session) and the
+# sign-in tests (a real headless Chromium driven over CDP).
+TEST_PKGS := $(BUILD_PKGS) xvfb x11-utils xdotool imagemagick gnome-keyring dbus-x11 libsecret-tools chromium
 
 export LANG := C
 export CGO_ENABLED := 1
