@@ -50,6 +50,8 @@ type clientsScreen struct {
 	discover  *widget.Button
 	dupBtn    *widget.Button
 	deleteBtn *widget.Button
+	signInBtn *widget.Button
+	signIn    *signInFlow
 
 	// The selected profile's secrets as read from the keyring: Save is
 	// disabled until they are in, and a field left as loaded is kept.
@@ -103,8 +105,11 @@ func (s *clientsScreen) buildUI() {
 	s.discover = widget.NewButtonWithIcon("Discover", theme.SearchIcon(), s.onDiscover)
 	s.dupBtn = widget.NewButtonWithIcon("Duplicate", theme.ContentCopyIcon(), s.onDuplicate)
 	s.deleteBtn = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), s.onDelete)
+	s.signIn = &signInFlow{svc: s.svc, win: s.win, do: s.do, busy: &s.busy}
+	s.signInBtn = widget.NewButtonWithIcon("Sign in…", theme.LoginIcon(), s.onSignIn)
 	s.dupBtn.Disable()
 	s.deleteBtn.Disable()
+	s.signInBtn.Disable()
 	s.updateStorageLine()
 }
 
@@ -123,7 +128,7 @@ func (s *clientsScreen) view() fyne.CanvasObject {
 	right := container.NewVScroll(container.NewVBox(
 		form,
 		s.storage,
-		container.NewHBox(s.saveBtn, s.discover, s.dupBtn, s.deleteBtn),
+		container.NewHBox(s.saveBtn, s.discover, s.signInBtn, s.dupBtn, s.deleteBtn),
 		s.status,
 		widget.NewCard("", "Endpoints", s.endpoints),
 	))
@@ -180,6 +185,7 @@ func (s *clientsScreen) onNew() {
 	s.endpoints.SetText("Not discovered yet: press Discover.")
 	s.deleteBtn.Disable()
 	s.dupBtn.Disable()
+	s.signInBtn.Disable()
 	s.loaded, s.loadedSecret, s.loadedRT, s.loadErr = true, "", "", nil
 	s.dupFrom = nil
 	s.saveBtn.Enable()
@@ -201,8 +207,12 @@ func (s *clientsScreen) onSelected(i widget.ListItemID) {
 	s.secret.SetText("")
 	s.refresh.SetText("")
 	s.showEndpoints(p.Endpoints)
+	if p.LastSignIn != nil {
+		s.endpoints.SetText(s.endpoints.Text + "\nLast signed in " + p.LastSignIn.Local().Format("2006-01-02 15:04"))
+	}
 	s.deleteBtn.Enable()
 	s.dupBtn.Enable()
+	s.signInBtn.Enable()
 	// The keyring can wait on an unlock prompt: read it off the UI
 	// goroutine, and keep Save off until it has answered, so an empty
 	// field never stands for "delete".
@@ -410,6 +420,29 @@ func listOrUnknown(l []string) string {
 		return "not listed"
 	}
 	return strings.Join(l, ", ")
+}
+
+// onSignIn signs in with the selected (saved) profile through the browser.
+func (s *clientsScreen) onSignIn() {
+	if s.selected < 0 {
+		return
+	}
+	name := s.profiles[s.selected].Name
+	s.setStatus("Signing in with "+name+"…", widget.MediumImportance)
+	s.signIn.start(name, false, func(res workspace.LoginResult) {
+		if r := res.Response; r != nil && r.RefreshToken != "" && (!r.Stored || s.svc.Unavailable() != nil) {
+			showOnlyCopy(s.win, s.do, fyne.CurrentApp().Clipboard(), name, r)
+		}
+		msg, imp := loginResultText(name, res)
+		s.setStatus(msg, imp)
+		if res.Err == nil {
+			s.reload(name)
+			s.setStatus(msg, imp)
+			if s.onProfilesChanged != nil {
+				s.onProfilesChanged()
+			}
+		}
+	})
 }
 
 func (s *clientsScreen) onDuplicate() {

@@ -29,22 +29,27 @@ type exchangeScreen struct {
 	// inspect opens a token in the inspector.
 	inspect func(token string)
 
-	profile    *widget.Select
-	audience   *widget.Entry
-	scope      *widget.Entry
-	params     *widget.Entry
-	runSecret  *widget.Entry
-	runRefresh *widget.Entry
-	preview    *widget.Label
-	copyBtn    *widget.Button
-	copySecBtn *widget.Button
-	refreshBtn *widget.Button
-	cancelBtn  *widget.Button
-	progress   *widget.ProgressBarInfinite
-	status     *widget.Label
-	notice     *widget.Label
-	cards      *fyne.Container
-	history    *widget.List
+	profile     *widget.Select
+	audience    *widget.Entry
+	scope       *widget.Entry
+	params      *widget.Entry
+	runSecret   *widget.Entry
+	runRefresh  *widget.Entry
+	preview     *widget.Label
+	copyBtn     *widget.Button
+	copySecBtn  *widget.Button
+	refreshBtn  *widget.Button
+	cancelBtn   *widget.Button
+	signInBtn   *widget.Button
+	deviceBtn   *widget.Button
+	userinfoBtn *widget.Button
+	revokeBtn   *widget.Button
+	signIn      *signInFlow
+	progress    *widget.ProgressBarInfinite
+	status      *widget.Label
+	notice      *widget.Label
+	cards       *fyne.Container
+	history     *widget.List
 
 	// UI-goroutine state.
 	current *profiles.Profile
@@ -91,6 +96,12 @@ func (s *exchangeScreen) buildUI() {
 	s.refreshBtn.Importance = widget.HighImportance
 	s.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.onCancel)
 	s.cancelBtn.Disable()
+	s.signIn = &signInFlow{svc: s.svc, win: s.win, do: s.do, busy: &s.busy}
+	s.signInBtn = widget.NewButtonWithIcon("Sign in…", theme.LoginIcon(), func() { s.onSignIn(false) })
+	s.deviceBtn = widget.NewButtonWithIcon("Sign in with a code…", theme.ComputerIcon(), func() { s.onSignIn(true) })
+	s.userinfoBtn = widget.NewButtonWithIcon("Call /userinfo", theme.AccountIcon(), s.onUserinfo)
+	s.userinfoBtn.Disable()
+	s.revokeBtn = widget.NewButtonWithIcon("Revoke refresh token…", theme.DeleteIcon(), s.onRevoke)
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()
 	s.progress.Hide()
@@ -136,6 +147,10 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 		form,
 		widget.NewCard("", "Request (secrets masked)", container.NewBorder(nil, container.NewHBox(s.copyBtn, s.copySecBtn), nil, nil, previewBox)),
 		container.NewHBox(s.refreshBtn, s.cancelBtn), s.progress, s.status,
+		widget.NewCard("", "Sign in and more", container.NewVBox(
+			wrapLabel("No refresh token yet? Sign in: the browser (code flow with PKCE) or a code to approve on another device."),
+			container.NewHBox(s.signInBtn, s.deviceBtn),
+			container.NewHBox(s.userinfoBtn, s.revokeBtn))),
 	))
 	right := container.NewVSplit(
 		container.NewVScroll(container.NewVBox(s.notice, s.cards)),
@@ -219,7 +234,7 @@ func (s *exchangeScreen) onProfile(name string) {
 			case l.SecretsErr != nil:
 				s.setStatus(l.SecretsErr.Error(), widget.WarningImportance)
 			case l.RefreshToken == "":
-				s.setStatus("Profile "+name+" has no refresh token yet: add one on the Clients screen, or type one above for this run.", widget.WarningImportance)
+				s.setStatus("Profile "+name+" has no refresh token yet: press Sign in… to get one, or type one above for this run.", widget.WarningImportance)
 			default:
 				if !s.refreshBtn.Disabled() {
 					s.setStatus("Ready: Refresh sends the request shown.", widget.MediumImportance)
@@ -361,6 +376,144 @@ func (s *exchangeScreen) onRefresh() {
 	}()
 }
 
+// onSignIn signs in with the selected profile and shows the tokens as a
+// refresh's are shown.
+func (s *exchangeScreen) onSignIn(device bool) {
+	if s.current == nil || s.running != "" {
+		return
+	}
+	name := s.current.Name
+	s.running = name
+	s.profile.Disable()
+	s.setStatus("Signing in with "+name+"…", widget.MediumImportance)
+	s.signIn.start(name, device, func(res workspace.LoginResult) {
+		s.running = ""
+		s.profile.Enable()
+		s.reloadHistory()
+		if s.current == nil || s.current.Name != name {
+			return
+		}
+		if res.Response != nil {
+			s.showResult(name, workspace.RefreshResult{Profile: res.Profile, Response: res.Response, Err: res.Err})
+			if res.Response.Stored {
+				s.notice.Hide() // "rotated" is a refresh's word; the status says what happened
+			}
+		}
+		msg, imp := loginResultText(name, res)
+		s.setStatus(msg, imp)
+		if res.Err == nil {
+			s.reloadQuietly(name) // the new refresh token, for the next preview
+		}
+	})
+}
+
+// onUserinfo calls /userinfo with the access token on the cards and shows
+// its claims beside the ID token's.
+func (s *exchangeScreen) onUserinfo() {
+	at, name := s.shown["access_token"], ""
+	if s.current != nil {
+		name = s.current.Name
+	}
+	if at == "" || name == "" {
+		return
+	}
+	idToken := s.shown["id_token"]
+	s.userinfoBtn.Disable()
+	s.setStatus("Calling /userinfo…", widget.MediumImportance)
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		res := s.svc.Userinfo(context.Background(), name, at)
+		s.do(func() {
+			s.userinfoBtn.Enable()
+			if res.Err != nil {
+				s.setStatus(res.Err.Error()+".", widget.DangerImportance)
+				return
+			}
+			s.setStatus(fmt.Sprintf("/userinfo answered HTTP %d.", res.Status), widget.SuccessImportance)
+			var idClaims map[string]any
+			if tok, err := tokens.Decode(idToken, time.Now()); err == nil && idToken != "" {
+				idClaims = tok.ClaimsMap()
+			}
+			s.cards.Add(widget.NewCard("/userinfo", "claims beside the ID token's", userinfoTable(res.Claims, idClaims)))
+		})
+	}()
+}
+
+// userinfoTable lines up /userinfo's claims with the ID token's.
+func userinfoTable(ui, id map[string]any) fyne.CanvasObject {
+	grid := container.NewGridWithColumns(3, widget.NewLabelWithStyle("claim", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("/userinfo", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("ID token", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for _, d := range tokens.CompareClaims(ui, id) {
+		grid.Add(widget.NewLabel(d.Name))
+		grid.Add(wrapLabel(claimText(d.Left)))
+		grid.Add(wrapLabel(claimText(d.Right)))
+	}
+	return grid
+}
+
+func claimText(v any) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprint(v)
+}
+
+// onRevoke revokes the profile's stored refresh token, after a confirmation.
+func (s *exchangeScreen) onRevoke() {
+	if s.current == nil {
+		return
+	}
+	name := s.current.Name
+	dialog.ShowConfirm("Revoke the refresh token of "+name+"?", "The server revokes it; the keyring entry is removed only after it accepted. Sign in again to get a new one.", func(ok bool) {
+		if ok {
+			s.revoke(name)
+		}
+	}, s.win)
+}
+
+func (s *exchangeScreen) revoke(name string) {
+	s.revokeBtn.Disable()
+	s.setStatus("Revoking the refresh token of "+name+"…", widget.MediumImportance)
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		endpoint, err := s.svc.Revoke(context.Background(), name)
+		s.do(func() {
+			s.revokeBtn.Enable()
+			if err != nil {
+				s.setStatus(err.Error()+".", widget.DangerImportance)
+				return
+			}
+			s.setStatus("Revoked at "+endpoint+"; the keyring entry of "+name+" is removed.", widget.SuccessImportance)
+			s.reloadQuietly(name)
+		})
+	}()
+}
+
+// reloadQuietly reads the profile's stored secrets again for the preview,
+// leaving the status line as it is.
+func (s *exchangeScreen) reloadQuietly(name string) {
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		l, err := s.svc.Load(context.Background(), name)
+		s.do(func() {
+			if err == nil && s.current != nil && s.current.Name == name {
+				s.current, s.loaded = &l.Profile, l
+				r, rerr := s.request()
+				if rerr == nil {
+					if req, body, perr := exchange.Preview(r); perr == nil {
+						s.preview.SetText(exchange.MaskedCurl(req, body, false))
+					}
+				}
+				s.setButtons(rerr == nil)
+			}
+		})
+	}()
+}
+
 func (s *exchangeScreen) onCancel() {
 	if s.cancel != nil {
 		s.cancel()
@@ -406,6 +559,9 @@ func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult)
 		s.notice.SetText("The refresh token rotated and the new one was not saved (" + why + "). It is below, and it is the only copy: copy it now.")
 		s.notice.Show()
 	}
+	if resp.AccessToken != "" {
+		s.userinfoBtn.Enable()
+	}
 	s.addTokenCard("Access token", "access_token", resp.AccessToken, true)
 	s.addTokenCard("ID token", "id_token", resp.IDToken, true)
 	s.addTokenCard("Refresh token", "refresh_token", resp.RefreshToken, false)
@@ -422,23 +578,7 @@ func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult)
 // a dialog that only an explicit "I have saved it" closes: Escape and a
 // click outside do nothing.
 func (s *exchangeScreen) showOnlyCopy(profile string, resp *exchange.Response) {
-	why := "this run used a typed refresh token, so it was not stored in the profile"
-	switch {
-	case resp.StoreErr != nil:
-		why = "it could not be stored in the OS keyring: " + resp.StoreErr.Error()
-	case resp.Stored:
-		why = "the OS keyring is not available, so it is only in memory until Tokenscope closes"
-	}
-	msg := wrapLabel("The refresh token of " + profile + " rotated: the old one no longer works, and " + why + ". Copy the new one and keep it safe.")
-	msg.Importance = widget.DangerImportance
-	tok := resp.RefreshToken
-	var d dialog.Dialog
-	s.onlyCopyCopy = widget.NewButtonWithIcon("Copy refresh token", theme.ContentCopyIcon(), func() { copySecret(s.do, s.clipboard(), tok) })
-	s.onlyCopyDone = widget.NewButton("I have saved it", func() { d.Hide() })
-	body := container.NewVBox(msg, monoLabel(truncate(tok, 300)), container.NewHBox(s.onlyCopyCopy, s.onlyCopyDone))
-	d = dialog.NewCustomWithoutButtons("Save the new refresh token", body, s.win)
-	s.onlyCopy = d
-	d.Show()
+	s.onlyCopy, s.onlyCopyCopy, s.onlyCopyDone = showOnlyCopy(s.win, s.do, s.clipboard(), profile, resp)
 }
 
 // addTokenCard shows one token with Inspect (for JWTs and opaque access

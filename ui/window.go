@@ -30,9 +30,12 @@ type Services struct {
 	// says which demo profiles took another name.
 	Demo     *demotenant.Tenant
 	DemoNote string
-	Now      func() time.Time
-	Version  string
-	Icon     fyne.Resource
+	// Open opens a sign-in URL; nil means the system browser (tests
+	// follow the demo tenant's login page instead).
+	Open    func(url string) error
+	Now     func() time.Time
+	Version string
+	Icon    fyne.Resource
 }
 
 // Preference keys (UI state only: never a secret).

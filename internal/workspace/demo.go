@@ -73,9 +73,7 @@ func (w *Workspace) SeedDemo(ten *demotenant.Tenant) (DemoSeed, error) {
 		if len(g.Callbacks) == 1 && g.Auth != "none" {
 			p.RedirectURI = g.Callbacks[0] // a confidential client's callback must match exactly
 		}
-		if g.ClientCredentialsGrant {
-			p.Scope = strings.Join(demotenant.APIScopes, " ")
-		}
+
 		p.SecretsBoundTo = Binding(p)
 		// Add, not Put: if another process created this name meanwhile, it wins.
 		if err := w.Profiles.Add(p); err != nil {

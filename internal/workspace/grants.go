@@ -104,6 +104,8 @@ func explainDeviceError(err error, auth exchange.Auth) error {
 
 // ClientCredentials runs the client credentials grant for a machine-to-
 // machine profile (Auth0 needs an audience: the profile's or audience).
+// The profile's scope is for user sign-in and is not sent: without scope,
+// Auth0 grants every scope the client is authorized for on the API.
 func (w *Workspace) ClientCredentials(ctx context.Context, name, audience, scope string) RefreshResult {
 	l, err := w.Load(ctx, name)
 	if err != nil {
@@ -119,7 +121,7 @@ func (w *Workspace) ClientCredentials(ctx context.Context, name, audience, scope
 		return res
 	}
 	r := exchange.Request{Grant: "client_credentials", TokenURL: l.TokenURL, ClientID: l.Profile.ClientID, Auth: exchange.Auth(l.Profile.Auth),
-		ClientSecret: l.ClientSecret, Audience: firstNonEmpty(audience, l.Profile.Audience), Scope: firstNonEmpty(scope, l.Profile.Scope), Params: l.Profile.Params}
+		ClientSecret: l.ClientSecret, Audience: firstNonEmpty(audience, l.Profile.Audience), Scope: scope, Params: l.Profile.Params}
 	if r.Auth == exchange.AuthNone {
 		res.Err = fmt.Errorf("profile %s authenticates with none: the client credentials grant needs a confidential application (post or basic) and its secret", name)
 		return res
