@@ -44,6 +44,7 @@ type exchangeScreen struct {
 	deviceBtn   *widget.Button
 	userinfoBtn *widget.Button
 	revokeBtn   *widget.Button
+	ccBtn       *widget.Button
 	signIn      *signInFlow
 	progress    *widget.ProgressBarInfinite
 	status      *widget.Label
@@ -102,6 +103,7 @@ func (s *exchangeScreen) buildUI() {
 	s.userinfoBtn = widget.NewButtonWithIcon("Call /userinfo", theme.AccountIcon(), s.onUserinfo)
 	s.userinfoBtn.Disable()
 	s.revokeBtn = widget.NewButtonWithIcon("Revoke refresh token…", theme.DeleteIcon(), s.onRevoke)
+	s.ccBtn = widget.NewButtonWithIcon("Client credentials token", theme.ComputerIcon(), s.onClientCredentials)
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()
 	s.progress.Hide()
@@ -150,7 +152,8 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 		widget.NewCard("", "Sign in and more", container.NewVBox(
 			wrapLabel("No refresh token yet? Sign in: the browser (code flow with PKCE) or a code to approve on another device."),
 			container.NewHBox(s.signInBtn, s.deviceBtn),
-			container.NewHBox(s.userinfoBtn, s.revokeBtn))),
+			container.NewHBox(s.userinfoBtn, s.revokeBtn),
+			container.NewHBox(s.ccBtn, wrapLabel("machine-to-machine: a token for the Audience above, no user")))),
 	))
 	right := container.NewVSplit(
 		container.NewVScroll(container.NewVBox(s.notice, s.cards)),
@@ -405,6 +408,39 @@ func (s *exchangeScreen) onSignIn(device bool) {
 			s.reloadQuietly(name) // the new refresh token, for the next preview
 		}
 	})
+}
+
+// onClientCredentials runs the client credentials grant for a confidential
+// profile, with the Audience and Scope typed above (the profile's audience
+// otherwise), and shows the token as a refresh's are shown.
+func (s *exchangeScreen) onClientCredentials() {
+	if s.current == nil || s.running != "" {
+		return
+	}
+	name, aud, scope := s.current.Name, strings.TrimSpace(s.audience.Text), strings.TrimSpace(s.scope.Text)
+	s.running = name
+	s.profile.Disable()
+	s.ccBtn.Disable()
+	s.setStatus("Asking for a client credentials token for "+name+"…", widget.MediumImportance)
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		res := s.svc.ClientCredentials(context.Background(), name, aud, scope)
+		s.do(func() {
+			s.running = ""
+			s.profile.Enable()
+			s.ccBtn.Enable()
+			s.reloadHistory()
+			if !res.Sent {
+				s.setStatus(res.Err.Error()+".", widget.DangerImportance)
+				return
+			}
+			s.showResult(name, res)
+			if res.Err == nil {
+				s.setStatus(fmt.Sprintf("Client credentials token for %s: HTTP %d.", name, res.Response.Status), widget.SuccessImportance)
+			}
+		})
+	}()
 }
 
 // onUserinfo calls /userinfo with the access token on the cards and shows

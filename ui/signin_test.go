@@ -160,3 +160,21 @@ func TestSignInOnTheClientsScreenShowsTheLastSignIn(t *testing.T) {
 		t.Fatalf("status %q endpoints %q", h.s.status.Text, h.s.endpoints.Text)
 	}
 }
+
+// Client credentials for the machine-to-machine demo profile: the token
+// appears as a card with Inspect; a public profile is told why not.
+func TestClientCredentialsOnTheExchangeScreen(t *testing.T) {
+	s, bridge, _, _ := demoExchange(t, "allow")
+	test.Tap(s.ccBtn)
+	settleExchange(s, bridge)
+	if !strings.Contains(s.status.Text, "confidential") {
+		t.Fatalf("a public client: %q", s.status.Text)
+	}
+	s.profile.SetSelected("demo-backend")
+	settleExchange(s, bridge)
+	test.Tap(s.ccBtn)
+	settleExchange(s, bridge)
+	if !strings.Contains(s.status.Text, "Client credentials token for demo-backend: HTTP 200") || strings.Count(s.shown["access_token"], ".") != 2 {
+		t.Fatalf("status %q shown %v", s.status.Text, s.shown)
+	}
+}
