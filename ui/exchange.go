@@ -145,16 +145,18 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 	// A fixed height: the preview's text changes after layout.
 	previewBox := container.NewScroll(s.preview)
 	previewBox.SetMinSize(fyne.NewSize(0, 190))
-	left := container.NewVScroll(container.NewVBox(
+	// The action bar stays at the bottom of the pane, whatever the height:
+	// Refresh is never below the fold.
+	actions := container.NewVBox(widget.NewSeparator(), container.NewHBox(s.refreshBtn, s.cancelBtn), s.progress, s.status)
+	left := container.NewBorder(nil, actions, nil, nil, container.NewVScroll(container.NewVBox(
 		form,
 		widget.NewCard("", "Request (secrets masked)", container.NewBorder(nil, container.NewHBox(s.copyBtn, s.copySecBtn), nil, nil, previewBox)),
-		container.NewHBox(s.refreshBtn, s.cancelBtn), s.progress, s.status,
 		widget.NewCard("", "Sign in and more", container.NewVBox(
 			wrapLabel("No refresh token yet? Sign in: the browser (code flow with PKCE) or a code to approve on another device."),
 			container.NewHBox(s.signInBtn, s.deviceBtn),
 			container.NewHBox(s.userinfoBtn, s.revokeBtn),
-			container.NewHBox(s.ccBtn, wrapLabel("machine-to-machine: a token for the Audience above, no user")))),
-	))
+			container.NewBorder(nil, nil, s.ccBtn, nil, wrapLabel("machine-to-machine: a token for the Audience above, no user")))),
+	)))
 	right := container.NewVSplit(
 		container.NewVScroll(container.NewVBox(s.notice, s.cards)),
 		widget.NewCard("", "History", s.history),

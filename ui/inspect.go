@@ -469,7 +469,7 @@ func (s *inspectScreen) drawClaims(t *tokens.Token) {
 		r.explain.TextStyle = fyne.TextStyle{Italic: true}
 		full := value
 		r.copy = copyButton("", s.do, s.clipboard, func() string { return full })
-		r.when = widget.NewLabel("")
+		r.when = wrapLabel("")
 		if at, ok := times[f.Name]; ok && tokens.IsTimeClaim(f.Name) {
 			r.at, r.isTime = at, true
 			r.when.SetText(tokens.FormatTime(f.Name, at, now))

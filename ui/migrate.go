@@ -65,7 +65,7 @@ type migrateScreen struct {
 	detected *widget.Label
 
 	domain   *widget.Entry
-	auth     *widget.RadioGroup
+	auth     *widget.Select
 	audience *widget.Entry
 	format   *widget.Select
 	reveal   *widget.Check
@@ -123,7 +123,7 @@ func (s *migrateScreen) buildUI() {
 	s.domain = widget.NewEntry()
 	s.domain.SetPlaceHolder("tenant.eu.auth0.com (default: the input's host)")
 	s.domain.OnChanged = func(string) { s.rewrite() }
-	s.auth = widget.NewRadioGroup(authLabels, func(string) { s.rewrite() })
+	s.auth = widget.NewSelect(authLabels, func(string) { s.rewrite() })
 	s.audience = widget.NewEntry()
 	s.audience.SetPlaceHolder("optional API identifier")
 	s.audience.OnChanged = func(string) { s.rewrite() }
@@ -183,13 +183,14 @@ func (s *migrateScreen) view() fyne.CanvasObject {
 		widget.NewFormItem("Domain", s.domain),
 		widget.NewFormItem("Client auth", s.auth),
 		widget.NewFormItem("Audience", s.audience),
-		widget.NewFormItem("Output", container.NewHBox(s.format, s.reveal)),
+		widget.NewFormItem("Output", container.NewVBox(container.NewHBox(s.format), s.reveal)),
 	)
 	left := container.NewBorder(
 		container.NewVBox(container.NewHBox(s.pasteBtn, s.openBtn, s.sample, s.clearBtn), s.detected),
 		options, nil, nil, s.input)
 	out := container.NewBorder(
-		container.NewVBox(s.status, container.NewHBox(s.copyBtn, s.copySecBtn, s.saveBtn, s.sendBtn, s.compareBtn)),
+		// Two rows: the whole bar stays in a 900 px window.
+		container.NewVBox(s.status, container.NewHBox(s.copyBtn, s.copySecBtn), container.NewHBox(s.saveBtn, s.sendBtn, s.compareBtn)),
 		nil, nil, nil,
 		container.NewVSplit(
 			container.NewScroll(s.output),
@@ -438,7 +439,8 @@ func (s *migrateScreen) showSent(sent workspace.Sent) {
 		warn := wrapLabel("The response carries a refresh token. If the server rotates tokens, the one you sent no longer works and this is the only copy: copy it now, or save the client as a profile first next time.")
 		warn.Importance = widget.WarningImportance
 		s.compare.Add(warn)
-		s.compare.Add(container.NewHBox(monoLabel(secrets.Mask(rt)), widget.NewButtonWithIcon("Copy refresh token", theme.ContentCopyIcon(), func() { copySecret(s.do, fyne.CurrentApp().Clipboard(), rt) })))
+		copyRT := widget.NewButtonWithIcon("Copy refresh token", theme.ContentCopyIcon(), func() { copySecret(s.do, fyne.CurrentApp().Clipboard(), rt) })
+		s.compare.Add(container.NewBorder(nil, nil, nil, copyRT, monoLabel(secrets.Mask(rt))))
 	}
 }
 
