@@ -197,6 +197,7 @@ func (s *clientsScreen) onSelected(i widget.ListItemID) {
 	}
 	s.selected = i
 	p := s.profiles[i]
+	s.setStatus("", widget.MediumImportance) // the last status was about another profile
 	s.name.SetText(p.Name)
 	s.issuer.SetText(p.Issuer)
 	s.clientID.SetText(p.ClientID)

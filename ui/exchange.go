@@ -215,6 +215,14 @@ func (s *exchangeScreen) onProfile(name string) {
 		s.setStatus(err.Error(), widget.DangerImportance)
 		return
 	}
+	if s.current == nil || s.current.Name != name {
+		// The cards and notices belong to the profile they were for.
+		s.cards.RemoveAll()
+		s.cards.Add(wrapLabel("The response appears here after Refresh: each token with Inspect and Copy."))
+		s.shown = map[string]string{}
+		s.notice.Hide()
+		s.userinfoBtn.Disable()
+	}
 	s.current = &p
 	s.loaded = workspace.Loaded{Profile: p}
 	s.audience.SetPlaceHolder(orNone(p.Audience, "profile: none"))

@@ -697,7 +697,16 @@ func (s *inspectScreen) clearChecks() {
 	s.checks.RemoveAll()
 	s.checkRows = map[string]*checkRow{}
 	s.verdict.Importance = widget.MediumImportance
-	s.verdict.SetText("Choose a key to verify the signature.")
+	switch {
+	case s.token == nil:
+		s.verdict.SetText("Paste a signed JWT to verify it.")
+	case s.token.Kind == tokens.KindOpaque:
+		s.verdict.SetText("An opaque token carries no signature here: only the server that issued it can check it (for an Auth0 access token, /userinfo).")
+	case s.token.Kind == tokens.KindJWE:
+		s.verdict.SetText("An encrypted token: decrypt it first, then the JWT inside can be verified.")
+	default:
+		s.verdict.SetText("Choose a key to verify the signature.")
+	}
 }
 
 func (s *inspectScreen) showReport(r tokens.Report) {

@@ -117,6 +117,8 @@ func (s *migrateScreen) buildUI() {
 	s.clearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() {
 		s.input.Enable()
 		s.input.SetText("")
+		s.compare.RemoveAll() // Send's and Compare's results belong to the old input
+		s.compared = nil
 	})
 	s.detected = wrapLabel("")
 
@@ -428,7 +430,7 @@ func (s *migrateScreen) showSent(sent workspace.Sent) {
 	s.status.SetText(fmt.Sprintf("The new request succeeded (HTTP %d). Open its tokens in the inspector below.", sent.Status))
 	for _, name := range []string{"access_token", "id_token"} {
 		if tok, _ := sent.Fields[name].(string); tok != "" {
-			s.compare.Add(widget.NewButtonWithIcon("Inspect "+strings.ReplaceAll(name, "_", " "), theme.SearchIcon(), func() {
+			s.compare.Add(widget.NewButtonWithIcon("Inspect "+map[string]string{"access_token": "access token", "id_token": "ID token"}[name], theme.SearchIcon(), func() {
 				if s.inspect != nil {
 					s.inspect(tok)
 				}

@@ -15,6 +15,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
@@ -296,5 +297,69 @@ func settleExchange(s *exchangeScreen, bridge *testBridge) {
 		if !bridge.drain() {
 			return
 		}
+	}
+}
+
+// Switching profile clears the previous profile's cards: nothing shown is
+// about another profile.
+func TestSwitchingProfileClearsTheCards(t *testing.T) {
+	s, bridge, _, _ := demoExchange(t, "allow")
+	test.Tap(s.refreshBtn)
+	settleExchange(s, bridge)
+	if s.shown["access_token"] == "" {
+		t.Fatalf("no result: %q", s.status.Text)
+	}
+	s.profile.SetSelected("demo-web")
+	settleExchange(s, bridge)
+	if len(s.shown) != 0 || s.userinfoBtn.Disabled() == false {
+		t.Fatalf("the cards of demo-native are still shown: %v", s.shown)
+	}
+	for _, o := range test.LaidOutObjects(s.cards) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Inspect" {
+			t.Fatal("an Inspect button of the old result is still there")
+		}
+	}
+}
+
+// Clear on the Migrate screen removes Send's results: no Inspect button
+// opens a token of an input that is gone.
+func TestClearRemovesTheOldResults(t *testing.T) {
+	h := newDemoMigrate(t)
+	test.Tap(h.s.sample)
+	h.settle()
+	test.Tap(h.s.sendBtn)
+	h.settle()
+	test.Tap(h.s.clearBtn)
+	h.settle()
+	for _, o := range test.LaidOutObjects(h.s.compare) {
+		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Inspect") {
+			t.Fatalf("%q is still offered after Clear", b.Text)
+		}
+	}
+}
+
+// Escape cancels a running refresh.
+func TestEscapeCancelsARunningRefresh(t *testing.T) {
+	gate := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(gate)
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	svc.Save(workspace.SaveRequest{Profile: profiles.Profile{Name: "slow", Issuer: srv.URL + "/", ClientID: "c", Auth: "none",
+		Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}, RefreshToken: workspace.Store("v1.slow-token")})
+	b := &testBridge{}
+	m := newMainWindow(test.NewTempApp(t), test.NewTempWindow(t, nil), svc, b.Do)
+	settleExchange(m.exchange, b)
+	test.Tap(m.exchange.refreshBtn)
+	m.onTypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	settleExchange(m.exchange, b)
+	if !strings.Contains(m.exchange.status.Text, "Refresh failed") || !strings.Contains(m.exchange.cards.Objects[0].(*widget.Card).Content.(*widget.Label).Text, "cancelled") {
+		t.Fatalf("status %q", m.exchange.status.Text)
 	}
 }

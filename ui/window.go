@@ -125,8 +125,11 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 		item.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierShortcutDefault}
 		views = append(views, item)
 	}
+	quit := fyne.NewMenuItem("Quit", m.onClose)
+	quit.IsQuit = true
+	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", open, openLegacy),
+		fyne.NewMenu("File", open, openLegacy, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("View", views...),
 		fyne.NewMenu("Help",
 			fyne.NewMenuItem("Keyboard Shortcuts", m.showShortcuts),
@@ -149,6 +152,27 @@ func (m *mainWindow) addShortcuts() {
 		m.inspect.onPaste()
 	})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { m.inspect.onOpen() })
+	// Ctrl+Q (Cmd+Q on macOS) quits, saving the window's state.
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { m.onClose() })
+	// Escape cancels what is running on the Exchange screen.
+	c.SetOnTypedKey(m.onTypedKey)
+}
+
+// onTypedKey handles keys no widget took: Escape cancels a running
+// refresh or sign-in.
+func (m *mainWindow) onTypedKey(e *fyne.KeyEvent) {
+	if e.Name != fyne.KeyEscape {
+		return
+	}
+	if m.exchange.cancel != nil {
+		m.exchange.onCancel()
+	}
+	if m.exchange.signIn.cancel != nil && m.exchange.signIn.running {
+		m.exchange.signIn.cancel()
+	}
+	if m.clients.signIn.cancel != nil && m.clients.signIn.running {
+		m.clients.signIn.cancel()
+	}
 }
 
 var shortcutHelp = [][2]string{
@@ -156,6 +180,8 @@ var shortcutHelp = [][2]string{
 	{"Ctrl+L", "Focus the token field"},
 	{"Ctrl+Shift+V", "Paste a token from the clipboard and decode it"},
 	{"Ctrl+O", "Open a file holding a token"},
+	{"Escape", "Cancel a running refresh or sign-in"},
+	{"Ctrl+Q", "Quit"},
 	{"Ctrl+Q", "Quit"},
 }
 

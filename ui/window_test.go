@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2/theme"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -80,4 +84,60 @@ func TestTheMenuOffersEveryScreenAndTheAboutDialogShowsTheVersion(t *testing.T) 
 	if !found {
 		t.Fatal("the About dialog does not show the version")
 	}
+}
+
+// Ctrl+Q quits (saving the window's state) and File → Quit shows it.
+func TestCtrlQQuitsAndTheMenuShowsIt(t *testing.T) {
+	a := test.NewTempApp(t)
+	m := newMainWindow(a, test.NewWindow(nil), testServices(t), (&testBridge{}).Do)
+	var quit *fyne.MenuItem
+	for _, item := range m.menu().Items[0].Items {
+		if item.IsQuit {
+			quit = item
+		}
+	}
+	if quit == nil || quit.Shortcut == nil || quit.Shortcut.ShortcutName() != (&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName() {
+		t.Fatalf("File → Quit: %+v", quit)
+	}
+	m.win.Resize(fyne.NewSize(1000, 700))
+	m.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault})
+	select {
+	case <-m.stop:
+	default:
+		t.Fatal("Ctrl+Q did not quit")
+	}
+	if w := m.app.Preferences().Float(prefWidth); w < 990 {
+		t.Fatalf("the size was not saved: %v", w)
+	}
+}
+
+// The light theme's success and warning text read at WCAG AA (4.5:1) on
+// the background.
+func TestLightThemeStatusColoursAreReadable(t *testing.T) {
+	th := newTheme()
+	bg := th.Color(theme.ColorNameBackground, theme.VariantLight)
+	for _, n := range []fyne.ThemeColorName{theme.ColorNameSuccess, theme.ColorNameWarning, theme.ColorNameError} {
+		if r := contrast(th.Color(n, theme.VariantLight), bg); r < 4.5 {
+			t.Errorf("%s on the light background: %.2f:1", n, r)
+		}
+	}
+}
+
+func contrast(a, b color.Color) float64 {
+	lum := func(c color.Color) float64 {
+		r, g, bl, _ := c.RGBA()
+		ch := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(r) + 0.7152*ch(g) + 0.0722*ch(bl)
+	}
+	l1, l2 := lum(a), lum(b)
+	if l1 < l2 {
+		l1, l2 = l2, l1
+	}
+	return (l1 + 0.05) / (l2 + 0.05)
 }
