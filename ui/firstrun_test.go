@@ -121,7 +121,7 @@ func TestSendRunsTheMigratedRequestAndOffersItsTokensToTheInspector(t *testing.T
 	}
 	var texts []string
 	for _, o := range test.LaidOutObjects(h.s.compare) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Inspect id token" {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Inspect ID token" {
 			test.Tap(b)
 		}
 		texts = append(texts, textOf(o))
