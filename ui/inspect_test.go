@@ -142,7 +142,7 @@ func TestPastingAKeyTurnsTheCheckRows(t *testing.T) {
 	// A different key: the signature row fails.
 	_, other := ecdsaKeyPEM(t)
 	s.keyInput.SetText(other)
-	if row := s.checkRows["signature"]; row.check.OK || !strings.Contains(row.detail.Text, "not RSA") {
+	if row := s.checkRows["signature"]; row.check.OK || !strings.Contains(row.detail.Text, "is an EC P-256 key, not an RSA key") {
 		t.Fatalf("wrong key: %+v", row.check)
 	}
 }

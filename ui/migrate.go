@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"strings"
 	"sync"
@@ -557,7 +558,7 @@ func (s *migrateScreen) onSaveProfile() {
 		return
 	}
 	u, _ := url.Parse(r.Request.URL)
-	s.saveName.SetText(strings.Split(u.Hostname(), ".")[0])
+	s.saveName.SetText(suggestProfileName(u.Hostname(), r.Request.ClientID, s.existingNames()))
 	form := widget.NewForm(
 		widget.NewFormItem("Profile name", s.saveName),
 		widget.NewFormItem("Issuer", widget.NewLabel(u.Scheme+"://"+u.Host+"/")),
@@ -569,6 +570,45 @@ func (s *migrateScreen) onSaveProfile() {
 			s.saveProfile(s.saveName.Text)
 		}
 	}, s.win)
+}
+
+// existingNames are the profile names taken now.
+func (s *migrateScreen) existingNames() map[string]bool {
+	out := map[string]bool{}
+	if s.svc.Workspace != nil {
+		ps, _ := s.svc.Profiles.Load()
+		for _, p := range ps {
+			out[p.Name] = true
+		}
+	}
+	return out
+}
+
+// suggestProfileName proposes a free, valid name: the tenant from an Auth0
+// domain (tenant.eu.auth0.com → tenant), the host's first label otherwise,
+// or the client ID when the host is an IP address.
+func suggestProfileName(host, clientID string, taken map[string]bool) string {
+	base := strings.Split(host, ".")[0]
+	if net.ParseIP(host) != nil || base == "" || base == "localhost" {
+		base = clientID
+	}
+	clean := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '-'
+	}, base)
+	if clean == "" {
+		clean = "profile"
+	}
+	if len(clean) > 60 {
+		clean = clean[:60]
+	}
+	name := clean
+	for n := 2; taken[name]; n++ {
+		name = fmt.Sprintf("%s-%d", clean, n)
+	}
+	return name
 }
 
 // saveProfile stores the current request's client as a profile. The file

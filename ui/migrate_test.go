@@ -181,3 +181,20 @@ func TestALargeHARStaysOutOfTheFieldAndIsParsed(t *testing.T) {
 		t.Fatal("Clear did not reset the screen")
 	}
 }
+
+// The suggested profile name is the tenant, never "127" for a loopback
+// address, and never a name that is taken.
+func TestSaveAsProfileSuggestsAUsefulName(t *testing.T) {
+	for _, c := range []struct{ host, client, want string }{
+		{"tenant.eu.auth0.com", "abc", "tenant"},
+		{"127.0.0.1", "demo-native-app", "demo-native-app"},
+		{"localhost", "my app", "my-app"},
+	} {
+		if got := suggestProfileName(c.host, c.client, map[string]bool{}); got != c.want {
+			t.Errorf("%s/%s: %q, want %q", c.host, c.client, got, c.want)
+		}
+	}
+	if got := suggestProfileName("tenant.eu.auth0.com", "abc", map[string]bool{"tenant": true, "tenant-2": true}); got != "tenant-3" {
+		t.Errorf("taken: %q", got)
+	}
+}

@@ -78,7 +78,7 @@ func getJSON(ctx context.Context, client *http.Client, u string, v any) error {
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("could not reach %s: %v", u, err)
+		return fmt.Errorf("could not reach %s: %s", u, httpx.Describe(err))
 	}
 	defer resp.Body.Close()
 	body, err := httpx.ReadBody(resp.Body, httpx.MaxBody)
@@ -143,7 +143,7 @@ func (s *KeySet) fetch(ctx context.Context) ([]tokens.Key, error) {
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("could not reach the JWKS at %s: %v", s.url, err)
+		return nil, fmt.Errorf("could not reach the JWKS at %s: %s", s.url, httpx.Describe(err))
 	}
 	defer resp.Body.Close()
 	body, err := httpx.ReadBody(resp.Body, httpx.MaxBody)

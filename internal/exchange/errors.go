@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tokenscope/tokenscope/internal/httpx"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,7 +40,7 @@ func (e *Error) Error() string {
 			fmt.Fprintf(&b, ": %s", truncate(e.Body, 200))
 		}
 	case e.Cause != nil:
-		b.WriteString(e.Cause.Error())
+		b.WriteString(httpx.Describe(e.Cause))
 	}
 	if e.Hint != "" {
 		fmt.Fprintf(&b, ": %s", e.Hint)

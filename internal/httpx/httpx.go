@@ -4,6 +4,7 @@
 package httpx
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -117,4 +119,38 @@ func Redact(raw string) string {
 	}
 	u.User = url.User("xxxxx")
 	return u.String()
+}
+
+// Describe says in words why a request got no answer, without Go's
+// "Post \"…\": dial tcp: lookup …" wrapping.
+func Describe(err error) string {
+	var dns *net.DNSError
+	var opErr *net.OpError
+	var ue *url.Error
+	var unknownCA x509.UnknownAuthorityError
+	var badHost x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return fmt.Sprintf("the host %s was not found (DNS): check the domain", dns.Name)
+	case errors.As(err, &dns):
+		return fmt.Sprintf("the host %s could not be looked up (DNS: %s): check your network", dns.Name, dns.Err)
+	case errors.As(err, &unknownCA):
+		return "its TLS certificate is signed by an authority this machine does not trust (a proxy or a self-signed certificate?)"
+	case errors.As(err, &badHost):
+		return fmt.Sprintf("its TLS certificate is for another host (%v)", badHost.Error())
+	case errors.As(err, &invalid):
+		return "its TLS certificate is not valid: " + invalid.Error()
+	case errors.Is(err, syscall.ECONNREFUSED):
+		host := ""
+		if errors.As(err, &opErr) && opErr.Addr != nil {
+			host = " at " + opErr.Addr.String()
+		}
+		return "nothing answers" + host + " (connection refused): is the server running, on that port?"
+	case errors.As(err, &ue) && ue.Timeout():
+		return "no answer in time"
+	case errors.As(err, &ue):
+		return ue.Err.Error()
+	}
+	return err.Error()
 }

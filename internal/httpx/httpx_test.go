@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -50,5 +51,21 @@ func TestClientDoesNotFollowRedirectsAndBodiesAreCapped(t *testing.T) {
 	defer resp.Body.Close()
 	if _, err := ReadBody(resp.Body, MaxBody); err != ErrBodyTooLarge {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// Network failures read as sentences, not as Go's wrapped errors.
+func TestDescribeSaysWhatWentWrongInWords(t *testing.T) {
+	c := NewClient(5 * time.Second)
+	_, err := c.Get("http://does-not-exist.invalid/.well-known/openid-configuration")
+	if got := Describe(err); !strings.Contains(got, "the host does-not-exist.invalid was not found") || strings.Contains(got, "dial tcp") {
+		t.Errorf("DNS: %q", got)
+	}
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	_, err = c.Get("http://" + addr + "/")
+	if got := Describe(err); !strings.Contains(got, "nothing answers at "+addr+" (connection refused)") {
+		t.Errorf("refused: %q", got)
 	}
 }

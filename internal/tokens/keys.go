@@ -195,6 +195,29 @@ func KnownSignatureAlg(alg string) bool {
 	return false
 }
 
+// kind is the key for a sentence: "an HMAC secret (6 bytes)", "an RSA
+// 2048-bit key", "an EC P-256 key".
+func (k Key) kind() string {
+	d := k.Describe()
+	if strings.HasPrefix(d, "HMAC") {
+		return "an " + d
+	}
+	article := "a"
+	if strings.HasPrefix(d, "RSA") || strings.HasPrefix(d, "EC") || strings.HasPrefix(d, "Ed") {
+		article = "an"
+	}
+	return article + " " + d + " key"
+}
+
+// isA says what k is, for a sentence, naming it once: "the HMAC secret
+// (6 bytes) is a shared secret", "PEM public key is an EC P-256 key".
+func (k Key) isA() string {
+	if _, ok := k.publicKey().([]byte); ok {
+		return "the " + k.Describe() + " is a shared secret"
+	}
+	return k.Source + " is " + k.kind()
+}
+
 // fits says why key k cannot verify a signature made with alg, or nil.
 // The key type must match the algorithm family: a public key is never
 // used as an HMAC secret (the classic RS256→HS256 key-confusion attack).
@@ -212,21 +235,21 @@ func (k Key) fits(alg string) error {
 	switch {
 	case strings.HasPrefix(alg, "HS"):
 		if _, ok := pub.([]byte); !ok {
-			return fmt.Errorf("the token says %s (HMAC) but %s is a %s public key: treating a public key as an HMAC secret is the key-confusion attack, so it is refused", alg, k.Source, k.Describe())
+			return fmt.Errorf("the token says %s (HMAC) but %s (public): treating a public key as an HMAC secret is the key-confusion attack, so it is refused", alg, k.isA())
 		}
 	case strings.HasPrefix(alg, "RS"), strings.HasPrefix(alg, "PS"):
 		if _, ok := pub.(*rsa.PublicKey); !ok {
-			return fmt.Errorf("the token says %s but %s is a %s key, not RSA", alg, k.Source, k.Describe())
+			return fmt.Errorf("the token says %s but %s, not an RSA key", alg, k.isA())
 		}
 	case strings.HasPrefix(alg, "ES"):
 		ec, ok := pub.(*ecdsa.PublicKey)
 		want := map[string]string{"ES256": "P-256", "ES384": "P-384", "ES512": "P-521"}[alg]
 		if !ok || ec.Curve.Params().Name != want {
-			return fmt.Errorf("the token says %s, which needs an EC %s key, but %s is a %s key", alg, want, k.Source, k.Describe())
+			return fmt.Errorf("the token says %s, which needs an EC %s key, but %s", alg, want, k.isA())
 		}
 	case alg == "EdDSA":
 		if _, ok := pub.(ed25519.PublicKey); !ok {
-			return fmt.Errorf("the token says EdDSA but %s is a %s key, not Ed25519", k.Source, k.Describe())
+			return fmt.Errorf("the token says EdDSA but %s, not an Ed25519 key", k.isA())
 		}
 	default:
 		return fmt.Errorf("the algorithm %q is not supported", alg)

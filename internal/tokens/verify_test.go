@@ -192,3 +192,13 @@ func TestDecryptOpensAJWEAndShowsTheNestedJWT(t *testing.T) {
 		t.Fatalf("wrong key: %v", err)
 	}
 }
+
+// A key of the wrong kind is named once: no "HMAC secret is a HMAC secret
+// (6 bytes) key".
+func TestAWrongKeyIsNamedInPlainWords(t *testing.T) {
+	k := HMACKey([]byte("secret"))
+	err := k.fits("RS256")
+	if err == nil || err.Error() != "the token says RS256 but the HMAC secret (6 bytes) is a shared secret, not an RSA key" {
+		t.Fatalf("%v", err)
+	}
+}
