@@ -55,6 +55,11 @@ type checkRow struct {
 
 // inspectScreen decodes, explains and verifies one token.
 type inspectScreen struct {
+	// remote is the key source the last Verify fetched, and what for
+	// (remoteKeyFor): it keeps verifying while only expectations change.
+	remote    workspace.KeySource
+	remoteFor string
+
 	svc Services
 	win fyne.Window
 	do  uiDo
@@ -142,6 +147,7 @@ func (s *inspectScreen) buildUI() {
 	s.keyInput.OnChanged = func(string) { s.verifyLocal() }
 	s.jwksURL = widget.NewEntry()
 	s.jwksURL.SetPlaceHolder("https://tenant.auth0.com/.well-known/jwks.json")
+	s.jwksURL.OnChanged = func(string) { s.verifyLocal() }
 	s.secret = widget.NewPasswordEntry()
 	s.secret.SetPlaceHolder("shared secret for HS256/384/512")
 	s.secret.OnChanged = func(string) { s.verifyLocal() }
@@ -302,6 +308,36 @@ func (s *inspectScreen) decode(text string) func() {
 	}
 }
 
+// decodedStatus is the status line for the token shown: its kind and alg.
+func (s *inspectScreen) decodedStatus() string {
+	outer, shown := s.outer, s.token
+	if outer == nil || shown == nil {
+		return ""
+	}
+	alg, _ := shown.HeaderString("alg")
+	msg := "Decoded " + kindPhrases[outer.Kind]
+	if alg != "" {
+		msg = strings.TrimSuffix(msg, ")") + ", " + alg + ")"
+	}
+	if shown != outer {
+		msg += ", decrypted: showing the " + kindPhrases[shown.Kind] + " inside"
+	}
+	return msg + "."
+}
+
+// remoteKeyFor names what remote keys were fetched for: the source, and
+// the JWKS URL or the issuer typed (which decides whose keys, and whether
+// they are trusted).
+func (s *inspectScreen) remoteKeyFor() string {
+	switch src := s.keySource.Selected; src {
+	case keyJWKSURL:
+		return src + "|" + strings.TrimSpace(s.jwksURL.Text)
+	case keyIssuer:
+		return src + "|" + strings.TrimSpace(s.issuer.Text)
+	}
+	return ""
+}
+
 func (s *inspectScreen) startBusy(msg string) {
 	s.progress.Show()
 	s.progress.Start()
@@ -352,16 +388,9 @@ func (s *inspectScreen) show(outer, shown *tokens.Token) {
 		if shown.PayloadJSON != nil {
 			s.copyClm.Enable()
 		}
-		alg, _ := shown.HeaderString("alg")
-		msg := "Decoded " + kindPhrases[outer.Kind]
-		if alg != "" {
-			msg = strings.TrimSuffix(msg, ")") + ", " + alg + ")"
-		}
-		if shown != outer {
-			msg += ", decrypted: showing the " + kindPhrases[shown.Kind] + " inside"
-		}
-		s.setStatus(msg+".", widget.SuccessImportance)
+		s.setStatus(s.decodedStatus(), widget.SuccessImportance)
 	}
+	s.remote, s.remoteFor = workspace.KeySource{}, "" // keys fetched for another token
 	s.clearChecks()
 	s.verifyLocal()
 }
@@ -609,10 +638,32 @@ func (s *inspectScreen) verifyLocal() {
 		}
 		keys = tokens.StaticKeys{tokens.HMACKey([]byte(s.secret.Text))}
 	default:
+		// Remote keys are fetched only when Verify is pressed; keys already
+		// fetched for this source keep verifying while only the expected
+		// values change.
+		if s.remote.Keys != nil && s.remoteFor == s.remoteKeyFor() {
+			s.runChecksWith(s.remote)
+			return
+		}
 		s.runChecks(nil)
-		return // remote keys: only when Verify is pressed
+		if s.remote.Keys != nil {
+			s.verdict.SetText("The key source changed: press Verify to fetch its keys.")
+		}
+		return
 	}
 	s.runChecks(keys)
+}
+
+// runChecksWith runs the checks with fetched keys, trusted or not.
+func (s *inspectScreen) runChecksWith(ks workspace.KeySource) {
+	o, err := s.options()
+	if err != nil {
+		s.verdict.Importance = widget.DangerImportance
+		s.verdict.SetText(err.Error())
+		return
+	}
+	o.Keys, o.UntrustedKeys = ks.Keys, ks.Untrusted
+	s.showReport(tokens.Verify(context.Background(), s.token, o))
 }
 
 func (s *inspectScreen) runChecks(keys tokens.KeyProvider) {
@@ -650,6 +701,7 @@ func (s *inspectScreen) onVerify() {
 	s.cancelNet = cancel
 	tok := s.token
 	jwksURL := strings.TrimSpace(s.jwksURL.Text)
+	fetchedFor := s.remoteKeyFor()
 	s.verifyBtn.Disable()
 	s.startBusy("Fetching keys…")
 	s.busy.Add(1)
@@ -682,12 +734,13 @@ func (s *inspectScreen) onVerify() {
 			if tok != s.token {
 				return
 			}
-			s.setStatus("Decoded "+kindPhrases[tok.Kind]+".", widget.SuccessImportance)
+			s.setStatus(s.decodedStatus(), widget.SuccessImportance)
 			if err != nil {
 				s.verdict.Importance = widget.DangerImportance
 				s.verdict.SetText("Could not get the keys: " + err.Error())
 				return
 			}
+			s.remote, s.remoteFor = ks, fetchedFor
 			s.showReport(report)
 		})
 	}()

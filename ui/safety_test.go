@@ -21,6 +21,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -361,5 +362,42 @@ func TestEscapeCancelsARunningRefresh(t *testing.T) {
 	settleExchange(m.exchange, b)
 	if !strings.Contains(m.exchange.status.Text, "Refresh failed") || !strings.Contains(m.exchange.cards.Objects[0].(*widget.Card).Content.(*widget.Label).Text, "cancelled") {
 		t.Fatalf("status %q", m.exchange.status.Text)
+	}
+}
+
+// Typing an expected audience after Verify keeps the verified signature
+// (the fetched keys are reused), and the status keeps the algorithm.
+func TestTypingAnExpectationKeepsAVerifiedSignature(t *testing.T) {
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k", Algorithm: "RS256", Use: "sig"}}})
+	}))
+	defer srv.Close()
+	sig, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: "k"}}, nil)
+	tok, _ := jwt.Signed(sig).Claims(map[string]any{"iss": "https://tenant.example/", "aud": "api", "exp": t0.Add(time.Hour).Unix()}).Serialize()
+	h := newTestInspector(t)
+	h.s.svc.Workspace = workspace.New(t.TempDir()+"/profiles.json", &secrets.Memory{})
+	h.s.SetToken(tok)
+	h.settle()
+	h.s.keySource.SetSelected(keyJWKSURL)
+	h.s.jwksURL.SetText(srv.URL)
+	test.Tap(h.s.verifyBtn)
+	h.settle()
+	if !strings.Contains(h.s.checkRows["signature"].detail.Text, "verified") || !strings.Contains(h.s.status.Text, "RS256") {
+		t.Fatalf("after Verify: %q / %q", h.s.checkRows["signature"].detail.Text, h.s.status.Text)
+	}
+	test.Type(h.s.audience, "api")
+	h.settle()
+	if row := h.s.checkRows["signature"]; !strings.Contains(row.detail.Text, "verified") {
+		t.Fatalf("typing the audience dropped the signature: %q", row.detail.Text)
+	}
+	if row := h.s.checkRows["aud"]; row.check.Status != tokens.Pass {
+		t.Fatalf("aud: %+v", row.check)
+	}
+	// Another JWKS URL: the old keys no longer count.
+	h.s.jwksURL.SetText(srv.URL + "/other")
+	h.settle()
+	if !strings.Contains(h.s.verdict.Text, "press Verify") {
+		t.Fatalf("after changing the source: %q", h.s.verdict.Text)
 	}
 }
