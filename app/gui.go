@@ -43,18 +43,16 @@ func FyneMetadata() fyne.AppMetadata {
 // only demo ones, it starts the demo tenant first (see StartDemo).
 func OpenWindow(a fyne.App) fyne.Window {
 	svc := NewServices()
-	if _, err := StartDemo(&svc); err != nil {
-		fmt.Fprintln(os.Stderr, "tokenscope: the demo tenant did not start:", err)
-	}
-	return ui.Create(a, svc)
-}
-
-// StartDemo starts the embedded demo tenant when the user has no profiles
-// or only demo ones (workspace.StartDemo), and hands it to the screens.
-func StartDemo(svc *ui.Services) (*demotenant.Server, error) {
-	srv, seed, err := svc.StartDemo()
-	if srv != nil {
-		svc.Demo, svc.DemoNote = srv.Tenant, seed.DemoNote()
-	}
-	return srv, err
+	// The window shows first; the demo tenant starts behind it (seeding its
+	// profiles writes to the keyring, which may wait on an unlock prompt).
+	return ui.Create(a, svc, func() (*demotenant.Tenant, string, error) {
+		srv, seed, err := svc.StartDemo()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "tokenscope: the demo tenant did not start:", err)
+		}
+		if srv == nil {
+			return nil, "", err
+		}
+		return srv.Tenant, seed.DemoNote(), err
+	})
 }

@@ -31,7 +31,10 @@ if [ -f "$sample" ]; then
 	xdotool type --delay 2 "$(tr -d '\n' <"$sample")"
 fi
 sleep 3 # let the debounced decode and the frames render
-import -display "$display" -window root "$out"
+# The window only, cropped to its frame (no black bands of the screen
+# around it): its geometry from xdotool, cut out of the root window.
+eval "$(xdotool getwindowgeometry --shell "$wid")" # sets X, Y, WIDTH, HEIGHT
+import -display "$display" -window root -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$out"
 kill "$app_pid" 2>/dev/null || true
 
 # A blank screenshot has (almost) no variation between pixels.

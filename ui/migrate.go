@@ -372,6 +372,17 @@ func (s *migrateScreen) render() {
 	}
 }
 
+// onDemoChanged shows Compare only while the demo tenant runs (it talks
+// to nothing else), and rewrites the current input against it.
+func (s *migrateScreen) onDemoChanged() {
+	if s.svc.Demo == nil {
+		s.compareBtn.Hide()
+	} else {
+		s.compareBtn.Show()
+	}
+	s.rewrite()
+}
+
 // mintForCompare gives each leg of a Compare a fresh refresh token of the
 // demo tenant, so the one in the input stays good for Send.
 func (s *migrateScreen) mintForCompare(clientID string) (string, error) {

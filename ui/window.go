@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -66,10 +67,21 @@ type mainWindow struct {
 	screens  []screen
 	tabs     *container.AppTabs
 	stop     chan struct{}
+	// startup is the progress line while Startup runs (nil after).
+	startup   fyne.CanvasObject
+	startBusy sync.WaitGroup
 }
 
-// Create builds the main window on a, ready to show.
-func Create(a fyne.App, svc Services) fyne.Window {
+// Startup is what runs behind the first frame: loading profiles and, on a
+// fresh machine, starting the demo tenant (whose seeding writes to the
+// keyring, which may wait on an unlock prompt). It returns the demo tenant
+// (nil when not needed) and the banner's note.
+type Startup func() (demo *demotenant.Tenant, note string, err error)
+
+// Create builds the main window on a, ready to show. start runs in the
+// background while the window shows a progress line; the screens take its
+// result when it is done.
+func Create(a fyne.App, svc Services, start Startup) fyne.Window {
 	a.Settings().SetTheme(newTheme())
 	w := a.NewWindow("Tokenscope")
 	if svc.Icon != nil {
@@ -80,7 +92,54 @@ func Create(a fyne.App, svc Services) fyne.Window {
 	w.SetCloseIntercept(m.onClose)
 	w.SetOnDropped(m.onDropped)
 	m.startClock()
+	m.runStartup(start)
 	return w
+}
+
+// runStartup runs start off the UI goroutine with a progress line on top
+// of the window, then hands the demo tenant to the screens.
+func (m *mainWindow) runStartup(start Startup) {
+	if start == nil {
+		return
+	}
+	line := widget.NewLabel("Starting: loading profiles and the demo tenant…")
+	bar := widget.NewProgressBarInfinite()
+	m.startup = container.NewBorder(nil, widget.NewSeparator(), nil, nil, container.NewHBox(line, bar))
+	m.win.SetContent(container.NewBorder(m.startup, nil, nil, nil, m.tabs))
+	m.startBusy.Add(1)
+	go func() {
+		defer m.startBusy.Done()
+		demo, note, err := start()
+		m.do(func() { m.started(demo, note, err) })
+	}()
+}
+
+// started takes the startup's result: the demo banner, the profiles on
+// every screen, and the first screen.
+func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
+	m.startup = nil
+	m.setDemo(demo, note)
+	m.clients.reload("")
+	m.exchange.reloadProfiles()
+	if err != nil {
+		m.clients.setStatus("The demo tenant did not start: "+err.Error()+".", widget.DangerImportance)
+	}
+	if demo != nil && m.app.Preferences().IntWithFallback(prefScreen, -1) < 0 {
+		m.selectScreen(m.screenIndex("Exchange")) // one click on Refresh shows tokens
+	}
+}
+
+// setDemo gives every screen the demo tenant and shows or hides its banner.
+func (m *mainWindow) setDemo(demo *demotenant.Tenant, note string) {
+	m.svc.Demo, m.svc.DemoNote = demo, note
+	m.clients.svc.Demo, m.exchange.svc.Demo, m.inspect.svc.Demo, m.migrate.svc.Demo = demo, demo, demo, demo
+	m.exchange.signIn.svc.Demo, m.clients.signIn.svc.Demo = demo, demo
+	if demo != nil {
+		m.win.SetContent(container.NewBorder(m.demoBanner(), nil, nil, nil, m.tabs))
+	} else {
+		m.win.SetContent(m.tabs)
+	}
+	m.migrate.onDemoChanged()
 }
 
 func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow {

@@ -4,12 +4,16 @@ import (
 	"image/color"
 	"math"
 
+	"strings"
+
 	"fyne.io/fyne/v2/theme"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/tokenscope/tokenscope/internal/demotenant"
 )
 
 func newTestWindow(t *testing.T) (*mainWindow, *testBridge) {
@@ -140,4 +144,48 @@ func contrast(a, b color.Color) float64 {
 		l1, l2 = l2, l1
 	}
 	return (l1 + 0.05) / (l2 + 0.05)
+}
+
+// The window shows before the demo tenant is up (its seeding may wait on
+// the keyring): a progress line first, then the banner and the demo
+// profiles on every screen.
+func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	b := &testBridge{}
+	m := newMainWindow(a, test.NewTempWindow(t, nil), svc, b.Do)
+	release := make(chan struct{})
+	m.runStartup(func() (*demotenant.Tenant, string, error) {
+		<-release
+		srv, seed, err := svc.StartDemo()
+		if err != nil {
+			return nil, "", err
+		}
+		t.Cleanup(func() { srv.Close() })
+		return srv.Tenant, seed.DemoNote(), nil
+	})
+	var shown []string
+	for _, o := range test.LaidOutObjects(m.win.Content()) {
+		shown = append(shown, textOf(o))
+	}
+	if m.startup == nil || !strings.Contains(strings.Join(shown, "|"), "Starting: loading profiles and the demo tenant") {
+		t.Fatalf("no progress line while starting: %q", shown)
+	}
+	close(release)
+	m.startBusy.Wait()
+	for {
+		m.exchange.busy.Wait()
+		m.clients.busy.Wait()
+		if !b.drain() {
+			break
+		}
+	}
+	shown = nil
+	for _, o := range test.LaidOutObjects(m.win.Content()) {
+		shown = append(shown, textOf(o))
+	}
+	if m.startup != nil || !strings.Contains(strings.Join(shown, "|"), "Demo tenant at http://127.0.0.1:") || m.exchange.profile.Selected == "" || m.migrate.compareBtn.Hidden {
+		t.Fatalf("after startup: profile %q, compare hidden %v, shown %q", m.exchange.profile.Selected, m.migrate.compareBtn.Hidden, shown)
+	}
 }
