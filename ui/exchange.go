@@ -51,6 +51,7 @@ type exchangeScreen struct {
 	notice      *widget.Label
 	cards       *fyne.Container
 	history     *widget.List
+	chart       *historyChart
 
 	// UI-goroutine state.
 	current *profiles.Profile
@@ -111,6 +112,7 @@ func (s *exchangeScreen) buildUI() {
 	s.notice = wrapLabel("")
 	s.notice.Hide()
 	s.cards = container.NewVBox(wrapLabel("The response appears here after Refresh: each token with Inspect and Copy."))
+	s.chart = newHistoryChart()
 	s.history = widget.NewList(
 		func() int { return len(s.entries) },
 		func() fyne.CanvasObject { return widget.NewLabel("2026-01-01 00:00:00  profile  200  100 ms") },
@@ -159,7 +161,7 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 	)))
 	right := container.NewVSplit(
 		container.NewVScroll(container.NewVBox(s.notice, s.cards)),
-		widget.NewCard("", "History", s.history),
+		widget.NewCard("", "History", container.NewBorder(s.chart, nil, nil, nil, s.history)),
 	)
 	right.Offset = 0.7
 	split := container.NewHSplit(left, right)
@@ -201,6 +203,7 @@ func (s *exchangeScreen) reloadHistory() {
 	}
 	s.entries, _ = s.svc.History.Load()
 	s.history.Refresh()
+	s.chart.setEntries(s.entries)
 }
 
 // onProfile loads the profile's secrets and endpoint off the UI goroutine.

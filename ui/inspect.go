@@ -55,6 +55,11 @@ type checkRow struct {
 
 // inspectScreen decodes, explains and verifies one token.
 type inspectScreen struct {
+	// The timeline of the token's times, and the claims as raw JSON.
+	timelineBox, rawBox *fyne.Container
+	timeline            *timeline
+	rawJSON             *widget.Check
+
 	// remote is the key source the last Verify fetched, and what for
 	// (remoteKeyFor): it keeps verifying while only expectations change.
 	remote    workspace.KeySource
@@ -139,6 +144,11 @@ func (s *inspectScreen) buildUI() {
 	s.copyClm = copyButton("Copy claims JSON", s.do, s.clipboard, s.claimsJSON)
 	s.copyHdr.Disable()
 	s.copyClm.Disable()
+	s.timelineBox = container.NewStack()
+	s.rawBox = container.NewStack()
+	s.rawBox.Hide()
+	s.rawJSON = widget.NewCheck("Raw JSON", s.onRawJSON)
+	s.rawJSON.Disable()
 
 	s.keySource = widget.NewSelect([]string{keyPasted, keyHMAC, keyJWKSURL, keyIssuer}, s.onKeySourceChanged)
 	s.keyInput = widget.NewMultiLineEntry()
@@ -195,8 +205,8 @@ func (s *inspectScreen) view() fyne.CanvasObject {
 			widget.NewCard("", "Findings", s.findings),
 		)),
 	)
-	claimsTab := container.NewBorder(container.NewHBox(s.copyClm), nil, nil, nil,
-		container.NewVScroll(container.NewVBox(s.claims, s.payload)))
+	claimsTab := container.NewBorder(container.NewHBox(s.copyClm, s.rawJSON), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(s.timelineBox, s.claims, s.rawBox, s.payload)))
 	headerTab := container.NewBorder(container.NewHBox(s.copyHdr), nil, nil, nil, container.NewVScroll(s.header))
 	form := widget.NewForm(
 		widget.NewFormItem("Key", s.keySource),
@@ -381,6 +391,11 @@ func (s *inspectScreen) show(outer, shown *tokens.Token) {
 	}
 	s.copyHdr.Disable()
 	s.copyClm.Disable()
+	s.timelineBox = container.NewStack()
+	s.rawBox = container.NewStack()
+	s.rawBox.Hide()
+	s.rawJSON = widget.NewCheck("Raw JSON", s.onRawJSON)
+	s.rawJSON.Disable()
 	if shown != nil {
 		if shown.HeaderJSON != nil {
 			s.copyHdr.Enable()
@@ -461,7 +476,44 @@ func fieldRow(name, value, explain string, extra fyne.CanvasObject) fyne.CanvasO
 	return container.NewVBox(append(objs, widget.NewSeparator())...)
 }
 
+// onRawJSON switches the Claims tab between the explained rows and the
+// raw JSON, syntax coloured.
+func (s *inspectScreen) onRawJSON(on bool) {
+	s.rawBox.RemoveAll()
+	if on && s.token != nil && s.token.PayloadJSON != nil {
+		s.rawBox.Add(jsonRichText(s.token.PayloadJSON))
+		s.rawBox.Show()
+		s.claims.Hide()
+		return
+	}
+	s.rawBox.Hide()
+	s.claims.Show()
+}
+
+// drawTimeline shows the token's times on one axis, when it has any.
+func (s *inspectScreen) drawTimeline(t *tokens.Token) {
+	s.timelineBox.RemoveAll()
+	s.timeline = nil
+	if t == nil || len(t.Times()) == 0 {
+		return
+	}
+	leeway, err := parseLeeway(s.leeway.Text)
+	if err != nil {
+		leeway = tokens.DefaultLeeway
+	}
+	s.timeline = newTimeline(t.Times(), s.svc.Now, leeway)
+	s.timelineBox.Add(widget.NewCard("", "Timeline (the valid window shaded, the leeway around nbf and exp)", s.timeline))
+}
+
 func (s *inspectScreen) drawClaims(t *tokens.Token) {
+	s.drawTimeline(t)
+	if t != nil && t.PayloadJSON != nil {
+		s.rawJSON.Enable()
+	} else {
+		s.rawJSON.SetChecked(false)
+		s.rawJSON.Disable()
+	}
+	s.onRawJSON(s.rawJSON.Checked)
 	s.claims.RemoveAll()
 	s.claimRows = map[string]*claimRow{}
 	s.payload.Hide()
@@ -517,6 +569,9 @@ func (s *inspectScreen) drawClaims(t *tokens.Token) {
 // refreshTimes keeps "expires in …" current while the screen is visible.
 func (s *inspectScreen) refreshTimes() {
 	now := s.svc.Now()
+	if s.timeline != nil {
+		s.timeline.Refresh() // "now" moves along the axis
+	}
 	for _, r := range s.claimRows {
 		if !r.isTime {
 			continue

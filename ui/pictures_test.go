@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/tokenscope/tokenscope/internal/exchange"
+)
+
+// The timeline puts the instants in time order on the axis, now included,
+// with room for the leeway at both ends.
+func TestTheTimelinePlacesTheTimesInOrder(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	span := newTimelineSpan(map[string]time.Time{"iat": now.Add(-time.Hour), "exp": now.Add(time.Hour), "nbf": now.Add(-time.Hour)}, now, time.Minute)
+	var names []string
+	var xs []float32
+	for _, m := range span.Marks {
+		names = append(names, m.Name)
+		xs = append(xs, span.x(m.At, 600))
+	}
+	if strings.Join(names, ",") != "iat,nbf,now,exp" {
+		t.Fatalf("order %v", names)
+	}
+	for i := 1; i < len(xs); i++ {
+		if xs[i] < xs[i-1] {
+			t.Fatalf("positions %v", xs)
+		}
+	}
+	if xs[0] <= 0 || xs[len(xs)-1] >= 600 || span.x(now.Add(time.Hour+time.Minute), 600) > 600 {
+		t.Fatalf("no room for the leeway: %v", xs)
+	}
+	if x := xs[2]; x < 290 || x > 310 {
+		t.Fatalf("now is at %v, not in the middle", x)
+	}
+}
+
+// The history chart has one bar a refresh, oldest on the left, the
+// longest full height, failures marked.
+func TestTheHistoryChartHasABarARefresh(t *testing.T) {
+	base := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	entries := []exchange.Entry{ // newest first, as History.Load returns
+		{Time: base.Add(2 * time.Minute), Profile: "p", Status: 403, Error: "invalid_grant", DurationMS: 40},
+		{Time: base.Add(time.Minute), Profile: "p", Status: 200, DurationMS: 200},
+		{Time: base, Profile: "p", Status: 200, DurationMS: 100},
+	}
+	bars := historyBars(entries, 30)
+	if len(bars) != 3 || bars[0].Height != 0.5 || bars[1].Height != 1 || !bars[1].OK || bars[2].OK {
+		t.Fatalf("%+v", bars)
+	}
+	if got := historyBars(entries, 2); len(got) != 2 {
+		t.Fatalf("%d bars for a limit of 2", len(got))
+	}
+}
+
+// Raw JSON shows the claims indented and coloured; unticking goes back to
+// the explained rows.
+func TestRawJSONShowsTheClaimsAsJSON(t *testing.T) {
+	h := newTestInspector(t)
+	h.typeToken(signToken(t, testRSAKey(), jose.RS256, auth0Claims()))
+	h.settle()
+	h.s.rawJSON.SetChecked(true)
+	if !h.s.claims.Hidden || h.s.rawBox.Hidden || len(h.s.rawBox.Objects) != 1 {
+		t.Fatal("the raw JSON is not shown")
+	}
+	rt := h.s.rawBox.Objects[0].(*widget.RichText)
+	lines := 0
+	for _, seg := range rt.Segments {
+		if !seg.Inline() {
+			lines++
+		}
+	}
+	// One line a claim, plus the braces.
+	if text := rt.String(); !strings.Contains(text, `"iss": "https://tenant.eu.auth0.com/"`) || lines != 9 {
+		t.Fatalf("raw JSON %q in %d lines", text, lines)
+	}
+	if h.s.timeline == nil {
+		t.Fatal("no timeline for a token with times")
+	}
+	h.s.rawJSON.SetChecked(false)
+	if h.s.claims.Hidden || !h.s.rawBox.Hidden {
+		t.Fatal("unticking did not bring the rows back")
+	}
+	_ = test.LaidOutObjects
+}
