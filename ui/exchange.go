@@ -52,6 +52,9 @@ type exchangeScreen struct {
 	cards       *fyne.Container
 	history     *widget.List
 	chart       *historyChart
+	// The access token's expiry on the cards, ticking.
+	expiry      time.Time
+	expiryLabel *widget.Label
 
 	// UI-goroutine state.
 	current *profiles.Profile
@@ -614,8 +617,11 @@ func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult)
 	s.addTokenCard("Access token", "access_token", resp.AccessToken, true)
 	s.addTokenCard("ID token", "id_token", resp.IDToken, true)
 	s.addTokenCard("Refresh token", "refresh_token", resp.RefreshToken, false)
+	s.expiry, s.expiryLabel = resp.Expiry, nil
 	if !resp.Expiry.IsZero() {
-		s.cards.Add(widget.NewCard("Expiry", "", widget.NewLabel(tokens.ExpiryPhrase(resp.Expiry, time.Now())+" ("+resp.Expiry.Local().Format("2006-01-02 15:04:05")+")")))
+		s.expiryLabel = widget.NewLabel("")
+		s.refreshTimes()
+		s.cards.Add(widget.NewCard("Expiry", "", s.expiryLabel))
 	}
 	if resp.Scope != "" {
 		s.cards.Add(widget.NewCard("Scope", "", wrapLabel(resp.Scope)))
@@ -628,6 +634,13 @@ func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult)
 // click outside do nothing.
 func (s *exchangeScreen) showOnlyCopy(profile string, resp *exchange.Response) {
 	s.onlyCopy, s.onlyCopyCopy, s.onlyCopyDone = showOnlyCopy(s.win, s.do, s.clipboard(), profile, resp)
+}
+
+// refreshTimes keeps "expires in …" true as the clock runs.
+func (s *exchangeScreen) refreshTimes() {
+	if s.expiryLabel != nil {
+		s.expiryLabel.SetText(tokens.ExpiryPhrase(s.expiry, s.svc.Now()) + " (" + s.expiry.Local().Format("2006-01-02 15:04:05") + ")")
+	}
 }
 
 // addTokenCard shows one token with Inspect (for JWTs and opaque access

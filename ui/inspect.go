@@ -119,6 +119,8 @@ func newInspectScreen(svc Services, win fyne.Window, do uiDo) *inspectScreen {
 	s := &inspectScreen{svc: svc, win: win, do: do, claimRows: map[string]*claimRow{}, checkRows: map[string]*checkRow{}}
 	s.decodes.busy = &s.busy
 	s.buildUI()
+	s.drawHeader(nil) // the empty panes say what to do
+	s.drawClaims(nil)
 	return s
 }
 
@@ -458,11 +460,21 @@ func (s *inspectScreen) drawFindings(outer, shown *tokens.Token) {
 func (s *inspectScreen) drawHeader(t *tokens.Token) {
 	s.header.RemoveAll()
 	if t == nil {
+		s.header.Add(wrapLabel("The token's header (alg, kid, typ, …) appears here, each parameter explained."))
 		return
 	}
 	for _, f := range t.Header {
-		s.header.Add(fieldRow(f.Name, truncate(string(compact(f.Raw)), maxValueShown), tokens.ExplainHeader(f.Name), nil))
+		s.header.Add(fieldRow(f.Name, truncate(fieldValue(f), maxValueShown), tokens.ExplainHeader(f.Name), nil))
 	}
+}
+
+// fieldValue is how a header parameter or a claim is shown, alike: a
+// string as itself, anything else as compact JSON.
+func fieldValue(f tokens.Field) string {
+	if str, ok := f.Value.(string); ok {
+		return str
+	}
+	return string(compact(f.Raw))
 }
 
 func fieldRow(name, value, explain string, extra fyne.CanvasObject) fyne.CanvasObject {
@@ -518,6 +530,7 @@ func (s *inspectScreen) drawClaims(t *tokens.Token) {
 	s.claimRows = map[string]*claimRow{}
 	s.payload.Hide()
 	if t == nil {
+		s.claims.Add(wrapLabel("Paste a token above (or Ctrl+Shift+V), drop a file on the window, or open one with Ctrl+O: its claims appear here, each explained, with its times on a timeline."))
 		return
 	}
 	if t.Kind == tokens.KindOpaque {
@@ -540,11 +553,7 @@ func (s *inspectScreen) drawClaims(t *tokens.Token) {
 			s.claims.Add(wrapLabel(fmt.Sprintf("… and %d more claims. Copy the claims JSON to see them all.", len(t.Claims)-maxClaimRows)))
 			break
 		}
-		raw := string(compact(f.Raw))
-		value := raw
-		if str, ok := f.Value.(string); ok {
-			value = str
-		}
+		value := fieldValue(f)
 		r := &claimRow{claim: f.Name, name: boldLabel(f.Name), value: monoLabel(truncate(value, maxValueShown))}
 		r.explain = wrapLabel(tokens.ExplainClaim(f.Name))
 		r.explain.TextStyle = fyne.TextStyle{Italic: true}

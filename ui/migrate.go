@@ -335,7 +335,8 @@ func (s *migrateScreen) render() {
 	s.sendBtn.Disable()
 	if r == nil {
 		s.output.SetText("")
-		s.status.SetText("")
+		s.status.Importance = widget.MediumImportance
+		s.status.SetText("Paste a legacy call (a body, raw HTTP, curl, fetch or PowerShell from DevTools), open a HAR with Open…, or press Sample: the new request appears here.")
 		if s.batch != nil && len(s.batch.Requests) == 0 {
 			s.status.Importance = widget.WarningImportance
 			s.status.SetText("No legacy Auth0 call (/delegation, /oauth/ro, /tokeninfo, /oauth/access_token, /user/ssodata) found in this input.")
@@ -532,8 +533,9 @@ func (s *migrateScreen) showComparison(c *workspace.Comparison) {
 			state.Importance = widget.WarningImportance
 		}
 		grid.Add(widget.NewLabel(d.Name))
-		grid.Add(monoLabel(truncate(d.Left, 200)))
-		grid.Add(monoLabel(truncate(d.Right, 200)))
+		// Word wrap: values break between words, not mid-word.
+		grid.Add(wrapLabel(truncate(d.Left, 200)))
+		grid.Add(wrapLabel(truncate(d.Right, 200)))
 		grid.Add(state)
 	}
 	s.compare.Add(grid)

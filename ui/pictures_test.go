@@ -87,3 +87,39 @@ func TestRawJSONShowsTheClaimsAsJSON(t *testing.T) {
 	}
 	_ = test.LaidOutObjects
 }
+
+// Header values read like claim values (a string without its JSON quotes),
+// and an empty inspector says what to do.
+func TestHeaderValuesReadLikeClaimsAndEmptyPanesHint(t *testing.T) {
+	h := newTestInspector(t)
+	var texts []string
+	for _, o := range test.LaidOutObjects(h.s.claims) {
+		texts = append(texts, textOf(o))
+	}
+	if !strings.Contains(strings.Join(texts, " "), "Paste a token above") {
+		t.Fatalf("the empty claims pane says %q", texts)
+	}
+	h.typeToken(signToken(t, testRSAKey(), jose.RS256, auth0Claims()))
+	texts = nil
+	for _, o := range test.LaidOutObjects(h.s.header) {
+		texts = append(texts, textOf(o))
+	}
+	all := strings.Join(texts, "|")
+	if !strings.Contains(all, "|RS256|") || strings.Contains(all, `"RS256"`) {
+		t.Fatalf("header shows %q", all)
+	}
+}
+
+// "expires in …" on the Exchange cards follows the clock.
+func TestTheExpiryOnTheCardsTicks(t *testing.T) {
+	s, bridge, _, _ := demoExchange(t, "allow")
+	test.Tap(s.refreshBtn)
+	settleExchange(s, bridge)
+	before := s.expiryLabel.Text
+	now := time.Now().Add(3 * time.Hour)
+	s.svc.Now = func() time.Time { return now }
+	s.refreshTimes()
+	if s.expiryLabel.Text == before || !strings.Contains(s.expiryLabel.Text, "expires in 20h") {
+		t.Fatalf("before %q, after %q", before, s.expiryLabel.Text)
+	}
+}

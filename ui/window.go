@@ -374,8 +374,11 @@ func (m *mainWindow) startClock() {
 				return
 			case <-t.C:
 				m.do(func() {
-					if m.tabs.Selected() != nil && m.tabs.Selected().Text == "Inspect" {
+					switch m.tabs.SelectedIndex() {
+					case m.screenIndex("Inspect"):
 						m.inspect.refreshTimes()
+					case m.screenIndex("Exchange"):
+						m.exchange.refreshTimes()
 					}
 				})
 			}

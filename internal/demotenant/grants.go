@@ -103,7 +103,7 @@ func (t *Tenant) refresh(c *Client, value, scope, audience string) (map[string]a
 		req := strings.Fields(scope)
 		for _, s := range req {
 			if !slices.Contains(f.scope, s) {
-				return nil, errorf(403, "invalid_scope", "The scope %q was not granted to this refresh token: a refresh can only keep or narrow the scope.", s)
+				return nil, errorf(403, "invalid_scope", "The scope %q was not granted to this refresh token.", s)
 			}
 		}
 		granted = req
