@@ -27,13 +27,17 @@ func (l *latest) cancel() {
 	l.timer = nil
 }
 
+// debounce maps a debounce delay to the one used: the delay itself in the
+// app; UI tests replace it (TestMain) so they never wait real time.
+var debounce = func(d time.Duration) time.Duration { return d }
+
 // after cancels earlier work, runs work after delay off the UI goroutine,
 // then the func it returns through do, unless newer work came meanwhile.
 func (l *latest) after(delay time.Duration, do uiDo, work func() (apply func())) {
 	l.cancel()
 	gen := l.gen
 	l.busy.Add(1)
-	l.timer = time.AfterFunc(delay, func() {
+	l.timer = time.AfterFunc(debounce(delay), func() {
 		defer l.busy.Done()
 		apply := work()
 		do(func() {
