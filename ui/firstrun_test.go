@@ -38,7 +38,7 @@ func TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector(t *testing.T) {
 		}
 	}
 	settle()
-	m.showScreen("Exchange")
+	m.showScreen(screenExchange)
 	if m.exchange.profile.Selected == "" || m.exchange.refreshBtn.Disabled() {
 		t.Fatalf("the Exchange screen is not ready: %q / %q", m.exchange.profile.Selected, m.exchange.status.Text)
 	}

@@ -125,7 +125,7 @@ func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
 		m.clients.setStatus("The demo tenant did not start: "+err.Error()+".", widget.DangerImportance)
 	}
 	if demo != nil && m.app.Preferences().IntWithFallback(prefScreen, -1) < 0 {
-		m.selectScreen(m.screenIndex("Exchange")) // one click on Refresh shows tokens
+		m.selectScreen(int(screenExchange)) // one click on Refresh shows tokens
 	}
 }
 
@@ -151,7 +151,7 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 	m.clients.onProfilesChanged = m.exchange.reloadProfiles
 	m.migrate.inspect = m.openInInspector
 	m.migrate.onProfilesChanged = func() { m.exchange.reloadProfiles(); m.clients.reload("") }
-	m.screens = []screen{
+	m.screens = []screen{ // in screenID order
 		{"Clients", theme.AccountIcon(), m.clients.view(), m.clients.focus},
 		{"Exchange", theme.ViewRefreshIcon(), m.exchange.view(), m.exchange.focus},
 		{"Inspect", theme.SearchIcon(), m.inspect.view(), m.inspect.focus},
@@ -177,7 +177,7 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 func (m *mainWindow) menu() *fyne.MainMenu {
 	open := fyne.NewMenuItem("Open Token File…", m.inspect.onOpen)
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
-	openLegacy := fyne.NewMenuItem("Open Legacy Request or HAR…", func() { m.showScreen("Migrate"); m.migrate.onOpen() })
+	openLegacy := fyne.NewMenuItem("Open Legacy Request or HAR…", func() { m.showScreen(screenMigrate); m.migrate.onOpen() })
 	var views []*fyne.MenuItem
 	for i, s := range m.screens {
 		item := fyne.NewMenuItem(s.title, func() { m.selectScreen(i) })
@@ -203,11 +203,11 @@ func (m *mainWindow) addShortcuts() {
 			func(fyne.Shortcut) { m.selectScreen(i) })
 	}
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
-		m.showScreen("Inspect")
+		m.showScreen(screenInspect)
 		m.inspect.focus()
 	})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyV, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}, func(fyne.Shortcut) {
-		m.showScreen("Inspect")
+		m.showScreen(screenInspect)
 		m.inspect.onPaste()
 	})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { m.inspect.onOpen() })
@@ -275,7 +275,7 @@ func (m *mainWindow) demoBanner() fyne.CanvasObject {
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	add := widget.NewButtonWithIcon("Add a real client", theme.ContentAddIcon(), func() {
-		m.showScreen("Clients")
+		m.showScreen(screenClients)
 		m.clients.onNew()
 		m.clients.focus()
 	})
@@ -283,27 +283,27 @@ func (m *mainWindow) demoBanner() fyne.CanvasObject {
 }
 
 // showScreen brings the named screen to the front.
-func (m *mainWindow) showScreen(title string) {
-	for i, s := range m.screens {
-		if s.title == title {
-			m.selectScreen(i)
-		}
-	}
-}
+// screenID names a screen by its place in the navigation, so code finds a
+// screen by reference, never by its (translatable) title.
+type screenID int
+
+const (
+	screenClients screenID = iota
+	screenExchange
+	screenInspect
+	screenMigrate
+)
+
+// showScreen brings a screen to the front.
+func (m *mainWindow) showScreen(id screenID) { m.selectScreen(int(id)) }
+
+// showing reports whether id is the screen in front.
+func (m *mainWindow) showing(id screenID) bool { return m.tabs.SelectedIndex() == int(id) }
 
 // openInInspector shows a token (from the Exchange screen) in the inspector.
 func (m *mainWindow) openInInspector(token string) {
-	m.showScreen("Inspect")
+	m.showScreen(screenInspect)
 	m.inspect.SetToken(token)
-}
-
-func (m *mainWindow) screenIndex(title string) int {
-	for i, s := range m.screens {
-		if s.title == title {
-			return i
-		}
-	}
-	return 0
 }
 
 func (m *mainWindow) selectScreen(i int) {
@@ -324,9 +324,9 @@ func (m *mainWindow) restoreState() {
 	w := p.FloatWithFallback(prefWidth, 1180)
 	h := p.FloatWithFallback(prefHeight, 760)
 	m.win.Resize(fyne.NewSize(float32(max(w, 640)), float32(max(h, 420))))
-	first := m.screenIndex("Inspect")
+	first := int(screenInspect)
 	if m.svc.Demo != nil {
-		first = m.screenIndex("Exchange") // one click on Refresh shows tokens
+		first = int(screenExchange) // one click on Refresh shows tokens
 	}
 	m.selectScreen(p.IntWithFallback(prefScreen, first))
 }
@@ -353,12 +353,12 @@ func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 		return
 	}
 	// A file dropped on the Migrate screen (or any .har) is a legacy request.
-	if m.tabs.Selected().Text == "Migrate" || strings.HasSuffix(strings.ToLower(uris[0].Name()), ".har") {
-		m.showScreen("Migrate")
+	if m.showing(screenMigrate) || strings.HasSuffix(strings.ToLower(uris[0].Name()), ".har") {
+		m.showScreen(screenMigrate)
 		m.migrate.loadFile(r)
 		return
 	}
-	m.showScreen("Inspect")
+	m.showScreen(screenInspect)
 	m.inspect.loadFile(r)
 }
 
@@ -374,10 +374,10 @@ func (m *mainWindow) startClock() {
 				return
 			case <-t.C:
 				m.do(func() {
-					switch m.tabs.SelectedIndex() {
-					case m.screenIndex("Inspect"):
+					switch {
+					case m.showing(screenInspect):
 						m.inspect.refreshTimes()
-					case m.screenIndex("Exchange"):
+					case m.showing(screenExchange):
 						m.exchange.refreshTimes()
 					}
 				})

@@ -189,3 +189,14 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 		t.Fatalf("after startup: profile %q, compare hidden %v, shown %q", m.exchange.profile.Selected, m.migrate.compareBtn.Hidden, shown)
 	}
 }
+
+// Each screenID names its screen.
+func TestScreenIDsNameTheirScreens(t *testing.T) {
+	m, _ := newTestWindow(t)
+	for id, title := range map[screenID]string{screenClients: "Clients", screenExchange: "Exchange", screenInspect: "Inspect", screenMigrate: "Migrate"} {
+		m.showScreen(id)
+		if !m.showing(id) || m.tabs.Selected().Text != title {
+			t.Errorf("screen %d shows %q, want %q", id, m.tabs.Selected().Text, title)
+		}
+	}
+}
