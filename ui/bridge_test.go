@@ -55,14 +55,7 @@ func newTestInspector(t *testing.T) *harness {
 
 // settle waits for background work and applies its UI updates, until
 // nothing is left.
-func (h *harness) settle() {
-	for {
-		h.s.busy.Wait()
-		if !h.bridge.drain() {
-			return
-		}
-	}
-}
+func (h *harness) settle() { settle(h.bridge, &h.s.busy) }
 
 // typeToken types like a user (a short token) or sets the text as a paste
 // does (a long one), then waits for the debounced decode to land.
@@ -91,4 +84,22 @@ func testServices(t *testing.T) Services {
 	ws := workspace.New(filepath.Join(t.TempDir(), "profiles.json"), &secrets.Memory{})
 	ws.HTTP = httpx.NewClient(5 * time.Second)
 	return Services{Workspace: ws, Now: time.Now, Version: "9.9.9"}
+}
+
+// settle is the one way UI tests wait: for every background job of the
+// given screens, then the UI updates they queued, until nothing is left.
+func settle(b *testBridge, busy ...*sync.WaitGroup) {
+	for {
+		for _, w := range busy {
+			w.Wait()
+		}
+		if !b.drain() {
+			return
+		}
+	}
+}
+
+// settleWindow settles every screen of a main window.
+func settleWindow(m *mainWindow, b *testBridge) {
+	settle(b, &m.startBusy, &m.clients.busy, &m.exchange.busy, &m.inspect.busy, &m.migrate.busy)
 }

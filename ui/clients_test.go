@@ -29,14 +29,7 @@ func newTestClients(t *testing.T) *clientsHarness {
 	return h
 }
 
-func (h *clientsHarness) settle() {
-	for {
-		h.s.busy.Wait()
-		if !h.bridge.drain() {
-			return
-		}
-	}
-}
+func (h *clientsHarness) settle() { settle(h.bridge, &h.s.busy) }
 
 func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.T) {
 	h := newTestClients(t)

@@ -27,16 +27,7 @@ func TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector(t *testing.T) {
 	}
 	b := &testBridge{}
 	m := newMainWindow(a, test.NewTempWindow(t, nil), svc, b.Do)
-	settle := func() {
-		for {
-			m.exchange.busy.Wait()
-			m.inspect.busy.Wait()
-			m.clients.busy.Wait()
-			if !b.drain() {
-				return
-			}
-		}
-	}
+	settle := func() { settleWindow(m, b) }
 	settle()
 	m.showScreen(screenExchange)
 	if m.exchange.profile.Selected == "" || m.exchange.refreshBtn.Disabled() {

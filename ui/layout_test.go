@@ -38,17 +38,7 @@ func populatedWindow(t *testing.T, v fyne.ThemeVariant) (*mainWindow, func()) {
 	svc.Demo = srv.Tenant
 	b := &testBridge{}
 	m := newMainWindow(a, test.NewTempWindow(t, nil), svc, b.Do)
-	settle := func() {
-		for {
-			m.exchange.busy.Wait()
-			m.inspect.busy.Wait()
-			m.clients.busy.Wait()
-			m.migrate.busy.Wait()
-			if !b.drain() {
-				return
-			}
-		}
-	}
+	settle := func() { settleWindow(m, b) }
 	settle()
 	m.exchange.profile.SetSelected("demo-web")
 	settle()

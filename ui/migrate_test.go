@@ -36,14 +36,7 @@ func newTestMigrate(t *testing.T) *migrateHarness {
 	return h
 }
 
-func (h *migrateHarness) settle() {
-	for {
-		h.s.busy.Wait()
-		if !h.bridge.drain() {
-			return
-		}
-	}
-}
+func (h *migrateHarness) settle() { settle(h.bridge, &h.s.busy) }
 
 func TestTheSampleBecomesACurlRefreshRequestWithFindings(t *testing.T) {
 	h := newTestMigrate(t)

@@ -292,14 +292,7 @@ func newDemoMigrate(t *testing.T) *migrateHarness {
 
 // settleExchange waits for an Exchange screen's background work and
 // applies its UI updates, until nothing is left.
-func settleExchange(s *exchangeScreen, bridge *testBridge) {
-	for {
-		s.busy.Wait()
-		if !bridge.drain() {
-			return
-		}
-	}
-}
+func settleExchange(s *exchangeScreen, bridge *testBridge) { settle(bridge, &s.busy) }
 
 // Switching profile clears the previous profile's cards: nothing shown is
 // about another profile.

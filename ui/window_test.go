@@ -173,14 +173,7 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 		t.Fatalf("no progress line while starting: %q", shown)
 	}
 	close(release)
-	m.startBusy.Wait()
-	for {
-		m.exchange.busy.Wait()
-		m.clients.busy.Wait()
-		if !b.drain() {
-			break
-		}
-	}
+	settleWindow(m, b)
 	shown = nil
 	for _, o := range test.LaidOutObjects(m.win.Content()) {
 		shown = append(shown, textOf(o))
