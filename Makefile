@@ -59,6 +59,11 @@ smoke: build
 
 screenshots: deps-test build
 	scripts/smoke.sh ./$(BIN) docs/screenshot.png
+	@mkdir -p docs/screens
+	@for s in Clients Exchange Inspect Migrate; do for t in light dark; do \
+		typ=0; [ $$s = Inspect ] && typ=1; \
+		SMOKE_TYPE=$$typ TOKENSCOPE_SCREEN=$$s FYNE_THEME=$$t scripts/smoke.sh ./$(BIN) docs/screens/$$s-$$t.png || exit 1; \
+	done; done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -tags $(TAGS) ./...

@@ -43,6 +43,8 @@ func FyneMetadata() fyne.AppMetadata {
 // only demo ones, it starts the demo tenant first (see StartDemo).
 func OpenWindow(a fyne.App) fyne.Window {
 	svc := NewServices()
+	// TOKENSCOPE_SCREEN opens on a named screen (the README's screenshots).
+	svc.StartScreen = os.Getenv("TOKENSCOPE_SCREEN")
 	// The window shows first; the demo tenant starts behind it (seeding its
 	// profiles writes to the keyring, which may wait on an unlock prompt).
 	return ui.Create(a, svc, func() (*demotenant.Tenant, string, error) {

@@ -37,6 +37,10 @@ type Services struct {
 	Now     func() time.Time
 	Version string
 	Icon    fyne.Resource
+	// StartScreen names the screen to open on ("Clients", "Exchange",
+	// "Inspect" or "Migrate"), over the one saved last time; empty keeps
+	// the saved one.
+	StartScreen string
 }
 
 // Preference keys (UI state only: never a secret).
@@ -124,7 +128,7 @@ func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
 	if err != nil {
 		m.clients.setStatus("The demo tenant did not start: "+err.Error()+".", widget.DangerImportance)
 	}
-	if demo != nil && m.app.Preferences().IntWithFallback(prefScreen, -1) < 0 {
+	if demo != nil && m.startScreen() < 0 && m.app.Preferences().IntWithFallback(prefScreen, -1) < 0 {
 		m.selectScreen(int(screenExchange)) // one click on Refresh shows tokens
 	}
 }
@@ -328,7 +332,22 @@ func (m *mainWindow) restoreState() {
 	if m.svc.Demo != nil {
 		first = int(screenExchange) // one click on Refresh shows tokens
 	}
+	if i := m.startScreen(); i >= 0 {
+		m.selectScreen(i)
+		return
+	}
 	m.selectScreen(p.IntWithFallback(prefScreen, first))
+}
+
+// startScreen is the index of Services.StartScreen, or -1 when it names
+// no screen.
+func (m *mainWindow) startScreen() int {
+	for i, s := range m.screens {
+		if m.svc.StartScreen != "" && strings.EqualFold(s.title, m.svc.StartScreen) {
+			return i
+		}
+	}
+	return -1
 }
 
 // onClose saves the window size and screen, then closes (Fyne's test

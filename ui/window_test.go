@@ -193,3 +193,27 @@ func TestScreenIDsNameTheirScreens(t *testing.T) {
 		}
 	}
 }
+
+// TestStartScreenOpensTheNamedScreen: TOKENSCOPE_SCREEN (Services.StartScreen)
+// wins over the screen saved last time, and a name that is no screen keeps it.
+func TestStartScreenOpensTheNamedScreen(t *testing.T) {
+	for _, tc := range []struct {
+		start string
+		want  screenID
+	}{
+		{"migrate", screenMigrate},
+		{"Clients", screenClients},
+		{"Nowhere", screenInspect}, // the saved one
+	} {
+		a := test.NewTempApp(t)
+		a.Preferences().SetInt(prefScreen, int(screenInspect))
+		svc := testServices(t)
+		svc.StartScreen = tc.start
+		w := test.NewTempWindow(t, nil)
+		m := newMainWindow(a, w, svc, (&testBridge{}).Do)
+		m.restoreState()
+		if !m.showing(tc.want) {
+			t.Errorf("StartScreen %q: showing %q, want %q", tc.start, m.tabs.Selected().Text, m.screens[tc.want].title)
+		}
+	}
+}
