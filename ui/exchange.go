@@ -229,6 +229,13 @@ func (s *exchangeScreen) onProfile(name string) {
 		s.notice.Hide()
 		s.userinfoBtn.Disable()
 	}
+	s.load(p)
+}
+
+// load reads p's secrets and token endpoint (discovering it when it is not
+// cached) off the UI goroutine, and says what is missing.
+func (s *exchangeScreen) load(p profiles.Profile) {
+	name := p.Name
 	s.current = &p
 	s.loaded = workspace.Loaded{Profile: p}
 	s.audience.SetPlaceHolder(orNone(p.Audience, "profile: none"))
@@ -249,7 +256,9 @@ func (s *exchangeScreen) onProfile(name string) {
 			s.updatePreview()
 			switch {
 			case l.EndpointErr != nil:
-				s.setStatus("Cannot find the token endpoint: "+l.EndpointErr.Error(), widget.DangerImportance)
+				// Offline, or a tenant not reachable from here: a warning
+				// with the way out, and Refresh stays on to try again.
+				s.setStatus("Cannot reach "+l.Profile.Issuer+" to find its token endpoint ("+l.EndpointErr.Error()+"). Check the domain on the Clients screen and the network, then press Refresh to try again.", widget.WarningImportance)
 			case l.SecretsErr != nil:
 				s.setStatus(l.SecretsErr.Error(), widget.WarningImportance)
 			case l.RefreshToken == "":
@@ -298,6 +307,12 @@ func (s *exchangeScreen) request() (exchange.Request, error) {
 
 func (s *exchangeScreen) updatePreview() {
 	r, err := s.request()
+	if err != nil && s.current != nil && s.loaded.EndpointErr != nil {
+		s.preview.SetText("The request is shown once the token endpoint of " + s.current.Issuer + " is known.")
+		s.setButtons(false)
+		s.refreshBtn.Enable() // tries the discovery again
+		return
+	}
 	if err != nil {
 		s.preview.SetText("")
 		s.setButtons(false)
@@ -350,6 +365,10 @@ func (s *exchangeScreen) setStatus(msg string, imp widget.Importance) {
 // rotated one before anything else. The picker is disabled meanwhile and
 // the result is bound to the profile it was for.
 func (s *exchangeScreen) onRefresh() {
+	if s.current != nil && s.loaded.EndpointErr != nil && s.running == "" {
+		s.load(*s.current) // discovery again
+		return
+	}
 	if _, err := s.request(); err != nil {
 		s.setStatus(err.Error()+".", widget.DangerImportance)
 		return

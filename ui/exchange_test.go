@@ -129,3 +129,56 @@ func TestARefusedRefreshIsExplained(t *testing.T) {
 		t.Fatalf("status %q cards %q", s.status.Text, all)
 	}
 }
+
+// TestAProfileWhoseTenantCannotBeReachedWarnsAndRefreshTriesAgain: a real
+// profile never discovered, its tenant unreachable at start (offline), is a
+// warning that says what to do, not a dead end; once the tenant answers,
+// Refresh discovers the endpoint and then refreshes.
+func TestAProfileWhoseTenantCannotBeReachedWarnsAndRefreshTriesAgain(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	tokens, requests := rotatingTokenServer(t, "v1.first-refresh-token")
+	var mu sync.Mutex
+	up := false
+	var issuer string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !up {
+			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"issuer": issuer, "token_endpoint": tokens.URL + "/oauth/token",
+			"jwks_uri": issuer + ".well-known/jwks.json", "authorization_endpoint": issuer + "authorize"})
+	}))
+	t.Cleanup(srv.Close)
+	issuer = srv.URL + "/"
+	svc := testServices(t)
+	svc.Profiles.Put(profiles.Profile{Name: "prod", Issuer: issuer, ClientID: "abc", Auth: "none", Scope: "openid"})
+	svc.Secrets.Set("prod", secrets.RefreshToken, "v1.first-refresh-token")
+	bridge := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	s := newExchangeScreen(svc, w, bridge.Do, func(string) {})
+	w.SetContent(s.view())
+	settleExchange(s, bridge)
+	if s.status.Importance != widget.WarningImportance || !strings.Contains(s.status.Text, "Cannot reach "+issuer) ||
+		!strings.Contains(s.status.Text, "press Refresh to try again") {
+		t.Fatalf("status (%v) %q", s.status.Importance, s.status.Text)
+	}
+	if s.refreshBtn.Disabled() || !s.copyBtn.Disabled() {
+		t.Fatalf("Refresh disabled %v, Copy disabled %v: Refresh should try again, Copy has nothing to copy", s.refreshBtn.Disabled(), s.copyBtn.Disabled())
+	}
+	mu.Lock()
+	up = true
+	mu.Unlock()
+	test.Tap(s.refreshBtn) // discovers
+	settleExchange(s, bridge)
+	if *requests != 0 || !strings.Contains(s.preview.Text, tokens.URL+"/oauth/token") || !strings.Contains(s.status.Text, "Ready") {
+		t.Fatalf("after the retry: %d token requests, status %q, preview:\n%s", *requests, s.status.Text, s.preview.Text)
+	}
+	test.Tap(s.refreshBtn) // refreshes
+	settleExchange(s, bridge)
+	if s.shown["access_token"] != "opaque-access-token-1" {
+		t.Fatalf("shown %v status %q", s.shown, s.status.Text)
+	}
+}

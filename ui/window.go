@@ -182,6 +182,7 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	open := fyne.NewMenuItem("Open Token File…", m.inspect.onOpen)
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
 	openLegacy := fyne.NewMenuItem("Open Legacy Request or HAR…", func() { m.showScreen(screenMigrate); m.migrate.onOpen() })
+	openLegacy.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	var views []*fyne.MenuItem
 	for i, s := range m.screens {
 		item := fyne.NewMenuItem(s.title, func() { m.selectScreen(i) })
@@ -200,11 +201,16 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	)
 }
 
+// addShortcuts registers every menu item's shortcut on the window (so the
+// menu shows exactly the keys that work), then the ones with no menu item.
 func (m *mainWindow) addShortcuts() {
 	c := m.win.Canvas()
-	for i := range m.screens {
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierShortcutDefault},
-			func(fyne.Shortcut) { m.selectScreen(i) })
+	for _, menu := range m.menu().Items {
+		for _, item := range menu.Items {
+			if item.Shortcut != nil && item.Action != nil {
+				c.AddShortcut(item.Shortcut, func(fyne.Shortcut) { item.Action() })
+			}
+		}
 	}
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
 		m.showScreen(screenInspect)
@@ -214,9 +220,6 @@ func (m *mainWindow) addShortcuts() {
 		m.showScreen(screenInspect)
 		m.inspect.onPaste()
 	})
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { m.inspect.onOpen() })
-	// Ctrl+Q (Cmd+Q on macOS) quits, saving the window's state.
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { m.onClose() })
 	// Escape cancels what is running on the Exchange screen.
 	c.SetOnTypedKey(m.onTypedKey)
 }
@@ -243,8 +246,8 @@ var shortcutHelp = [][2]string{
 	{"Ctrl+L", "Focus the token field"},
 	{"Ctrl+Shift+V", "Paste a token from the clipboard and decode it"},
 	{"Ctrl+O", "Open a file holding a token"},
+	{"Ctrl+Shift+O", "Open a legacy request or a HAR export on Migrate"},
 	{"Escape", "Cancel a running refresh or sign-in"},
-	{"Ctrl+Q", "Quit"},
 	{"Ctrl+Q", "Quit"},
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 
@@ -214,6 +215,50 @@ func TestStartScreenOpensTheNamedScreen(t *testing.T) {
 		m.restoreState()
 		if !m.showing(tc.want) {
 			t.Errorf("StartScreen %q: showing %q, want %q", tc.start, m.tabs.Selected().Text, m.screens[tc.want].title)
+		}
+	}
+}
+
+// TestEveryFileAndViewMenuItemShowsAWorkingShortcut: each item of File and
+// View names its shortcut, the shortcut is registered on the window (typing
+// Ctrl+2 shows Exchange as choosing View → Exchange does), and the help
+// lists it.
+func TestEveryFileAndViewMenuItemShowsAWorkingShortcut(t *testing.T) {
+	a := test.NewTempApp(t)
+	m := newMainWindow(a, test.NewWindow(nil), testServices(t), (&testBridge{}).Do)
+	help := map[string]bool{}
+	for _, h := range shortcutHelp {
+		help[h[0]] = true
+	}
+	names := map[string]string{"1": "Ctrl+1 … Ctrl+4", "2": "Ctrl+1 … Ctrl+4", "3": "Ctrl+1 … Ctrl+4", "4": "Ctrl+1 … Ctrl+4"}
+	for _, menu := range m.menu().Items[:2] {
+		for _, item := range menu.Items {
+			if item.IsSeparator {
+				continue
+			}
+			sc, ok := item.Shortcut.(*desktop.CustomShortcut)
+			if !ok {
+				t.Errorf("%s → %s shows no shortcut", menu.Label, item.Label)
+				continue
+			}
+			name := names[string(sc.KeyName)]
+			if name == "" {
+				name = "Ctrl+"
+				if sc.Modifier&fyne.KeyModifierShift != 0 {
+					name += "Shift+"
+				}
+				name += string(sc.KeyName)
+			}
+			if !help[name] {
+				t.Errorf("%s → %s: %s is not in the shortcut help", menu.Label, item.Label, name)
+			}
+		}
+	}
+	typed := m.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
+	for id := screenClients; id <= screenMigrate; id++ {
+		typed.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(int(id) + 1)), Modifier: fyne.KeyModifierShortcutDefault})
+		if !m.showing(id) {
+			t.Errorf("Ctrl+%d shows %q", id+1, m.tabs.Selected().Text)
 		}
 	}
 }
