@@ -132,7 +132,7 @@ func (s *clientsScreen) view() fyne.CanvasObject {
 		s.status,
 		widget.NewCard("", "Endpoints", s.endpoints),
 	))
-	left := container.NewBorder(container.NewHBox(s.newBtn), nil, nil, nil, s.list)
+	left := border(container.NewHBox(s.newBtn), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.22
 	return split

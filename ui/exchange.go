@@ -153,18 +153,18 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 	// The action bar stays at the bottom of the pane, whatever the height:
 	// Refresh is never below the fold.
 	actions := container.NewVBox(widget.NewSeparator(), container.NewHBox(s.refreshBtn, s.cancelBtn), s.progress, s.status)
-	left := container.NewBorder(nil, actions, nil, nil, container.NewVScroll(container.NewVBox(
+	left := border(nil, actions, nil, nil, container.NewVScroll(container.NewVBox(
 		form,
-		widget.NewCard("", "Request (secrets masked)", container.NewBorder(nil, container.NewHBox(s.copyBtn, s.copySecBtn), nil, nil, previewBox)),
+		widget.NewCard("", "Request (secrets masked)", border(nil, container.NewHBox(s.copyBtn, s.copySecBtn), nil, nil, previewBox)),
 		widget.NewCard("", "Sign in and more", container.NewVBox(
 			wrapLabel("No refresh token yet? Sign in: the browser (code flow with PKCE) or a code to approve on another device."),
 			container.NewHBox(s.signInBtn, s.deviceBtn),
 			container.NewHBox(s.userinfoBtn, s.revokeBtn),
-			container.NewBorder(nil, nil, s.ccBtn, nil, wrapLabel("machine-to-machine: a token for the Audience above, no user")))),
+			border(nil, nil, s.ccBtn, nil, wrapLabel("machine-to-machine: a token for the Audience above, no user")))),
 	)))
 	right := container.NewVSplit(
 		container.NewVScroll(container.NewVBox(s.notice, s.cards)),
-		widget.NewCard("", "History", container.NewBorder(s.chart, nil, nil, nil, s.history)),
+		widget.NewCard("", "History", border(s.chart, nil, nil, nil, s.history)),
 	)
 	right.Offset = 0.7
 	split := container.NewHSplit(left, right)

@@ -198,7 +198,7 @@ func (s *inspectScreen) buildUI() {
 // view lays the screen out: the token on the left, what it says on the right.
 func (s *inspectScreen) view() fyne.CanvasObject {
 	tools := container.NewHBox(s.pasteBtn, s.openBtn, s.clearBtn)
-	left := container.NewBorder(
+	left := border(
 		container.NewVBox(tools, s.input, s.progress, s.status),
 		nil, nil, nil,
 		container.NewVScroll(container.NewVBox(
@@ -207,9 +207,9 @@ func (s *inspectScreen) view() fyne.CanvasObject {
 			widget.NewCard("", "Findings", s.findings),
 		)),
 	)
-	claimsTab := container.NewBorder(container.NewHBox(s.copyClm, s.rawJSON), nil, nil, nil,
+	claimsTab := border(container.NewHBox(s.copyClm, s.rawJSON), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(s.timelineBox, s.claims, s.rawBox, s.payload)))
-	headerTab := container.NewBorder(container.NewHBox(s.copyHdr), nil, nil, nil, container.NewVScroll(s.header))
+	headerTab := border(container.NewHBox(s.copyHdr), nil, nil, nil, container.NewVScroll(s.header))
 	form := widget.NewForm(
 		widget.NewFormItem("Key", s.keySource),
 		widget.NewFormItem("", s.keyBox),
@@ -453,7 +453,7 @@ func (s *inspectScreen) drawFindings(outer, shown *tokens.Token) {
 		s.findings.Add(widget.NewLabel("Nothing unusual."))
 	}
 	for _, f := range fs {
-		s.findings.Add(container.NewBorder(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(f.Message)))
+		s.findings.Add(border(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(f.Message)))
 	}
 }
 
@@ -571,7 +571,7 @@ func (s *inspectScreen) drawClaims(t *tokens.Token) {
 		}
 		s.claimRows[f.Name] = r
 		body := container.NewVBox(r.name, r.value, r.when, r.explain)
-		s.claims.Add(container.NewBorder(nil, widget.NewSeparator(), nil, container.NewVBox(r.copy), body))
+		s.claims.Add(border(nil, widget.NewSeparator(), nil, container.NewVBox(r.copy), body))
 	}
 }
 
@@ -840,7 +840,7 @@ func (s *inspectScreen) showReport(r tokens.Report) {
 			row.icon = widget.NewIcon(theme.NewDisabledResource(theme.MediaStopIcon()))
 		}
 		s.checkRows[c.Name] = row
-		s.checks.Add(container.NewBorder(nil, nil, container.NewHBox(row.icon, row.name), nil, row.detail))
+		s.checks.Add(border(nil, nil, container.NewHBox(row.icon, row.name), nil, row.detail))
 	}
 	sig, _ := r.Check("signature")
 	switch {

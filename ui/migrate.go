@@ -188,10 +188,10 @@ func (s *migrateScreen) view() fyne.CanvasObject {
 		widget.NewFormItem("Audience", s.audience),
 		widget.NewFormItem("Output", container.NewVBox(container.NewHBox(s.format), s.reveal)),
 	)
-	left := container.NewBorder(
+	left := border(
 		container.NewVBox(container.NewHBox(s.pasteBtn, s.openBtn, s.sample, s.clearBtn), s.detected),
 		options, nil, nil, s.input)
-	out := container.NewBorder(
+	out := border(
 		// Two rows: the whole bar stays in a 900 px window.
 		container.NewVBox(s.status, container.NewHBox(s.copyBtn, s.copySecBtn), container.NewHBox(s.saveBtn, s.sendBtn, s.compareBtn)),
 		nil, nil, nil,
@@ -201,7 +201,7 @@ func (s *migrateScreen) view() fyne.CanvasObject {
 	)
 	s.listBox = container.NewGridWrap(fyne.NewSize(170, 10), s.requests)
 	s.listBox.Hide()
-	right := container.NewBorder(nil, nil, s.listBox, nil, out)
+	right := border(nil, nil, s.listBox, nil, out)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.42
 	return split
@@ -344,7 +344,7 @@ func (s *migrateScreen) render() {
 		return
 	}
 	for _, f := range r.Findings {
-		s.findings.Add(container.NewBorder(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(f.Message)))
+		s.findings.Add(border(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(f.Message)))
 	}
 	if !r.Migratable {
 		s.output.SetText("")
@@ -455,7 +455,7 @@ func (s *migrateScreen) showSent(sent workspace.Sent) {
 		warn.Importance = widget.WarningImportance
 		s.compare.Add(warn)
 		copyRT := widget.NewButtonWithIcon("Copy refresh token", theme.ContentCopyIcon(), func() { copySecret(s.do, fyne.CurrentApp().Clipboard(), rt) })
-		s.compare.Add(container.NewBorder(nil, nil, nil, copyRT, monoLabel(secrets.Mask(rt))))
+		s.compare.Add(border(nil, nil, nil, copyRT, monoLabel(secrets.Mask(rt))))
 	}
 }
 

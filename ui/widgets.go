@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -97,4 +99,23 @@ func showOpenFile(win fyne.Window, load func(io.ReadCloser)) {
 			load(r)
 		}
 	}, win)
+}
+
+// border is container.NewBorder with its children in reading order (top,
+// left, centre, right, bottom): Fyne's puts the centre first, and Tab walks
+// the children in order, so a toolbar above a text area came after it.
+func border(top, bottom, left, right fyne.CanvasObject, center ...fyne.CanvasObject) *fyne.Container {
+	var all []fyne.CanvasObject
+	for _, o := range []fyne.CanvasObject{top, left} {
+		if o != nil {
+			all = append(all, o)
+		}
+	}
+	all = append(all, center...)
+	for _, o := range []fyne.CanvasObject{right, bottom} {
+		if o != nil {
+			all = append(all, o)
+		}
+	}
+	return container.New(layout.NewBorderLayout(top, bottom, left, right), all...)
 }

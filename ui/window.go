@@ -108,8 +108,8 @@ func (m *mainWindow) runStartup(start Startup) {
 	}
 	line := widget.NewLabel("Starting: loading profiles and the demo tenant…")
 	bar := widget.NewProgressBarInfinite()
-	m.startup = container.NewBorder(nil, widget.NewSeparator(), nil, nil, container.NewHBox(line, bar))
-	m.win.SetContent(container.NewBorder(m.startup, nil, nil, nil, m.tabs))
+	m.startup = border(nil, widget.NewSeparator(), nil, nil, container.NewHBox(line, bar))
+	m.win.SetContent(border(m.startup, nil, nil, nil, m.tabs))
 	m.startBusy.Add(1)
 	go func() {
 		defer m.startBusy.Done()
@@ -139,7 +139,7 @@ func (m *mainWindow) setDemo(demo *demotenant.Tenant, note string) {
 	m.clients.svc.Demo, m.exchange.svc.Demo, m.inspect.svc.Demo, m.migrate.svc.Demo = demo, demo, demo, demo
 	m.exchange.signIn.svc.Demo, m.clients.signIn.svc.Demo = demo, demo
 	if demo != nil {
-		m.win.SetContent(container.NewBorder(m.demoBanner(), nil, nil, nil, m.tabs))
+		m.win.SetContent(border(m.demoBanner(), nil, nil, nil, m.tabs))
 	} else {
 		m.win.SetContent(m.tabs)
 	}
@@ -169,7 +169,7 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.tabs.OnSelected = m.onScreenSelected
 	if svc.Demo != nil {
-		w.SetContent(container.NewBorder(m.demoBanner(), nil, nil, nil, m.tabs))
+		w.SetContent(border(m.demoBanner(), nil, nil, nil, m.tabs))
 	} else {
 		w.SetContent(m.tabs)
 	}
@@ -286,7 +286,7 @@ func (m *mainWindow) demoBanner() fyne.CanvasObject {
 		m.clients.onNew()
 		m.clients.focus()
 	})
-	return container.NewBorder(nil, widget.NewSeparator(), widget.NewIcon(theme.InfoIcon()), add, msg)
+	return border(nil, widget.NewSeparator(), widget.NewIcon(theme.InfoIcon()), add, msg)
 }
 
 // showScreen brings the named screen to the front.

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
 	"image/color"
 	"math"
 
@@ -261,4 +263,55 @@ func TestEveryFileAndViewMenuItemShowsAWorkingShortcut(t *testing.T) {
 			t.Errorf("Ctrl+%d shows %q", id+1, m.tabs.Selected().Text)
 		}
 	}
+}
+
+// TestTabFollowsTheLayout: Tab walks each form top to bottom and reaches
+// the action buttons after the fields they act on, as the eye reads them.
+func TestTabFollowsTheLayout(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	svc.Profiles.Put(profiles.Profile{Name: "local", Issuer: "https://tenant.example.com/", ClientID: "abc", Auth: "none",
+		Endpoints: &profiles.Endpoints{Token: "https://tenant.example.com/oauth/token"}})
+	svc.Secrets.Set("local", secrets.RefreshToken, "v1.a-refresh-token")
+	b := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	m := newMainWindow(a, w, svc, b.Do)
+	w.Resize(fyne.NewSize(1200, 800))
+	settleWindow(m, b)
+	c := w.Canvas()
+	// order returns where each of want first takes the focus while Tab
+	// walks the window from start, failing when one is never reached.
+	order := func(start fyne.Focusable, want ...fyne.Focusable) {
+		t.Helper()
+		c.Focus(start)
+		seen := map[fyne.Focusable]int{}
+		for i := 0; i < 200 && len(seen) < len(want); i++ {
+			c.FocusNext()
+			for _, f := range want {
+				if _, ok := seen[f]; !ok && c.Focused() == f {
+					seen[f] = len(seen)
+				}
+			}
+		}
+		for i, f := range want {
+			if got, ok := seen[f]; !ok || got != i {
+				t.Errorf("Tab reaches %T #%d at position %d (reached: %v)", f, i, got, ok)
+			}
+		}
+	}
+	m.showScreen(screenClients)
+	cs := m.clients
+	test.Tap(cs.newBtn)
+	order(cs.name, cs.issuer, cs.clientID, cs.audience, cs.scope, cs.params, cs.secret, cs.refresh, cs.saveBtn, cs.discover)
+	m.showScreen(screenExchange)
+	ex := m.exchange
+	settleWindow(m, b)
+	order(ex.audience, ex.scope, ex.params, ex.runSecret, ex.runRefresh, ex.copyBtn, ex.refreshBtn)
+	m.showScreen(screenMigrate)
+	mg := m.migrate
+	order(mg.pasteBtn, mg.openBtn, mg.sample, mg.clearBtn, mg.input, mg.domain, mg.auth, mg.audience, mg.format, mg.reveal)
+	m.showScreen(screenInspect)
+	in := m.inspect
+	order(in.pasteBtn, in.openBtn, in.clearBtn, in.input)
 }
