@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
@@ -123,5 +124,42 @@ func TestDiscoverShowsAndCachesTheEndpoints(t *testing.T) {
 	}
 	if p, _ := h.svc.Profiles.Get("local"); p.Endpoints == nil || p.Endpoints.Token != srv.URL+"/oauth/token" {
 		t.Fatalf("not cached: %+v", p)
+	}
+}
+
+// TestDuplicateAndDeleteNeedASelectionAndAStatusStaysWithItsProfile: with
+// nothing selected, Duplicate and Delete are off (they had nothing to act
+// on); a failed Discover on one profile is not shown on the next.
+func TestDuplicateAndDeleteNeedASelectionAndAStatusStaysWithItsProfile(t *testing.T) {
+	h := newTestClients(t)
+	s := h.s
+	down := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(down.Close)
+	for _, name := range []string{"alpha", "beta"} {
+		h.svc.Profiles.Put(profiles.Profile{Name: name, Issuer: down.URL + "/", ClientID: "abc", Auth: "none"})
+	}
+	s.reload("")
+	h.settle()
+	if !s.dupBtn.Disabled() || !s.deleteBtn.Disabled() {
+		t.Fatalf("nothing selected: Duplicate disabled %v, Delete disabled %v", s.dupBtn.Disabled(), s.deleteBtn.Disabled())
+	}
+	s.list.Select(0)
+	h.settle()
+	if s.dupBtn.Disabled() || s.deleteBtn.Disabled() {
+		t.Fatal("a profile selected, Duplicate or Delete is still off")
+	}
+	test.Tap(s.discover)
+	h.settle()
+	if !strings.Contains(s.status.Text, "Discovery failed") {
+		t.Fatalf("status after a failed Discover: %q", s.status.Text)
+	}
+	s.list.Select(1)
+	h.settle()
+	if s.name.Text != "beta" || s.status.Text != "" {
+		t.Fatalf("selected %q, status %q: the status was about alpha", s.name.Text, s.status.Text)
+	}
+	test.Tap(s.newBtn)
+	if !s.dupBtn.Disabled() || !s.deleteBtn.Disabled() {
+		t.Fatal("New: Duplicate or Delete still on with nothing selected")
 	}
 }

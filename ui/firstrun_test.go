@@ -76,12 +76,21 @@ func TestTheDemoSampleComparesTheLegacyCallWithItsTwin(t *testing.T) {
 	if !strings.Contains(all, "same") || !strings.Contains(all, "new only") || !strings.Contains(all, "at_hash") {
 		t.Fatalf("comparison shows %q", all)
 	}
+	// The user scrolls back up to the findings.
+	h.s.answers.ScrollToTop()
 	// Compare spent fresh tokens of its own: Send right after it works
 	// with the sample's token (it once failed with invalid_grant).
 	test.Tap(h.s.sendBtn)
 	h.settle()
 	if !strings.Contains(h.s.status.Text, "succeeded (HTTP 200)") {
 		t.Fatalf("Send after Compare: %q", h.s.status.Text)
+	}
+	// The pane scrolls to Send's answer (as far as it can scroll), not
+	// left on the findings above it.
+	top, view := h.s.answers.Offset.Y, h.s.answers.Size().Height
+	y, content := h.s.compare.Position().Y, h.s.answers.Content.Size().Height
+	if want := min(y, content-view); top < want-1 || top > want+1 {
+		t.Fatalf("Send's answer starts at %v; the pane shows %v to %v, want from %v", y, top, top+view, want)
 	}
 }
 

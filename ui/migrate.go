@@ -64,7 +64,9 @@ type migrateScreen struct {
 	format   *widget.Select
 	reveal   *widget.Check
 
-	requests   *widget.List
+	requests *widget.List
+	// answers scrolls the findings and what Send or Compare answered.
+	answers    *container.Scroll
 	listBox    *fyne.Container // the list's column, hidden for a single request
 	output     *widget.Label
 	copyBtn    *widget.Button
@@ -175,6 +177,7 @@ func (s *migrateScreen) buildUI() {
 }
 
 func (s *migrateScreen) view() fyne.CanvasObject {
+	s.answers = container.NewVScroll(container.NewVBox(s.findings, s.compare))
 	options := widget.NewForm(
 		widget.NewFormItem("Domain", s.domain),
 		widget.NewFormItem("Client auth", s.auth),
@@ -190,7 +193,7 @@ func (s *migrateScreen) view() fyne.CanvasObject {
 		nil, nil, nil,
 		container.NewVSplit(
 			container.NewScroll(s.output),
-			container.NewVScroll(container.NewVBox(s.findings, s.compare))),
+			s.answers),
 	)
 	s.listBox = container.NewGridWrap(fyne.NewSize(170, 10), s.requests)
 	s.listBox.Hide()

@@ -103,6 +103,19 @@ func (s *migrateScreen) showSent(sent workspace.Sent) {
 		copyRT := widget.NewButtonWithIcon("Copy refresh token", theme.ContentCopyIcon(), func() { copySecret(s.do, fyne.CurrentApp().Clipboard(), rt) })
 		s.compare.Add(border(nil, nil, nil, copyRT, monoLabel(secrets.Mask(rt))))
 	}
+	s.showAnswer()
+}
+
+// showAnswer scrolls the results to what Send or Compare just answered:
+// a long comparison scrolled down must not leave the next answer out of
+// sight.
+func (s *migrateScreen) showAnswer() {
+	if s.answers == nil {
+		return
+	}
+	s.answers.Content.Refresh()
+	s.answers.Refresh()
+	s.answers.ScrollToOffset(fyne.NewPos(0, s.compare.Position().Y))
 }
 
 // onDemoTenant: Compare sends requests, so it is offered only for the
@@ -192,4 +205,5 @@ func (s *migrateScreen) showComparison(c *workspace.Comparison) {
 		s.status.Importance = widget.WarningImportance
 		s.status.SetText("A request failed: see below. A refresh token is single-use here: press Sample for a fresh one.")
 	}
+	s.showAnswer()
 }
