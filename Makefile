@@ -66,7 +66,7 @@ screenshots: deps-test build
 	done; done
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -tags $(TAGS) ./...
+	scripts/bench.sh $(GO) $(TAGS)
 
 # A short run of every fuzz target (go test -fuzz takes one at a time).
 fuzz:

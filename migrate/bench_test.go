@@ -81,3 +81,17 @@ func BenchmarkParseOneLineArray(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFloorUnmarshal10kEntryHAR is the floor of the HAR benchmark:
+// encoding/json reading the same file into generic values, nothing else.
+func BenchmarkFloorUnmarshal10kEntryHAR(b *testing.B) {
+	har := harOf(10000)
+	b.SetBytes(int64(len(har)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var v any
+		if err := json.Unmarshal(har, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

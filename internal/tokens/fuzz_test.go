@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
 )
 
 // FuzzDecode: any input either decodes or returns a DecodeError naming a
@@ -73,6 +76,46 @@ func FuzzParseObjectAgreesWithEncodingJSON(f *testing.F) {
 		}
 		if got := fieldsMap(fields); !reflect.DeepEqual(got, want) {
 			t.Fatalf("got %#v\nwant %#v", got, want)
+		}
+	})
+}
+
+// FuzzDirectVerifyAgreesWithGoJose: for any token the direct path takes,
+// its verdict with an RSA and an EC key is go-jose's verdict.
+func FuzzDirectVerifyAgreesWithGoJose(f *testing.F) {
+	rk, ek := testKeys(f)
+	n := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, alg := range []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512} {
+		f.Add(sign(f, alg, rk, "k1", claimsAt(n)))
+	}
+	for _, alg := range []jose.SignatureAlgorithm{jose.ES256} {
+		f.Add(sign(f, alg, ek, "", claimsAt(n)))
+	}
+	f.Add(alterPayload(sign(f, jose.RS256, rk, "k1", claimsAt(n))))
+	f.Fuzz(func(t *testing.T, raw string) {
+		tok, err := DecodeStrict(raw, n)
+		if err != nil {
+			return
+		}
+		input, sig, ok := signedParts(tok)
+		if !ok {
+			return
+		}
+		alg, _ := tok.HeaderString("alg")
+		for _, pub := range []any{&rk.PublicKey, &ek.PublicKey} {
+			handled, derr := verifyDirect(input, sig, alg, pub)
+			if !handled {
+				continue
+			}
+			jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
+			joseOK := err == nil
+			if joseOK {
+				_, err = jws.Verify(pub)
+				joseOK = err == nil
+			}
+			if (derr == nil) != joseOK {
+				t.Fatalf("%s with %T: direct says %v, go-jose says %v (%v)", alg, pub, derr, joseOK, err)
+			}
 		}
 	})
 }

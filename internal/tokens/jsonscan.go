@@ -36,7 +36,9 @@ const maxDepth = 10000
 // order, duplicates included (encoding/json would keep only the last).
 // It is one pass over the bytes: this is the hot path of decoding a token.
 func parseObject(data []byte) ([]Field, error) {
-	p := parser{b: data}
+	// One copy of the bytes as a string: every string and number value is
+	// a slice of it, not a copy of its own.
+	p := parser{b: data, s: string(data)}
 	p.skipSpace()
 	if p.i >= len(p.b) {
 		return nil, errNotJSON
@@ -98,6 +100,7 @@ func parseObject(data []byte) ([]Field, error) {
 
 type parser struct {
 	b       []byte
+	s       string // b as a string
 	i       int
 	deepest int // the deepest nesting seen (the top-level object is 1)
 }
@@ -235,7 +238,7 @@ func (p *parser) string() (string, error) {
 			p.i++
 			raw := p.b[start:p.i]
 			if simple {
-				return string(raw[1 : len(raw)-1]), nil
+				return p.s[start+1 : p.i-1], nil
 			}
 			if !utf8.Valid(raw) || hasEscape(raw) {
 				var s string
@@ -244,7 +247,7 @@ func (p *parser) string() (string, error) {
 				}
 				return s, nil
 			}
-			return string(raw[1 : len(raw)-1]), nil
+			return p.s[start+1 : p.i-1], nil
 		case c == '\\':
 			simple = false
 			if p.i+1 >= len(p.b) {
@@ -321,7 +324,7 @@ func (p *parser) number() (any, error) {
 			return nil, errNotJSON
 		}
 	}
-	return json.Number(p.b[start:p.i]), nil
+	return json.Number(p.s[start:p.i]), nil
 }
 
 func (p *parser) digits() int {

@@ -180,10 +180,8 @@ func checkSignature(ctx context.Context, t *Token, o Options) Check {
 	if len(keys) == 0 {
 		return fail(name, "the key set has no keys")
 	}
-	jws, err := jose.ParseSignedCompact(t.Raw, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
-	if err != nil {
-		return fail(name, "the token cannot be checked: %s", strings.TrimPrefix(err.Error(), "go-jose/go-jose: "))
-	}
+	input, sig, direct := signedParts(t)
+	var jws *jose.JSONWebSignature // parsed only when a key needs go-jose
 	var misfit error
 	tried := 0
 	for _, k := range keys {
@@ -194,7 +192,22 @@ func checkSignature(ctx context.Context, t *Token, o Options) Check {
 			continue
 		}
 		tried++
-		if _, err := jws.Verify(k.publicKey()); err == nil {
+		pub := k.publicKey()
+		handled, err := false, error(nil)
+		if direct {
+			handled, err = verifyDirect(input, sig, alg, pub)
+		}
+		if !handled {
+			if jws == nil {
+				parsed, perr := jose.ParseSignedCompact(t.Raw, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
+				if perr != nil {
+					return fail(name, "the token cannot be checked: %s", strings.TrimPrefix(perr.Error(), "go-jose/go-jose: "))
+				}
+				jws = parsed
+			}
+			_, err = jws.Verify(pub)
+		}
+		if err == nil {
 			if err := checkPSSSaltLength(t, alg, k); err != nil {
 				return fail(name, "%v", err)
 			}
