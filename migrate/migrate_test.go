@@ -196,3 +196,31 @@ func TestCurlQuotingContinuationsAndFlagSpellings(t *testing.T) {
 		t.Fatalf("refresh_token = %q", v)
 	}
 }
+
+// TestAHARSkipsUnrelatedEntriesButNeverALegacyCallInDisguise: entries are
+// skipped undecoded when they hold no legacy path word, so a /delegation
+// URL written with JSON escapes or percent-encoding must still be found.
+func TestAHARSkipsUnrelatedEntriesButNeverALegacyCallInDisguise(t *testing.T) {
+	entry := func(url string) string {
+		return `{"request":{"method":"POST","url":"` + url + `","headers":[],"postData":{"mimeType":"application/json","text":"{\"client_id\":\"abc\",\"refresh_token\":\"v1.rt\",\"api_type\":\"app\"}"}},"response":{"status":200}}`
+	}
+	har := `{"log":{"entries":[` + strings.Join([]string{
+		`{"request":{"method":"GET","url":"https://tenant.auth0.com/api/v2/users"},"response":{"status":200}}`,
+		entry(`https:\/\/tenant.auth0.com\/delegation`),
+		entry(`https://tenant.auth0.com/deleg%61tion`),
+		entry(`https://tenant.auth0.com/\u0064elegation`),
+		entry(`https://tenant.auth0.com/delegation`),
+	}, ",") + `]}}`
+	b, err := Parse([]byte(har))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Requests) != 4 || b.Skipped != 1 {
+		t.Fatalf("%d legacy calls found, %d skipped; want 4 and 1", len(b.Requests), b.Skipped)
+	}
+	for _, r := range b.Requests {
+		if v, _ := r.Params.Get("refresh_token"); v != "v1.rt" {
+			t.Errorf("%s: refresh_token %q", r.Source.Location, v)
+		}
+	}
+}

@@ -98,18 +98,23 @@ func looksLikeHTTP(b []byte) bool {
 // --- JSON and HAR ---
 
 func parseJSONOrHAR(input []byte) (*Batch, error) {
-	if !json.Valid(input) {
-		var v any
-		err := json.Unmarshal(input, &v)
-		return nil, jsonError(input, err)
-	}
 	trimmed := bytes.TrimSpace(input)
-	if trimmed[0] == '{' {
-		var probe struct {
-			Log *json.RawMessage `json:"log"`
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		// One pass tells a HAR from a body and reads the HAR: entries
+		// that call no legacy endpoint are skipped without being decoded.
+		var h harFile
+		if err := json.Unmarshal(input, &h); err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				return nil, jsonError(input, err)
+			}
+			if !bytes.Contains(input, []byte(`"log"`)) {
+				return nil, &ParseError{Line: 1, Msg: "a request body must be a JSON object of parameters"}
+			}
+			return nil, &ParseError{Msg: "this looks like a HAR file but its log cannot be read: " + err.Error()}
 		}
-		if json.Unmarshal(input, &probe) == nil && probe.Log != nil {
-			return parseHAR(input)
+		if h.Log != nil {
+			return parseHAR(&h)
 		}
 		ps, err := jsonParams(trimmed)
 		if err != nil {
@@ -117,6 +122,10 @@ func parseJSONOrHAR(input []byte) (*Batch, error) {
 		}
 		line := lineOf(input, bytes.IndexByte(input, '{'))
 		return &Batch{Form: FormJSON, Requests: []Legacy{{Source: Source{FormJSON, fmt.Sprintf("line %d", line)}, Params: ps, Encoding: EncodingJSON}}}, nil
+	}
+	if !json.Valid(input) {
+		var v any
+		return nil, jsonError(input, json.Unmarshal(input, &v))
 	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(input, &items); err != nil {
@@ -266,36 +275,86 @@ func prevSignificant(b []byte, i int) byte {
 }
 
 type harFile struct {
-	Log struct {
-		Entries []struct {
-			Request struct {
-				Method      string `json:"method"`
-				URL         string `json:"url"`
-				Headers     []struct{ Name, Value string }
-				QueryString []struct{ Name, Value string } `json:"queryString"`
-				PostData    *struct {
-					MimeType string `json:"mimeType"`
-					Text     string `json:"text"`
-					Params   []struct{ Name, Value string }
-				} `json:"postData"`
-			} `json:"request"`
-		} `json:"entries"`
+	Log *struct {
+		Entries []harEntry `json:"entries"`
 	} `json:"log"`
 }
 
-func parseHAR(input []byte) (*Batch, error) {
-	var h harFile
-	if err := json.Unmarshal(input, &h); err != nil {
-		return nil, &ParseError{Msg: "this looks like a HAR file but its log cannot be read: " + err.Error()}
+// harEntry is one HAR entry. Only its method and URL are decoded first;
+// the rest (headers, body) only when the URL is a legacy endpoint, so a
+// HAR of thousands of unrelated calls costs little more than reading it.
+type harEntry struct {
+	skip      bool // no legacy endpoint (or /authorize)
+	preflight bool
+	Request   harRequest
+}
+
+type harRequest struct {
+	Method      string `json:"method"`
+	URL         string `json:"url"`
+	Headers     []struct{ Name, Value string }
+	QueryString []struct{ Name, Value string } `json:"queryString"`
+	PostData    *struct {
+		MimeType string `json:"mimeType"`
+		Text     string `json:"text"`
+		Params   []struct{ Name, Value string }
+	} `json:"postData"`
+}
+
+// harMarkers are the bytes an entry calling a legacy endpoint must hold:
+// a path word of one (EndpointOf), or an escape that could spell one
+// (percent-encoding in the URL, a JSON \u or \/ escape). An entry with
+// none is skipped without being decoded; a false alarm only costs a decode.
+var harMarkers = [][]byte{[]byte("delegation"), []byte("oauth"), []byte("tokeninfo"), []byte("ssodata"), []byte("%"), []byte(`\u`), []byte(`\/`)}
+
+func (e *harEntry) UnmarshalJSON(data []byte) error {
+	candidate := false
+	for _, m := range harMarkers {
+		if bytes.Contains(data, m) {
+			candidate = true
+			break
+		}
 	}
+	if !candidate {
+		e.skip = true
+		return nil
+	}
+	var head struct {
+		Request struct {
+			Method string `json:"method"`
+			URL    string `json:"url"`
+		} `json:"request"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return err
+	}
+	ep := EndpointOf(head.Request.URL)
+	switch {
+	case ep == "" || ep == EndpointAuthorize:
+		e.skip = true
+		return nil
+	case strings.EqualFold(head.Request.Method, "OPTIONS"):
+		e.preflight = true
+		return nil
+	}
+	var full struct {
+		Request harRequest `json:"request"`
+	}
+	if err := json.Unmarshal(data, &full); err != nil {
+		return err
+	}
+	e.Request = full.Request
+	return nil
+}
+
+func parseHAR(h *harFile) (*Batch, error) {
 	b := &Batch{Form: FormHAR}
 	for i, e := range h.Log.Entries {
-		ep := EndpointOf(e.Request.URL)
 		switch {
-		case ep == "" || ep == EndpointAuthorize:
+		case e.skip:
 			b.Skipped++
 			continue
-		case strings.EqualFold(e.Request.Method, "OPTIONS"):
+		case e.preflight:
 			b.Preflights++
 			continue
 		}
