@@ -17,6 +17,7 @@ for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sl
 # A config dir of its own, so the smoke test never touches the user's.
 export DISPLAY=$display TOKENSCOPE_CONFIG_DIR=$work/config HOME=$work/home
 mkdir -p "$HOME"
+started=$(date +%s%N)
 "$bin" >"$work/app.log" 2>&1 &
 app_pid=$!
 
@@ -25,6 +26,7 @@ if ! wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Tokenscope$' 
 	cat "$work/app.log" >&2
 	exit 1
 fi
+shown_ms=$((($(date +%s%N) - started) / 1000000))
 # Paste-like typing of a sample token, so the screenshot shows a decoded one.
 sample=$(dirname "$0")/sample-token.txt
 if [ -f "$sample" ] && [ "${SMOKE_TYPE:-1}" = 1 ]; then
@@ -37,12 +39,13 @@ sleep 3 # let the debounced decode and the frames render
 # around it): its geometry from xdotool, cut out of the root window.
 eval "$(xdotool getwindowgeometry --shell "$wid")" # sets X, Y, WIDTH, HEIGHT
 import -display "$display" -window root -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$out"
+rss_mb=$(awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$app_pid/status" 2>/dev/null || echo "?")
 kill "$app_pid" 2>/dev/null || true
 
 # A blank screenshot has (almost) no variation between pixels.
 sd=$(convert "$out" -colorspace Gray -format '%[fx:standard_deviation]' info:)
 colors=$(convert "$out" -format '%k' info:)
-echo "smoke: window $wid found; screenshot $out: $colors colours, grey deviation $sd"
+echo "smoke: window $wid shown ${shown_ms} ms after launch; ${rss_mb} MB resident after the demo start and a decoded token; screenshot $out: $colors colours, grey deviation $sd"
 if awk -v sd="$sd" 'BEGIN { exit !(sd < 0.02) }' || [ "$colors" -lt 16 ]; then
 	echo "smoke: the screenshot is blank: the window drew nothing" >&2
 	exit 1
