@@ -2,8 +2,10 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
+	"os"
 
 	"github.com/tokenscope/tokenscope/migrate"
 )
@@ -74,20 +76,23 @@ func runMigrate(env Env, args []string) int {
 			return fail(env, "migrate", ExitUsage, "--domain %q is not a host name such as tenant.eu.auth0.com", *domain)
 		}
 	}
-	var in []byte
 	if len(pos) > 1 {
 		return fail(env, "migrate", ExitUsage, "expected one file, got %d arguments", len(pos))
 	}
+	// Read as a stream: a HAR is taken one entry at a time.
+	in := env.Stdin
 	if len(pos) == 1 && pos[0] != "-" {
-		if in, err = readFile(pos[0]); err != nil {
-			return fail(env, "migrate", ExitUsage, "%v", err)
+		f, err := os.Open(pos[0])
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return fail(env, "migrate", ExitUsage, "%s does not exist", pos[0])
+			}
+			return fail(env, "migrate", ExitUsage, "cannot open %s: %v", pos[0], err)
 		}
-	} else {
-		if in, err = readCapped(env.Stdin, "standard input"); err != nil {
-			return fail(env, "migrate", ExitUsage, "%v", err)
-		}
+		defer f.Close()
+		in = f
 	}
-	batch, err := migrate.Parse(in)
+	batch, err := migrate.ParseReader(in)
 	if err != nil {
 		where := "the input"
 		if len(pos) == 1 && pos[0] != "-" {

@@ -1,11 +1,15 @@
 package migrate
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func BenchmarkRewriteOneJSONRequest(b *testing.B) {
@@ -94,4 +98,113 @@ func BenchmarkFloorUnmarshal10kEntryHAR(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// har50MB writes a HAR like the issue's (about 12,000 entries, 50 MB, one
+// in ten a legacy call) to a file, as a browser would have saved it.
+func har50MB(b *testing.B) string {
+	b.Helper()
+	type kv struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	}
+	pad := strings.Repeat("x", 3900)
+	path := filepath.Join(b.TempDir(), "session.har")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString(`{"log":{"version":"1.2","creator":{"name":"bench"},"entries":[`)
+	for i := range 12000 {
+		req := map[string]any{"method": "GET", "url": fmt.Sprintf("https://tenant.auth0.com/api/v2/users/%d", i), "headers": []kv{{"Accept", "application/json"}, {"User-Agent", "Mozilla/5.0 (X11; Linux x86_64)"}}}
+		if i%10 == 0 {
+			req["method"] = "POST"
+			req["url"] = "https://tenant.auth0.com/delegation"
+			req["postData"] = map[string]any{"mimeType": "application/json", "text": legacyJSON}
+		}
+		e, _ := json.Marshal(map[string]any{"startedDateTime": "2026-11-26T12:00:00Z", "time": 42, "request": req,
+			"response": map[string]any{"status": 200, "content": map[string]any{"size": len(pad), "mimeType": "text/plain", "text": pad}}})
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		w.Write(e)
+	}
+	w.WriteString(`]}}`)
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	return path
+}
+
+// peakHeap samples the heap in use while fn runs, above where it started.
+func peakHeap(fn func()) uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	base, peak := m.HeapInuse, m.HeapInuse
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				peak = max(peak, m.HeapInuse)
+			}
+		}
+	}()
+	fn()
+	close(stop)
+	<-done
+	return peak - base
+}
+
+func BenchmarkParseReader50MBHAR(b *testing.B) {
+	path := har50MB(b)
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	var peak uint64
+	for b.Loop() {
+		peak = max(peak, peakHeap(func() {
+			f, err := os.Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer f.Close()
+			batch, err := ParseReader(f)
+			if err != nil || len(batch.Requests) != 1200 {
+				b.Fatalf("%v, %d requests", err, len(batch.Requests))
+			}
+		}))
+	}
+	b.ReportMetric(float64(st.Size())/(1<<20), "MB-input")
+	b.ReportMetric(float64(peak)/(1<<20), "MB-heap-peak")
+}
+
+// BenchmarkFloorUnmarshal50MBHAR: the same file read whole and decoded by
+// encoding/json into generic values.
+func BenchmarkFloorUnmarshal50MBHAR(b *testing.B) {
+	path := har50MB(b)
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	var peak uint64
+	for b.Loop() {
+		peak = max(peak, peakHeap(func() {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var v any
+			if err := json.Unmarshal(data, &v); err != nil {
+				b.Fatal(err)
+			}
+		}))
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "MB-heap-peak")
 }

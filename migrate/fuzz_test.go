@@ -3,6 +3,7 @@ package migrate
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -94,4 +95,36 @@ func FuzzParseHTTP2AndChunked(f *testing.F) {
 
 func FuzzParseURLAndJSONP(f *testing.F) {
 	fuzzParse(f, append(corpusSeeds(f, "*.url"), "https://t/delegation?cbx=1&%zz")...)
+}
+
+// FuzzParseReaderAgreesWithParse: the streaming reader finds in any input
+// what Parse finds in it, or both refuse it.
+func FuzzParseReaderAgreesWithParse(f *testing.F) {
+	for _, s := range corpusSeeds(f, "*.har", "*.json") {
+		f.Add(s)
+	}
+	f.Add(`{"log":{"version":"1.2","entries":[{"request":{"method":"OPTIONS","url":"https://t/delegation"}},{"request":{"method":"GET","url":"https://t/x"}}],"pages":[{"id":"p"}]}}`)
+	f.Add(`{"log":{"entries":[]}}`)
+	f.Add(`{"log":{"entries":[{"request":{"method":"POST","url":"https://t/delegation"}}]}} x`)
+	f.Add(`{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","log":{}}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		want, werr := Parse([]byte(in))
+		got, gerr := ParseReader(strings.NewReader(in))
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("Parse: %v; ParseReader: %v", werr, gerr)
+		}
+		if werr != nil {
+			return
+		}
+		if got.Form != want.Form || got.Skipped != want.Skipped || got.Preflights != want.Preflights || len(got.Requests) != len(want.Requests) {
+			t.Fatalf("Parse: %s, %d requests, %d skipped, %d preflights; ParseReader: %s, %d, %d, %d",
+				want.Form, len(want.Requests), want.Skipped, want.Preflights, got.Form, len(got.Requests), got.Skipped, got.Preflights)
+		}
+		for i := range want.Requests {
+			w, g := want.Requests[i], got.Requests[i]
+			if w.Source != g.Source || w.URL != g.URL || w.Method != g.Method || len(w.Params) != len(g.Params) {
+				t.Fatalf("request %d: Parse %+v; ParseReader %+v", i, w, g)
+			}
+		}
+	})
 }

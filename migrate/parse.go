@@ -350,49 +350,60 @@ func (e *harEntry) UnmarshalJSON(data []byte) error {
 func parseHAR(h *harFile) (*Batch, error) {
 	b := &Batch{Form: FormHAR}
 	for i, e := range h.Log.Entries {
-		switch {
-		case e.skip:
-			b.Skipped++
-			continue
-		case e.preflight:
-			b.Preflights++
-			continue
+		if err := b.addHAREntry(i+1, &e); err != nil {
+			return nil, err
 		}
-		l := Legacy{Source: Source{FormHAR, fmt.Sprintf("HAR entry %d", i+1)}, Method: e.Request.Method, URL: e.Request.URL}
-		for _, hd := range e.Request.Headers {
-			l.Headers = append(l.Headers, Header{hd.Name, hd.Value})
-		}
-		if pd := e.Request.PostData; pd != nil {
-			switch {
-			// The text is the body as sent; Chrome's params keep their
-			// values still URL-encoded, so they are the fallback only.
-			case strings.TrimSpace(pd.Text) != "":
-				if err := l.setBody(pd.Text, pd.MimeType); err != nil {
-					return nil, &ParseError{Entry: i + 1, Msg: err.Error()}
-				}
-			case len(pd.Params) > 0:
-				for _, p := range pd.Params {
-					l.Params = append(l.Params, Param{harUnescape(p.Name), harUnescape(p.Value)})
-				}
-				l.Encoding = EncodingForm
-			}
-		}
-		if len(e.Request.QueryString) > 0 {
-			var q Params
-			for _, p := range e.Request.QueryString {
-				q = append(q, Param{harUnescape(p.Name), harUnescape(p.Value)})
-			}
-			l.mergeQuery(q)
-		} else {
-			l.mergeURLQuery()
-		}
-		l.readBasicAuth()
-		b.Requests = append(b.Requests, l)
 	}
 	if len(h.Log.Entries) == 0 {
-		return nil, &ParseError{Msg: "the HAR file has no entries: record the network traffic again with the legacy call in it"}
+		return nil, errNoHAREntries
 	}
 	return b, nil
+}
+
+var errNoHAREntries = &ParseError{Msg: "the HAR file has no entries: record the network traffic again with the legacy call in it"}
+
+// addHAREntry adds HAR entry n (1-based) to the batch: counted when it
+// calls no legacy endpoint or is a preflight, read as a request otherwise.
+func (b *Batch) addHAREntry(n int, e *harEntry) error {
+	switch {
+	case e.skip:
+		b.Skipped++
+		return nil
+	case e.preflight:
+		b.Preflights++
+		return nil
+	}
+	l := Legacy{Source: Source{FormHAR, fmt.Sprintf("HAR entry %d", n)}, Method: e.Request.Method, URL: e.Request.URL}
+	for _, hd := range e.Request.Headers {
+		l.Headers = append(l.Headers, Header{hd.Name, hd.Value})
+	}
+	if pd := e.Request.PostData; pd != nil {
+		switch {
+		// The text is the body as sent; Chrome's params keep their
+		// values still URL-encoded, so they are the fallback only.
+		case strings.TrimSpace(pd.Text) != "":
+			if err := l.setBody(pd.Text, pd.MimeType); err != nil {
+				return &ParseError{Entry: n, Msg: err.Error()}
+			}
+		case len(pd.Params) > 0:
+			for _, p := range pd.Params {
+				l.Params = append(l.Params, Param{harUnescape(p.Name), harUnescape(p.Value)})
+			}
+			l.Encoding = EncodingForm
+		}
+	}
+	if len(e.Request.QueryString) > 0 {
+		var q Params
+		for _, p := range e.Request.QueryString {
+			q = append(q, Param{harUnescape(p.Name), harUnescape(p.Value)})
+		}
+		l.mergeQuery(q)
+	} else {
+		l.mergeURLQuery()
+	}
+	l.readBasicAuth()
+	b.Requests = append(b.Requests, l)
+	return nil
 }
 
 // harUnescape decodes a HAR params value that a browser left URL-encoded

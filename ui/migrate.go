@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -207,16 +208,40 @@ func (s *migrateScreen) focus() { s.win.Canvas().Focus(s.input) }
 
 func (s *migrateScreen) onOpen() { showOpenFile(s.win, s.loadFile) }
 
-// loadFile reads a file (a HAR can be large) off the UI goroutine.
+// loadFile reads a file off the UI goroutine. A small one goes into the
+// field to be edited; a large one (a HAR export) is parsed as a stream,
+// one entry at a time, and the field says how large it was.
 func (s *migrateScreen) loadFile(r io.ReadCloser) {
 	s.status.SetText("Reading the file…")
-	readInBackground(&s.busy, s.do, r, migrate.MaxInput, func(b []byte, err error) {
+	s.detected.SetText("Reading the file…")
+	s.parses.after(0, s.do, func() func() {
+		defer r.Close()
+		head, err := io.ReadAll(io.LimitReader(r, largeInput+1))
 		if err != nil {
-			s.status.SetText("Could not read the file: " + err.Error())
-			return
+			return func() { s.status.SetText("Could not read the file: " + err.Error()) }
 		}
-		s.setInput(string(b)) // Parse reports a file over MaxInput
+		if len(head) <= largeInput {
+			return func() { s.setInput(string(head)) }
+		}
+		counted := &countingReader{r: io.MultiReader(bytes.NewReader(head), r)}
+		batch, err := migrate.ParseReader(counted)
+		return func() {
+			holdLargeText(s.input, int(counted.n), "loaded")
+			s.parsed(s.input.Text, batch, err)
+		}
 	})
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // setInput replaces the input. Text too large to lay out (a big HAR) is
