@@ -174,6 +174,21 @@ func decodeSegment(s string, i int, kind Kind) ([]byte, error) {
 	return b, nil
 }
 
+// checkSegment is decodeSegment for a segment only checked, not kept (a
+// signature): small ones are decoded on the stack.
+func checkSegment(s string, i int, kind Kind) error {
+	var buf [1024]byte
+	if strings.HasSuffix(s, "=") || strictB64.DecodedLen(len(s)) > len(buf) {
+		_, err := decodeSegment(s, i, kind)
+		return err
+	}
+	if _, err := strictB64.Decode(buf[:], []byte(s)); err != nil {
+		_, err := decodeSegment(s, i, kind) // for its message
+		return err
+	}
+	return nil
+}
+
 func base64Problem(s string, err error) string {
 	if ce, ok := err.(base64.CorruptInputError); ok && int(ce) < len(s) {
 		c := s[ce]
@@ -219,7 +234,7 @@ func (t *Token) decodeJWS(now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if _, err := decodeSegment(t.Segments[2], 2, KindJWS); err != nil {
+	if err := checkSegment(t.Segments[2], 2, KindJWS); err != nil {
 		return err
 	}
 	alg, _ := t.HeaderString("alg")

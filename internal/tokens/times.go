@@ -67,6 +67,9 @@ func (t *Token) Times() map[string]time.Time {
 }
 
 func (t *Token) timeFindings(now time.Time) {
+	// One look-up a claim (this is on the decode path): no map of times.
+	var exp, nbf, iat time.Time
+	var hasExp, hasNbf, hasIat bool
 	for _, name := range TimeClaims {
 		v, ok := t.Claim(name)
 		if !ok {
@@ -76,18 +79,27 @@ func (t *Token) timeFindings(now time.Time) {
 			t.add(SeverityError, CodeTimeNotNumeric, fmt.Sprintf("The %q claim is %s, not a number of seconds since 1970: verifiers will reject it.", name, describeJSON(v)))
 			continue
 		}
-		if _, ok := NumericDate(v); !ok {
+		tm, ok := NumericDate(v)
+		if !ok {
 			t.add(SeverityError, CodeTimeOutOfRange, fmt.Sprintf("The %q claim (%v) is not a date between years 0 and 9999.", name, v))
+			continue
+		}
+		switch name {
+		case "exp":
+			exp, hasExp = tm, true
+		case "nbf":
+			nbf, hasNbf = tm, true
+		case "iat":
+			iat, hasIat = tm, true
 		}
 	}
-	times := t.Times()
-	if exp, ok := times["exp"]; ok && !now.Before(exp) {
+	if hasExp && !now.Before(exp) {
 		t.add(SeverityWarning, CodeExpired, fmt.Sprintf("The token expired %s (%s).", Relative(exp, now), exp.Format(time.RFC3339)))
 	}
-	if nbf, ok := times["nbf"]; ok && now.Before(nbf) {
+	if hasNbf && now.Before(nbf) {
 		t.add(SeverityWarning, CodeNotYetValid, fmt.Sprintf("The token is not valid until %s (%s).", nbf.Format(time.RFC3339), Relative(nbf, now)))
 	}
-	if iat, ok := times["iat"]; ok && iat.After(now.Add(time.Minute)) {
+	if hasIat && iat.After(now.Add(time.Minute)) {
 		t.add(SeverityWarning, CodeIssuedInFuture, fmt.Sprintf("The token says it was issued %s, which is in the future: a clock is wrong, here or at the issuer.", Relative(iat, now)))
 	}
 	if _, ok := t.Claim("exp"); !ok && t.Kind == KindJWS {
