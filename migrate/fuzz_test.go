@@ -105,6 +105,7 @@ func FuzzParseReaderAgreesWithParse(f *testing.F) {
 	}
 	f.Add(`{"log":{"version":"1.2","entries":[{"request":{"method":"OPTIONS","url":"https://t/delegation"}},{"request":{"method":"GET","url":"https://t/x"}}],"pages":[{"id":"p"}]}}`)
 	f.Add(`{"log":{"entries":[]}}`)
+	f.Add(`{"log":{"entries":[{"request":{"method":"POST","url":"https://t/delegation"}}],"entries":[{"request":{"method":"GET","url":"https://t/x"}}]}}`)
 	f.Add(`{"log":{"entries":[{"request":{"method":"POST","url":"https://t/delegation"}}]}} x`)
 	f.Add(`{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","log":{}}`)
 	f.Fuzz(func(t *testing.T, in string) {

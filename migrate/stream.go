@@ -82,7 +82,9 @@ func streamHAR(dec *json.Decoder, counted *countingReader) (*Batch, error) {
 		if err := expectDelim(dec, '['); err != nil {
 			return fail(err)
 		}
-		entries = 0
+		// A second "entries" replaces the first, as encoding/json (and so
+		// Parse) would have it.
+		b, entries = &Batch{Form: FormHAR}, 0
 		for dec.More() {
 			var e harEntry
 			if err := dec.Decode(&e); err != nil {
