@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/internal/iox"
 )
 
 // ParseReader is Parse for a file or standard input. A HAR (a JSON object
@@ -15,7 +17,7 @@ import (
 // stream, one entry at a time, so a 50 MB export never sits in memory
 // whole; anything else is read (up to MaxInput) and given to Parse.
 func ParseReader(r io.Reader) (*Batch, error) {
-	counted := &countingReader{r: r}
+	counted := &iox.CountingReader{R: r}
 	br := bufio.NewReaderSize(counted, 64<<10)
 	first, err := firstNonSpace(br)
 	if err != nil {
@@ -52,10 +54,10 @@ func parseAll(r io.Reader) (*Batch, error) {
 }
 
 // streamHAR reads the value of "log" and the rest of the file.
-func streamHAR(dec *json.Decoder, counted *countingReader) (*Batch, error) {
+func streamHAR(dec *json.Decoder, counted *iox.CountingReader) (*Batch, error) {
 	b := &Batch{Form: FormHAR}
 	fail := func(err error) (*Batch, error) {
-		if counted.n > MaxInput {
+		if counted.N > MaxInput {
 			return nil, &ParseError{Msg: fmt.Sprintf("the input is larger than %d MB", MaxInput>>20)}
 		}
 		var pe *ParseError
@@ -94,7 +96,7 @@ func streamHAR(dec *json.Decoder, counted *countingReader) (*Batch, error) {
 			if err := b.addHAREntry(entries, &e); err != nil {
 				return fail(err)
 			}
-			if counted.n > MaxInput {
+			if counted.N > MaxInput {
 				return fail(nil)
 			}
 		}
@@ -174,17 +176,6 @@ func firstNonSpace(br *bufio.Reader) (byte, error) {
 		}
 		return b[i-1], nil
 	}
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // recordingReader keeps a copy of what it reads until off is set.

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/iox"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/migrate"
 )
@@ -223,25 +224,13 @@ func (s *migrateScreen) loadFile(r io.ReadCloser) {
 		if len(head) <= largeInput {
 			return func() { s.setInput(string(head)) }
 		}
-		counted := &countingReader{r: io.MultiReader(bytes.NewReader(head), r)}
+		counted := &iox.CountingReader{R: io.MultiReader(bytes.NewReader(head), r)}
 		batch, err := migrate.ParseReader(counted)
 		return func() {
-			holdLargeText(s.input, int(counted.n), "loaded")
+			holdLargeText(s.input, int(counted.N), "loaded")
 			s.parsed(s.input.Text, batch, err)
 		}
 	})
-}
-
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // setInput replaces the input. Text too large to lay out (a big HAR) is

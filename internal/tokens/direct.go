@@ -57,15 +57,8 @@ func signedParts(t *Token) (input string, sig []byte, ok bool) {
 func verifyDirect(input string, sig []byte, alg string, pub any) (handled bool, err error) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		var h crypto.Hash
-		switch alg {
-		case "RS256":
-			h = crypto.SHA256
-		case "RS384":
-			h = crypto.SHA384
-		case "RS512":
-			h = crypto.SHA512
-		default:
+		h, ok := hashOf(alg)
+		if !ok || !strings.HasPrefix(alg, "RS") {
 			return false, nil
 		}
 		return true, rsa.VerifyPKCS1v15(k, h, digest(h, input), sig)
@@ -94,6 +87,22 @@ func verifyDirect(input string, sig []byte, alg string, pub any) (handled bool, 
 		return true, nil
 	}
 	return false, nil
+}
+
+// hashOf is the hash a JWS algorithm's name ends in: SHA-256 for RS256,
+// PS256, ES256 and HS256, and so on.
+func hashOf(alg string) (crypto.Hash, bool) {
+	switch {
+	case len(alg) != 5:
+		return 0, false
+	case strings.HasSuffix(alg, "256"):
+		return crypto.SHA256, true
+	case strings.HasSuffix(alg, "384"):
+		return crypto.SHA384, true
+	case strings.HasSuffix(alg, "512"):
+		return crypto.SHA512, true
+	}
+	return 0, false
 }
 
 func digest(h crypto.Hash, input string) []byte {
