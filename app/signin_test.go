@@ -26,17 +26,16 @@ func demoCLI(t *testing.T, decision string) (func(args ...string) (int, string, 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	browser := &demotenant.Browser{Decision: decision}
+	t.Cleanup(func() {
+		if err := browser.Wait(); err != nil {
+			t.Errorf("the browser: %v", err)
+		}
+	})
 	run := func(args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
 		env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: time.Now,
-			Profiles: store, Secrets: mem, Open: func(u string) error {
-				go func() {
-					if err := demotenant.FollowLogin(u, decision); err != nil {
-						t.Errorf("%v", err)
-					}
-				}()
-				return nil
-			}}
+			Profiles: store, Secrets: mem, Open: browser.Open}
 		code := RunCommand(env, args)
 		return code, out.String(), errb.String()
 	}

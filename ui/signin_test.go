@@ -27,14 +27,13 @@ func demoExchange(t *testing.T, decision string) (*exchangeScreen, *testBridge, 
 	}
 	t.Cleanup(func() { srv.Close() })
 	svc.Demo = srv.Tenant
-	svc.Open = func(u string) error {
-		go func() {
-			if err := demotenant.FollowLogin(u, decision); err != nil {
-				t.Errorf("%v", err)
-			}
-		}()
-		return nil
-	}
+	browser := &demotenant.Browser{Decision: decision}
+	t.Cleanup(func() {
+		if err := browser.Wait(); err != nil {
+			t.Errorf("the browser: %v", err)
+		}
+	})
+	svc.Open = browser.Open
 	bridge := &testBridge{}
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1400, 900))

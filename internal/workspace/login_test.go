@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/tokenscope/tokenscope/internal/profiles"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/profiles"
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/secrets"
@@ -35,18 +36,13 @@ func demoWorkspace(t *testing.T) (*Workspace, *secrets.Memory, *demotenant.Tenan
 // background (as the real opener returns at once); edit may change the
 // authorization URL first (a tampered browser).
 func FollowDemoLogin(t *testing.T, decision string, edit func(*url.URL)) func(string) error {
-	return func(authURL string) error {
-		go func() {
-			u, _ := url.Parse(authURL)
-			if edit != nil {
-				edit(u)
-			}
-			if err := demotenant.FollowLogin(u.String(), decision); err != nil {
-				t.Errorf("%v", err)
-			}
-		}()
-		return nil
-	}
+	b := &demotenant.Browser{Decision: decision, Edit: edit}
+	t.Cleanup(func() {
+		if err := b.Wait(); err != nil {
+			t.Errorf("the browser: %v", err)
+		}
+	})
+	return b.Open
 }
 
 func TestSignInStoresAVerifiedRefreshToken(t *testing.T) {
