@@ -77,42 +77,55 @@ func newTimeline(times map[string]time.Time, now func() time.Time, leeway time.D
 }
 
 func (t *timeline) CreateRenderer() fyne.WidgetRenderer {
-	r := &timelineRenderer{t: t}
-	r.refresh()
-	return r
+	return newDrawing(t, fyne.NewSize(240, 70), t.draw)
 }
 
-type timelineRenderer struct {
-	t       *timeline
+// drawing renders a picture that draw makes from scratch for the size it
+// is given, at each layout and refresh: the timeline and the chart.
+type drawing struct {
+	w       fyne.Widget
+	min     fyne.Size
+	draw    func(w, h float32) []fyne.CanvasObject
 	objects []fyne.CanvasObject
 	size    fyne.Size
 }
 
-func (r *timelineRenderer) MinSize() fyne.Size { return fyne.NewSize(240, 70) }
-func (r *timelineRenderer) Layout(s fyne.Size) { r.size = s; r.refresh() }
-func (r *timelineRenderer) Refresh()           { r.refresh(); canvas.Refresh(r.t) }
-func (r *timelineRenderer) Destroy()           {}
-func (r *timelineRenderer) Objects() []fyne.CanvasObject {
-	return r.objects
+func newDrawing(w fyne.Widget, minSize fyne.Size, draw func(w, h float32) []fyne.CanvasObject) *drawing {
+	d := &drawing{w: w, min: minSize, draw: draw}
+	d.redraw()
+	return d
 }
 
-func (r *timelineRenderer) refresh() {
-	w, h := r.size.Width, r.size.Height
+func (d *drawing) MinSize() fyne.Size { return d.min }
+func (d *drawing) Layout(s fyne.Size) { d.size = s; d.redraw() }
+func (d *drawing) Refresh()           { d.redraw(); canvas.Refresh(d.w) }
+func (d *drawing) Destroy()           {}
+func (d *drawing) Objects() []fyne.CanvasObject {
+	return d.objects
+}
+
+// redraw draws at the laid-out size, or the minimum before the first layout.
+func (d *drawing) redraw() {
+	w, h := d.size.Width, d.size.Height
 	if w <= 0 {
-		w, h = r.MinSize().Width, r.MinSize().Height
+		w, h = d.min.Width, d.min.Height
 	}
-	span := newTimelineSpan(r.t.times, r.t.now(), r.t.leeway)
+	d.objects = d.draw(w, h)
+}
+
+func (t *timeline) draw(w, h float32) []fyne.CanvasObject {
+	span := newTimelineSpan(t.times, t.now(), t.leeway)
 	th := fyne.CurrentApp().Settings().Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	fg := th.Color(theme.ColorNameForeground, v)
 	axisY := h / 2
 	var objs []fyne.CanvasObject
 	// The valid window, from nbf (or iat) to exp.
-	from, okFrom := r.t.times["nbf"]
+	from, okFrom := t.times["nbf"]
 	if !okFrom {
-		from, okFrom = r.t.times["iat"]
+		from, okFrom = t.times["iat"]
 	}
-	if exp, ok := r.t.times["exp"]; ok && okFrom {
+	if exp, ok := t.times["exp"]; ok && okFrom {
 		band := canvas.NewRectangle(withAlpha(th.Color(theme.ColorNameSuccess, v), 0x40))
 		band.Move(fyne.NewPos(span.x(from, w), axisY-8))
 		band.Resize(fyne.NewSize(span.x(exp, w)-span.x(from, w), 16))
@@ -120,7 +133,7 @@ func (r *timelineRenderer) refresh() {
 	}
 	// The leeway around nbf and exp.
 	for _, n := range []string{"nbf", "exp"} {
-		if at, ok := r.t.times[n]; ok && span.Leeway > 0 {
+		if at, ok := t.times[n]; ok && span.Leeway > 0 {
 			lw := canvas.NewRectangle(withAlpha(th.Color(theme.ColorNameWarning, v), 0x50))
 			x0, x1 := span.x(at.Add(-span.Leeway), w), span.x(at.Add(span.Leeway), w)
 			lw.Move(fyne.NewPos(x0, axisY-10))
@@ -151,7 +164,7 @@ func (r *timelineRenderer) refresh() {
 		label.Move(fyne.NewPos(lx, ly))
 		objs = append(objs, tick, label)
 	}
-	r.objects = objs
+	return objs
 }
 
 func withAlpha(c color.Color, a uint8) color.Color {
@@ -206,42 +219,21 @@ func (c *historyChart) setEntries(entries []exchange.Entry) {
 }
 
 func (c *historyChart) CreateRenderer() fyne.WidgetRenderer {
-	r := &chartRenderer{c: c}
-	r.refresh()
-	return r
+	return newDrawing(c, fyne.NewSize(200, 60), c.draw)
 }
 
-type chartRenderer struct {
-	c       *historyChart
-	objects []fyne.CanvasObject
-	size    fyne.Size
-}
-
-func (r *chartRenderer) MinSize() fyne.Size { return fyne.NewSize(200, 60) }
-func (r *chartRenderer) Layout(s fyne.Size) { r.size = s; r.refresh() }
-func (r *chartRenderer) Refresh()           { r.refresh(); canvas.Refresh(r.c) }
-func (r *chartRenderer) Destroy()           {}
-func (r *chartRenderer) Objects() []fyne.CanvasObject {
-	return r.objects
-}
-
-func (r *chartRenderer) refresh() {
-	w, h := r.size.Width, r.size.Height
-	if w <= 0 {
-		w, h = r.MinSize().Width, r.MinSize().Height
-	}
+func (c *historyChart) draw(w, h float32) []fyne.CanvasObject {
 	th := fyne.CurrentApp().Settings().Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	var objs []fyne.CanvasObject
-	if len(r.c.bars) == 0 {
+	if len(c.bars) == 0 {
 		t := canvas.NewText("No refreshes yet: the chart shows each one's duration and outcome.", th.Color(theme.ColorNameDisabled, v))
 		t.TextSize = th.Size(theme.SizeNameCaptionText)
 		t.Move(fyne.NewPos(0, h/2-t.MinSize().Height/2))
-		r.objects = []fyne.CanvasObject{t}
-		return
+		return []fyne.CanvasObject{t}
 	}
-	slot := w / float32(len(r.c.bars))
-	for i, b := range r.c.bars {
+	slot := w / float32(len(c.bars))
+	for i, b := range c.bars {
 		col := th.Color(theme.ColorNameSuccess, v)
 		if !b.OK {
 			col = th.Color(theme.ColorNameError, v)
@@ -252,7 +244,7 @@ func (r *chartRenderer) refresh() {
 		bar.Resize(fyne.NewSize(slot*0.7, bh))
 		objs = append(objs, bar)
 	}
-	r.objects = objs
+	return objs
 }
 
 // --- syntax-coloured JSON ---
