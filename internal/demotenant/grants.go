@@ -19,6 +19,22 @@ func (t *Tenant) authenticate(r *http.Request, p url.Values) (*Client, *apiError
 	} else {
 		id, secret = p.Get("client_id"), p.Get("client_secret")
 	}
+	c, err := t.client(id)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c.Auth == "none" && (basic || secret != ""),
+		c.Auth == "post" && (basic || secret != c.Secret),
+		c.Auth == "basic" && (!basic || secret != c.Secret):
+		return nil, errUnauthorized()
+	}
+	return c, nil
+}
+
+// client finds a client by ID, as every endpoint that takes one does: no
+// client_id is invalid_request, an unknown one Auth0's 401 "Unauthorized".
+func (t *Tenant) client(id string) (*Client, *apiError) {
 	if id == "" {
 		return nil, missing("client_id")
 	}
@@ -26,12 +42,6 @@ func (t *Tenant) authenticate(r *http.Request, p url.Values) (*Client, *apiError
 	c, ok := t.clients[id]
 	t.mu.Unlock()
 	if !ok {
-		return nil, errUnauthorized()
-	}
-	switch {
-	case c.Auth == "none" && (basic || secret != ""),
-		c.Auth == "post" && (basic || secret != c.Secret),
-		c.Auth == "basic" && (!basic || secret != c.Secret):
 		return nil, errUnauthorized()
 	}
 	return c, nil

@@ -26,14 +26,9 @@ func (t *Tenant) delegation(w http.ResponseWriter, r *http.Request) (any, *apiEr
 	case g != JWTBearer:
 		return nil, errorf(400, "unsupported_grant_type", "grant_type must be %s", JWTBearer)
 	}
-	if p.Get("client_id") == "" {
-		return nil, missing("client_id")
-	}
-	t.mu.Lock()
-	c, ok := t.clients[p.Get("client_id")]
-	t.mu.Unlock()
-	if !ok {
-		return nil, errUnauthorized()
+	c, err := t.client(p.Get("client_id"))
+	if err != nil {
+		return nil, err
 	}
 	if api := p.Get("api_type"); api != "" && api != "app" && api != "auth0" {
 		if addonAPITypes[api] {

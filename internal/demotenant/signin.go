@@ -268,14 +268,9 @@ func (t *Tenant) deviceCode(w http.ResponseWriter, r *http.Request) (any, *apiEr
 	if err != nil {
 		return nil, err
 	}
-	if p.Get("client_id") == "" {
-		return nil, missing("client_id")
-	}
-	t.mu.Lock()
-	c, ok := t.clients[p.Get("client_id")]
-	t.mu.Unlock()
-	if !ok {
-		return nil, errUnauthorized()
+	c, err := t.client(p.Get("client_id"))
+	if err != nil {
+		return nil, err
 	}
 	if !c.DeviceGrant {
 		return nil, &apiError{status: 403, code: "unauthorized_client", desc: "Grant type '" + DeviceCodeGrant + "' not allowed for the client.",
