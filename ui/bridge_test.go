@@ -86,6 +86,20 @@ func testServices(t *testing.T) Services {
 	return Services{Workspace: ws, Now: time.Now, Version: "9.9.9"}
 }
 
+// demoServices are testServices with the demo tenant running (and closed
+// when the test ends) and its profiles seeded.
+func demoServices(t *testing.T) Services {
+	t.Helper()
+	svc := testServices(t)
+	srv, _, err := svc.StartDemo()
+	if err != nil || srv == nil {
+		t.Fatalf("the demo did not start: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	svc.Demo = srv.Tenant
+	return svc
+}
+
 // settle is the one way UI tests wait: for every background job of the
 // given screens, then the UI updates they queued, until nothing is left.
 func settle(b *testBridge, busy ...*sync.WaitGroup) {

@@ -14,13 +14,7 @@ import (
 func TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(newTheme())
-	svc := testServices(t)
-	srv, _, err := svc.StartDemo()
-	if err != nil || srv == nil {
-		t.Fatalf("the demo did not start: %v", err)
-	}
-	defer srv.Close()
-	svc.Demo = srv.Tenant
+	svc := demoServices(t)
 	ps, _ := svc.Profiles.Load()
 	if len(ps) != 3 {
 		t.Fatalf("demo profiles: %+v", ps)
@@ -96,13 +90,7 @@ func TestTheDemoSampleComparesTheLegacyCallWithItsTwin(t *testing.T) {
 
 func TestSendRunsTheMigratedRequestAndOffersItsTokensToTheInspector(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	svc := testServices(t)
-	srv, _, err := svc.StartDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	svc.Demo = srv.Tenant
+	svc := demoServices(t)
 	h := &migrateHarness{bridge: &testBridge{}}
 	w := test.NewTempWindow(t, nil)
 	h.s = newMigrateScreen(svc, w, h.bridge.Do)

@@ -29,13 +29,7 @@ func populatedWindow(t *testing.T, v fyne.ThemeVariant) (*mainWindow, func()) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(variantTheme{newTheme(), v})
-	svc := testServices(t)
-	srv, _, err := svc.StartDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	svc.Demo = srv.Tenant
+	svc := demoServices(t)
 	b := &testBridge{}
 	m := newMainWindow(a, test.NewTempWindow(t, nil), svc, b.Do)
 	settle := func() { settleWindow(m, b) }

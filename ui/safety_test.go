@@ -276,13 +276,7 @@ var _ sync.Locker = (*sync.Mutex)(nil)
 func newDemoMigrate(t *testing.T) *migrateHarness {
 	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	svc := testServices(t)
-	srv, _, err := svc.StartDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	svc.Demo = srv.Tenant
+	svc := demoServices(t)
 	h := &migrateHarness{bridge: &testBridge{}}
 	w := test.NewTempWindow(t, nil)
 	h.s = newMigrateScreen(svc, w, h.bridge.Do)

@@ -15,25 +15,26 @@ import (
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
+// demoBrowser follows the demo login page (allow or deny) in the
+// background, as the browser the app opens would, and is waited for before
+// the test ends.
+func demoBrowser(t *testing.T, decision string) func(string) error {
+	b := &demotenant.Browser{Decision: decision}
+	t.Cleanup(func() {
+		if err := b.Wait(); err != nil {
+			t.Errorf("the browser: %v", err)
+		}
+	})
+	return b.Open
+}
+
 // demoExchange is an Exchange screen on a running demo tenant whose
 // "browser" follows the demo login page (allow or deny).
 func demoExchange(t *testing.T, decision string) (*exchangeScreen, *testBridge, Services, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	svc := testServices(t)
-	srv, _, err := svc.StartDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	svc.Demo = srv.Tenant
-	browser := &demotenant.Browser{Decision: decision}
-	t.Cleanup(func() {
-		if err := browser.Wait(); err != nil {
-			t.Errorf("the browser: %v", err)
-		}
-	})
-	svc.Open = browser.Open
+	svc := demoServices(t)
+	svc.Open = demoBrowser(t, decision)
 	bridge := &testBridge{}
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1400, 900))
@@ -139,13 +140,8 @@ func TestSignInWithACodeShowsTheCodeAndAQRCode(t *testing.T) {
 // Sign in from the Clients screen: the last sign-in time is shown.
 func TestSignInOnTheClientsScreenShowsTheLastSignIn(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	svc := testServices(t)
-	srv, _, err := svc.StartDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	svc.Open = func(u string) error { go func() { _ = demotenant.FollowLogin(u, "allow") }(); return nil }
+	svc := demoServices(t)
+	svc.Open = demoBrowser(t, "allow")
 	h := newTestClientsWith(t, svc)
 	for i, p := range h.s.profiles {
 		if p.Name == "demo-web" {

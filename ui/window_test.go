@@ -2,15 +2,17 @@ package ui
 
 import (
 	"fmt"
-	"github.com/tokenscope/tokenscope/internal/profiles"
-	"github.com/tokenscope/tokenscope/internal/secrets"
 	"image/color"
 	"math"
 
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
+
 	"strings"
 
-	"fyne.io/fyne/v2/theme"
 	"testing"
+
+	"fyne.io/fyne/v2/theme"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
