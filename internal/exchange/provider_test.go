@@ -4,16 +4,12 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
 	"golang.org/x/oauth2"
 
@@ -21,6 +17,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/discovery"
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 // suiteClient is a client registered at the server under test, and a way
@@ -87,19 +84,7 @@ const (
 // OpenID provider (github.com/zitadel/oidc, its example server and
 // in-memory storage) on loopback.
 func TestExchangeAgainstZitadelOIDCProvider(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	issuer := "http://" + l.Addr().String() + "/"
-	storage.RegisterClients(storage.NativeClient("ts-native", nativeRedirect), storage.WebClient("ts-web", "ts-web-secret", webRedirect))
-	st := storage.NewStorage(storage.NewUserStore(issuer))
-	router := exampleop.SetupServer(issuer, st, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
-	srv := httptest.NewUnstartedServer(router)
-	srv.Listener.Close()
-	srv.Listener = l
-	srv.Start()
-	t.Cleanup(srv.Close)
+	issuer := testop.Start(t, storage.NativeClient("ts-native", nativeRedirect), storage.WebClient("ts-web", "ts-web-secret", webRedirect))
 
 	signIn := func(clientID, secret, redirect string, style oauth2.AuthStyle) func(t *testing.T) string {
 		return func(t *testing.T) string { return zitadelSignIn(t, issuer, clientID, secret, redirect, style) }

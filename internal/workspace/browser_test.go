@@ -3,11 +3,7 @@ package workspace
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -16,12 +12,12 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 // browser is a headless Chromium driven over CDP, or nil where none can
@@ -143,21 +139,7 @@ func TestSignInThroughARealBrowser(t *testing.T) {
 // zitadelProvider runs zitadel's example OpenID provider on loopback with a
 // native client whose loopback callback takes any port.
 func zitadelProvider(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	issuer := "http://" + l.Addr().String() + "/"
-	storage.RegisterClients(storage.NativeClient("ts-browser-native", "http://127.0.0.1/callback"))
-	st := storage.NewStorage(storage.NewUserStore(issuer))
-	router := exampleop.SetupServer(issuer, st, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
-	srv := httptest.NewUnstartedServer(router)
-	srv.Listener.Close()
-	srv.Listener = l
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return issuer
+	return testop.Start(t, storage.NativeClient("ts-browser-native", "http://127.0.0.1/callback"))
 }
 
 // zitadelFormLogin follows zitadel's example login form with an HTTP
