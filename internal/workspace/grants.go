@@ -28,13 +28,10 @@ type DeviceCode struct {
 // endpoint is polled at the server's interval, slower after slow_down
 // (x/oauth2 does both), until the user decides or the code expires.
 func (w *Workspace) LoginDevice(ctx context.Context, name string, o LoginOptions, onCode func(DeviceCode)) LoginResult {
-	l, m, err := w.prepareSignIn(ctx, name)
-	res := LoginResult{Profile: l.Profile}
-	if err != nil {
-		res.Err = err
+	l, m, res := w.prepareSignIn(ctx, name)
+	if res.Err != nil {
 		return res
 	}
-	res.TokenURL = m.TokenEndpoint
 	if m.DeviceAuthorizationEndpoint == "" {
 		res.Err = fmt.Errorf("%s lists no device_authorization_endpoint: this provider has no device grant; sign in through the browser instead", l.Profile.Issuer)
 		return res

@@ -118,23 +118,29 @@ func oauthConfig(l Loaded, m *discovery.Metadata, redirect string, scope []strin
 }
 
 // prepareSignIn loads the profile, its client secret and the issuer's
-// metadata, and says what is missing before any browser opens.
-func (w *Workspace) prepareSignIn(ctx context.Context, name string) (Loaded, *discovery.Metadata, error) {
+// metadata, and starts the result: its profile and token endpoint, or in
+// Err what is missing, before any browser opens.
+func (w *Workspace) prepareSignIn(ctx context.Context, name string) (Loaded, *discovery.Metadata, LoginResult) {
 	l, err := w.Load(ctx, name)
-	if err != nil {
-		return l, nil, err
+	res := LoginResult{Profile: l.Profile}
+	switch {
+	case err != nil:
+		res.Err = err
+	case l.SecretsErr != nil:
+		res.Err = l.SecretsErr
+	case exchange.Auth(l.Profile.Auth).NeedsSecret() && l.ClientSecret == "":
+		res.Err = fmt.Errorf("profile %s authenticates with %s but has no client secret in the keyring: store it first", name, l.Profile.Auth)
 	}
-	if l.SecretsErr != nil {
-		return l, nil, l.SecretsErr
-	}
-	if exchange.Auth(l.Profile.Auth).NeedsSecret() && l.ClientSecret == "" {
-		return l, nil, fmt.Errorf("profile %s authenticates with %s but has no client secret in the keyring: store it first", name, l.Profile.Auth)
+	if res.Err != nil {
+		return l, nil, res
 	}
 	m, err := w.Discover(ctx, l.Profile.Issuer)
 	if err != nil {
-		return l, nil, fmt.Errorf("discovering %s: %v", l.Profile.Issuer, err)
+		res.Err = fmt.Errorf("discovering %s: %v", l.Profile.Issuer, err)
+		return l, nil, res
 	}
-	return l, m, nil
+	res.TokenURL = m.TokenEndpoint
+	return l, m, res
 }
 
 // Login signs in with the authorization code flow and PKCE (RFC 7636) for
@@ -144,13 +150,10 @@ func (w *Workspace) prepareSignIn(ctx context.Context, name string) (Loaded, *di
 // keys (signature, iss, aud, nonce, at_hash) before anything is stored; the
 // refresh token is stored under the profile's lock, as a rotation is.
 func (w *Workspace) Login(ctx context.Context, name string, o LoginOptions) LoginResult {
-	l, m, err := w.prepareSignIn(ctx, name)
-	res := LoginResult{Profile: l.Profile}
-	if err != nil {
-		res.Err = err
+	l, m, res := w.prepareSignIn(ctx, name)
+	if res.Err != nil {
 		return res
 	}
-	res.TokenURL = m.TokenEndpoint
 	if m.AuthorizationEndpoint == "" {
 		res.Err = fmt.Errorf("%s lists no authorization_endpoint: sign in through the device grant (--device) if it offers one", l.Profile.Issuer)
 		return res
