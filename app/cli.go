@@ -116,6 +116,7 @@ func commands() []command {
 		{"userinfo", "userinfo --profile NAME [--access-token-env VAR] [--json]", runUserinfo},
 		{"revoke", "revoke --profile NAME [--json]", runRevoke},
 		{"demo-server", "demo-server [--addr 127.0.0.1:PORT] [--reveal] [--json] [--allow-remote]", runDemoServer},
+		{"scan", "scan [PATH]... [--json|--sarif] [--include-vendor] [--exclude GLOB]...", runScan},
 		{"verify", "verify [--issuer URL] [--jwks FILE|URL] [--key FILE] [--secret-env VAR] [--audience AUD] [--client-id ID] [--nonce N] [--access-token-env VAR] [--leeway DURATION] [--now RFC3339] [--json] [TOKEN|-]", runVerify},
 	}
 }

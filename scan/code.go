@@ -1,0 +1,562 @@
+package scan
+
+import (
+	"fmt"
+	"strings"
+)
+
+// callArgs is what the rules need of a call's arguments.
+type callArgs struct {
+	count  int
+	labels []string // Swift argument labels
+}
+
+// codeFile is one source file being read for SDK calls.
+type codeFile struct {
+	*fileScan
+	toks    []token
+	inUse   []*sdk          // SDKs this file imports or builds
+	bound   map[string]*sdk // variables, fields and parameters holding an SDK object
+	bare    map[string]*sdk // methods destructured off an SDK object, called bare
+	flagged map[*sdk]bool   // SDKs this file makes OIDC-conformant
+}
+
+var importKeywords = map[string]bool{"import": true, "from": true, "using": true, "use": true, "require": true, "require_once": true, "include": true}
+
+var definitionKeywords = map[string]bool{"function": true, "def": true, "fun": true, "func": true, "class": true, "interface": true, "struct": true, "protocol": true, "extension": true}
+
+var memberOps = map[string]bool{".": true, "?.": true, "->": true, "::": true}
+
+// scanCode finds SDK calls, raw legacy URLs in string literals and
+// mentions in comments.
+func (f *fileScan) scanCode(syn *syntax) {
+	c := &codeFile{fileScan: f, toks: lex(f.src, syn), bound: map[string]*sdk{}, bare: map[string]*sdk{}, flagged: map[*sdk]bool{}}
+	c.findSDKs()
+	if len(c.inUse) > 0 {
+		c.findBindings()
+		c.findCalls()
+	}
+	ctx := f.auth0Context || len(c.inUse) > 0
+	for i, t := range c.toks {
+		switch t.kind {
+		case tString:
+			if c.isRouteDefinition(i) {
+				continue
+			}
+			f.rawURL(t.text, t.off, f.src[t.off:t.end], ctx, c.nearbyParams(i))
+		case tComment:
+			f.mention(t.text, t.off, ctx)
+		}
+	}
+}
+
+// findSDKs reads the file's imports; a strong constructor (new Auth0Lock)
+// counts as one, for SDKs loaded from a <script> tag.
+func (c *codeFile) findSDKs() {
+	modules := []string{}
+	for i := 0; i < len(c.toks); i++ {
+		t := c.toks[i]
+		if t.kind != tIdent || !importKeywords[t.text] {
+			continue
+		}
+		j := i + 1
+		if j < len(c.toks) && c.toks[j].text == "(" {
+			j++
+		}
+		if j < len(c.toks) && c.toks[j].kind == tString {
+			modules = append(modules, c.toks[j].text)
+			continue
+		}
+		var b strings.Builder
+		for ; j < len(c.toks) && c.toks[j].kind == tIdent; j += 2 {
+			b.WriteString(c.toks[j].text)
+			if j+1 >= len(c.toks) || (c.toks[j+1].text != "." && c.toks[j+1].text != "\\" && c.toks[j+1].text != "::") {
+				break
+			}
+			b.WriteByte('.')
+		}
+		if b.Len() > 0 {
+			modules = append(modules, strings.TrimPrefix(b.String(), "."))
+		}
+	}
+	for _, s := range sdks {
+		if !s.speaks(c.lang) {
+			continue
+		}
+		if c.imports(s, modules) || c.buildsStrong(s) {
+			c.inUse = append(c.inUse, s)
+		}
+	}
+}
+
+func (s *sdk) speaks(lang string) bool {
+	for _, l := range s.langs {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *codeFile) imports(s *sdk, modules []string) bool {
+	for _, m := range modules {
+		for _, imp := range s.imports {
+			if m == imp || strings.HasPrefix(m, imp+".") || strings.HasPrefix(m, imp+"/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *codeFile) buildsStrong(s *sdk) bool {
+	for i, t := range c.toks {
+		if t.kind == tIdent && i > 0 && c.toks[i-1].text == "new" && contains(s.strong, t.text) && c.next(i, "(") {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *codeFile) next(i int, text string) bool {
+	return i+1 < len(c.toks) && c.toks[i+1].kind != tString && c.toks[i+1].kind != tComment && c.toks[i+1].text == text
+}
+
+func (c *codeFile) prev(i int, text string) bool {
+	return i > 0 && c.toks[i-1].kind != tString && c.toks[i-1].kind != tComment && c.toks[i-1].text == text
+}
+
+// ctorAt reports whether toks[i] constructs an object of an SDK in use:
+// Name(…), new Name(…), Qualifier.Name(…) or Ruby's Name.new(…).
+func (c *codeFile) ctorAt(i int) *sdk {
+	t := c.toks[i]
+	if t.kind != tIdent || c.prev(i, "function") || c.prev(i, "class") || c.prev(i, "def") {
+		return nil
+	}
+	call := c.next(i, "(") || (c.next(i, ".") && i+2 < len(c.toks) && c.toks[i+2].text == "new")
+	if !call {
+		return nil
+	}
+	for _, s := range c.inUse {
+		for _, name := range s.ctors {
+			qual, base, dotted := strings.Cut(name, ".")
+			if !dotted {
+				base = qual
+			}
+			if t.text != base {
+				continue
+			}
+			if dotted && !(i >= 2 && c.prev(i, ".") && c.toks[i-2].text == qual) {
+				continue
+			}
+			if c.prev(i, ".") && !dotted && !(i >= 2 && c.toks[i-2].kind == tIdent && i >= 3 && c.toks[i-3].text == "new") && !(i >= 2 && strings.EqualFold(c.toks[i-2].text, "auth0")) {
+				// x.Authentication(...) is somebody else's method,
+				// unless it is new auth0.WebAuth(...) or auth0.Authentication(...).
+				continue
+			}
+			return s
+		}
+	}
+	return nil
+}
+
+// findBindings follows SDK objects into variables: assignments from a
+// constructor, typed variables and parameters, aliases and destructuring.
+func (c *codeFile) findBindings() {
+	for i, t := range c.toks {
+		if t.kind != tIdent {
+			continue
+		}
+		if s := c.ctorAt(i); s != nil {
+			if name := c.assignedTo(c.chainStart(i)); name != "" {
+				c.bound[name] = s
+			}
+			continue
+		}
+		for _, s := range c.inUse {
+			if contains(s.types, t.text) {
+				if i+1 < len(c.toks) && c.toks[i+1].kind == tIdent && !c.next(i+1, "(") && !c.next(i+1, ".") {
+					c.bound[c.toks[i+1].text] = s // Java, C#, PHP: Type name
+				} else if q := c.chainStart(i); q >= 2 && c.prev(q, ":") && c.toks[q-2].kind == tIdent {
+					c.bound[c.toks[q-2].text] = s // Kotlin, Swift, TypeScript: name: Type, name: pkg.Type
+				}
+			}
+			if contains(s.flag, t.text) && c.setsTrue(i) {
+				c.flagged[s] = true
+				c.flags = append(c.flags, flagHit{sdk: s, file: c.rel, off: t.off, ln: c.ln})
+			}
+		}
+	}
+	// Aliases: b = a, b = a.client, { getDelegationToken } = a. Twice, so
+	// an alias of an alias is found whatever the order.
+	for round := 0; round < 2; round++ {
+		for i := 1; i+1 < len(c.toks); i++ {
+			if c.toks[i].text != "=" && c.toks[i].text != ":=" || c.toks[i].kind != tPunct {
+				continue
+			}
+			s, end := c.boundChain(i + 1)
+			if s == nil || end < len(c.toks) && (c.toks[end].text == "(" || c.toks[end].text == "[") {
+				continue
+			}
+			if c.toks[i-1].text == "}" {
+				c.destructure(i-1, s)
+			} else if name := c.assignedTo(i + 1); name != "" {
+				c.bound[name] = s
+			}
+		}
+	}
+}
+
+// setsTrue reports whether the flag at toks[i] is set to true:
+// flag(true), flag = true or flag: true.
+func (c *codeFile) setsTrue(i int) bool {
+	if i+2 >= len(c.toks) {
+		return false
+	}
+	op := c.toks[i+1].text
+	return (op == "(" || op == "=" || op == ":") && c.toks[i+1].kind == tPunct && c.toks[i+2].text == "true"
+}
+
+// chainStart walks back from toks[i] over a qualifier (auth0.WebAuth) and
+// the words that may precede a constructor call.
+func (c *codeFile) chainStart(i int) int {
+	for i >= 2 && c.prev(i, ".") && c.toks[i-2].kind == tIdent {
+		i -= 2
+	}
+	for i >= 1 && (c.toks[i-1].text == "new" || c.toks[i-1].text == "await" || c.toks[i-1].text == "try" || c.toks[i-1].text == "!" && i >= 2 && c.toks[i-2].text == "try") {
+		i--
+	}
+	return i
+}
+
+// assignedTo names the variable that toks[i] (the start of a right-hand
+// side) is assigned to: x = …, Type x = …, x: Type = …, this.x = ….
+func (c *codeFile) assignedTo(i int) string {
+	if i < 2 || c.toks[i-1].kind != tPunct || (c.toks[i-1].text != "=" && c.toks[i-1].text != ":=") {
+		return ""
+	}
+	l := c.toks[i-2]
+	if l.kind != tIdent {
+		return ""
+	}
+	if i >= 4 && c.toks[i-3].text == ":" && c.toks[i-4].kind == tIdent {
+		return c.toks[i-4].text
+	}
+	return l.text
+}
+
+// boundChain reads a receiver chain starting at toks[i] (a.b.c) and
+// returns the SDK of the first bound name in it and where it ends.
+func (c *codeFile) boundChain(i int) (*sdk, int) {
+	var found *sdk
+	for i < len(c.toks) && c.toks[i].kind == tIdent {
+		if s := c.bound[c.toks[i].text]; s != nil && found == nil {
+			found = s
+		}
+		if i+1 < len(c.toks) && memberOps[c.toks[i+1].text] && i+2 < len(c.toks) && c.toks[i+2].kind == tIdent {
+			i += 2
+			continue
+		}
+		i++
+		break
+	}
+	return found, i
+}
+
+// destructure binds the names in { a, b: c } ending at toks[end].
+func (c *codeFile) destructure(end int, s *sdk) {
+	depth := 0
+	for j := end; j >= 0; j-- {
+		switch c.toks[j].text {
+		case "}":
+			depth++
+			continue
+		case "{":
+			depth--
+		}
+		if depth == 0 {
+			return
+		}
+		t := c.toks[j]
+		if depth == 1 && t.kind == tIdent && j+1 <= end && (c.toks[j+1].text == "," || c.toks[j+1].text == "}") {
+			c.bare[t.text] = s
+			c.bound[t.text] = s
+		}
+	}
+}
+
+// receiver walks back from the member operator at toks[op] over the
+// receiver chain; it returns the chain's names nearest first, whether a
+// constructor call is part of it, and the index where it starts.
+func (c *codeFile) receiver(op int) (names []string, ctor *sdk, start int) {
+	j := op
+	for {
+		k := j - 1
+		for k >= 0 && (c.toks[k].text == "!" || c.toks[k].text == "?") {
+			k--
+		}
+		if k < 0 {
+			return names, ctor, j
+		}
+		if c.toks[k].text == ")" || c.toks[k].text == "]" {
+			k = c.matchBack(k)
+			if k < 1 || c.toks[k-1].kind != tIdent {
+				return names, ctor, j
+			}
+			k--
+			if s := c.ctorAt(k); s != nil && ctor == nil {
+				ctor = s
+			}
+		}
+		if c.toks[k].kind != tIdent {
+			return names, ctor, j
+		}
+		names = append(names, c.toks[k].text)
+		j = k
+		if k >= 1 && memberOps[c.toks[k-1].text] && c.toks[k-1].kind == tPunct {
+			j = k - 1
+			continue
+		}
+		for j >= 1 && c.toks[j-1].text == "new" {
+			j--
+		}
+		return names, ctor, j
+	}
+}
+
+// matchBack returns the index of the bracket that opens the one at k.
+func (c *codeFile) matchBack(k int) int {
+	closeTok := c.toks[k].text
+	openTok := map[string]string{")": "(", "]": "["}[closeTok]
+	depth := 0
+	for ; k >= 0; k-- {
+		if c.toks[k].kind != tPunct {
+			continue
+		}
+		switch c.toks[k].text {
+		case closeTok:
+			depth++
+		case openTok:
+			depth--
+			if depth == 0 {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+// args reads the call whose "(" is toks[open]; it returns the arguments
+// and the index of the closing ")".
+func (c *codeFile) args(open int) (callArgs, int) {
+	var a callArgs
+	depth := 0
+	nonEmpty := false
+	for k := open; k < len(c.toks); k++ {
+		t := c.toks[k]
+		if t.kind == tPunct {
+			switch t.text {
+			case "(", "[", "{":
+				depth++
+				if depth == 1 {
+					continue
+				}
+			case ")", "]", "}":
+				depth--
+				if depth == 0 {
+					if nonEmpty {
+						a.count++
+					}
+					return a, k
+				}
+			case ",":
+				if depth == 1 {
+					a.count++
+					continue
+				}
+			case ":":
+				if depth == 1 && k >= 2 && c.toks[k-1].kind == tIdent && (c.toks[k-2].text == "(" || c.toks[k-2].text == ",") {
+					a.labels = append(a.labels, c.toks[k-1].text)
+				}
+			}
+		}
+		if t.kind != tComment {
+			nonEmpty = true
+		}
+	}
+	return a, len(c.toks) - 1
+}
+
+func (c *codeFile) findCalls() {
+	for i, t := range c.toks {
+		if t.kind != tIdent || c.next(i, "=") || (i > 0 && definitionKeywords[c.toks[i-1].text]) {
+			continue
+		}
+		var (
+			s     *sdk
+			start = i
+			via   string
+		)
+		if i > 0 && memberOps[c.toks[i-1].text] && c.toks[i-1].kind == tPunct {
+			names, ctor, st := c.receiver(i - 1)
+			if len(names) == 0 {
+				continue
+			}
+			via, start = names[0], st
+			for _, n := range names {
+				if b := c.bound[n]; b != nil {
+					s = b
+					break
+				}
+			}
+			if s == nil {
+				s = ctor
+			}
+		} else if b := c.bare[t.text]; b != nil {
+			s = b
+		}
+		if s == nil {
+			continue
+		}
+		m := s.method(t.text, via)
+		if m == nil {
+			continue
+		}
+		var a callArgs
+		end := i
+		if c.next(i, "(") {
+			a, end = c.args(i + 1)
+		} else if c.lang != "ruby" {
+			continue // a reference, not a call
+		}
+		if m.args != nil && !m.args(a) {
+			continue
+		}
+		if c.flagged[s] && (m.cond == unlessOIDC || m.cond == belowMajor && len(s.flag) > 0) {
+			continue // this file makes the SDK OIDC-conformant: already migrated
+		}
+		f := c.newFinding(c.toks[start].off, m.endpoint, s.name, callText(c.src[c.toks[start].off:c.toks[end].end]), SeverityError, codeFor(m.endpoint, "call"))
+		f.Message = fmt.Sprintf("%s %s() calls %s, a legacy Authentication API endpoint (legacy in %s).", sdkLabel(s.name), t.text, m.endpoint, m.versions)
+		f.Replacement = m.replacement
+		f.cond, f.sdk = m.cond, s
+		c.add(f)
+	}
+}
+
+// method finds name among s's legacy methods, honouring via.
+func (s *sdk) method(name, via string) *method {
+	for k := range s.methods {
+		m := &s.methods[k]
+		if m.name == name && (len(m.via) == 0 || contains(m.via, via)) {
+			return m
+		}
+	}
+	return nil
+}
+
+func sdkLabel(name string) string {
+	base, _, _ := strings.Cut(name, "@")
+	return base
+}
+
+// callText is the call as written, on one line and at most 120 characters.
+func callText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 120 {
+		if i := strings.IndexByte(s, '('); i > 0 && i < 100 {
+			return s[:i] + "(…)"
+		}
+		return s[:117] + "…"
+	}
+	return s
+}
+
+// isRouteDefinition reports whether the string at toks[i] names a route
+// this code serves (app.post('/delegation', …), @PostMapping("/tokeninfo"),
+// http.HandleFunc("/delegation", …)) rather than a URL it calls.
+func (c *codeFile) isRouteDefinition(i int) bool {
+	if i < 2 || c.toks[i-1].text != "(" {
+		return false
+	}
+	switch c.toks[i-2].text {
+	case "get", "post", "put", "all", "route", "use", "Get", "Post", "HandleFunc", "Handle",
+		"GetMapping", "PostMapping", "RequestMapping", "Route", "HttpPost", "HttpGet", "api_view", "path", "re_path", "url":
+		return true
+	}
+	return false
+}
+
+// legacyParams are the parameters a legacy call's body carries.
+var legacyParams = map[string]bool{"grant_type": true, "client_id": true, "client_secret": true, "refresh_token": true, "id_token": true,
+	"target": true, "api_type": true, "scope": true, "username": true, "password": true, "connection": true, "access_token": true, "device": true}
+
+// nearbyParams reads the body a hand-built request sends, from the code
+// after its URL (the same statement or call): key: value, "key": value,
+// key=value. A value that is a variable becomes its name in capitals.
+func (c *codeFile) nearbyParams(i int) [][2]string {
+	var out [][2]string
+	depth := 0
+	for k := i + 1; k < len(c.toks) && k < i+80; k++ {
+		t := c.toks[k]
+		if t.kind == tPunct {
+			switch t.text {
+			case "(", "[", "{":
+				depth++
+			case ")", "]", "}":
+				depth--
+			case ";":
+				if depth <= 0 {
+					return out
+				}
+			}
+			if depth < 0 {
+				return out
+			}
+			continue
+		}
+		if t.kind != tIdent && t.kind != tString || !legacyParams[t.text] || k+2 >= len(c.toks) {
+			continue
+		}
+		if op := c.toks[k+1]; op.kind != tPunct || (op.text != ":" && op.text != "=>" && op.text != "=") {
+			continue
+		}
+		v := c.toks[k+2]
+		switch v.kind {
+		case tString:
+			out = append(out, [2]string{t.text, v.text})
+		case tIdent:
+			name := upperSnake(strings.TrimLeft(v.text, "$@"))
+			if name == "" {
+				name = strings.ToUpper(t.text)
+			}
+			out = append(out, [2]string{t.text, name})
+		}
+	}
+	return out
+}
+
+// upperSnake writes a variable's name as a placeholder: refreshToken and
+// refresh_token both become REFRESH_TOKEN.
+func upperSnake(name string) string {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		ch := name[i]
+		if ch >= 'A' && ch <= 'Z' && i > 0 && name[i-1] >= 'a' && name[i-1] <= 'z' {
+			b.WriteByte('_')
+		}
+		if ch >= 'a' && ch <= 'z' {
+			ch -= 'a' - 'A'
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}

@@ -1,0 +1,127 @@
+package scan
+
+import (
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// pin is an Auth0 SDK version a manifest or lock file names.
+type pin struct {
+	file, ecosystem, pkg, version string
+	line, major                   int
+	source                        string
+}
+
+// manifestRules find Auth0 SDK versions in each manifest format. Each
+// pattern's first group is the package, the second the version (or range).
+var manifestRules = []struct {
+	match     func(base string) bool
+	pattern   *regexp.Regexp
+	ecosystem string
+}{
+	{isBase("package.json"), regexp.MustCompile(`"(auth0-js|auth0-lock|auth0)"\s*:\s*"([^"]*)"`), "npm"},
+	{isBase("package-lock.json"), regexp.MustCompile(`"(?:node_modules/)?(auth0-js|auth0-lock|auth0)"\s*:\s*\{[^{}]*?"version"\s*:\s*"([^"]*)"`), "npm"},
+	{isBase("yarn.lock"), regexp.MustCompile(`(?m)^"?(auth0-js|auth0-lock|auth0)@[^\n]*:\n\s+version:? "?([^"\n]+)"?`), "npm"},
+	{hasSuffix(".gradle", ".gradle.kts"), regexp.MustCompile(`(com\.auth0\.android:auth0):([0-9][^'")\s]*)`), "maven"},
+	{isBase("Podfile"), regexp.MustCompile(`pod\s+['"](Auth0)['"]\s*,\s*['"]([^'"]+)['"]`), "cocoapods"},
+	{isBase("Podfile.lock"), regexp.MustCompile(`(?m)^\s+- (Auth0) \(([^)]+)\)`), "cocoapods"},
+	{hasSuffix(".csproj", ".fsproj", ".vbproj"), regexp.MustCompile(`<PackageReference\s+Include="(Auth0\.AuthenticationApi)"\s+Version="([^"]+)"`), "nuget"},
+	{isBase("packages.config"), regexp.MustCompile(`<package\s+id="(Auth0\.AuthenticationApi)"\s+version="([^"]+)"`), "nuget"},
+	{func(b string) bool { return strings.HasPrefix(b, "requirements") && strings.HasSuffix(b, ".txt") }, regexp.MustCompile(`(?mi)^\s*(auth0-python)\s*(?:==|~=|>=|<=|<)\s*([0-9][^\s;,#]*)`), "pypi"},
+	{isBase("pyproject.toml"), regexp.MustCompile(`(?i)"?(auth0-python)"?\s*(?:=\s*"\^?|[=~<>]=?)\s*([0-9][^"',\s]*)`), "pypi"},
+	{isBase("composer.json"), regexp.MustCompile(`"(auth0/auth0-php)"\s*:\s*"([^"]*)"`), "composer"},
+	{isBase("Gemfile"), regexp.MustCompile(`gem\s+['"](auth0)['"]\s*,\s*['"]([^'"]+)['"]`), "rubygems"},
+	{isBase("Gemfile.lock"), regexp.MustCompile(`(?m)^    (auth0) \(([^)]+)\)`), "rubygems"},
+}
+
+func isBase(name string) func(string) bool { return func(b string) bool { return b == name } }
+func hasSuffix(s ...string) func(string) bool {
+	return func(b string) bool {
+		for _, x := range s {
+			if strings.HasSuffix(b, x) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// isManifest reports whether the scanner reads name for SDK versions.
+func isManifest(name string) bool {
+	base := path.Base(name)
+	for _, r := range manifestRules {
+		if r.match(base) {
+			return true
+		}
+	}
+	return false
+}
+
+// pins reads the Auth0 SDK versions a manifest names.
+func pins(rel string, data []byte) []pin {
+	base := path.Base(rel)
+	if !hasAuth0(data) {
+		return nil
+	}
+	src := string(data)
+	var ln *lines
+	var out []pin
+	for _, r := range manifestRules {
+		if !r.match(base) {
+			continue
+		}
+		for _, m := range r.pattern.FindAllStringSubmatchIndex(src, -1) {
+			pkg, version := src[m[2]:m[3]], strings.TrimSpace(src[m[4]:m[5]])
+			if strings.HasSuffix(base, ".gradle") || strings.HasSuffix(base, ".gradle.kts") {
+				pkg = "com.auth0.android:auth0"
+			}
+			major, ok := majorOf(version)
+			if !ok {
+				continue
+			}
+			if ln == nil {
+				ln = newLines(src)
+			}
+			line, _ := ln.at(m[0])
+			out = append(out, pin{file: rel, ecosystem: r.ecosystem, pkg: pkg, version: version, line: line, major: major, source: ln.text(line)})
+		}
+	}
+	return out
+}
+
+// majorOf reads the major version of a version or range ("^7.6.1", "~> 4.0",
+// "[3.7.0,4)"); a range with no number (*, latest) has none.
+func majorOf(v string) (int, bool) {
+	i := strings.IndexAny(v, "0123456789")
+	if i < 0 {
+		return 0, false
+	}
+	j := i
+	for j < len(v) && v[j] >= '0' && v[j] <= '9' {
+		j++
+	}
+	n, err := strconv.Atoi(v[i:j])
+	return n, err == nil
+}
+
+// legacyPins turns pins below the version that drops the legacy methods
+// into manifest findings.
+func legacyPins(ps []pin) []Manifest {
+	var out []Manifest
+	for _, p := range ps {
+		for _, mp := range manifestPackages {
+			if mp.name != p.pkg || mp.ecosystem != p.ecosystem {
+				continue
+			}
+			fixed, _ := majorOf(mp.fixed)
+			if p.major >= fixed {
+				continue
+			}
+			out = append(out, Manifest{File: p.file, Line: p.line, Package: p.pkg, Version: p.version, FixedIn: mp.fixed, Severity: SeverityWarning,
+				Message: mp.message + ".", Source: p.source, major: p.major})
+		}
+	}
+	return out
+}

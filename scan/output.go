@@ -1,0 +1,295 @@
+package scan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// WriteText writes the report for a terminal: findings grouped by file,
+// each with its line, a caret under the call, what it is and what
+// replaces it; then the manifests and a summary.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	file := ""
+	for _, f := range r.Findings {
+		if f.File != file {
+			if file != "" {
+				b.WriteByte('\n')
+			}
+			file = f.File
+			b.WriteString(file + "\n")
+		}
+		sdk := f.SDK
+		if sdk == "" {
+			sdk = "comment"
+		}
+		fmt.Fprintf(&b, "  %d:%d  %s  %s  %s  [%s]\n", f.Line, f.Column, f.Severity, f.Endpoint, sdk, f.Code)
+		src, caret := sourceWithCaret(f.Source, f.Column)
+		fmt.Fprintf(&b, "    %s\n    %s\n", src, caret)
+		fmt.Fprintf(&b, "    %s\n", f.Message)
+		if f.Replacement != "" {
+			fmt.Fprintf(&b, "    Replace with: %s\n", f.Replacement)
+		}
+		if f.MigrateCode != "" {
+			fmt.Fprintf(&b, "    See also: tokenscope migrate finding %q\n", f.MigrateCode)
+		}
+	}
+	if len(r.Manifests) > 0 {
+		if file != "" {
+			b.WriteByte('\n')
+		}
+		b.WriteString("Manifests pinning a legacy Auth0 SDK\n")
+		for _, m := range r.Manifests {
+			fmt.Fprintf(&b, "  %s:%d  %s  %s %s (fixed in %s)\n    %s\n", m.File, m.Line, m.Severity, m.Package, m.Version, m.FixedIn, m.Message)
+		}
+	}
+	for _, p := range r.Problems {
+		fmt.Fprintf(&b, "\ncould not read %s", p)
+	}
+	if len(r.Problems) > 0 {
+		b.WriteByte('\n')
+	}
+	if b.Len() > 0 {
+		b.WriteByte('\n')
+	}
+	b.WriteString(r.SummaryLine() + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// SummaryLine is one sentence of what the scan found.
+func (r *Report) SummaryLine() string {
+	s := r.Summary
+	if s.Findings == 0 && s.Manifests == 0 {
+		return fmt.Sprintf("No legacy Auth0 calls found in %d files (%s).", s.Files, humanBytes(s.Bytes))
+	}
+	var parts []string
+	for _, sev := range []Severity{SeverityError, SeverityWarning, SeverityInfo} {
+		if n := s.BySeverity[string(sev)]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+		}
+	}
+	var eps []string
+	for _, ep := range Endpoints {
+		if n := s.ByEndpoint[ep]; n > 0 {
+			eps = append(eps, fmt.Sprintf("%s %d", ep, n))
+		}
+	}
+	line := fmt.Sprintf("%d findings and %d legacy SDK pins (%s) in %d files (%s)", s.Findings, s.Manifests, strings.Join(parts, ", "), s.Files, humanBytes(s.Bytes))
+	if len(eps) > 0 {
+		line += ": " + strings.Join(eps, ", ")
+	}
+	return line + "."
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// sourceWithCaret returns the line (tabs shown as spaces, trimmed to fit a
+// terminal around the column) and a caret under the column.
+func sourceWithCaret(src string, col int) (string, string) {
+	runes := []rune(strings.ReplaceAll(src, "\t", " "))
+	start := 0
+	if col > 80 {
+		start = col - 40
+	}
+	if start > len(runes) {
+		start = len(runes)
+	}
+	end := len(runes)
+	if end-start > 120 {
+		end = start + 120
+	}
+	line := string(runes[start:end])
+	pad := col - 1 - start
+	if pad < 0 {
+		pad = 0
+	}
+	prefix := ""
+	if start > 0 {
+		prefix = "…"
+		pad++
+	}
+	return prefix + line, strings.Repeat(" ", pad) + "^"
+}
+
+// WriteJSON writes the documented --json contract.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html):
+// one rule per finding code, one result per finding and per manifest.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool       sarifTool     `json:"tool"`
+	ColumnKind string        `json:"columnKind"`
+	Results    []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string            `json:"id"`
+	Name                 string            `json:"name"`
+	ShortDescription     sarifText         `json:"shortDescription"`
+	FullDescription      sarifText         `json:"fullDescription"`
+	Help                 sarifText         `json:"help"`
+	DefaultConfiguration map[string]string `json:"defaultConfiguration"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifResult struct {
+	RuleID    string          `json:"ruleId"`
+	RuleIndex int             `json:"ruleIndex"`
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations"`
+	// PartialFingerprints keep a result matched across commits in
+	// GitHub code scanning even as lines move.
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           sarifRegion   `json:"region"`
+}
+
+type sarifArtifact struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId"`
+}
+
+type sarifRegion struct {
+	StartLine   int        `json:"startLine"`
+	StartColumn int        `json:"startColumn,omitempty"`
+	Snippet     *sarifText `json:"snippet,omitempty"`
+}
+
+// ruleText describes each finding code for SARIF viewers.
+func ruleText(code string) (name, short, full string) {
+	if code == "legacy_sdk_version" {
+		return "LegacySDKVersion", "An Auth0 SDK pinned at a version with the legacy Authentication API methods",
+			"The manifest pins an Auth0 SDK version that still calls legacy endpoints; the message names the first version without them."
+	}
+	if code == "legacy_endpoint_mention" {
+		return "LegacyEndpointMention", "A comment holds a legacy Auth0 endpoint URL",
+			"Documentation or commented-out code names a legacy Authentication API endpoint; update it with the code."
+	}
+	for ep, short := range endpointCode {
+		for _, kind := range []string{"call", "request"} {
+			if code == codeFor(ep, kind) {
+				how := "an Auth0 SDK method"
+				if kind == "request" {
+					how = "a request built by hand (URL, curl, Postman, config)"
+				}
+				return "Legacy" + strings.ToUpper(short[:1]) + short[1:] + strings.ToUpper(kind[:1]) + kind[1:],
+					"A call to Auth0's legacy " + ep + " endpoint through " + how,
+					"Auth0 deprecated " + ep + ". Replacement: " + rawReplacement[ep] + "."
+			}
+		}
+	}
+	return code, code, code
+}
+
+func sarifLevel(s Severity) string {
+	switch s {
+	case SeverityError:
+		return "error"
+	case SeverityWarning:
+		return "warning"
+	}
+	return "note"
+}
+
+// WriteSARIF writes the report as SARIF 2.1.0 for GitHub code scanning and
+// other CI viewers; file URIs are relative to %SRCROOT%, the scanned path.
+func (r *Report) WriteSARIF(w io.Writer, toolVersion string) error {
+	codes := map[string]bool{}
+	for _, f := range r.Findings {
+		codes[f.Code] = true
+	}
+	if len(r.Manifests) > 0 {
+		codes["legacy_sdk_version"] = true
+	}
+	var ids []string
+	for c := range codes {
+		ids = append(ids, c)
+	}
+	sort.Strings(ids)
+	index := map[string]int{}
+	rules := []sarifRule{}
+	for i, id := range ids {
+		index[id] = i
+		name, short, full := ruleText(id)
+		level := "error"
+		switch id {
+		case "legacy_endpoint_mention":
+			level = "note"
+		case "legacy_sdk_version":
+			level = "warning"
+		}
+		rules = append(rules, sarifRule{ID: id, Name: name, ShortDescription: sarifText{short}, FullDescription: sarifText{full},
+			Help: sarifText{full}, DefaultConfiguration: map[string]string{"level": level}})
+	}
+	results := []sarifResult{}
+	for _, f := range r.Findings {
+		msg := f.Message
+		if f.Replacement != "" {
+			msg += " Replace with: " + f.Replacement
+		}
+		results = append(results, sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity), Message: sarifText{msg},
+			Locations:           []sarifLocation{{sarifPhysical{sarifArtifact{f.File, "%SRCROOT%"}, sarifRegion{f.Line, f.Column, &sarifText{f.Source}}}}},
+			PartialFingerprints: map[string]string{"tokenscopeCall/v1": f.Code + ":" + f.Call}})
+	}
+	for _, m := range r.Manifests {
+		results = append(results, sarifResult{RuleID: "legacy_sdk_version", RuleIndex: index["legacy_sdk_version"], Level: sarifLevel(m.Severity),
+			Message:   sarifText{fmt.Sprintf("%s %s: %s First version without them: %s.", m.Package, m.Version, m.Message, m.FixedIn)},
+			Locations: []sarifLocation{{sarifPhysical{sarifArtifact{m.File, "%SRCROOT%"}, sarifRegion{StartLine: m.Line, Snippet: &sarifText{m.Source}}}}}})
+	}
+	log := sarifLog{
+		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
+		Version: "2.1.0",
+		Runs: []sarifRun{{
+			Tool:       sarifTool{sarifDriver{Name: "tokenscope", Version: toolVersion, InformationURI: "https://github.com/tokenscope/tokenscope", Rules: rules}},
+			ColumnKind: "unicodeCodePoints",
+			Results:    results,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(log)
+}

@@ -1,0 +1,283 @@
+package scan
+
+import (
+	"net/url"
+	"strings"
+)
+
+// Endpoints are the legacy Authentication API endpoints the scanner finds.
+var Endpoints = []string{"/delegation", "/oauth/ro", "/tokeninfo", "/oauth/access_token", "/user/ssodata"}
+
+// distinctive endpoints are Auth0's own; /tokeninfo and /oauth/access_token
+// are also Google's and Facebook's, so those need an Auth0 host or an
+// Auth0 file around them.
+func distinctive(ep string) bool {
+	return ep == "/delegation" || ep == "/oauth/ro" || ep == "/user/ssodata"
+}
+
+// Third-party services with look-alike paths.
+var lookAlikeHosts = []string{"facebook.com", "googleapis.com", "google.com", "github.com", "linkedin.com", "twitter.com", "x.com", "microsoftonline.com", "amazon.com", "okta.com", "yahoo.com", "instagram.com"}
+
+// legacyURL decides whether s (a string literal, or a word of a script or
+// config file) is a URL, or a path, of a legacy Auth0 endpoint.
+func legacyURL(s string, auth0Context bool) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimRight(s, ".,;:)]}>\"'`")
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	var host, path string
+	switch {
+	case strings.Contains(s, "://"):
+		rest := s[strings.Index(s, "://")+3:]
+		i := strings.IndexByte(rest, '/')
+		if i < 0 {
+			return ""
+		}
+		host, path = rest[:i], rest[i:]
+	case strings.HasPrefix(s, "/"):
+		path = s
+	default:
+		i := strings.IndexByte(s, '/')
+		if i <= 0 || !isPlaceholder(s[:i]) {
+			return ""
+		}
+		host, path = s[:i], s[i:]
+	}
+	path = strings.TrimSuffix(path, "/")
+	ep := ""
+	for _, e := range Endpoints {
+		if path == e {
+			ep = e
+		}
+	}
+	if ep == "" {
+		return ""
+	}
+	lower := strings.ToLower(host)
+	switch {
+	case host == "":
+		if !auth0Context {
+			return ""
+		}
+	case strings.Contains(lower, "auth0"):
+	case isPlaceholder(host):
+		if !auth0Context && !distinctive(ep) {
+			return ""
+		}
+	default:
+		for _, h := range lookAlikeHosts {
+			if lower == h || strings.HasSuffix(lower, "."+h) {
+				return ""
+			}
+		}
+		if !auth0Context || !distinctive(ep) {
+			return ""
+		}
+	}
+	return ep
+}
+
+// isPlaceholder reports whether host is filled in at run time:
+// ${domain}, {{domain}}, {domain}, {}, $DOMAIN, %s, #{domain}, YOUR_DOMAIN.
+func isPlaceholder(host string) bool {
+	return strings.ContainsAny(host, "{}$%") || strings.HasPrefix(host, "YOUR_") || strings.Contains(host, "<") || strings.Contains(host, "+")
+}
+
+// rawURL reports a string literal that is a legacy endpoint's URL.
+func (f *fileScan) rawURL(value string, off int, written string, ctx bool, params [][2]string) {
+	ep := legacyURL(value, ctx)
+	if ep == "" {
+		return
+	}
+	fd := f.newFinding(off, ep, "raw HTTP", callText(written), SeverityError, codeFor(ep, "request"))
+	fd.Message = "A request to " + ep + ", a legacy Authentication API endpoint, built by hand."
+	fd.Replacement = rawReplacement[ep]
+	fd.Request = requestFor(value, ep, params)
+	f.add(fd)
+}
+
+// mention reports a comment that holds a legacy endpoint's URL (commented-
+// out code, documentation to update): never more than info.
+func (f *fileScan) mention(text string, off int, ctx bool) {
+	if !ctx {
+		return
+	}
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '(' || r == '`' || r == '"' || r == '\''
+	}) {
+		if !strings.Contains(w, "://") {
+			continue // a URL, not prose about an endpoint ("see the /delegation docs")
+		}
+		if ep := legacyURL(w, true); ep != "" {
+			i := strings.Index(text, w)
+			fd := f.newFinding(off+i, ep, "", callText(w), SeverityInfo, "legacy_endpoint_mention")
+			fd.Message = "A comment names " + ep + "; update it when the code around it moves to /oauth/token."
+			f.add(fd)
+			return
+		}
+	}
+}
+
+var rawReplacement = map[string]string{
+	"/delegation":         "POST /oauth/token with grant_type=refresh_token (audience optional); `tokenscope migrate` rewrites the captured request",
+	"/oauth/ro":           replacePassword,
+	"/tokeninfo":          replaceUserinfo,
+	"/oauth/access_token": replaceSocialToken,
+	"/user/ssodata":       replaceSSOData,
+}
+
+// migrateCodes are the `tokenscope migrate` finding codes that explain the
+// same endpoint in a captured request.
+var migrateCodes = map[string]string{
+	"/oauth/ro":           "resource_owner",
+	"/tokeninfo":          "tokeninfo",
+	"/oauth/access_token": "social_access_token",
+	"/user/ssodata":       "ssodata",
+}
+
+var endpointCode = map[string]string{
+	"/delegation":         "delegation",
+	"/oauth/ro":           "ro",
+	"/tokeninfo":          "tokeninfo",
+	"/oauth/access_token": "access_token",
+	"/user/ssodata":       "ssodata",
+}
+
+// codeFor names a finding: legacy_delegation_call for an SDK method,
+// legacy_delegation_request for a request built by hand.
+func codeFor(ep, kind string) string { return "legacy_" + endpointCode[ep] + "_" + kind }
+
+// requestFor turns a URL the scanner found, and the body parameters it
+// read around it, into a raw HTTP request `tokenscope migrate` reads. A
+// host filled in at run time becomes YOUR_DOMAIN.
+func requestFor(u, ep string, params [][2]string) string {
+	u = strings.TrimSpace(u)
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	host := "YOUR_DOMAIN"
+	if !strings.HasPrefix(u, "/") {
+		rest := u
+		if _, r, ok := strings.Cut(u, "://"); ok {
+			rest = r
+		}
+		if h, _, _ := strings.Cut(rest, "/"); !isPlaceholder(h) && h != "" {
+			host = h
+		}
+	}
+	method := "POST"
+	if ep == "/user/ssodata" {
+		method = "GET"
+	}
+	form := url.Values{}
+	var keys []string
+	for _, p := range params {
+		if _, dup := form[p[0]]; !dup {
+			keys = append(keys, p[0])
+		}
+		form.Set(p[0], p[1])
+	}
+	if ep == "/delegation" && len(keys) > 0 && form.Get("grant_type") == "" {
+		form.Set("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
+		keys = append([]string{"grant_type"}, keys...)
+	}
+	var body strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			body.WriteByte('&')
+		}
+		body.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(form.Get(k)))
+	}
+	req := method + " https://" + host + ep + " HTTP/1.1\r\nHost: " + host + "\r\n"
+	if body.Len() > 0 {
+		req += "Content-Type: application/x-www-form-urlencoded\r\n\r\n" + body.String() + "\r\n"
+	} else {
+		req += "\r\n"
+	}
+	return req
+}
+
+// scanText reads a file that is not code (a shell script, Postman
+// collection, YAML or JSON config, .env): each word around an endpoint
+// path is a URL candidate; a curl command becomes the finding's request.
+func (f *fileScan) scanText(comment string) {
+	src := f.src
+	seen := map[int]bool{}
+	for _, ep := range Endpoints {
+		for from := 0; ; {
+			i := strings.Index(src[from:], ep)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(ep)
+			start, end := wordAround(src, i, i+len(ep))
+			if seen[start] {
+				continue
+			}
+			seen[start] = true
+			word := src[start:end]
+			line, _ := f.ln.at(start)
+			text := strings.TrimSpace(f.ln.text(line))
+			if comment != "" && strings.HasPrefix(text, comment) {
+				f.mention(word, start, f.auth0Context || legacyURL(word, false) != "")
+				continue
+			}
+			got := legacyURL(word, f.auth0Context)
+			if got == "" {
+				continue
+			}
+			fd := f.newFinding(start, got, "raw HTTP", callText(word), SeverityError, codeFor(got, "request"))
+			fd.Message = "A request to " + got + ", a legacy Authentication API endpoint, built by hand."
+			fd.Replacement = rawReplacement[got]
+			if cmd := curlAround(src, start); cmd != "" {
+				fd.Request = cmd
+				fd.Call = callText(cmd)
+			} else {
+				fd.Request = requestFor(word, got, nil)
+			}
+			f.add(fd)
+		}
+	}
+}
+
+func wordAround(src string, i, j int) (int, int) {
+	stopLeft := " \t\r\n\"'`=(<,"
+	stopRight := " \t\r\n\"'`<,"
+	for i > 0 && !strings.ContainsRune(stopLeft, rune(src[i-1])) {
+		i--
+	}
+	for j < len(src) && !strings.ContainsRune(stopRight, rune(src[j])) {
+		j++
+	}
+	return i, j
+}
+
+// curlAround returns the whole curl command (with its \ continuations)
+// whose URL starts at off, or "".
+func curlAround(src string, off int) string {
+	start := strings.LastIndexByte(src[:off], '\n') + 1
+	for start > 1 && strings.HasSuffix(strings.TrimRight(src[:start-1], " \t\r"), "\\") {
+		start = strings.LastIndexByte(src[:start-1], '\n') + 1
+	}
+	end := off
+	for {
+		nl := strings.IndexByte(src[end:], '\n')
+		if nl < 0 {
+			end = len(src)
+			break
+		}
+		line := strings.TrimRight(src[end:end+nl], " \t\r")
+		end += nl + 1
+		if !strings.HasSuffix(line, "\\") {
+			end--
+			break
+		}
+	}
+	cmd := strings.TrimSpace(src[start:end])
+	if !strings.Contains(cmd, "curl ") {
+		return ""
+	}
+	return cmd[strings.Index(cmd, "curl "):]
+}

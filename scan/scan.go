@@ -1,0 +1,307 @@
+// Package scan finds the calls a codebase makes to Auth0's legacy
+// Authentication API endpoints — through an SDK method, by hand, or pinned
+// in a manifest — and names what replaces each one. Like migrate, it is a
+// pure library: no Fyne, no network.
+package scan
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
+)
+
+// Severity ranks a finding; warning and above make `tokenscope scan` exit 1.
+type Severity = finding.Severity
+
+const (
+	SeverityError   = finding.SeverityError
+	SeverityWarning = finding.SeverityWarning
+	SeverityInfo    = finding.SeverityInfo
+)
+
+// Finding is one legacy call. Its JSON is part of `scan --json`.
+type Finding struct {
+	File        string   `json:"file"`
+	Line        int      `json:"line"`
+	Column      int      `json:"column"`
+	Endpoint    string   `json:"endpoint"`
+	SDK         string   `json:"sdk"`
+	Call        string   `json:"call"`
+	Severity    Severity `json:"severity"`
+	Code        string   `json:"code"`
+	Message     string   `json:"message"`
+	Replacement string   `json:"replacement,omitempty"`
+	// MigrateCode is the `tokenscope migrate` finding that explains the
+	// same endpoint, where there is one.
+	MigrateCode string `json:"migrate_code,omitempty"`
+	// Request is what `tokenscope migrate` reads for a request built by
+	// hand: the curl command, or the URL with POST.
+	Request string `json:"request,omitempty"`
+	// Source is the finding's line as written.
+	Source string `json:"source"`
+
+	cond condition
+	sdk  *sdk
+}
+
+// Manifest is an Auth0 SDK pinned at a version with the legacy methods.
+type Manifest struct {
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Package  string   `json:"package"`
+	Version  string   `json:"version"`
+	FixedIn  string   `json:"fixed_in"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	Source   string   `json:"source"`
+
+	major int
+}
+
+// Summary counts what was scanned and found.
+type Summary struct {
+	Files      int            `json:"files"`
+	Bytes      int64          `json:"bytes"`
+	Skipped    int            `json:"skipped"`
+	Findings   int            `json:"findings"`
+	Manifests  int            `json:"manifests"`
+	BySeverity map[string]int `json:"by_severity"`
+	ByEndpoint map[string]int `json:"by_endpoint"`
+}
+
+// Report is a scan's result, sorted by file, line and column.
+type Report struct {
+	Findings  []Finding  `json:"findings"`
+	Manifests []Manifest `json:"manifests"`
+	Summary   Summary    `json:"summary"`
+	// Problems are files that could not be read (the scan goes on).
+	Problems []string `json:"problems,omitempty"`
+}
+
+// Failing reports whether anything at warning or above was found.
+func (r *Report) Failing() bool {
+	for _, f := range r.Findings {
+		if f.Severity != SeverityInfo {
+			return true
+		}
+	}
+	for _, m := range r.Manifests {
+		if m.Severity != SeverityInfo {
+			return true
+		}
+	}
+	return false
+}
+
+// fileScan is one file being read.
+type fileScan struct {
+	rel          string
+	lang         string
+	src          string
+	ln           *lines
+	auth0Context bool // the file names Auth0 somewhere
+	out          []Finding
+	flags        []flagHit
+}
+
+// flagHit is a place that makes an SDK OIDC-conformant.
+type flagHit struct {
+	sdk  *sdk
+	file string
+	off  int
+	ln   *lines
+}
+
+func (f *fileScan) newFinding(off int, ep, sdkName, call string, sev Severity, code string) Finding {
+	line, col := f.ln.at(off)
+	return Finding{File: f.rel, Line: line, Column: col, Endpoint: ep, SDK: sdkName, Call: call, Severity: sev, Code: code, MigrateCode: migrateCodes[ep], Source: f.ln.text(line)}
+}
+
+func (f *fileScan) add(fd Finding) { f.out = append(f.out, fd) }
+
+// languages by file extension; "text" files are read for URLs only.
+var languages = map[string]string{
+	".js": "js", ".jsx": "js", ".mjs": "js", ".cjs": "js", ".ts": "js", ".tsx": "js", ".vue": "js", ".svelte": "js",
+	".java": "java", ".kt": "kotlin", ".kts": "kotlin",
+	".swift": "swift", ".m": "objc",
+	".cs":  "csharp",
+	".py":  "python",
+	".php": "php",
+	".rb":  "ruby",
+	".go":  "go",
+	".sh":  "shell", ".bash": "shell", ".zsh": "shell", ".ps1": "shell", ".bat": "shell", ".cmd": "shell",
+	".yml": "yaml", ".yaml": "yaml",
+	".json": "json",
+	".env":  "config", ".properties": "config", ".toml": "config", ".ini": "config", ".conf": "config", ".cfg": "config", ".xml": "config", ".plist": "config", ".gradle": "config",
+	".http": "config", ".rest": "config",
+}
+
+var syntaxes = map[string]*syntax{
+	"js": jsLike, "java": cLike, "kotlin": triC, "swift": triC, "objc": cLike, "csharp": cLike,
+	"python": python, "php": php, "ruby": ruby, "go": goLang,
+}
+
+// textComments is each text language's comment marker.
+var textComments = map[string]string{"shell": "#", "yaml": "#", "config": "#"}
+
+// languageOf names the language of a file, or "" for one the scanner skips.
+func languageOf(name string) string {
+	base := path.Base(name)
+	switch {
+	case strings.HasSuffix(base, ".min.js"), strings.HasSuffix(base, ".bundle.js"), strings.HasSuffix(base, ".map"):
+		return "" // built or vendored copies
+	case base == "Dockerfile" || base == "Makefile" || base == "Jenkinsfile" || strings.HasPrefix(base, ".env"):
+		return "config"
+	}
+	return languages[strings.ToLower(path.Ext(base))]
+}
+
+// worthReading is the byte-level prefilter: a file that names neither
+// Auth0 nor one of Auth0's own legacy paths cannot have a finding.
+func worthReading(b []byte) (auth0 bool, any bool) {
+	auth0 = hasAuth0(b)
+	if auth0 {
+		return true, true
+	}
+	for _, p := range [][]byte{[]byte("/delegation"), []byte("/oauth/ro"), []byte("/user/ssodata")} {
+		if bytes.Contains(b, p) {
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// hasAuth0 reports whether b contains "auth0" in any case.
+func hasAuth0(b []byte) bool {
+	for _, n := range [][]byte{[]byte("uth0"), []byte("UTH0")} {
+		for off := 0; ; {
+			i := bytes.Index(b[off:], n)
+			if i < 0 {
+				break
+			}
+			i += off
+			if i > 0 && (b[i-1]|0x20) == 'a' {
+				return true
+			}
+			off = i + 1
+		}
+	}
+	return false
+}
+
+// File scans one file's contents; rel is its path in the report. It is the
+// whole per-file pipeline (prefilter, language scanner), for the tree walk
+// and for tests and fuzzing.
+func File(rel string, data []byte) ([]Finding, []flagHit) {
+	lang := languageOf(rel)
+	if lang == "" {
+		return nil, nil
+	}
+	auth0, any := worthReading(data)
+	if !any {
+		return nil, nil
+	}
+	src := string(data)
+	f := &fileScan{rel: rel, lang: lang, src: src, ln: newLines(src), auth0Context: auth0}
+	if syn := syntaxes[lang]; syn != nil {
+		f.scanCode(syn)
+	} else {
+		f.scanText(textComments[lang])
+	}
+	return f.out, f.flags
+}
+
+// resolve settles what depends on the whole tree: OIDC-conformance flags
+// set in another file and SDK versions pinned in a manifest.
+func resolve(r *Report, flags []flagHit, ps []pin) {
+	r.Manifests = append(r.Manifests, legacyPins(ps)...)
+	kept := r.Findings[:0]
+	for _, f := range r.Findings {
+		switch f.cond {
+		case unlessOIDC:
+			if hit := flagFor(flags, f.sdk); hit != nil {
+				line, _ := hit.ln.at(hit.off)
+				f.Severity = SeverityWarning
+				f.Message += fmt.Sprintf(" It is legacy unless the Auth0 instance used here is OIDC-conformant; %s:%d makes one instance so — check that it is this one.", hit.file, line)
+			} else {
+				f.Severity = SeverityWarning
+				f.Message += " It is legacy unless the Auth0 instance is OIDC-conformant, and no scanned file sets " + f.sdk.flag[0] + "(true)."
+			}
+		case belowMajor:
+			if p := pinFor(ps, f.sdk.pkg, f.File); p != nil {
+				if p.major >= f.sdk.fixedMajor {
+					continue // the pinned version no longer calls the legacy endpoint
+				}
+				f.Message += fmt.Sprintf(" %s is pinned to %s in %s:%d.", p.pkg, p.version, p.file, p.line)
+			} else {
+				f.Severity = SeverityWarning
+				f.Message += fmt.Sprintf(" It is legacy only below %s %d, and no scanned manifest pins %s.", f.sdk.pkg, f.sdk.fixedMajor, f.sdk.pkg)
+			}
+		}
+		kept = append(kept, f)
+	}
+	r.Findings = kept
+	sort.Slice(r.Findings, func(i, j int) bool {
+		a, b := r.Findings[i], r.Findings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	sort.Slice(r.Manifests, func(i, j int) bool {
+		a, b := r.Manifests[i], r.Manifests[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	s := &r.Summary
+	s.Findings, s.Manifests = len(r.Findings), len(r.Manifests)
+	s.BySeverity, s.ByEndpoint = map[string]int{}, map[string]int{}
+	for _, f := range r.Findings {
+		s.BySeverity[string(f.Severity)]++
+		s.ByEndpoint[f.Endpoint]++
+	}
+	for _, m := range r.Manifests {
+		s.BySeverity[string(m.Severity)]++
+	}
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	if r.Manifests == nil {
+		r.Manifests = []Manifest{}
+	}
+}
+
+func flagFor(flags []flagHit, s *sdk) *flagHit {
+	for i := range flags {
+		if flags[i].sdk == s {
+			return &flags[i]
+		}
+	}
+	return nil
+}
+
+// pinFor finds the manifest pin for pkg nearest to file: in its
+// directory or the closest one above it.
+func pinFor(ps []pin, pkg, file string) *pin {
+	var best *pin
+	for i := range ps {
+		p := &ps[i]
+		dir := path.Dir(p.file)
+		if p.pkg != pkg || !(dir == "." || strings.HasPrefix(file, dir+"/")) {
+			continue
+		}
+		if best == nil || len(dir) > len(path.Dir(best.file)) {
+			best = p
+		}
+	}
+	return best
+}
