@@ -27,7 +27,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			sdk = "comment"
 		}
 		fmt.Fprintf(&b, "  %d:%d  %s  %s  %s  [%s]\n", f.Line, f.Column, f.Severity, f.Endpoint, sdk, f.Code)
-		src, caret := sourceWithCaret(f.Source, f.Column)
+		src, caret := Caret(f.Source, f.Column)
 		fmt.Fprintf(&b, "    %s\n    %s\n", src, caret)
 		fmt.Fprintf(&b, "    %s\n", f.Message)
 		if f.Replacement != "" {
@@ -95,9 +95,9 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// sourceWithCaret returns the line (tabs shown as spaces, trimmed to fit a
-// terminal around the column) and a caret under the column.
-func sourceWithCaret(src string, col int) (string, string) {
+// Caret returns a finding's source line (tabs shown as spaces, trimmed to
+// fit a terminal around the column) and a caret under the column.
+func Caret(src string, col int) (string, string) {
 	runes := []rune(strings.ReplaceAll(src, "\t", " "))
 	start := 0
 	if col > 80 {

@@ -53,7 +53,7 @@ func (e *UsageError) Unwrap() error { return e.Err }
 func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 	for _, g := range o.Exclude {
 		if !doublestar.ValidatePattern(g) {
-			return nil, &UsageError{fmt.Errorf("--exclude %q is not a valid glob: use *, ** and {a,b} as in .gitignore", g)}
+			return nil, &UsageError{fmt.Errorf("the exclude glob %q is not valid: use *, ** and {a,b} as in .gitignore", g)}
 		}
 	}
 	type job struct{ abs, rel string }
@@ -122,9 +122,12 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 			}
 		}()
 	}
-	stop := make(chan struct{})
-	if o.Progress != nil {
+	stop, ticking := make(chan struct{}), make(chan struct{})
+	if o.Progress == nil {
+		close(ticking)
+	} else {
 		go func() {
+			defer close(ticking)
 			t := time.NewTicker(100 * time.Millisecond)
 			defer t.Stop()
 			for {
@@ -154,6 +157,7 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 	close(jobs)
 	wg.Wait()
 	close(stop)
+	<-ticking // no Progress call after Run returns
 	if walkErr == nil {
 		walkErr = ctx.Err()
 	}

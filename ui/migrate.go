@@ -49,15 +49,18 @@ type migrateScreen struct {
 	onProfilesChanged func()
 	// inspect opens a token in the inspector.
 	inspect func(token string)
-	svc     Services
-	win     fyne.Window
-	do      uiDo
+	// scanFolder shows the Scan screen's folder chooser.
+	scanFolder func()
+	svc        Services
+	win        fyne.Window
+	do         uiDo
 
 	input    *widget.Entry
 	pasteBtn *widget.Button
 	openBtn  *widget.Button
 	sample   *widget.Button
 	clearBtn *widget.Button
+	scanBtn  *widget.Button
 	detected *widget.Label
 
 	domain   *widget.Entry
@@ -112,6 +115,11 @@ func (s *migrateScreen) buildUI() {
 	})
 	s.openBtn = widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), s.onOpen)
 	s.sample = widget.NewButtonWithIcon("Sample", theme.DocumentIcon(), s.onSample)
+	s.scanBtn = widget.NewButtonWithIcon("Scan…", theme.SearchReplaceIcon(), func() {
+		if s.scanFolder != nil {
+			s.scanFolder()
+		}
+	})
 	s.clearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() {
 		s.input.Enable()
 		s.input.SetText("")
@@ -187,7 +195,7 @@ func (s *migrateScreen) view() fyne.CanvasObject {
 		widget.NewFormItem("Output", container.NewVBox(container.NewHBox(s.format), s.reveal)),
 	)
 	left := border(
-		container.NewVBox(container.NewHBox(s.pasteBtn, s.openBtn, s.sample, s.clearBtn), s.detected),
+		container.NewVBox(container.NewHBox(s.pasteBtn, s.openBtn, s.sample, s.clearBtn, s.scanBtn), s.detected),
 		options, nil, nil, s.input)
 	out := border(
 		// Two rows: the whole bar stays in a 900 px window.

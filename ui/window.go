@@ -38,7 +38,7 @@ type Services struct {
 	Version string
 	Icon    fyne.Resource
 	// StartScreen names the screen to open on ("Clients", "Exchange",
-	// "Inspect" or "Migrate"), over the one saved last time; empty keeps
+	// "Inspect", "Migrate" or "Scan"), over the one saved last time; empty keeps
 	// the saved one.
 	StartScreen string
 }
@@ -68,6 +68,7 @@ type mainWindow struct {
 	exchange *exchangeScreen
 	inspect  *inspectScreen
 	migrate  *migrateScreen
+	scan     *scanScreen
 	screens  []screen
 	tabs     *container.AppTabs
 	stop     chan struct{}
@@ -155,11 +156,15 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 	m.clients.onProfilesChanged = m.exchange.reloadProfiles
 	m.migrate.inspect = m.openInInspector
 	m.migrate.onProfilesChanged = func() { m.exchange.reloadProfiles(); m.clients.reload("") }
+	m.scan = newScanScreen(svc, w, do)
+	m.scan.migrate = func(request string) { m.showScreen(screenMigrate); m.migrate.setInput(request) }
+	m.migrate.scanFolder = m.scanAFolder
 	m.screens = []screen{ // in screenID order
 		{"Clients", theme.AccountIcon(), m.clients.view(), m.clients.focus},
 		{"Exchange", theme.ViewRefreshIcon(), m.exchange.view(), m.exchange.focus},
 		{"Inspect", theme.SearchIcon(), m.inspect.view(), m.inspect.focus},
 		{"Migrate", theme.MediaReplayIcon(), m.migrate.view(), m.migrate.focus},
+		{"Scan", theme.SearchReplaceIcon(), m.scan.view(), m.scan.focus},
 	}
 	items := make([]*container.TabItem, len(m.screens))
 	for i, s := range m.screens {
@@ -183,6 +188,8 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
 	openLegacy := fyne.NewMenuItem("Open Legacy Request or HAR…", func() { m.showScreen(screenMigrate); m.migrate.onOpen() })
 	openLegacy.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	scanFolder := fyne.NewMenuItem("Scan a Folder for Legacy Calls…", m.scanAFolder)
+	scanFolder.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	var views []*fyne.MenuItem
 	for i, s := range m.screens {
 		item := fyne.NewMenuItem(s.title, func() { m.selectScreen(i) })
@@ -193,7 +200,7 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	quit.IsQuit = true
 	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", open, openLegacy, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("File", open, openLegacy, scanFolder, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("View", views...),
 		fyne.NewMenu("Help",
 			fyne.NewMenuItem("Keyboard Shortcuts", m.showShortcuts),
@@ -242,11 +249,12 @@ func (m *mainWindow) onTypedKey(e *fyne.KeyEvent) {
 }
 
 var shortcutHelp = [][2]string{
-	{"Ctrl+1 … Ctrl+4", "Switch to Clients, Exchange, Inspect, Migrate"},
+	{"Ctrl+1 … Ctrl+5", "Switch to Clients, Exchange, Inspect, Migrate, Scan"},
 	{"Ctrl+L", "Focus the token field"},
 	{"Ctrl+Shift+V", "Paste a token from the clipboard and decode it"},
 	{"Ctrl+O", "Open a file holding a token"},
 	{"Ctrl+Shift+O", "Open a legacy request or a HAR export on Migrate"},
+	{"Ctrl+Shift+F", "Scan a folder for legacy Auth0 calls"},
 	{"Escape", "Cancel a running refresh or sign-in"},
 	{"Ctrl+Q", "Quit"},
 }
@@ -299,7 +307,14 @@ const (
 	screenExchange
 	screenInspect
 	screenMigrate
+	screenScan
 )
+
+// scanAFolder shows the Scan screen and asks for a folder.
+func (m *mainWindow) scanAFolder() {
+	m.showScreen(screenScan)
+	m.scan.onChoose()
+}
 
 // showScreen brings a screen to the front.
 func (m *mainWindow) showScreen(id screenID) { m.selectScreen(int(id)) }

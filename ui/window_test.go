@@ -234,7 +234,7 @@ func TestEveryFileAndViewMenuItemShowsAWorkingShortcut(t *testing.T) {
 	for _, h := range shortcutHelp {
 		help[h[0]] = true
 	}
-	names := map[string]string{"1": "Ctrl+1 … Ctrl+4", "2": "Ctrl+1 … Ctrl+4", "3": "Ctrl+1 … Ctrl+4", "4": "Ctrl+1 … Ctrl+4"}
+	names := map[string]string{"1": "Ctrl+1 … Ctrl+5", "2": "Ctrl+1 … Ctrl+5", "3": "Ctrl+1 … Ctrl+5", "4": "Ctrl+1 … Ctrl+5", "5": "Ctrl+1 … Ctrl+5"}
 	for _, menu := range m.menu().Items[:2] {
 		for _, item := range menu.Items {
 			if item.IsSeparator {
@@ -259,7 +259,7 @@ func TestEveryFileAndViewMenuItemShowsAWorkingShortcut(t *testing.T) {
 		}
 	}
 	typed := m.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
-	for id := screenClients; id <= screenMigrate; id++ {
+	for id := screenClients; id <= screenScan; id++ {
 		typed.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(int(id) + 1)), Modifier: fyne.KeyModifierShortcutDefault})
 		if !m.showing(id) {
 			t.Errorf("Ctrl+%d shows %q", id+1, m.tabs.Selected().Text)

@@ -1,0 +1,160 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+func newScanWindow(t *testing.T) (*mainWindow, *testBridge) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	b := &testBridge{}
+	m := newMainWindow(a, test.NewTempWindow(t, nil), testServices(t), b.Do)
+	m.win.Resize(fyne.NewSize(1200, 800))
+	m.showScreen(screenScan)
+	return m, b
+}
+
+// rowTexts is what the results list shows, one string per row.
+func rowTexts(s *scanScreen) []string {
+	var out []string
+	for i := range s.shown {
+		o := s.rows.CreateItem()
+		s.rows.UpdateItem(i, o)
+		out = append(out, o.(*fyne.Container).Objects[1].(*widget.Label).Text)
+	}
+	return out
+}
+
+func detailText(s *scanScreen) string {
+	var parts []string
+	for _, o := range test.LaidOutObjects(s.detail) {
+		if txt := textOf(o); txt != "" {
+			parts = append(parts, txt)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate scans the
+// scanner's corpus as a user would: the summary, findings grouped under
+// their files, the endpoint and severity filters, a finding's detail with
+// its caret and replacement, and Open in Migrate showing the hand-written
+// curl command already rewritten to /oauth/token.
+func TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate(t *testing.T) {
+	m, b := newScanWindow(t)
+	s := m.scan
+	s.scanFolder(filepath.Join("..", "scan", "testdata", "corpus"))
+	if !strings.HasPrefix(s.status.Text, "Scanning") || s.cancelBtn.Hidden {
+		t.Fatalf("while scanning: status %q, cancel hidden %v", s.status.Text, s.cancelBtn.Hidden)
+	}
+	settleWindow(m, b)
+	if !strings.Contains(s.status.Text, "40 findings and 9 legacy SDK pins") || s.status.Importance != widget.WarningImportance {
+		t.Fatalf("status %q (%v)", s.status.Text, s.status.Importance)
+	}
+	if !s.cancelBtn.Hidden || s.exportJSON.Disabled() || s.exportSARIF.Disabled() {
+		t.Fatal("after the scan: Cancel still shown or export disabled")
+	}
+	rows := rowTexts(s)
+	if rows[0] != "android/app/src/main/java/com/example/legacy/LegacyAuth.java (4)" || !strings.Contains(rows[1], "15:9  /delegation  client.delegationWithRefreshToken(refreshToken)") {
+		t.Fatalf("first rows: %q", rows[:3])
+	}
+
+	s.endpoint.SetSelected("/user/ssodata")
+	rows = rowTexts(s)
+	want := []string{"scripts/renew.sh (1)", "    9:9  /user/ssodata  curl -s https://acme.auth0.com/user/ssodata", "web-v7/src/auth.js (1)", "    39:3  /user/ssodata  a0.getSSOData(true, cb)"}
+	if strings.Join(rows, "|") != strings.Join(want, "|") {
+		t.Fatalf("filtered to /user/ssodata:\n%q\nwant\n%q", rows, want)
+	}
+	s.severity.SetSelected("info")
+	if rows = rowTexts(s); len(rows) != 0 {
+		t.Fatalf("no /user/ssodata finding is info, got %q", rows)
+	}
+	s.endpoint.SetSelected("/delegation")
+	if rows = rowTexts(s); strings.Join(rows, "|") != "docs/notes.js (1)|    4:20  /delegation  https://acme.auth0.com/delegation" {
+		t.Fatalf("info on /delegation: %q", rows)
+	}
+
+	s.severity.SetSelected(allChoices)
+	rows = rowTexts(s)
+	at := -1
+	for i, r := range rows {
+		if strings.Contains(r, "5:10  /delegation  curl --request POST") {
+			at = i
+		}
+	}
+	if at < 0 {
+		t.Fatalf("no curl finding in %q", rows)
+	}
+	s.rows.Select(at)
+	detail := detailText(s)
+	for _, w := range []string{"scripts/renew.sh:5:10", "error · /delegation · raw HTTP · legacy_delegation_request", "  --url \"https://${AUTH0_DOMAIN}/delegation\" \\\n         ^", "Replace with", "grant_type=refresh_token"} {
+		if !strings.Contains(detail, w) {
+			t.Fatalf("detail lacks %q:\n%s", w, detail)
+		}
+	}
+	var open *widget.Button
+	for _, o := range test.LaidOutObjects(s.detail) {
+		if btn, ok := o.(*widget.Button); ok && btn.Text == "Open in Migrate" {
+			open = btn
+		}
+	}
+	if open == nil {
+		t.Fatal("a hand-built request offers no Open in Migrate")
+	}
+	test.Tap(open)
+	settleWindow(m, b)
+	if !m.showing(screenMigrate) || !strings.HasPrefix(m.migrate.input.Text, "curl --request POST") {
+		t.Fatalf("Migrate shows %v with input %q", m.showing(screenMigrate), m.migrate.input.Text)
+	}
+	if out := m.migrate.output.Text; !strings.Contains(out, "/oauth/token") || !strings.Contains(out, `"grant_type": "refresh_token"`) {
+		t.Fatalf("Migrate output:\n%s", out)
+	}
+}
+
+// TestScanSaysWhenThereIsNothingAndWhenTheFolderIsGone: an empty folder
+// says there is nothing to migrate; a folder that disappeared says which
+// and what to do, and keeps the buttons usable.
+func TestScanSaysWhenThereIsNothingAndWhenTheFolderIsGone(t *testing.T) {
+	m, b := newScanWindow(t)
+	s := m.scan
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "app.js"), []byte("export const x = 1;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.scanFolder(dir)
+	settleWindow(m, b)
+	if !strings.HasPrefix(s.status.Text, "No legacy Auth0 calls found in 1 files") || s.hint.Hidden || !strings.Contains(s.hint.Text, "Nothing to migrate here") {
+		t.Fatalf("status %q, hint %q (hidden %v)", s.status.Text, s.hint.Text, s.hint.Hidden)
+	}
+	gone := filepath.Join(dir, "gone")
+	s.scanFolder(gone)
+	settleWindow(m, b)
+	if !strings.Contains(s.status.Text, "cannot scan "+gone+": no such file or directory") || s.status.Importance != widget.DangerImportance || s.chooseBtn.Disabled() {
+		t.Fatalf("status %q (%v), choose disabled %v", s.status.Text, s.status.Importance, s.chooseBtn.Disabled())
+	}
+	s.exclude.SetText("[")
+	s.scanFolder(dir)
+	settleWindow(m, b)
+	if !strings.Contains(s.status.Text, `the exclude glob "[" is not valid`) {
+		t.Fatalf("bad glob: %q", s.status.Text)
+	}
+}
+
+// TestTheMigrateScreenOffersAScan: Migrate's Scan… button and File → Scan
+// a Folder both bring the Scan screen forward.
+func TestTheMigrateScreenOffersAScan(t *testing.T) {
+	m, _ := newScanWindow(t)
+	m.showScreen(screenMigrate)
+	test.Tap(m.migrate.scanBtn)
+	if !m.showing(screenScan) {
+		t.Fatal("Scan… on Migrate did not show the Scan screen")
+	}
+}
