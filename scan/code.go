@@ -40,7 +40,7 @@ func (f *fileScan) scanCode(syn *syntax) {
 	for i, t := range c.toks {
 		switch t.kind {
 		case tString:
-			if c.isRouteDefinition(i) {
+			if strings.HasPrefix(t.text, "/") && c.isRouteDefinition(i) {
 				continue
 			}
 			f.rawURL(t.text, t.off, f.src[t.off:t.end], ctx, c.nearbyParams(i))
@@ -480,7 +480,7 @@ func callText(s string) string {
 	return s
 }
 
-// isRouteDefinition reports whether the string at toks[i] names a route
+// isRouteDefinition reports whether the path at toks[i] names a route
 // this code serves (app.post('/delegation', …), @PostMapping("/tokeninfo"),
 // http.HandleFunc("/delegation", …)) rather than a URL it calls.
 func (c *codeFile) isRouteDefinition(i int) bool {

@@ -64,12 +64,16 @@ func (r *Report) WriteText(w io.Writer) error {
 func (r *Report) SummaryLine() string {
 	s := r.Summary
 	if s.Findings == 0 && s.Manifests == 0 {
-		return fmt.Sprintf("No legacy Auth0 calls found in %d files (%s).", s.Files, humanBytes(s.Bytes))
+		return fmt.Sprintf("No legacy Auth0 calls found in %s (%s).", plural(s.Files, "file"), humanBytes(s.Bytes))
 	}
 	var parts []string
 	for _, sev := range []Severity{SeverityError, SeverityWarning, SeverityInfo} {
 		if n := s.BySeverity[string(sev)]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+			if sev == SeverityInfo {
+				parts = append(parts, fmt.Sprintf("%d info", n))
+			} else {
+				parts = append(parts, plural(n, string(sev)))
+			}
 		}
 	}
 	var eps []string
@@ -78,11 +82,18 @@ func (r *Report) SummaryLine() string {
 			eps = append(eps, fmt.Sprintf("%s %d", ep, n))
 		}
 	}
-	line := fmt.Sprintf("%d findings and %d legacy SDK pins (%s) in %d files (%s)", s.Findings, s.Manifests, strings.Join(parts, ", "), s.Files, humanBytes(s.Bytes))
+	line := fmt.Sprintf("%s and %s (%s) in %s (%s)", plural(s.Findings, "finding"), plural(s.Manifests, "legacy SDK pin"), strings.Join(parts, ", "), plural(s.Files, "file"), humanBytes(s.Bytes))
 	if len(eps) > 0 {
 		line += ": " + strings.Join(eps, ", ")
 	}
 	return line + "."
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func humanBytes(n int64) string {

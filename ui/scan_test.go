@@ -131,7 +131,7 @@ func TestScanSaysWhenThereIsNothingAndWhenTheFolderIsGone(t *testing.T) {
 	}
 	s.scanFolder(dir)
 	settleWindow(m, b)
-	if !strings.HasPrefix(s.status.Text, "No legacy Auth0 calls found in 1 files") || s.hint.Hidden || !strings.Contains(s.hint.Text, "Nothing to migrate here") {
+	if !strings.HasPrefix(s.status.Text, "No legacy Auth0 calls found in 1 file") || s.hint.Hidden || !strings.Contains(s.hint.Text, "Nothing to migrate here") {
 		t.Fatalf("status %q, hint %q (hidden %v)", s.status.Text, s.hint.Text, s.hint.Hidden)
 	}
 	gone := filepath.Join(dir, "gone")

@@ -1,0 +1,71 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var corpus = filepath.Join("..", "scan", "testdata", "corpus")
+
+// TestScanExitCodes: 0 when nothing at warning or above is found (a
+// comment is info), 1 when something is, 2 for usage errors and an
+// unreadable path — each with one sentence on stderr.
+func TestScanExitCodes(t *testing.T) {
+	clean := t.TempDir()
+	os.WriteFile(filepath.Join(clean, "app.js"), []byte("// auth0: we used https://acme.auth0.com/delegation until 2019\nexport const x = 1;\n"), 0o644)
+	code, out, _ := run(t, "", nil, "scan", clean)
+	if code != ExitOK || !strings.Contains(out, "1:19  info  /delegation  comment  [legacy_endpoint_mention]") || !strings.HasSuffix(out, "1 finding and 0 legacy SDK pins (1 info) in 1 file (83 bytes): /delegation 1.\n") {
+		t.Fatalf("info only: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "", nil, "scan", corpus)
+	if code != ExitNegative || !strings.Contains(out, "40 findings and 9 legacy SDK pins (37 errors, 11 warnings, 1 info)") {
+		t.Fatalf("corpus: exit %d\n%s", code, out)
+	}
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"scan", filepath.Join(clean, "missing")}, "tokenscope scan: cannot scan " + filepath.Join(clean, "missing") + ": no such file or directory\n"},
+		{[]string{"scan", "--json", "--sarif", clean}, "tokenscope scan: --json and --sarif are two formats of the same report: choose one\n"},
+		{[]string{"scan", "--exclude", "[", clean}, "tokenscope scan: the exclude glob \"[\" is not valid: use *, ** and {a,b} as in .gitignore\n"},
+	} {
+		code, out, errOut := run(t, "", nil, c.args...)
+		if code != ExitUsage || out != "" || errOut != c.msg {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", c.args, code, out, errOut)
+		}
+	}
+}
+
+// TestScanJSONAndSARIFAreMachineReadable, with --exclude and
+// --include-vendor reaching the walk.
+func TestScanJSONAndSARIFAreMachineReadable(t *testing.T) {
+	code, out, _ := run(t, "", nil, "scan", "--json", "--exclude", "web-v7/**", "--include-vendor", corpus)
+	var doc struct {
+		Findings []struct{ File, Code string } `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != ExitNegative {
+		t.Fatalf("exit %d, %v:\n%s", code, err, out)
+	}
+	for _, f := range doc.Findings {
+		if strings.HasPrefix(f.File, "web-v7/") {
+			t.Fatalf("--exclude web-v7/** still reported %s", f.File)
+		}
+	}
+	code, out, _ = run(t, "", nil, "scan", "--json", "--include-vendor", filepath.Join(corpus, "web-v7"))
+	if code != ExitNegative || !strings.Contains(out, `"file": "node_modules/auth0-js/index.js"`) {
+		t.Fatalf("--include-vendor: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "", nil, "scan", "--sarif", corpus)
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []any `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil || code != ExitNegative || log.Version != "2.1.0" || len(log.Runs[0].Results) != 49 {
+		t.Fatalf("sarif: exit %d, %v, %+v", code, err, log)
+	}
+}
