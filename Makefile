@@ -50,6 +50,7 @@ lint:
 # real gnome-keyring on a private D-Bus session (scripts/with-keyring.sh).
 unit:
 	scripts/with-keyring.sh $(GO) test -race -tags $(TAGS) -count=1 ./...
+	@$(GO) test -tags $(TAGS) -count=1 -run '^TestCorpusRecallAndFalseReports$$' ./scan -v | grep '^scan corpus:'
 
 # The smoke test's screenshot goes to a temporary file: make test leaves the
 # working tree as it found it. `make screenshots` refreshes the README's
@@ -60,12 +61,14 @@ smoke: build
 screenshots: deps-test build
 	scripts/smoke.sh ./$(BIN) docs/screenshot.png
 	@mkdir -p docs/screens
-	@for s in Clients Exchange Inspect Migrate; do for t in light dark; do \
+	@for s in Clients Exchange Inspect Migrate Scan; do for t in light dark; do \
 		typ=0; [ $$s = Inspect ] && typ=1; \
 		SMOKE_TYPE=$$typ TOKENSCOPE_SCREEN=$$s FYNE_THEME=$$t scripts/smoke.sh ./$(BIN) docs/screens/$$s-$$t.png || exit 1; \
 	done; done
 
-bench:
+# ripgrep is the scanner's floor: the same tree searched for the endpoint names.
+bench: check-go
+	@scripts/install-deps.sh ripgrep
 	scripts/bench.sh $(GO) $(TAGS)
 
 # A short run of every fuzz target (go test -fuzz takes one at a time).

@@ -45,6 +45,8 @@ func OpenWindow(a fyne.App) fyne.Window {
 	svc := NewServices()
 	// TOKENSCOPE_SCREEN opens on a named screen (the README's screenshots).
 	svc.StartScreen = os.Getenv("TOKENSCOPE_SCREEN")
+	// TOKENSCOPE_SCAN opens the Scan screen on a folder, already scanning.
+	svc.StartScan = os.Getenv("TOKENSCOPE_SCAN")
 	// The window shows first; the demo tenant starts behind it (seeding its
 	// profiles writes to the keyring, which may wait on an unlock prompt).
 	return ui.Create(a, svc, func() (*demotenant.Tenant, string, error) {

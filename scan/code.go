@@ -27,6 +27,10 @@ var definitionKeywords = map[string]bool{"function": true, "def": true, "fun": t
 
 var memberOps = map[string]bool{".": true, "?.": true, "->": true, "::": true}
 
+// maxLookaround bounds how far a rule looks for a bracket's partner or a
+// call's arguments, so hostile or generated input stays linear.
+const maxLookaround = 1000
+
 // scanCode finds SDK calls, raw legacy URLs in string literals and
 // mentions in comments.
 func (f *fileScan) scanCode(syn *syntax) {
@@ -38,6 +42,9 @@ func (f *fileScan) scanCode(syn *syntax) {
 	}
 	ctx := f.auth0Context || len(c.inUse) > 0
 	for i, t := range c.toks {
+		if len(f.out) >= maxPerFile {
+			break
+		}
 		switch t.kind {
 		case tString:
 			if strings.HasPrefix(t.text, "/") && c.isRouteDefinition(i) {
@@ -275,7 +282,7 @@ func (c *codeFile) boundChain(i int) (*sdk, int) {
 // destructure binds the names in { a, b: c } ending at toks[end].
 func (c *codeFile) destructure(end int, s *sdk) {
 	depth := 0
-	for j := end; j >= 0; j-- {
+	for j := end; j >= 0 && j > end-maxLookaround; j-- {
 		switch c.toks[j].text {
 		case "}":
 			depth++
@@ -338,7 +345,7 @@ func (c *codeFile) matchBack(k int) int {
 	closeTok := c.toks[k].text
 	openTok := map[string]string{")": "(", "]": "["}[closeTok]
 	depth := 0
-	for ; k >= 0; k-- {
+	for stop := k - maxLookaround; k >= 0 && k > stop; k-- {
 		if c.toks[k].kind != tPunct {
 			continue
 		}
@@ -361,7 +368,7 @@ func (c *codeFile) args(open int) (callArgs, int) {
 	var a callArgs
 	depth := 0
 	nonEmpty := false
-	for k := open; k < len(c.toks); k++ {
+	for k := open; k < len(c.toks) && k < open+maxLookaround; k++ {
 		t := c.toks[k]
 		if t.kind == tPunct {
 			switch t.text {
@@ -393,11 +400,14 @@ func (c *codeFile) args(open int) (callArgs, int) {
 			nonEmpty = true
 		}
 	}
-	return a, len(c.toks) - 1
+	return a, min(len(c.toks), open+maxLookaround) - 1
 }
 
 func (c *codeFile) findCalls() {
 	for i, t := range c.toks {
+		if len(c.out) >= maxPerFile {
+			return
+		}
 		if t.kind != tIdent || c.next(i, "=") || (i > 0 && definitionKeywords[c.toks[i-1].text]) {
 			continue
 		}

@@ -1,6 +1,9 @@
 package scan
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // A token is what the language scanners see of a source file: enough of
 // each language's lexical rules (comments, string literals with their
@@ -175,6 +178,9 @@ func stringAt(src string, i int, syn *syntax) (int, string) {
 type lines struct {
 	src    string
 	starts []int
+	// The last column computed, so findings along one long line cost
+	// the distance between them, not the distance from the line's start.
+	memoLine, memoOff, memoCol int
 }
 
 func newLines(src string) *lines {
@@ -197,11 +203,12 @@ func (l *lines) at(off int) (line, col int) {
 			hi = mid - 1
 		}
 	}
-	col = 1
-	for _, r := range l.src[l.starts[lo]:off] {
-		_ = r
-		col++
+	from, col := l.starts[lo], 1
+	if l.memoLine == lo+1 && l.memoOff <= off {
+		from, col = l.memoOff, l.memoCol
 	}
+	col += utf8.RuneCountInString(l.src[from:off])
+	l.memoLine, l.memoOff, l.memoCol = lo+1, off, col
 	return lo + 1, col
 }
 

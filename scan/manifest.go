@@ -85,7 +85,7 @@ func pins(rel string, data []byte) []pin {
 				ln = newLines(src)
 			}
 			line, _ := ln.at(m[0])
-			out = append(out, pin{file: rel, ecosystem: r.ecosystem, pkg: pkg, version: version, line: line, major: major, source: ln.text(line)})
+			out = append(out, pin{file: rel, ecosystem: r.ecosystem, pkg: pkg, version: version, line: line, major: major, source: clip(ln.text(line))})
 		}
 	}
 	return out

@@ -211,8 +211,11 @@ func (f *fileScan) scanText(comment string) {
 				break
 			}
 			i += from
-			from = i + len(ep)
+			if len(f.out) >= maxPerFile {
+				return
+			}
 			start, end := wordAround(src, i, i+len(ep))
+			from = end // every later match in this word is the same word
 			if seen[start] {
 				continue
 			}

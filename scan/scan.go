@@ -118,10 +118,29 @@ type flagHit struct {
 
 func (f *fileScan) newFinding(off int, ep, sdkName, call string, sev Severity, code string) Finding {
 	line, col := f.ln.at(off)
-	return Finding{File: f.rel, Line: line, Column: col, Endpoint: ep, SDK: sdkName, Call: call, Severity: sev, Code: code, MigrateCode: migrateCodes[ep], Source: f.ln.text(line)}
+	return Finding{File: f.rel, Line: line, Column: col, Endpoint: ep, SDK: sdkName, Call: call, Severity: sev, Code: code, MigrateCode: migrateCodes[ep], Source: clip(f.ln.text(line))}
 }
 
-func (f *fileScan) add(fd Finding) { f.out = append(f.out, fd) }
+// maxSource caps the source line a finding quotes (a minified file is one
+// long line).
+const maxSource = 1000
+
+func clip(line string) string {
+	if len(line) <= maxSource {
+		return line
+	}
+	return strings.ToValidUTF8(line[:maxSource], "")
+}
+
+// maxPerFile caps one file's findings (a generated file could hold
+// thousands); the report says so when it is reached.
+const maxPerFile = 1000
+
+func (f *fileScan) add(fd Finding) {
+	if len(f.out) < maxPerFile {
+		f.out = append(f.out, fd)
+	}
+}
 
 // languages by file extension; "text" files are read for URLs only.
 var languages = map[string]string{

@@ -90,11 +90,12 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte // reused: File copies what it keeps
 			for j := range jobs {
 				if ctx.Err() != nil {
 					continue
 				}
-				data, err := readSmall(j.abs)
+				data, err := readSmall(j.abs, &buf)
 				if err != nil {
 					mu.Lock()
 					if errors.Is(err, errTooBig) || errors.Is(err, errBinary) {
@@ -187,9 +188,10 @@ var (
 	errBinary = errors.New("binary")
 )
 
-// readSmall reads a file unless it is too big or binary (a NUL byte in
-// its first 8 KB, as git and ripgrep decide).
-func readSmall(name string) ([]byte, error) {
+// readSmall reads a file into *buf (grown as needed, so a worker allocates
+// once, not per file) unless it is too big or binary (a NUL byte in its
+// first 8 KB, as git and ripgrep decide).
+func readSmall(name string, buf *[]byte) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -202,7 +204,10 @@ func readSmall(name string) ([]byte, error) {
 	if st.Size() > MaxFileSize {
 		return nil, errTooBig
 	}
-	data := make([]byte, st.Size())
+	if int64(cap(*buf)) < st.Size() {
+		*buf = make([]byte, st.Size()+st.Size()/4)
+	}
+	data := (*buf)[:st.Size()]
 	n, err := io.ReadFull(f, data)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, err

@@ -158,3 +158,18 @@ func TestTheMigrateScreenOffersAScan(t *testing.T) {
 		t.Fatal("Scan… on Migrate did not show the Scan screen")
 	}
 }
+
+// TestStartScanOpensTheScanScreenScanning: TOKENSCOPE_SCAN (Services.StartScan)
+// shows the Scan screen with the folder's results, as a demo starts.
+func TestStartScanOpensTheScanScreenScanning(t *testing.T) {
+	a := test.NewTempApp(t)
+	b := &testBridge{}
+	svc := testServices(t)
+	svc.StartScan = filepath.Join("..", "scan", "testdata", "corpus", "web-v7")
+	m := newMainWindow(a, test.NewTempWindow(t, nil), svc, b.Do)
+	m.startScan()
+	settleWindow(m, b)
+	if !m.showing(screenScan) || !strings.HasPrefix(m.scan.status.Text, "9 findings and 1 legacy SDK pin (9 errors, 1 warning) in 3 files") {
+		t.Fatalf("showing Scan %v, status %q", m.showing(screenScan), m.scan.status.Text)
+	}
+}

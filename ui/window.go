@@ -41,6 +41,8 @@ type Services struct {
 	// "Inspect", "Migrate" or "Scan"), over the one saved last time; empty keeps
 	// the saved one.
 	StartScreen string
+	// StartScan, when set, opens the Scan screen scanning that folder.
+	StartScan string
 }
 
 // Preference keys (UI state only: never a secret).
@@ -94,6 +96,7 @@ func Create(a fyne.App, svc Services, start Startup) fyne.Window {
 	}
 	m := newMainWindow(a, w, svc, fyneDo)
 	m.restoreState()
+	m.startScan()
 	w.SetCloseIntercept(m.onClose)
 	w.SetOnDropped(m.onDropped)
 	m.startClock()
@@ -309,6 +312,14 @@ const (
 	screenMigrate
 	screenScan
 )
+
+// startScan scans Services.StartScan, if set, on the Scan screen.
+func (m *mainWindow) startScan() {
+	if m.svc.StartScan != "" {
+		m.showScreen(screenScan)
+		m.scan.scanFolder(m.svc.StartScan)
+	}
+}
 
 // scanAFolder shows the Scan screen and asks for a folder.
 func (m *mainWindow) scanAFolder() {
