@@ -63,7 +63,8 @@ screenshots: deps-test build
 	@mkdir -p docs/screens
 	@for s in Clients Exchange Inspect Migrate Scan; do for t in light dark; do \
 		typ=0; [ $$s = Inspect ] && typ=1; \
-		SMOKE_TYPE=$$typ TOKENSCOPE_SCREEN=$$s FYNE_THEME=$$t scripts/smoke.sh ./$(BIN) docs/screens/$$s-$$t.png || exit 1; \
+		scan=; [ $$s = Scan ] && scan=scan/testdata/corpus; \
+		SMOKE_TYPE=$$typ TOKENSCOPE_SCREEN=$$s TOKENSCOPE_SCAN=$$scan FYNE_THEME=$$t scripts/smoke.sh ./$(BIN) docs/screens/$$s-$$t.png || exit 1; \
 	done; done
 
 # ripgrep is the scanner's floor: the same tree searched for the endpoint names.

@@ -7,9 +7,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // benchTreeMB is the generated tree's size: 300 MB as the issue measures,
@@ -87,14 +90,33 @@ func BenchmarkScanLargeTree(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	runtime.GC()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	go func() { // the heap's high-water mark, sampled
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peak.Load() {
+					peak.Store(ms.HeapInuse)
+				}
+			}
+		}
+	}()
 	var r *Report
 	for b.Loop() {
 		if r, err = Run(context.Background(), []string{dir}, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	close(stop)
 	b.SetBytes(r.Summary.Bytes)
 	b.ReportMetric(float64(len(r.Findings)), "findings")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 }
 
 // BenchmarkRipgrepSameTree is the floor: ripgrep searching the same tree
