@@ -287,6 +287,9 @@ func (s *scanScreen) filter() {
 		s.hint.Show()
 	}
 	s.rows.Refresh()
+	if len(s.shown) > 1 {
+		s.rows.Select(1) // the first finding, so its detail shows at once
+	}
 }
 
 // showDetail shows the selected finding: where, the line with a caret,

@@ -67,6 +67,10 @@ func TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate(t *testing.T) 
 		t.Fatalf("first rows: %q", rows[:3])
 	}
 
+	if d := detailText(s); !strings.HasPrefix(d, "android/app/src/main/java/com/example/legacy/LegacyAuth.java:15:9") || !strings.Contains(d, "Replace with") {
+		t.Fatalf("the first finding is not shown at once:\n%s", d)
+	}
+
 	s.endpoint.SetSelected("/user/ssodata")
 	rows = rowTexts(s)
 	want := []string{"scripts/renew.sh (1)", "    9:9  /user/ssodata  curl -s https://acme.auth0.com/user/ssodata", "web-v7/src/auth.js (1)", "    39:3  /user/ssodata  a0.getSSOData(true, cb)"}
