@@ -204,6 +204,10 @@ func requestFor(u, ep string, params [][2]string) string {
 func (f *fileScan) scanText(comment string) {
 	src := f.src
 	seen := map[int]bool{}
+	var postman map[string]string
+	if f.lang == "json" {
+		postman = postmanRequests(src)
+	}
 	for _, ep := range Endpoints {
 		for from := 0; ; {
 			i := strings.Index(src[from:], ep)
@@ -234,7 +238,9 @@ func (f *fileScan) scanText(comment string) {
 			fd := f.newFinding(start, got, "raw HTTP", callText(word), SeverityError, codeFor(got, "request"))
 			fd.Message = "A request to " + got + ", a legacy Authentication API endpoint, built by hand."
 			fd.Replacement = rawReplacement[got]
-			if cmd := curlAround(src, start); cmd != "" {
+			if req, ok := postman[word]; ok {
+				fd.Request = req
+			} else if cmd := curlAround(src, start); cmd != "" {
 				fd.Request = cmd
 				fd.Call = callText(cmd)
 			} else {

@@ -2,6 +2,8 @@ package scan
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -118,5 +120,23 @@ func TestAGeneratedFileIsCappedNotStalled(t *testing.T) {
 	fs, _ := File("gen.js", []byte(src))
 	if len(fs) != maxPerFile || fs[999].Column != 1+999*25 || len(fs[0].Source) != maxSource {
 		t.Fatalf("%d findings, last at column %d, source %d bytes", len(fs), fs[len(fs)-1].Column, len(fs[0].Source))
+	}
+}
+
+// TestAPostmanRequestCarriesItsMethodHeadersAndBody into the request Open
+// in Migrate hands over (the corpus collection is Postman v2.1).
+func TestAPostmanRequestCarriesItsMethodHeadersAndBody(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "corpus", "postman", "legacy.postman_collection.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := File("legacy.postman_collection.json", b)
+	if len(fs) != 2 {
+		t.Fatalf("findings: %+v", fs)
+	}
+	want := "POST https://YOUR_DOMAIN/delegation HTTP/1.1\r\nHost: YOUR_DOMAIN\r\nContent-Type: application/json\r\n\r\n" +
+		`{"client_id":"{{client_id}}","grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","refresh_token":"{{refresh_token}}","api_type":"app"}`
+	if fs[0].Request != want {
+		t.Fatalf("request:\n%q\nwant\n%q", fs[0].Request, want)
 	}
 }
