@@ -27,7 +27,7 @@ func (s *inspectScreen) drawHeader(t *tokens.Token) {
 // fieldValue is how a header parameter or a claim is shown, alike: a
 // string as itself, anything else as compact JSON.
 func fieldValue(f tokens.Field) string {
-	if str, ok := f.Value.(string); ok {
+	if str, ok := f.Text(); ok {
 		return str
 	}
 	return string(compact(f.Raw))

@@ -353,21 +353,13 @@ func (t *Token) add(sev Severity, code, msg string) {
 func (t *Token) HeaderValue(name string) (any, bool) { return lookup(t.Header, name) }
 
 // HeaderString returns a header parameter when it is a string.
-func (t *Token) HeaderString(name string) (string, bool) {
-	v, ok := lookup(t.Header, name)
-	s, isStr := v.(string)
-	return s, ok && isStr
-}
+func (t *Token) HeaderString(name string) (string, bool) { return lookupText(t.Header, name) }
 
 // Claim returns the last value of a claim.
 func (t *Token) Claim(name string) (any, bool) { return lookup(t.Claims, name) }
 
 // ClaimString returns a claim when it is a string.
-func (t *Token) ClaimString(name string) (string, bool) {
-	v, ok := lookup(t.Claims, name)
-	s, isStr := v.(string)
-	return s, ok && isStr
-}
+func (t *Token) ClaimString(name string) (string, bool) { return lookupText(t.Claims, name) }
 
 // ClaimsMap returns the claims as a map (the last duplicate wins, as in
 // encoding/json).
@@ -379,7 +371,7 @@ func fieldsMap(fs []Field) map[string]any {
 	}
 	m := make(map[string]any, len(fs))
 	for _, f := range fs {
-		m[f.Name] = f.Value
+		m[f.Name] = f.Value()
 	}
 	return m
 }
@@ -387,10 +379,28 @@ func fieldsMap(fs []Field) map[string]any {
 func lookup(fs []Field, name string) (any, bool) {
 	for i := len(fs) - 1; i >= 0; i-- {
 		if fs[i].Name == name {
-			return fs[i].Value, true
+			return fs[i].Value(), true
 		}
 	}
 	return nil, false
+}
+
+// lookupText is lookup for a string value, without boxing it.
+func lookupText(fs []Field, name string) (string, bool) {
+	if f, ok := lookupField(fs, name); ok {
+		return f.Text()
+	}
+	return "", false
+}
+
+// lookupField finds the last member named name.
+func lookupField(fs []Field, name string) (Field, bool) {
+	for i := len(fs) - 1; i >= 0; i-- {
+		if fs[i].Name == name {
+			return fs[i], true
+		}
+	}
+	return Field{}, false
 }
 
 func duplicates(fs []Field) string {

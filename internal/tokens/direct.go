@@ -37,7 +37,7 @@ func signedParts(t *Token) (input string, sig []byte, ok bool) {
 		if !directHeader[f.Name] {
 			return "", nil, false
 		}
-		if _, isStr := f.Value.(string); !isStr {
+		if _, isStr := f.Text(); !isStr {
 			return "", nil, false
 		}
 	}

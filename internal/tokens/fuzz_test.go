@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/go-jose/go-jose/v4"
 )
@@ -116,6 +118,19 @@ func FuzzDirectVerifyAgreesWithGoJose(f *testing.F) {
 			if (derr == nil) != joseOK {
 				t.Fatalf("%s with %T: direct says %v, go-jose says %v (%v)", alg, pub, derr, joseOK, err)
 			}
+		}
+	})
+}
+
+// FuzzHasSpaceAgreesWithUnicode: the word-at-a-time scan answers what
+// strings.IndexFunc(s, unicode.IsSpace) answers.
+func FuzzHasSpaceAgreesWithUnicode(f *testing.F) {
+	for _, s := range []string{"", "eyJhbGciOiJSUzI1NiJ9.e30.sig", "eyJhbGciOiJSUz I1NiJ9", "abcdefgh\u00a0", "abcdefg\x7f", "\u2028abcdefghijk", "abcdefghijklmnop\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := hasSpace(s), strings.IndexFunc(s, unicode.IsSpace) >= 0; got != want {
+			t.Fatalf("hasSpace(%q) = %v, want %v", s, got, want)
 		}
 	})
 }

@@ -8,10 +8,53 @@ import (
 
 // Field is one member of a JSON object, in the order it appears.
 type Field struct {
-	Name  string
-	Value any             // string, json.Number, bool, nil, []any or map[string]any
-	Raw   json.RawMessage // the member's value exactly as it was encoded
+	Name string
+	Raw  json.RawMessage // the member's value exactly as it was encoded
+	kind fieldKind
+	str  string // a string's value, or a number's digits
 }
+
+// fieldKind is the JSON type of a member's value. Decoding keeps strings
+// and numbers as slices of the payload and validates arrays and objects
+// without building them: Value builds them when something asks.
+type fieldKind uint8
+
+const (
+	kindNull fieldKind = iota
+	kindString
+	kindNumber
+	kindTrue
+	kindFalse
+	kindArray
+	kindObject
+)
+
+// Value is the member's value: string, json.Number, bool, nil, []any or
+// map[string]any (built from Raw on each call).
+func (f Field) Value() any {
+	switch f.kind {
+	case kindString:
+		return f.str
+	case kindNumber:
+		return json.Number(f.str)
+	case kindTrue:
+		return true
+	case kindFalse:
+		return false
+	case kindArray, kindObject:
+		p := parser{b: f.Raw, s: string(f.Raw)}
+		v, err := p.value(1)
+		if err != nil {
+			return nil // not reached: Raw was validated when it was decoded
+		}
+		return v
+	}
+	return nil
+}
+
+// Text returns a string member's value without boxing it; ok is false for
+// any other type.
+func (f Field) Text() (string, bool) { return f.str, f.kind == kindString }
 
 // errNotJSON, errNotObject and errTooDeep tell parseObject's ways to fail
 // apart. errTooDeep is only returned for valid JSON.
@@ -53,7 +96,10 @@ func parseObject(data []byte) ([]Field, error) {
 		return nil, errNotObject
 	}
 	p.i++
-	fields := make([]Field, 0, 16)
+	// Members are gathered on the stack and copied out at their exact
+	// number: a header has three or four, a payload about a dozen.
+	var stack [24]Field
+	fields := stack[:0]
 	p.skipSpace()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
 		p.i++
@@ -70,11 +116,12 @@ func parseObject(data []byte) ([]Field, error) {
 			p.i++
 			p.skipSpace()
 			start := p.i
-			v, err := p.value(1)
+			f, err := p.member()
 			if err != nil {
 				return nil, errNotJSON
 			}
-			fields = append(fields, Field{Name: name, Value: v, Raw: json.RawMessage(p.b[start:p.i])})
+			f.Name, f.Raw = name, json.RawMessage(p.b[start:p.i])
+			fields = append(fields, f)
 			p.skipSpace()
 			if p.i >= len(p.b) {
 				return nil, errNotJSON
@@ -95,7 +142,9 @@ func parseObject(data []byte) ([]Field, error) {
 	if p.deepest > MaxNesting {
 		return nil, errTooDeep
 	}
-	return fields, nil
+	out := make([]Field, len(fields)) // never nil: {} has no members, not no object
+	copy(out, fields)
+	return out, nil
 }
 
 type parser struct {
@@ -114,6 +163,103 @@ func (p *parser) skipSpace() {
 			return
 		}
 	}
+}
+
+// member reads a top-level member's value: a string or number is kept as
+// a slice, an array or object is only validated (its Raw is kept).
+func (p *parser) member() (Field, error) {
+	if p.i >= len(p.b) {
+		return Field{}, errNotJSON
+	}
+	if p.deepest < 1 {
+		p.deepest = 1
+	}
+	switch c := p.b[p.i]; {
+	case c == '"':
+		s, err := p.string()
+		return Field{kind: kindString, str: s}, err
+	case c == '{' || c == '[':
+		kind := kindObject
+		if c == '[' {
+			kind = kindArray
+		}
+		return Field{kind: kind}, p.skip(1)
+	case c == 't':
+		return Field{kind: kindTrue}, p.literal("true")
+	case c == 'f':
+		return Field{kind: kindFalse}, p.literal("false")
+	case c == 'n':
+		return Field{kind: kindNull}, p.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		n, err := p.number()
+		return Field{kind: kindNumber, str: n}, err
+	}
+	return Field{}, errNotJSON
+}
+
+// skip validates one value exactly as value would read it, building
+// nothing.
+func (p *parser) skip(depth int) error {
+	if depth > maxDepth || p.i >= len(p.b) {
+		return errNotJSON
+	}
+	if depth > p.deepest {
+		p.deepest = depth
+	}
+	switch c := p.b[p.i]; {
+	case c == '"':
+		return p.skipString()
+	case c == '{' || c == '[':
+		closing := byte('}')
+		if c == '[' {
+			closing = ']'
+		}
+		p.i++
+		p.skipSpace()
+		if p.i < len(p.b) && p.b[p.i] == closing {
+			p.i++
+			return nil
+		}
+		for {
+			p.skipSpace()
+			if closing == '}' {
+				if err := p.skipString(); err != nil {
+					return err
+				}
+				if p.skipSpace(); p.i >= len(p.b) || p.b[p.i] != ':' {
+					return errNotJSON
+				}
+				p.i++
+				p.skipSpace()
+			}
+			if err := p.skip(depth + 1); err != nil {
+				return err
+			}
+			p.skipSpace()
+			if p.i >= len(p.b) {
+				return errNotJSON
+			}
+			switch p.b[p.i] {
+			case closing:
+				p.i++
+				return nil
+			case ',':
+				p.i++
+			default:
+				return errNotJSON
+			}
+		}
+	case c == 't':
+		return p.literal("true")
+	case c == 'f':
+		return p.literal("false")
+	case c == 'n':
+		return p.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		_, err := p.number()
+		return err
+	}
+	return errNotJSON
 }
 
 func (p *parser) value(depth int) (any, error) {
@@ -137,7 +283,11 @@ func (p *parser) value(depth int) (any, error) {
 	case c == 'n':
 		return nil, p.literal("null")
 	case c == '-' || c >= '0' && c <= '9':
-		return p.number()
+		n, err := p.number()
+		if err != nil {
+			return nil, err
+		}
+		return json.Number(n), nil
 	}
 	return nil, errNotJSON
 }
@@ -221,51 +371,79 @@ func (p *parser) array(depth int) (any, error) {
 	}
 }
 
+// plainStringByte marks the bytes a JSON string holds as themselves:
+// printable ASCII other than the quote and the backslash.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// skipString validates a JSON string without decoding it.
+func (p *parser) skipString() error {
+	_, _, err := p.scanString()
+	return err
+}
+
 // string reads a JSON string. Plain ASCII/UTF-8 without escapes (nearly
 // every claim) is sliced directly; anything else goes through encoding/json
 // so escapes and invalid UTF-8 are treated exactly as it treats them.
 func (p *parser) string() (string, error) {
-	if p.i >= len(p.b) || p.b[p.i] != '"' {
+	start, simple, err := p.scanString()
+	if err != nil {
+		return "", err
+	}
+	raw := p.b[start:p.i]
+	if simple || utf8.Valid(raw) && !hasEscape(raw) {
+		return p.s[start+1 : p.i-1], nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
 		return "", errNotJSON
 	}
-	start := p.i
+	return s, nil
+}
+
+// scanString moves past a JSON string, checking its escapes and control
+// characters; simple says it is ASCII without escapes.
+func (p *parser) scanString() (start int, simple bool, err error) {
+	if p.i >= len(p.b) || p.b[p.i] != '"' {
+		return 0, false, errNotJSON
+	}
+	start = p.i
 	p.i++
-	simple := true
+	simple = true
 	for p.i < len(p.b) {
+		for p.i < len(p.b) && plainStringByte[p.b[p.i]] {
+			p.i++
+		}
+		if p.i >= len(p.b) {
+			break
+		}
 		c := p.b[p.i]
 		switch {
 		case c == '"':
 			p.i++
-			raw := p.b[start:p.i]
-			if simple {
-				return p.s[start+1 : p.i-1], nil
-			}
-			if !utf8.Valid(raw) || hasEscape(raw) {
-				var s string
-				if err := json.Unmarshal(raw, &s); err != nil {
-					return "", errNotJSON
-				}
-				return s, nil
-			}
-			return p.s[start+1 : p.i-1], nil
+			return start, simple, nil
 		case c == '\\':
 			simple = false
 			if p.i+1 >= len(p.b) {
-				return "", errNotJSON
+				return 0, false, errNotJSON
 			}
 			switch p.b[p.i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				p.i += 2
 			case 'u':
 				if p.i+6 > len(p.b) || !isHex4(p.b[p.i+2:p.i+6]) {
-					return "", errNotJSON
+					return 0, false, errNotJSON
 				}
 				p.i += 6
 			default:
-				return "", errNotJSON
+				return 0, false, errNotJSON
 			}
 		case c < 0x20:
-			return "", errNotJSON
+			return 0, false, errNotJSON
 		case c >= 0x80:
 			simple = false
 			p.i++
@@ -273,7 +451,7 @@ func (p *parser) string() (string, error) {
 			p.i++
 		}
 	}
-	return "", errNotJSON
+	return 0, false, errNotJSON
 }
 
 func hasEscape(raw []byte) bool {
@@ -296,7 +474,7 @@ func isHex4(b []byte) bool {
 
 // number reads a JSON number and keeps it exact as json.Number (an exp of
 // 1e400 must be reported, not silently turned into +Inf).
-func (p *parser) number() (any, error) {
+func (p *parser) number() (string, error) {
 	start := p.i
 	if p.b[p.i] == '-' {
 		p.i++
@@ -307,12 +485,12 @@ func (p *parser) number() (any, error) {
 	case p.i < len(p.b) && p.b[p.i] >= '1' && p.b[p.i] <= '9':
 		p.digits()
 	default:
-		return nil, errNotJSON
+		return "", errNotJSON
 	}
 	if p.i < len(p.b) && p.b[p.i] == '.' {
 		p.i++
 		if p.digits() == 0 {
-			return nil, errNotJSON
+			return "", errNotJSON
 		}
 	}
 	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
@@ -321,10 +499,10 @@ func (p *parser) number() (any, error) {
 			p.i++
 		}
 		if p.digits() == 0 {
-			return nil, errNotJSON
+			return "", errNotJSON
 		}
 	}
-	return json.Number(p.s[start:p.i]), nil
+	return p.s[start:p.i], nil
 }
 
 func (p *parser) digits() int {

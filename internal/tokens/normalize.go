@@ -50,7 +50,18 @@ var byteClass = func() (t [256]uint8) {
 // hasSpace is strings.IndexFunc(s, unicode.IsSpace) >= 0, with a table
 // lookup for the ASCII that tokens are made of (it is on the decode path).
 func hasSpace(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	// Eight bytes at a time while none is a control character, a space or
+	// non-ASCII (every byte of a token is printable ASCII).
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		const ones, highs = 0x0101010101010101, 0x8080808080808080
+		if ((w-0x21*ones)|w)&highs != 0 { // some byte is < 0x21 or >= 0x80
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		switch byteClass[s[i]] {
 		case 1:
 			return true

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -32,11 +33,7 @@ func NumericDate(v any) (t time.Time, ok bool) {
 	var f float64
 	switch n := v.(type) {
 	case json.Number:
-		var err error
-		f, err = n.Float64()
-		if err != nil {
-			return time.Time{}, false
-		}
+		return numberDate(string(n))
 	case float64:
 		f = n
 	case int64:
@@ -46,6 +43,19 @@ func NumericDate(v any) (t time.Time, ok bool) {
 	default:
 		return time.Time{}, false
 	}
+	return floatDate(f)
+}
+
+// numberDate is NumericDate of a JSON number's digits.
+func numberDate(digits string) (time.Time, bool) {
+	f, err := strconv.ParseFloat(digits, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return floatDate(f)
+}
+
+func floatDate(f float64) (time.Time, bool) {
 	if math.IsNaN(f) || f > maxNumericDate || f < -62135596800 {
 		return time.Time{}, false
 	}
@@ -71,17 +81,17 @@ func (t *Token) timeFindings(now time.Time) {
 	var exp, nbf, iat time.Time
 	var hasExp, hasNbf, hasIat bool
 	for _, name := range TimeClaims {
-		v, ok := t.Claim(name)
+		f, ok := lookupField(t.Claims, name)
 		if !ok {
 			continue
 		}
-		if _, isNum := v.(json.Number); !isNum {
-			t.add(SeverityError, CodeTimeNotNumeric, fmt.Sprintf("The %q claim is %s, not a number of seconds since 1970: verifiers will reject it.", name, describeJSON(v)))
+		if f.kind != kindNumber {
+			t.add(SeverityError, CodeTimeNotNumeric, fmt.Sprintf("The %q claim is %s, not a number of seconds since 1970: verifiers will reject it.", name, describeJSON(f.Value())))
 			continue
 		}
-		tm, ok := NumericDate(v)
+		tm, ok := numberDate(f.str)
 		if !ok {
-			t.add(SeverityError, CodeTimeOutOfRange, fmt.Sprintf("The %q claim (%v) is not a date between years 0 and 9999.", name, v))
+			t.add(SeverityError, CodeTimeOutOfRange, fmt.Sprintf("The %q claim (%v) is not a date between years 0 and 9999.", name, f.str))
 			continue
 		}
 		switch name {
@@ -102,7 +112,7 @@ func (t *Token) timeFindings(now time.Time) {
 	if hasIat && iat.After(now.Add(time.Minute)) {
 		t.add(SeverityWarning, CodeIssuedInFuture, fmt.Sprintf("The token says it was issued %s, which is in the future: a clock is wrong, here or at the issuer.", Relative(iat, now)))
 	}
-	if _, ok := t.Claim("exp"); !ok && t.Kind == KindJWS {
+	if _, ok := lookupField(t.Claims, "exp"); !ok && t.Kind == KindJWS {
 		t.add(SeverityInfo, CodeNoExpiry, "The token has no exp claim: it never expires by itself.")
 	}
 }
