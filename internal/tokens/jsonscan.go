@@ -56,6 +56,35 @@ func (f Field) Value() any {
 // any other type.
 func (f Field) Text() (string, bool) { return f.str, f.kind == kindString }
 
+// texts returns the strings of an array member (other elements are
+// skipped), building no []any.
+func (f Field) texts() []string {
+	if f.kind != kindArray {
+		return nil
+	}
+	p := parser{b: f.Raw, s: string(f.Raw), i: 1}
+	out := []string{}
+	for {
+		p.skipSpace()
+		if p.i >= len(p.b) || p.b[p.i] == ']' {
+			return out
+		}
+		if p.b[p.i] == '"' {
+			s, err := p.string()
+			if err != nil {
+				return out
+			}
+			out = append(out, s)
+		} else if p.skip(2) != nil {
+			return out
+		}
+		p.skipSpace()
+		if p.i < len(p.b) && p.b[p.i] == ',' {
+			p.i++
+		}
+	}
+}
+
 // errNotJSON, errNotObject and errTooDeep tell parseObject's ways to fail
 // apart. errTooDeep is only returned for valid JSON.
 var (

@@ -255,15 +255,16 @@ func joinAlgs(list []jose.SignatureAlgorithm) string {
 }
 
 func timeClaim(t *Token, name string) (time.Time, bool, error) {
-	v, ok := t.Claim(name)
+	f, ok := lookupField(t.Claims, name)
 	if !ok {
 		return time.Time{}, false, nil
 	}
-	tm, ok := NumericDate(v)
-	if !ok {
-		return time.Time{}, true, fmt.Errorf("%s is %s, not a NumericDate", name, describeJSON(v))
+	if f.kind == kindNumber {
+		if tm, ok := numberDate(f.str); ok {
+			return tm, true, nil
+		}
 	}
-	return tm, true, nil
+	return time.Time{}, true, fmt.Errorf("%s is %s, not a NumericDate", name, describeJSON(f.Value()))
 }
 
 func leewayNote(o Options) string {
@@ -330,18 +331,12 @@ func checkIss(t *Token, o Options) Check {
 
 // Audiences returns the aud claim as a list (it may be a string or an array).
 func (t *Token) Audiences() []string {
-	v, _ := t.Claim("aud")
-	switch a := v.(type) {
-	case string:
-		return []string{a}
-	case []any:
-		out := make([]string, 0, len(a))
-		for _, x := range a {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
+	f, _ := lookupField(t.Claims, "aud")
+	switch f.kind {
+	case kindString:
+		return []string{f.str}
+	case kindArray:
+		return f.texts()
 	}
 	return nil
 }

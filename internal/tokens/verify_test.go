@@ -202,3 +202,24 @@ func TestAWrongKeyIsNamedInPlainWords(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// TestAudiencesReadsAStringOrTheStringsOfAnArray: other elements are
+// skipped, escapes decoded, nesting passed over.
+func TestAudiencesReadsAStringOrTheStringsOfAnArray(t *testing.T) {
+	for payload, want := range map[string]string{
+		`{"aud":"https://api"}`:                                  "https://api",
+		`{"aud":["a", 1, {"x":["b"]}, "c\u00e9\"", null, "d"]}`: `a|cé"|d`,
+		`{"aud":[]}`:                                             "",
+		`{"aud":7}`:                                              "",
+		`{"aud":"x","aud":["y","z"]}`:                            "y|z",
+	} {
+		fields, err := parseObject([]byte(payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := &Token{Claims: fields}
+		if got := strings.Join(tok.Audiences(), "|"); got != want {
+			t.Errorf("%s: got %q, want %q", payload, got, want)
+		}
+	}
+}
