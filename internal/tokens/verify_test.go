@@ -207,11 +207,11 @@ func TestAWrongKeyIsNamedInPlainWords(t *testing.T) {
 // skipped, escapes decoded, nesting passed over.
 func TestAudiencesReadsAStringOrTheStringsOfAnArray(t *testing.T) {
 	for payload, want := range map[string]string{
-		`{"aud":"https://api"}`:                                  "https://api",
+		`{"aud":"https://api"}`:                                 "https://api",
 		`{"aud":["a", 1, {"x":["b"]}, "c\u00e9\"", null, "d"]}`: `a|cé"|d`,
-		`{"aud":[]}`:                                             "",
-		`{"aud":7}`:                                              "",
-		`{"aud":"x","aud":["y","z"]}`:                            "y|z",
+		`{"aud":[]}`:                  "",
+		`{"aud":7}`:                   "",
+		`{"aud":"x","aud":["y","z"]}`: "y|z",
 	} {
 		fields, err := parseObject([]byte(payload))
 		if err != nil {
