@@ -1,7 +1,6 @@
 package migrate
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -10,39 +9,39 @@ import (
 	"strings"
 
 	"github.com/tokenscope/tokenscope/internal/iox"
+	"github.com/tokenscope/tokenscope/internal/jsonx"
 )
 
 // ParseReader is Parse for a file or standard input. A HAR (a JSON object
 // whose first member is "log", as browsers write them) is read as a
 // stream, one entry at a time, so a 50 MB export never sits in memory
 // whole; anything else is read (up to MaxInput) and given to Parse.
+//
+// Each value's bytes are found and validated by internal/jsonx (what
+// json.Valid accepts, nothing else), and only an entry that may call a
+// legacy endpoint is decoded: one pass over most of the file, not
+// encoding/json's two (FuzzParseReaderAgreesWithParse holds it to Parse).
 func ParseReader(r io.Reader) (*Batch, error) {
 	counted := &iox.CountingReader{R: r}
-	br := bufio.NewReaderSize(counted, 64<<10)
-	first, err := firstNonSpace(br)
-	if err != nil {
+	w := &window{r: counted, keep: true}
+	if err := w.skipSpace(); err != nil {
 		return nil, &ParseError{Msg: "reading the input: " + err.Error()}
 	}
-	if first != '{' {
-		return parseAll(br)
+	if c, ok := w.peek(); !ok || c != '{' {
+		return parseAll(w.replay())
 	}
-	// Record what the decoder reads until the first member's name says
-	// whether this is a HAR: if not, Parse gets those bytes back.
-	rec := &recordingReader{r: br}
-	dec := json.NewDecoder(rec)
-	if _, err := dec.Token(); err != nil { // '{'
-		return parseAll(io.MultiReader(bytes.NewReader(rec.buf), br))
+	// Until the first member's name says whether this is a HAR, every byte
+	// is kept, so Parse can have them back.
+	w.off++
+	if err := w.skipSpace(); err != nil {
+		return nil, &ParseError{Msg: "reading the input: " + err.Error()}
 	}
-	key, err := dec.Token()
-	if name, ok := key.(string); err != nil || !ok || !strings.EqualFold(name, "log") {
-		return parseAll(io.MultiReader(bytes.NewReader(rec.buf), br))
+	name, err := w.key()
+	if err != nil || !strings.EqualFold(name, "log") {
+		return parseAll(w.replay())
 	}
-	rec.buf, rec.off = nil, true
-	b, err := streamHAR(dec, counted)
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
+	w.keep = false
+	return streamHAR(w, counted)
 }
 
 func parseAll(r io.Reader) (*Batch, error) {
@@ -54,7 +53,7 @@ func parseAll(r io.Reader) (*Batch, error) {
 }
 
 // streamHAR reads the value of "log" and the rest of the file.
-func streamHAR(dec *json.Decoder, counted *iox.CountingReader) (*Batch, error) {
+func streamHAR(w *window, counted *iox.CountingReader) (*Batch, error) {
 	b := &Batch{Form: FormHAR}
 	fail := func(err error) (*Batch, error) {
 		if counted.N > MaxInput {
@@ -64,61 +63,56 @@ func streamHAR(dec *json.Decoder, counted *iox.CountingReader) (*Batch, error) {
 		if errors.As(err, &pe) {
 			return nil, pe
 		}
-		return nil, &ParseError{Msg: fmt.Sprintf("this looks like a HAR file but its log cannot be read (near byte %d): %v", dec.InputOffset(), err)}
+		return nil, &ParseError{Msg: fmt.Sprintf("this looks like a HAR file but its log cannot be read (near byte %d): %v", w.offset(), err)}
 	}
-	if err := expectDelim(dec, '{'); err != nil {
+	if err := w.expect(':'); err != nil {
+		return fail(err)
+	}
+	if err := w.expect('{'); err != nil {
 		return fail(err)
 	}
 	entries := -1
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return fail(err)
+	err := w.members(false, func(name string) error {
+		if !strings.EqualFold(name, "entries") {
+			_, err := w.value(3)
+			return err
 		}
-		if name, _ := key.(string); !strings.EqualFold(name, "entries") {
-			if err := skipValue(dec); err != nil {
-				return fail(err)
-			}
-			continue
-		}
-		if err := expectDelim(dec, '['); err != nil {
-			return fail(err)
+		if err := w.expect('['); err != nil {
+			return err
 		}
 		// A second "entries" replaces the first, as encoding/json (and so
 		// Parse) would have it.
 		b, entries = &Batch{Form: FormHAR}, 0
-		for dec.More() {
+		return w.elements(func() error {
+			raw, err := w.value(4)
+			if err != nil {
+				return err
+			}
 			var e harEntry
-			if err := dec.Decode(&e); err != nil {
-				return fail(err)
+			if err := e.UnmarshalJSON(raw); err != nil {
+				return err
 			}
 			entries++
 			if err := b.addHAREntry(entries, &e); err != nil {
-				return fail(err)
+				return err
 			}
 			if counted.N > MaxInput {
-				return fail(nil)
+				return errTooLarge
 			}
-		}
-		if err := expectDelim(dec, ']'); err != nil {
-			return fail(err)
-		}
-	}
-	if err := expectDelim(dec, '}'); err != nil { // the end of "log"
+			return nil
+		})
+	})
+	if err != nil {
 		return fail(err)
 	}
-	for dec.More() { // members after "log" (none in browsers' exports)
-		if _, err := dec.Token(); err != nil {
-			return fail(err)
-		}
-		if err := skipValue(dec); err != nil {
-			return fail(err)
-		}
-	}
-	if err := expectDelim(dec, '}'); err != nil {
+	// Members after "log" (none in browsers' exports).
+	if err := w.members(true, func(string) error { _, err := w.value(2); return err }); err != nil {
 		return fail(err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if err := w.skipSpace(); err != nil {
+		return fail(err)
+	}
+	if _, more := w.peek(); more {
 		return fail(errors.New("there is more after the end of the HAR's JSON"))
 	}
 	if entries <= 0 {
@@ -127,68 +121,196 @@ func streamHAR(dec *json.Decoder, counted *iox.CountingReader) (*Batch, error) {
 	return b, nil
 }
 
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
+var errTooLarge = errors.New("too large")
+
+// window is the part of the input being read: buf[off:] is unread. Reads
+// come in chunks; a value is only ever looked at whole, so a value that
+// runs past the end of buf is read again once more bytes are in.
+type window struct {
+	r    io.Reader
+	buf  []byte
+	off  int
+	base int64 // the input offset of buf[0]
+	eof  bool
+	err  error
+	keep bool // keep every byte from the start (for replay)
+}
+
+const windowChunk = 256 << 10
+
+// fill reads more input, at least as much as buf holds (so rereading a
+// long value costs a bounded multiple of its size); false at the end.
+func (w *window) fill() bool {
+	if w.eof || w.err != nil {
+		return false
+	}
+	if !w.keep && w.off > 0 {
+		n := copy(w.buf, w.buf[w.off:])
+		w.base += int64(w.off)
+		w.buf, w.off = w.buf[:n], 0
+	}
+	want := max(windowChunk, len(w.buf))
+	if cap(w.buf)-len(w.buf) < want {
+		nb := make([]byte, len(w.buf), len(w.buf)+want)
+		copy(nb, w.buf)
+		w.buf = nb
+	}
+	n, err := io.ReadAtLeast(w.r, w.buf[len(w.buf):cap(w.buf)], 1)
+	w.buf = w.buf[:len(w.buf)+n]
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		w.eof = true
+	case err != nil:
+		w.err = err
+	}
+	return n > 0
+}
+
+// replay is the whole input again, from its first byte.
+func (w *window) replay() io.Reader {
+	return io.MultiReader(bytes.NewReader(w.buf), w.r)
+}
+
+func (w *window) offset() int64 { return w.base + int64(w.off) }
+
+func (w *window) skipSpace() error {
+	for {
+		for w.off < len(w.buf) {
+			switch w.buf[w.off] {
+			case ' ', '\t', '\r', '\n':
+				w.off++
+				continue
+			}
+			return nil
+		}
+		if !w.fill() {
+			return w.err
+		}
+	}
+}
+
+// peek is the next byte after white space; ok is false at the end.
+func (w *window) peek() (byte, bool) {
+	if w.off < len(w.buf) {
+		return w.buf[w.off], true
+	}
+	return 0, false
+}
+
+func (w *window) expect(c byte) error {
+	if err := w.skipSpace(); err != nil {
 		return err
 	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %q, found %v", string(want), tok)
+	if got, ok := w.peek(); !ok || got != c {
+		return fmt.Errorf("expected %q", string(c))
 	}
+	w.off++
 	return nil
 }
 
-// skipValue reads one value without keeping it.
-func skipValue(dec *json.Decoder) error {
-	depth := 0
+// scan runs f on the unread bytes until it succeeds with bytes to spare
+// (a number at the end of buf may go on) or the input ends.
+func (w *window) scan(f func(*jsonx.Scanner) error) ([]byte, error) {
+	if err := w.skipSpace(); err != nil {
+		return nil, err
+	}
 	for {
-		tok, err := dec.Token()
+		s := jsonx.Scanner{B: w.buf, I: w.off}
+		err := f(&s)
+		if err == nil && (s.I < len(w.buf) || w.eof) {
+			raw := w.buf[w.off:s.I]
+			w.off = s.I
+			return raw, nil
+		}
+		if !w.fill() {
+			if w.err != nil {
+				return nil, w.err
+			}
+			if err == nil {
+				raw := w.buf[w.off:s.I]
+				w.off = s.I
+				return raw, nil
+			}
+			return nil, err
+		}
+	}
+}
+
+// value reads one value at depth (the top-level object is 1); its bytes
+// are valid until the next read.
+func (w *window) value(depth int) ([]byte, error) {
+	return w.scan(func(s *jsonx.Scanner) error { return s.Skip(depth) })
+}
+
+// key reads a member name, decoded as encoding/json decodes it.
+func (w *window) key() (string, error) {
+	raw, err := w.scan(func(s *jsonx.Scanner) error { return s.SkipString() })
+	if err != nil {
+		return "", err
+	}
+	if !jsonx.HasEscape(raw) {
+		return string(raw[1 : len(raw)-1]), nil // invalid UTF-8 is compared as is: it never folds to "log"
+	}
+	var name string
+	if err := json.Unmarshal(raw, &name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// members reads an object's members up to its closing brace, handing
+// each name to f with the value unread; started says members were read
+// already (the next one needs a comma before it).
+func (w *window) members(started bool, f func(name string) error) error {
+	for first := !started; ; first = false {
+		if err := w.skipSpace(); err != nil {
+			return err
+		}
+		if c, ok := w.peek(); ok && c == '}' {
+			w.off++
+			return nil
+		}
+		if !first {
+			if err := w.expect(','); err != nil {
+				return err
+			}
+		}
+		name, err := w.key()
 		if err != nil {
 			return err
 		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
+		if err := w.expect(':'); err != nil {
+			return err
 		}
-		if depth == 0 {
+		if err := f(name); err != nil {
+			return err
+		}
+	}
+}
+
+// elements reads an array's elements up to its closing bracket (the
+// opening one already read), calling f with each element unread.
+func (w *window) elements(f func() error) error {
+	for first := true; ; first = false {
+		if err := w.skipSpace(); err != nil {
+			return err
+		}
+		if c, ok := w.peek(); ok && c == ']' && first {
+			w.off++
 			return nil
 		}
-	}
-}
-
-func firstNonSpace(br *bufio.Reader) (byte, error) {
-	for i := 1; ; i++ {
-		b, err := br.Peek(i)
-		if len(b) < i {
-			if err == io.EOF {
-				return 0, nil
+		if !first {
+			c, ok := w.peek()
+			if ok && c == ']' {
+				w.off++
+				return nil
 			}
-			return 0, err
-		}
-		switch b[i-1] {
-		case ' ', '\t', '\r', '\n':
-			if i >= br.Size() {
-				return 0, nil
+			if err := w.expect(','); err != nil {
+				return err
 			}
-			continue
 		}
-		return b[i-1], nil
+		if err := f(); err != nil {
+			return err
+		}
 	}
-}
-
-// recordingReader keeps a copy of what it reads until off is set.
-type recordingReader struct {
-	r   io.Reader
-	buf []byte
-	off bool
-}
-
-func (r *recordingReader) Read(p []byte) (int, error) {
-	n, err := r.r.Read(p)
-	if !r.off {
-		r.buf = append(r.buf, p[:n]...)
-	}
-	return n, err
 }
