@@ -1,6 +1,7 @@
 package tokens
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode"
 )
@@ -54,8 +55,7 @@ func hasSpace(s string) bool {
 	// Eight bytes at a time while none is a control character, a space or
 	// non-ASCII (every byte of a token is printable ASCII).
 	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		w := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
 		const ones, highs = 0x0101010101010101, 0x8080808080808080
 		if ((w-0x21*ones)|w)&highs != 0 { // some byte is < 0x21 or >= 0x80
 			break
