@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/internal/iox"
 )
 
 // WriteText writes the report for a terminal: findings grouped by file,
@@ -64,7 +66,7 @@ func (r *Report) WriteText(w io.Writer) error {
 func (r *Report) SummaryLine() string {
 	s := r.Summary
 	if s.Findings == 0 && s.Manifests == 0 {
-		return fmt.Sprintf("No legacy Auth0 calls found in %s (%s).", plural(s.Files, "file"), humanBytes(s.Bytes))
+		return fmt.Sprintf("No legacy Auth0 calls found in %s (%s).", plural(s.Files, "file"), iox.Size(s.Bytes))
 	}
 	var parts []string
 	for _, sev := range []Severity{SeverityError, SeverityWarning, SeverityInfo} {
@@ -82,7 +84,7 @@ func (r *Report) SummaryLine() string {
 			eps = append(eps, fmt.Sprintf("%s %d", ep, n))
 		}
 	}
-	line := fmt.Sprintf("%s and %s (%s) in %s (%s)", plural(s.Findings, "finding"), plural(s.Manifests, "legacy SDK pin"), strings.Join(parts, ", "), plural(s.Files, "file"), humanBytes(s.Bytes))
+	line := fmt.Sprintf("%s and %s (%s) in %s (%s)", plural(s.Findings, "finding"), plural(s.Manifests, "legacy SDK pin"), strings.Join(parts, ", "), plural(s.Files, "file"), iox.Size(s.Bytes))
 	if len(eps) > 0 {
 		line += ": " + strings.Join(eps, ", ")
 	}
@@ -94,16 +96,6 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // Caret returns a finding's source line (tabs shown as spaces, trimmed to

@@ -13,10 +13,7 @@ import (
 
 func newScanWindow(t *testing.T) (*mainWindow, *testBridge) {
 	t.Helper()
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(newTheme())
-	b := &testBridge{}
-	m := newMainWindow(a, test.NewTempWindow(t, nil), testServices(t), b.Do)
+	m, b := newTestWindow(t)
 	m.win.Resize(fyne.NewSize(1200, 800))
 	m.showScreen(screenScan)
 	return m, b

@@ -1,9 +1,10 @@
 package ui
 
 import (
-	"fmt"
 	"io"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/iox"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -50,15 +51,7 @@ func truncate(s string, n int) string {
 	return s[:n] + "… (" + humanBytes(len(s)-n) + " more)"
 }
 
-func humanBytes(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
+func humanBytes(n int) string { return iox.Size(int64(n)) }
 
 // secretClipboardTTL is how long a copied secret stays on the clipboard.
 const secretClipboardTTL = 30 * time.Second

@@ -1,7 +1,10 @@
 // Package iox holds small io helpers shared by the parsers and the window.
 package iox
 
-import "io"
+import (
+	"fmt"
+	"io"
+)
 
 // CountingReader counts the bytes read through it.
 type CountingReader struct {
@@ -13,4 +16,15 @@ func (c *CountingReader) Read(p []byte) (int, error) {
 	n, err := c.R.Read(p)
 	c.N += int64(n)
 	return n, err
+}
+
+// Size writes a byte count for people: 512 bytes, 3.4 KB, 48.8 MB.
+func Size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
