@@ -27,6 +27,8 @@ type scanScreen struct {
 	do  uiDo
 	// migrate opens a legacy request in the Migrate screen.
 	migrate func(request string)
+	// run is scan.Run (tests hold a scan open with their own).
+	run func(ctx context.Context, roots []string, o scan.Options) (*scan.Report, error)
 
 	chooseBtn     *widget.Button
 	rescanBtn     *widget.Button
@@ -65,7 +67,7 @@ type scanRow struct {
 const allChoices = "All"
 
 func newScanScreen(svc Services, win fyne.Window, do uiDo) *scanScreen {
-	s := &scanScreen{svc: svc, win: win, do: do, selected: -1}
+	s := &scanScreen{svc: svc, win: win, do: do, selected: -1, run: scan.Run}
 	s.chooseBtn = widget.NewButtonWithIcon("Scan a folder…", theme.FolderOpenIcon(), s.onChoose)
 	s.chooseBtn.Importance = widget.HighImportance
 	s.rescanBtn = widget.NewButtonWithIcon("Scan again", theme.ViewRefreshIcon(), func() { s.scanFolder(s.root) })
@@ -193,7 +195,7 @@ func (s *scanScreen) scanFolder(root string) {
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		r, err := scan.Run(ctx, []string{root}, opts)
+		r, err := s.run(ctx, []string{root}, opts)
 		s.do(func() {
 			if gen != s.gen {
 				return

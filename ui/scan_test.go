@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/scan"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -172,5 +175,31 @@ func TestStartScanOpensTheScanScreenScanning(t *testing.T) {
 	settleWindow(m, b)
 	if !m.showing(screenScan) || !strings.HasPrefix(m.scan.status.Text, "9 findings and 1 legacy SDK pin (9 errors, 1 warning) in 3 files") {
 		t.Fatalf("showing Scan %v, status %q", m.showing(screenScan), m.scan.status.Text)
+	}
+}
+
+// TestEscapeCancelsARunningScanAndKeepsTheLastResults: the scan stops,
+// the line says so, and the results of the scan before stay.
+func TestEscapeCancelsARunningScanAndKeepsTheLastResults(t *testing.T) {
+	m, b := newScanWindow(t)
+	s := m.scan
+	s.scanFolder(filepath.Join("..", "scan", "testdata", "corpus", "web-v7"))
+	settleWindow(m, b)
+	before := len(s.shown)
+	started := make(chan struct{})
+	s.run = func(ctx context.Context, roots []string, o scan.Options) (*scan.Report, error) {
+		close(started)
+		<-ctx.Done() // a scan that only ends when cancelled
+		return nil, ctx.Err()
+	}
+	s.scanFolder(t.TempDir())
+	<-started
+	if s.cancelBtn.Hidden || !s.chooseBtn.Disabled() {
+		t.Fatal("while scanning, Cancel is hidden or Scan a folder… enabled")
+	}
+	m.win.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	settleWindow(m, b)
+	if !strings.HasPrefix(s.status.Text, "Scan cancelled") || !s.cancelBtn.Hidden || s.chooseBtn.Disabled() || len(s.shown) != before || before == 0 {
+		t.Fatalf("after Escape: status %q, cancel hidden %v, rows %d (before %d)", s.status.Text, s.cancelBtn.Hidden, len(s.shown), before)
 	}
 }

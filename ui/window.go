@@ -249,6 +249,7 @@ func (m *mainWindow) onTypedKey(e *fyne.KeyEvent) {
 	if m.clients.signIn.cancel != nil && m.clients.signIn.running {
 		m.clients.signIn.cancel()
 	}
+	m.scan.onCancel()
 }
 
 var shortcutHelp = [][2]string{
@@ -258,7 +259,7 @@ var shortcutHelp = [][2]string{
 	{"Ctrl+O", "Open a file holding a token"},
 	{"Ctrl+Shift+O", "Open a legacy request or a HAR export on Migrate"},
 	{"Ctrl+Shift+F", "Scan a folder for legacy Auth0 calls"},
-	{"Escape", "Cancel a running refresh or sign-in"},
+	{"Escape", "Cancel a running refresh, sign-in or scan"},
 	{"Ctrl+Q", "Quit"},
 }
 
