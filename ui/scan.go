@@ -76,7 +76,8 @@ func newScanScreen(svc Services, win fyne.Window, do uiDo) *scanScreen {
 	s.cancelBtn.Hide()
 	s.includeVendor = widget.NewCheck("Include vendored folders (node_modules, vendor, Pods…)", nil)
 	s.exclude = widget.NewEntry()
-	s.exclude.SetPlaceHolder("skip: **/test/**, *.spec.js (comma-separated globs)")
+	s.exclude.SetPlaceHolder("skip: **/test/**, *.spec.js (comma-separated globs; Enter scans again)")
+	s.exclude.OnSubmitted = func(string) { s.scanFolder(s.root) }
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()
 	s.progress.Hide()

@@ -144,8 +144,9 @@ func TestScanSaysWhenThereIsNothingAndWhenTheFolderIsGone(t *testing.T) {
 	if !strings.Contains(s.status.Text, "cannot scan "+gone+": no such file or directory") || s.status.Importance != widget.DangerImportance || s.chooseBtn.Disabled() {
 		t.Fatalf("status %q (%v), choose disabled %v", s.status.Text, s.status.Importance, s.chooseBtn.Disabled())
 	}
-	s.exclude.SetText("[")
-	s.scanFolder(dir)
+	s.root = dir
+	test.Type(s.exclude, "[")
+	s.exclude.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the field scans the folder again
 	settleWindow(m, b)
 	if !strings.Contains(s.status.Text, `the exclude glob "[" is not valid`) {
 		t.Fatalf("bad glob: %q", s.status.Text)
