@@ -96,9 +96,11 @@ func (c *codeFile) findSDKs() {
 	}
 }
 
+// speaks reports whether s's calls can appear in a file of lang: pages
+// and PHP templates hold JavaScript too.
 func (s *sdk) speaks(lang string) bool {
 	for _, l := range s.langs {
-		if l == lang {
+		if l == lang || l == "js" && (lang == "html" || lang == "php") {
 			return true
 		}
 	}

@@ -32,6 +32,7 @@ type syntax struct {
 	triple       bool   // """ and ''' strings (Python, Swift, Kotlin)
 	rawBacktick  bool   // `...` has no escapes (Go)
 	rubyDoc      bool   // =begin … =end
+	htmlComments bool   // <!-- … --> (pages and templates)
 }
 
 var (
@@ -41,7 +42,10 @@ var (
 	triC   = &syntax{lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: `"'`, triple: true}
 	python = &syntax{lineComments: []string{"#"}, quotes: `"'`, triple: true}
 	ruby   = &syntax{lineComments: []string{"#"}, quotes: `"'`, rubyDoc: true}
-	php    = &syntax{lineComments: []string{"//", "#"}, blockComment: [2]string{"/*", "*/"}, quotes: `"'`}
+	php    = &syntax{lineComments: []string{"//", "#"}, blockComment: [2]string{"/*", "*/"}, quotes: `"'`, htmlComments: true}
+	// A page is read as the script it holds; its markup lexes harmlessly
+	// (an apostrophe in text ends its string at the end of the line).
+	htmlLike = &syntax{lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: "\"'`", htmlComments: true}
 )
 
 func isIdentStart(c byte) bool {
@@ -119,6 +123,13 @@ func lex(src string, syn *syntax) []token {
 }
 
 func commentAt(src string, i int, syn *syntax) int {
+	if syn.htmlComments && strings.HasPrefix(src[i:], "<!--") {
+		end := strings.Index(src[i+4:], "-->")
+		if end < 0 {
+			return len(src) - i
+		}
+		return 4 + end + 3
+	}
 	for _, lc := range syn.lineComments {
 		if strings.HasPrefix(src[i:], lc) {
 			// PHP's #[Attribute] is code, not a comment.

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"path"
 	"regexp"
 	"strconv"
@@ -124,4 +125,49 @@ func legacyPins(ps []pin) []Manifest {
 		}
 	}
 	return out
+}
+
+// cdnScripts are the Auth0 CDN's script URLs, which pin a version in a
+// page: //cdn.auth0.com/w2/auth0-7.6.1.min.js (auth0.js 7),
+// /js/auth0/9.11/auth0.min.js, /js/lock/10.24.3/lock.min.js and Lock 9's
+// /js/lock-9.2.min.js.
+var cdnScripts = []struct {
+	pattern *regexp.Regexp
+	pkg     string
+}{
+	{regexp.MustCompile(`cdn\.auth0\.com/w2/auth0-(\d+(?:\.\d+)*)`), "auth0-js"},
+	{regexp.MustCompile(`cdn\.auth0\.com/js/auth0/(\d+(?:\.\d+)*)/`), "auth0-js"},
+	{regexp.MustCompile(`cdn\.auth0\.com/js/lock/(\d+(?:\.\d+)*)/`), "auth0-lock"},
+	{regexp.MustCompile(`cdn\.auth0\.com/js/lock-(\d+(?:\.\d+)*)`), "auth0-lock"},
+}
+
+// cdnPins reads the versions a page loads from the Auth0 CDN; a script tag
+// inside an HTML comment loads nothing and is left out.
+func cdnPins(rel string, data []byte) []pin {
+	if !bytes.Contains(data, []byte("cdn.auth0.com")) {
+		return nil
+	}
+	src := string(data)
+	ln := newLines(src)
+	var out []pin
+	for _, c := range cdnScripts {
+		for _, m := range c.pattern.FindAllStringSubmatchIndex(src, -1) {
+			if inHTMLComment(src, m[0]) {
+				continue
+			}
+			version := src[m[2]:m[3]]
+			major, ok := majorOf(version)
+			if !ok {
+				continue
+			}
+			line, _ := ln.at(m[0])
+			out = append(out, pin{file: rel, ecosystem: "npm", pkg: c.pkg, version: version, line: line, major: major, source: clip(ln.text(line))})
+		}
+	}
+	return out
+}
+
+func inHTMLComment(src string, off int) bool {
+	open := strings.LastIndex(src[:off], "<!--")
+	return open >= 0 && !strings.Contains(src[open:off], "-->")
 }

@@ -145,6 +145,9 @@ func (f *fileScan) add(fd Finding) {
 // languages by file extension; "text" files are read for URLs only.
 var languages = map[string]string{
 	".js": "js", ".jsx": "js", ".mjs": "js", ".cjs": "js", ".ts": "js", ".tsx": "js", ".vue": "js", ".svelte": "js",
+	// Pages and templates: legacy apps loaded auth0.js and Lock from the
+	// CDN and called them in inline scripts.
+	".html": "html", ".htm": "html", ".ejs": "html", ".hbs": "html", ".handlebars": "html", ".cshtml": "html", ".jsp": "html", ".erb": "html", ".pug": "html", ".jade": "html",
 	".java": "java", ".kt": "kotlin", ".kts": "kotlin",
 	".swift": "swift", ".m": "objc",
 	".cs":  "csharp",
@@ -160,7 +163,7 @@ var languages = map[string]string{
 }
 
 var syntaxes = map[string]*syntax{
-	"js": jsLike, "java": cLike, "kotlin": triC, "swift": triC, "objc": cLike, "csharp": cLike,
+	"js": jsLike, "html": htmlLike, "java": cLike, "kotlin": triC, "swift": triC, "objc": cLike, "csharp": cLike,
 	"python": python, "php": php, "ruby": ruby, "go": goLang,
 }
 

@@ -111,6 +111,8 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 				var ps []pin
 				if isManifest(j.rel) {
 					ps = pins(j.rel, data)
+				} else if l := languageOf(j.rel); l == "html" || l == "php" || l == "js" {
+					ps = cdnPins(j.rel, data)
 				}
 				fs, fl := File(j.rel, data)
 				if len(fs)+len(fl)+len(ps) > 0 {
