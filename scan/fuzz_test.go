@@ -10,7 +10,7 @@ import (
 )
 
 // fuzzNames are one file name per language scanner and manifest reader.
-var fuzzNames = []string{"a.js", "a.ts", "A.java", "A.kt", "A.swift", "A.cs", "a.py", "a.php", "a.rb", "a.go", "a.sh", "a.yml", "a.json", ".env",
+var fuzzNames = []string{"a.js", "a.ts", "index.html", "A.java", "A.kt", "A.swift", "A.cs", "a.py", "a.php", "a.rb", "a.go", "a.sh", "a.yml", "a.json", ".env",
 	"package.json", "package-lock.json", "yarn.lock", "build.gradle", "Podfile", "Podfile.lock", "A.csproj", "packages.config",
 	"requirements.txt", "pyproject.toml", "composer.json", "Gemfile", "Gemfile.lock"}
 
@@ -67,7 +67,7 @@ func FuzzManifest(f *testing.F) {
 	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
 		name := fuzzNames[int(kind)%len(fuzzNames)]
 		ln := newLines(string(data))
-		for _, p := range pins(name, data) {
+		for _, p := range append(pins(name, data), cdnPins(name, data)...) {
 			if p.line < 1 || p.line > len(ln.starts) || !strings.HasPrefix(ln.text(p.line), p.source) || p.major < 0 {
 				t.Fatalf("%s: pin %+v", name, p)
 			}
