@@ -15,10 +15,10 @@ type callArgs struct {
 type codeFile struct {
 	*fileScan
 	toks    []token
-	inUse   []*sdk          // SDKs this file imports or builds
-	bound   map[string]*sdk // variables, fields and parameters holding an SDK object
-	bare    map[string]*sdk // methods destructured off an SDK object, called bare
-	flagged map[*sdk]bool   // SDKs this file makes OIDC-conformant
+	inUse   []*sdk             // SDKs this file imports or builds
+	bound   map[string]binding // variables, fields and parameters holding an SDK object
+	bare    map[string]binding // methods destructured off an SDK object, called bare
+	flagged map[*sdk]bool      // SDKs this file makes OIDC-conformant
 }
 
 var importKeywords = map[string]bool{"import": true, "from": true, "using": true, "use": true, "require": true, "require_once": true, "include": true}
@@ -34,7 +34,7 @@ const maxLookaround = 1000
 // scanCode finds SDK calls, raw legacy URLs in string literals and
 // mentions in comments.
 func (f *fileScan) scanCode(syn *syntax) {
-	c := &codeFile{fileScan: f, toks: lex(f.src, syn), bound: map[string]*sdk{}, bare: map[string]*sdk{}, flagged: map[*sdk]bool{}}
+	c := &codeFile{fileScan: f, toks: lex(f.src, syn), bound: map[string]binding{}, bare: map[string]binding{}, flagged: map[*sdk]bool{}}
 	c.findSDKs()
 	if len(c.inUse) > 0 {
 		c.findBindings()
@@ -144,16 +144,23 @@ func (c *codeFile) prev(i int, text string) bool {
 	return i > 0 && c.toks[i-1].kind != tString && c.toks[i-1].kind != tComment && c.toks[i-1].text == text
 }
 
+// binding is what a name holds: an object of sdk, built by (or typed as)
+// ctor.
+type binding struct {
+	sdk  *sdk
+	ctor string
+}
+
 // ctorAt reports whether toks[i] constructs an object of an SDK in use:
 // Name(…), new Name(…), Qualifier.Name(…) or Ruby's Name.new(…).
-func (c *codeFile) ctorAt(i int) *sdk {
+func (c *codeFile) ctorAt(i int) binding {
 	t := c.toks[i]
 	if t.kind != tIdent || c.prev(i, "function") || c.prev(i, "class") || c.prev(i, "def") {
-		return nil
+		return binding{}
 	}
 	call := c.next(i, "(") || (c.next(i, ".") && i+2 < len(c.toks) && c.toks[i+2].text == "new")
 	if !call {
-		return nil
+		return binding{}
 	}
 	for _, s := range c.inUse {
 		for _, name := range s.ctors {
@@ -172,10 +179,10 @@ func (c *codeFile) ctorAt(i int) *sdk {
 				// unless it is new auth0.WebAuth(...) or auth0.Authentication(...).
 				continue
 			}
-			return s
+			return binding{sdk: s, ctor: base}
 		}
 	}
-	return nil
+	return binding{}
 }
 
 // findBindings follows SDK objects into variables: assignments from a
@@ -185,18 +192,18 @@ func (c *codeFile) findBindings() {
 		if t.kind != tIdent {
 			continue
 		}
-		if s := c.ctorAt(i); s != nil {
+		if b := c.ctorAt(i); b.sdk != nil {
 			if name := c.assignedTo(c.chainStart(i)); name != "" {
-				c.bound[name] = s
+				c.bound[name] = b
 			}
 			continue
 		}
 		for _, s := range c.inUse {
 			if contains(s.types, t.text) {
 				if i+1 < len(c.toks) && c.toks[i+1].kind == tIdent && !c.next(i+1, "(") && !c.next(i+1, ".") {
-					c.bound[c.toks[i+1].text] = s // Java, C#, PHP: Type name
+					c.bound[c.toks[i+1].text] = binding{s, t.text} // Java, C#, PHP: Type name
 				} else if q := c.chainStart(i); q >= 2 && c.prev(q, ":") && c.toks[q-2].kind == tIdent {
-					c.bound[c.toks[q-2].text] = s // Kotlin, Swift, TypeScript: name: Type, name: pkg.Type
+					c.bound[c.toks[q-2].text] = binding{s, t.text} // Kotlin, Swift, TypeScript: name: Type, name: pkg.Type
 				}
 			}
 			if contains(s.flag, t.text) && c.setsTrue(i) {
@@ -212,14 +219,14 @@ func (c *codeFile) findBindings() {
 			if c.toks[i].text != "=" && c.toks[i].text != ":=" || c.toks[i].kind != tPunct {
 				continue
 			}
-			s, end := c.boundChain(i + 1)
-			if s == nil || end < len(c.toks) && (c.toks[end].text == "(" || c.toks[end].text == "[") {
+			b, end := c.boundChain(i + 1)
+			if b.sdk == nil || end < len(c.toks) && (c.toks[end].text == "(" || c.toks[end].text == "[") {
 				continue
 			}
 			if c.toks[i-1].text == "}" {
-				c.destructure(i-1, s)
+				c.destructure(i-1, b)
 			} else if name := c.assignedTo(i + 1); name != "" {
-				c.bound[name] = s
+				c.bound[name] = b
 			}
 		}
 	}
@@ -264,12 +271,12 @@ func (c *codeFile) assignedTo(i int) string {
 }
 
 // boundChain reads a receiver chain starting at toks[i] (a.b.c) and
-// returns the SDK of the first bound name in it and where it ends.
-func (c *codeFile) boundChain(i int) (*sdk, int) {
-	var found *sdk
+// returns the binding of the first bound name in it and where it ends.
+func (c *codeFile) boundChain(i int) (binding, int) {
+	var found binding
 	for i < len(c.toks) && c.toks[i].kind == tIdent {
-		if s := c.bound[c.toks[i].text]; s != nil && found == nil {
-			found = s
+		if b, ok := c.bound[c.toks[i].text]; ok && found.sdk == nil {
+			found = b
 		}
 		if i+1 < len(c.toks) && memberOps[c.toks[i+1].text] && i+2 < len(c.toks) && c.toks[i+2].kind == tIdent {
 			i += 2
@@ -282,7 +289,7 @@ func (c *codeFile) boundChain(i int) (*sdk, int) {
 }
 
 // destructure binds the names in { a, b: c } ending at toks[end].
-func (c *codeFile) destructure(end int, s *sdk) {
+func (c *codeFile) destructure(end int, s binding) {
 	depth := 0
 	for j := end; j >= 0 && j > end-maxLookaround; j-- {
 		switch c.toks[j].text {
@@ -306,7 +313,7 @@ func (c *codeFile) destructure(end int, s *sdk) {
 // receiver walks back from the member operator at toks[op] over the
 // receiver chain; it returns the chain's names nearest first, whether a
 // constructor call is part of it, and the index where it starts.
-func (c *codeFile) receiver(op int) (names []string, ctor *sdk, start int) {
+func (c *codeFile) receiver(op int) (names []string, ctor binding, start int) {
 	j := op
 	for {
 		k := j - 1
@@ -322,8 +329,8 @@ func (c *codeFile) receiver(op int) (names []string, ctor *sdk, start int) {
 				return names, ctor, j
 			}
 			k--
-			if s := c.ctorAt(k); s != nil && ctor == nil {
-				ctor = s
+			if b := c.ctorAt(k); b.sdk != nil && ctor.sdk == nil {
+				ctor = b
 			}
 		}
 		if c.toks[k].kind != tIdent {
@@ -414,7 +421,7 @@ func (c *codeFile) findCalls() {
 			continue
 		}
 		var (
-			s     *sdk
+			b     binding
 			start = i
 			via   string
 		)
@@ -425,21 +432,22 @@ func (c *codeFile) findCalls() {
 			}
 			via, start = names[0], st
 			for _, n := range names {
-				if b := c.bound[n]; b != nil {
-					s = b
+				if nb, ok := c.bound[n]; ok {
+					b = nb
 					break
 				}
 			}
-			if s == nil {
-				s = ctor
+			if b.sdk == nil {
+				b = ctor
 			}
-		} else if b := c.bare[t.text]; b != nil {
-			s = b
+		} else if nb, ok := c.bare[t.text]; ok {
+			b = nb
 		}
+		s := b.sdk
 		if s == nil {
 			continue
 		}
-		m := s.method(t.text, via)
+		m := s.method(t.text, via, b.ctor)
 		if m == nil {
 			continue
 		}
@@ -464,11 +472,11 @@ func (c *codeFile) findCalls() {
 	}
 }
 
-// method finds name among s's legacy methods, honouring via.
-func (s *sdk) method(name, via string) *method {
+// method finds name among s's legacy methods, honouring via and on.
+func (s *sdk) method(name, via, ctor string) *method {
 	for k := range s.methods {
 		m := &s.methods[k]
-		if m.name == name && (len(m.via) == 0 || contains(m.via, via)) {
+		if m.name == name && (len(m.via) == 0 || contains(m.via, via)) && (len(m.on) == 0 || contains(m.on, ctor)) {
 			return m
 		}
 	}

@@ -46,7 +46,7 @@ func TestEachLanguageTellsAnSDKCallFromALookAlike(t *testing.T) {
 		{"a Swift multi-line string is not code", "A.swift", "import Auth0\nlet auth = Auth0.authentication()\nlet s = \"\"\"\nauth.tokenInfo(token: t)\n\"\"\"\n", ""},
 		// C#, Python, PHP, Ruby.
 		{"C# through the interface", "A.cs", "using Auth0.AuthenticationApi;\nclass A { IAuthenticationApiClient client; void F() { client.GetDelegationTokenAsync(r); } }\n", "2:55 legacy_delegation_call"},
-		{"Python Social.login is not /oauth/ro", "a.py", "from auth0.v3.authentication import Social\ns = Social('acme.auth0.com')\ns.login('id', 'token', 'facebook')\n", ""},
+		{"Python Social.login is /oauth/access_token, Database.login /oauth/ro", "a.py", "from auth0.v3.authentication import Database, Social\ns = Social('acme.auth0.com')\ns.login('id', 'token', 'facebook', 'openid')\nd = Database('acme.auth0.com')\nd.login('id', 'u', 'p', 'db')\n", "3:1 legacy_access_token_call, 5:1 legacy_ro_call"},
 		{"Python GetToken is the replacement", "a.py", "from auth0.v3.authentication import GetToken\nGetToken('acme.auth0.com').refresh_token('id', None, rt)\n", ""},
 		{"a Python docstring is not code", "a.py", "from auth0.v3.authentication import Delegated\nd = Delegated('acme.auth0.com')\n\"\"\"d.get_token(client_id=x)\"\"\"\n", ""},
 		{"PHP typed parameter", "a.php", "<?php\nuse Auth0\\SDK\\API\\Authentication;\nfunction f(Authentication $auth) { return $auth->tokeninfo($t); }\n", "3:43 legacy_tokeninfo_call"},

@@ -19,6 +19,9 @@ type method struct {
 	// via, when set, is the property the method must be called on
 	// (node-auth0's auth0.tokens.getDelegationToken).
 	via []string
+	// on, when set, names the classes the method belongs to (auth0-python's
+	// Database.login is /oauth/ro, Social.login /oauth/access_token).
+	on []string
 	// args decides from the call's arguments whether this overload is the
 	// legacy one (Swift's login(usernameOrEmail:password:connection:) is,
 	// login(usernameOrEmail:password:realm:) is not).
@@ -161,9 +164,10 @@ var sdks = []*sdk{
 		imports: []string{"auth0.v3.authentication", "auth0.v2.authentication", "auth0.authentication"},
 		ctors:   []string{"Delegated", "Users", "Database", "Social"},
 		methods: []method{
-			{name: "get_token", endpoint: "/delegation", versions: "auth0-python 2–5 (Delegated)", replacement: "GetToken(domain, client_id).refresh_token(refresh_token)"},
-			{name: "tokeninfo", endpoint: "/tokeninfo", versions: "auth0-python ≤ 3", replacement: "Users(domain).userinfo(access_token) — " + replaceUserinfo},
-			{name: "login", endpoint: "/oauth/ro", args: argCountAtLeast(4), versions: "auth0-python ≤ 3 (Database.login, Social.login → /oauth/access_token)", replacement: "GetToken(domain, client_id).login(username, password, realm=CONNECTION) — " + replacePassword},
+			{name: "get_token", on: []string{"Delegated"}, endpoint: "/delegation", versions: "auth0-python 2–5 (Delegated)", replacement: "GetToken(domain, client_id).refresh_token(refresh_token)"},
+			{name: "tokeninfo", on: []string{"Users"}, endpoint: "/tokeninfo", versions: "auth0-python ≤ 3", replacement: "Users(domain).userinfo(access_token) — " + replaceUserinfo},
+			{name: "login", on: []string{"Database"}, endpoint: "/oauth/ro", versions: "auth0-python ≤ 3", replacement: "GetToken(domain, client_id).login(username, password, realm=CONNECTION) — " + replacePassword},
+			{name: "login", on: []string{"Social"}, endpoint: "/oauth/access_token", versions: "auth0-python ≤ 3", replacement: replaceSocialToken},
 		},
 	},
 	{
@@ -191,8 +195,6 @@ var sdks = []*sdk{
 		},
 	},
 }
-
-func argCountAtLeast(n int) func(callArgs) bool { return func(a callArgs) bool { return a.count >= n } }
 
 // manifestPackages are the packages whose pinned version the scanner
 // reports: the first version without the legacy methods, and what it drops.
