@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -36,9 +37,21 @@ const maxLookaround = 1000
 func (f *fileScan) scanCode(syn *syntax) {
 	c := &codeFile{fileScan: f, toks: lex(f.src, syn), bound: map[string]binding{}, bare: map[string]binding{}, flagged: map[*sdk]bool{}}
 	c.findSDKs()
+	for local, b := range f.seeds {
+		c.bound[local] = b
+		if !slices.Contains(c.inUse, b.sdk) {
+			c.inUse = append(c.inUse, b.sdk)
+		}
+	}
 	if len(c.inUse) > 0 {
 		c.findBindings()
 		c.findCalls()
+		if c.lang == "js" {
+			c.findExports()
+		}
+	}
+	if c.lang == "js" {
+		c.findImports()
 	}
 	ctx := f.auth0Context || len(c.inUse) > 0
 	for i, t := range c.toks {
@@ -90,7 +103,7 @@ func (c *codeFile) findSDKs() {
 		if !s.speaks(c.lang) {
 			continue
 		}
-		if c.imports(s, modules) || c.buildsStrong(s) {
+		if c.importsSDK(s, modules) || c.buildsStrong(s) {
 			c.inUse = append(c.inUse, s)
 		}
 	}
@@ -107,7 +120,7 @@ func (s *sdk) speaks(lang string) bool {
 	return false
 }
 
-func (c *codeFile) imports(s *sdk, modules []string) bool {
+func (c *codeFile) importsSDK(s *sdk, modules []string) bool {
 	for _, m := range modules {
 		for _, imp := range s.imports {
 			if m == imp || strings.HasPrefix(m, imp+".") || strings.HasPrefix(m, imp+"/") {

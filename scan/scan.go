@@ -106,6 +106,11 @@ type fileScan struct {
 	auth0Context bool // the file names Auth0 somewhere
 	out          []Finding
 	flags        []flagHit
+	// JavaScript modules: SDK objects given by the modules this one imports
+	// (seeds), the ones it exports, and what it imports by relative path.
+	seeds   map[string]binding
+	exports map[string]binding
+	imports []relImport
 }
 
 // flagHit is a place that makes an SDK OIDC-conformant.
@@ -219,22 +224,28 @@ func hasAuth0(b []byte) bool {
 // whole per-file pipeline (prefilter, language scanner), for the tree walk
 // and for tests and fuzzing.
 func File(rel string, data []byte) ([]Finding, []flagHit) {
+	f := scanFile(rel, data, nil)
+	return f.out, f.flags
+}
+
+// scanFile is File with the SDK objects a module's imports give it.
+func scanFile(rel string, data []byte, seeds map[string]binding) *fileScan {
 	lang := languageOf(rel)
 	if lang == "" {
-		return nil, nil
+		return &fileScan{rel: rel}
 	}
 	auth0, any := worthReading(data)
-	if !any {
-		return nil, nil
+	if !any && len(seeds) == 0 { // an importer of an SDK object is read whatever it names
+		return &fileScan{rel: rel}
 	}
 	src := string(data)
-	f := &fileScan{rel: rel, lang: lang, src: src, ln: newLines(src), auth0Context: auth0}
+	f := &fileScan{rel: rel, lang: lang, src: src, ln: newLines(src), auth0Context: auth0, seeds: seeds}
 	if syn := syntaxes[lang]; syn != nil {
 		f.scanCode(syn)
 	} else {
 		f.scanText(textComments[lang])
 	}
-	return f.out, f.flags
+	return f
 }
 
 // resolve settles what depends on the whole tree: OIDC-conformance flags

@@ -56,8 +56,6 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 			return nil, &UsageError{fmt.Errorf("the exclude glob %q is not valid: use *, ** and {a,b} as in .gitignore", g)}
 		}
 	}
-	type job struct{ abs, rel string }
-	type root struct{ path, prefix string }
 	var rs []root
 	for _, r := range roots {
 		st, err := os.Stat(r)
@@ -73,57 +71,23 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 		}
 		rs = append(rs, root{path: r, prefix: prefix})
 	}
-	workers := o.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	var (
 		report       = &Report{}
 		mu           sync.Mutex
 		flags        []flagHit
 		allPins      []pin
+		modules      []*moduleInfo
+		absOf        = map[string]string{}
 		files, bytes atomic.Int64
-		jobs         = make(chan job, 256)
-		wg           sync.WaitGroup
 	)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []byte // reused: File copies what it keeps
-			for j := range jobs {
-				if ctx.Err() != nil {
-					continue
-				}
-				data, err := readSmall(j.abs, &buf)
-				if err != nil {
-					mu.Lock()
-					if errors.Is(err, errTooBig) || errors.Is(err, errBinary) {
-						report.Summary.Skipped++
-					} else {
-						report.Problems = append(report.Problems, fmt.Sprintf("%s: %v", j.rel, unwrapPath(err)))
-					}
-					mu.Unlock()
-					continue
-				}
-				files.Add(1)
-				bytes.Add(int64(len(data)))
-				var ps []pin
-				if isManifest(j.rel) {
-					ps = pins(j.rel, data)
-				} else if l := languageOf(j.rel); l == "html" || l == "php" || l == "js" {
-					ps = cdnPins(j.rel, data)
-				}
-				fs, fl := File(j.rel, data)
-				if len(fs)+len(fl)+len(ps) > 0 {
-					mu.Lock()
-					report.Findings = append(report.Findings, fs...)
-					flags = append(flags, fl...)
-					allPins = append(allPins, ps...)
-					mu.Unlock()
-				}
-			}
-		}()
+	problem := func(rel string, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if errors.Is(err, errTooBig) || errors.Is(err, errBinary) {
+			report.Summary.Skipped++
+		} else {
+			report.Problems = append(report.Problems, fmt.Sprintf("%s: %v", rel, unwrapPath(err)))
+		}
 	}
 	stop, ticking := make(chan struct{}), make(chan struct{})
 	if o.Progress == nil {
@@ -143,29 +107,39 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 			}
 		}()
 	}
-	var walkErr error
-	for _, r := range rs {
-		err := walk(ctx, r.path, o, func(abs, rel string) {
-			jobs <- job{abs: abs, rel: r.prefix + rel}
-		}, func(rel string, err error) {
-			mu.Lock()
-			report.Problems = append(report.Problems, fmt.Sprintf("%s: %v", r.prefix+rel, unwrapPath(err)))
-			mu.Unlock()
-		})
-		if err != nil {
-			walkErr = err
-			break
+	err := eachFile(ctx, rs, o, problem, func(abs, rel string, data []byte) {
+		files.Add(1)
+		bytes.Add(int64(len(data)))
+		var ps []pin
+		if isManifest(rel) {
+			ps = pins(rel, data)
+		} else if l := languageOf(rel); l == "html" || l == "php" || l == "js" {
+			ps = cdnPins(rel, data)
 		}
+		f := scanFile(rel, data, nil)
+		if len(f.out)+len(f.flags)+len(ps)+len(f.exports)+len(f.imports) == 0 {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		report.Findings = append(report.Findings, f.out...)
+		flags = append(flags, f.flags...)
+		allPins = append(allPins, ps...)
+		if len(f.exports)+len(f.imports) > 0 {
+			modules = append(modules, &moduleInfo{rel: f.rel, exports: f.exports, imports: f.imports})
+			absOf[f.rel] = abs
+		}
+	})
+	if err == nil {
+		err = followModules(ctx, rs, o, report, modules, absOf, &flags, problem)
 	}
-	close(jobs)
-	wg.Wait()
 	close(stop)
 	<-ticking // no Progress call after Run returns
-	if walkErr == nil {
-		walkErr = ctx.Err()
+	if err == nil {
+		err = ctx.Err()
 	}
-	if walkErr != nil {
-		return nil, walkErr
+	if err != nil {
+		return nil, err
 	}
 	if o.Progress != nil {
 		o.Progress(int(files.Load()), bytes.Load())
@@ -173,6 +147,108 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 	report.Summary.Files, report.Summary.Bytes = int(files.Load()), bytes.Load()
 	resolve(report, flags, allPins)
 	return report, nil
+}
+
+// root is one path to scan and the prefix its files get in the report.
+type root struct{ path, prefix string }
+
+// eachFile walks every root and reads each file it keeps, in parallel (one
+// worker per CPU, each with a buffer it reuses), handing the bytes to fn.
+func eachFile(ctx context.Context, rs []root, o Options, problem func(rel string, err error), fn func(abs, rel string, data []byte)) error {
+	type job struct{ abs, rel string }
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan job, 256)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []byte // reused: the scanners copy what they keep
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				data, err := readSmall(j.abs, &buf)
+				if err != nil {
+					problem(j.rel, err)
+					continue
+				}
+				fn(j.abs, j.rel, data)
+			}
+		}()
+	}
+	var walkErr error
+	for _, r := range rs {
+		err := walk(ctx, r.path, o, func(abs, rel string) {
+			jobs <- job{abs: abs, rel: r.prefix + rel}
+		}, func(rel string, err error) { problem(r.prefix+rel, err) })
+		if err != nil {
+			walkErr = err
+			break
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return walkErr
+}
+
+// followModules follows SDK objects that JavaScript modules export into
+// the modules that import them. Modules the first pass read are linked
+// from what it recorded; when some module exports an SDK object, the
+// JavaScript files the prefilter passed over (an importer need not name
+// Auth0) are read again for their relative imports.
+func followModules(ctx context.Context, rs []root, o Options, report *Report, modules []*moduleInfo, absOf map[string]string, flags *[]flagHit, problem func(string, error)) error {
+	exports := exportIndex(modules)
+	if len(exports) == 0 {
+		return nil
+	}
+	var buf []byte
+	linked := map[string][]Finding{}
+	for _, m := range modules {
+		seeds := seedsFor(m.imports, exports)
+		if len(seeds) == 0 {
+			continue
+		}
+		data, err := readSmall(absOf[m.rel], &buf)
+		if err != nil {
+			continue
+		}
+		f := scanFile(m.rel, data, seeds)
+		linked[m.rel] = f.out
+		*flags = append(*flags, f.flags...)
+	}
+	var mu sync.Mutex
+	err := eachFile(ctx, rs, o, func(string, error) {}, func(abs, rel string, data []byte) {
+		if _, seen := absOf[rel]; seen || languageOf(rel) != "js" {
+			return
+		}
+		if _, any := worthReading(data); any {
+			return // the first pass read it and found no relative import
+		}
+		seeds := seedsFor(importsOf(rel, data), exports)
+		if len(seeds) == 0 {
+			return
+		}
+		f := scanFile(rel, data, seeds)
+		mu.Lock()
+		linked[rel] = f.out
+		*flags = append(*flags, f.flags...)
+		mu.Unlock()
+	})
+	kept := report.Findings[:0]
+	for _, f := range report.Findings {
+		if _, again := linked[f.File]; !again {
+			kept = append(kept, f)
+		}
+	}
+	report.Findings = kept
+	for _, fs := range linked {
+		report.Findings = append(report.Findings, fs...)
+	}
+	return err
 }
 
 // unwrapPath drops the *PathError's own path and verb: the caller says

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -209,7 +210,7 @@ func TestTheJSONReportIsTheDocumentedContract(t *testing.T) {
 		t.Errorf("file is not relative with forward slashes: %v", doc.Findings[0]["file"])
 	}
 	eps := doc.Summary["by_endpoint"].(map[string]any)
-	if doc.Summary["findings"].(float64) != 42 || eps["/delegation"].(float64) != 20 || doc.Summary["files"].(float64) != float64(r.Summary.Files) {
+	if doc.Summary["findings"].(float64) != 44 || eps["/delegation"].(float64) != 21 || doc.Summary["files"].(float64) != float64(r.Summary.Files) {
 		t.Errorf("summary %v", doc.Summary)
 	}
 }
@@ -287,5 +288,35 @@ func TestTheTextReportPutsACaretUnderTheCall(t *testing.T) {
 	r.Findings[0].Severity = SeverityInfo
 	if r.Failing() {
 		t.Fatal("info alone must not fail the scan")
+	}
+}
+
+// TestAnSDKObjectIsFollowedIntoTheModulesThatImportIt: exported from one
+// module (module.exports, export const, export default) and used in
+// another through a relative import or require; a same-named export that
+// is no SDK object, and a package import, are not followed.
+func TestAnSDKObjectIsFollowedIntoTheModulesThatImportIt(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib/client.js":     "const { AuthenticationClient } = require('auth0');\nmodule.exports = new AuthenticationClient({});\n",
+		"lib/web.ts":        "import auth0 from 'auth0-js';\nexport const webAuth = new auth0.WebAuth({});\nconst legacy = new auth0.Authentication({});\nexport { legacy as authApi };\n",
+		"lib/lock/index.js": "import Auth0Lock from 'auth0-lock';\nexport default new Auth0Lock('id', 'acme.auth0.com');\n",
+		"lib/fake.js":       "// auth0 look-alike\nmodule.exports = { tokens: { getInfo() {} } };\n",
+		"routes/a.js":       "const auth0 = require('../lib/client');\nauth0.tokens.getInfo(t);\n",
+		"routes/b.ts":       "import { webAuth, authApi as api } from '../lib/web';\nwebAuth.client.delegation({}, cb);\napi.loginWithResourceOwner({}, cb);\n",
+		"routes/c.js":       "import lock from '../lib/lock';\nlock.getProfile(t, cb); // auth0\n",
+		"routes/d.js":       "const auth0 = require('../lib/fake');\nauth0.tokens.getInfo(t);\n",
+		"routes/e.js":       "const auth0 = require('auth0-client');\nauth0.tokens.getInfo(t);\n",
+	})
+	r, err := Run(context.Background(), []string{root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Code))
+	}
+	want := "routes/a.js:2 legacy_tokeninfo_call, routes/b.ts:2 legacy_delegation_call, routes/b.ts:3 legacy_ro_call, routes/c.js:2 legacy_tokeninfo_call"
+	if strings.Join(got, ", ") != want {
+		t.Fatalf("got  %s\nwant %s", strings.Join(got, ", "), want)
 	}
 }
