@@ -9,8 +9,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -78,7 +80,7 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 		allPins      []pin
 		modules      []*moduleInfo
 		absOf        = map[string]string{}
-		files, bytes atomic.Int64
+		files, nbytes atomic.Int64
 	)
 	problem := func(rel string, err error) {
 		mu.Lock()
@@ -102,14 +104,14 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 				case <-stop:
 					return
 				case <-t.C:
-					o.Progress(int(files.Load()), bytes.Load())
+					o.Progress(int(files.Load()), nbytes.Load())
 				}
 			}
 		}()
 	}
 	err := eachFile(ctx, rs, o, problem, func(abs, rel string, data []byte) {
 		files.Add(1)
-		bytes.Add(int64(len(data)))
+		nbytes.Add(int64(len(data)))
 		var ps []pin
 		if isManifest(rel) {
 			ps = pins(rel, data)
@@ -142,9 +144,9 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 		return nil, err
 	}
 	if o.Progress != nil {
-		o.Progress(int(files.Load()), bytes.Load())
+		o.Progress(int(files.Load()), nbytes.Load())
 	}
-	report.Summary.Files, report.Summary.Bytes = int(files.Load()), bytes.Load()
+	report.Summary.Files, report.Summary.Bytes = int(files.Load()), nbytes.Load()
 	resolve(report, flags, allPins)
 	return report, nil
 }
@@ -220,6 +222,14 @@ func followModules(ctx context.Context, rs []root, o Options, report *Report, mo
 		linked[m.rel] = f.out
 		*flags = append(*flags, f.flags...)
 	}
+	// An import of an exporting module spells its file's (or, for an
+	// index file, its folder's) name: a cheap test before lexing.
+	var names [][]byte
+	for key := range exports {
+		if b := path.Base(key); b != "index" {
+			names = append(names, []byte(b))
+		}
+	}
 	var mu sync.Mutex
 	err := eachFile(ctx, rs, o, func(string, error) {}, func(abs, rel string, data []byte) {
 		if _, seen := absOf[rel]; seen || languageOf(rel) != "js" {
@@ -227,6 +237,9 @@ func followModules(ctx context.Context, rs []root, o Options, report *Report, mo
 		}
 		if _, any := worthReading(data); any {
 			return // the first pass read it and found no relative import
+		}
+		if !slices.ContainsFunc(names, func(n []byte) bool { return bytes.Contains(data, n) }) {
+			return
 		}
 		seeds := seedsFor(importsOf(rel, data), exports)
 		if len(seeds) == 0 {
