@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -326,9 +327,10 @@ func (s *scanScreen) showDetail() {
 		if f.MigrateCode != "" {
 			s.detail.Add(wrapLabel("Migrate explains the same endpoint under the finding \"" + f.MigrateCode + "\"."))
 		}
-		buttons := container.NewHBox(copyButton("Copy location", s.do, clip, func() string {
-			return filepath.Join(s.root, filepath.FromSlash(f.File)) + fmt.Sprintf(":%d:%d", f.Line, f.Column)
-		}))
+		file := filepath.Join(s.root, filepath.FromSlash(f.File))
+		buttons := container.NewHBox(
+			widget.NewButtonWithIcon("Open file", theme.FileTextIcon(), func() { s.openFile(file) }),
+			copyButton("Copy location", s.do, clip, func() string { return file + fmt.Sprintf(":%d:%d", f.Line, f.Column) }))
 		if f.Request != "" && s.migrate != nil {
 			req := f.Request
 			open := widget.NewButtonWithIcon("Open in Migrate", theme.NavigateNextIcon(), func() { s.migrate(req) })
@@ -345,6 +347,23 @@ func (s *scanScreen) showDetail() {
 	default:
 		s.detail.Add(boldLabel(r.file))
 		s.detail.Add(wrapLabel(fmt.Sprintf("%d findings in this file.", r.count)))
+	}
+}
+
+// openFile opens a scanned file in the system's application for it.
+func (s *scanScreen) openFile(name string) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		abs = name
+	}
+	u := storage.NewFileURI(abs).String()
+	if s.svc.Open != nil {
+		err = s.svc.Open(u)
+	} else if parsed, perr := url.Parse(u); perr == nil {
+		err = fyne.CurrentApp().OpenURL(parsed)
+	}
+	if err != nil {
+		s.setStatus("Could not open "+abs+": "+err.Error()+". Copy the location and open it in your editor.", widget.DangerImportance)
 	}
 }
 

@@ -33,6 +33,18 @@ func rowTexts(s *scanScreen) []string {
 	return out
 }
 
+// detailButton finds a button of the detail pane by its label.
+func detailButton(t *testing.T, s *scanScreen, label string) *widget.Button {
+	t.Helper()
+	for _, o := range test.LaidOutObjects(s.detail) {
+		if btn, ok := o.(*widget.Button); ok && btn.Text == label {
+			return btn
+		}
+	}
+	t.Fatalf("the detail has no %q button", label)
+	return nil
+}
+
 func detailText(s *scanScreen) string {
 	var parts []string
 	for _, o := range test.LaidOutObjects(s.detail) {
@@ -70,6 +82,12 @@ func TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate(t *testing.T) 
 	if d := detailText(s); !strings.HasPrefix(d, "android/app/src/main/java/com/example/legacy/LegacyAuth.java:15:9") || !strings.Contains(d, "Replace with") {
 		t.Fatalf("the first finding is not shown at once:\n%s", d)
 	}
+	var opened string
+	s.svc.Open = func(u string) error { opened = u; return nil }
+	test.Tap(detailButton(t, s, "Open file"))
+	if !strings.HasPrefix(opened, "file:///") || !strings.HasSuffix(opened, "/scan/testdata/corpus/android/app/src/main/java/com/example/legacy/LegacyAuth.java") {
+		t.Fatalf("Open file opened %q", opened)
+	}
 
 	s.endpoint.SetSelected("/user/ssodata")
 	rows = rowTexts(s)
@@ -104,16 +122,7 @@ func TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate(t *testing.T) 
 			t.Fatalf("detail lacks %q:\n%s", w, detail)
 		}
 	}
-	var open *widget.Button
-	for _, o := range test.LaidOutObjects(s.detail) {
-		if btn, ok := o.(*widget.Button); ok && btn.Text == "Open in Migrate" {
-			open = btn
-		}
-	}
-	if open == nil {
-		t.Fatal("a hand-built request offers no Open in Migrate")
-	}
-	test.Tap(open)
+	test.Tap(detailButton(t, s, "Open in Migrate"))
 	settleWindow(m, b)
 	if !m.showing(screenMigrate) || !strings.HasPrefix(m.migrate.input.Text, "curl --request POST") {
 		t.Fatalf("Migrate shows %v with input %q", m.showing(screenMigrate), m.migrate.input.Text)
