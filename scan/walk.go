@@ -74,12 +74,12 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 		rs = append(rs, root{path: r, prefix: prefix})
 	}
 	var (
-		report       = &Report{}
-		mu           sync.Mutex
-		flags        []flagHit
-		allPins      []pin
-		modules      []*moduleInfo
-		absOf        = map[string]string{}
+		report        = &Report{}
+		mu            sync.Mutex
+		flags         []flagHit
+		allPins       []pin
+		modules       []*moduleInfo
+		absOf         = map[string]string{}
 		files, nbytes atomic.Int64
 	)
 	problem := func(rel string, err error) {
