@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
 	"github.com/tokenscope/tokenscope/internal/iox"
 )
 
@@ -133,75 +135,6 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html):
-// one rule per finding code, one result per finding and per manifest.
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	ColumnKind string        `json:"columnKind"`
-	Results    []sarifResult `json:"results"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version,omitempty"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID                   string            `json:"id"`
-	Name                 string            `json:"name"`
-	ShortDescription     sarifText         `json:"shortDescription"`
-	FullDescription      sarifText         `json:"fullDescription"`
-	Help                 sarifText         `json:"help"`
-	DefaultConfiguration map[string]string `json:"defaultConfiguration"`
-}
-
-type sarifText struct {
-	Text string `json:"text"`
-}
-
-type sarifResult struct {
-	RuleID    string          `json:"ruleId"`
-	RuleIndex int             `json:"ruleIndex"`
-	Level     string          `json:"level"`
-	Message   sarifText       `json:"message"`
-	Locations []sarifLocation `json:"locations"`
-	// PartialFingerprints keep a result matched across commits in
-	// GitHub code scanning even as lines move.
-	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           sarifRegion   `json:"region"`
-}
-
-type sarifArtifact struct {
-	URI       string `json:"uri"`
-	URIBaseID string `json:"uriBaseId"`
-}
-
-type sarifRegion struct {
-	StartLine   int        `json:"startLine"`
-	StartColumn int        `json:"startColumn,omitempty"`
-	Snippet     *sarifText `json:"snippet,omitempty"`
-}
-
 // ruleText describes each finding code for SARIF viewers.
 func ruleText(code string) (name, short, full string) {
 	if code == "legacy_sdk_version" {
@@ -238,9 +171,20 @@ func sarifLevel(s Severity) string {
 	return "note"
 }
 
-// WriteSARIF writes the report as SARIF 2.1.0 for GitHub code scanning and
-// other CI viewers; file URIs are relative to %SRCROOT%, the scanned path.
+// WriteSARIF writes the report as SARIF 2.1.0
+// (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html) for
+// GitHub code scanning and other CI viewers, through go-sarif: one rule
+// per finding code, one result per finding and per manifest, file URIs
+// relative to %SRCROOT% (the scanned path).
 func (r *Report) WriteSARIF(w io.Writer, toolVersion string) error {
+	log, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	driver := sarif.NewVersionedDriver("tokenscope", toolVersion)
+	driver.InformationURI = ptr("https://github.com/tokenscope/tokenscope")
+	run := sarif.NewRun(*sarif.NewTool(driver)).WithColumnKind("unicodeCodePoints")
+	run.Results = []*sarif.Result{} // an empty scan is [], not null
 	codes := map[string]bool{}
 	for _, f := range r.Findings {
 		codes[f.Code] = true
@@ -254,7 +198,6 @@ func (r *Report) WriteSARIF(w io.Writer, toolVersion string) error {
 	}
 	sort.Strings(ids)
 	index := map[string]int{}
-	rules := []sarifRule{}
 	for i, id := range ids {
 		index[id] = i
 		name, short, full := ruleText(id)
@@ -265,34 +208,40 @@ func (r *Report) WriteSARIF(w io.Writer, toolVersion string) error {
 		case "legacy_sdk_version":
 			level = "warning"
 		}
-		rules = append(rules, sarifRule{ID: id, Name: name, ShortDescription: sarifText{short}, FullDescription: sarifText{full},
-			Help: sarifText{full}, DefaultConfiguration: map[string]string{"level": level}})
+		run.AddRule(id).WithName(name).
+			WithShortDescription(sarif.NewMultiformatMessageString(short)).
+			WithFullDescription(sarif.NewMultiformatMessageString(full)).
+			WithTextHelp(full).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level))
 	}
-	results := []sarifResult{}
+	location := func(file string, line, col int, snippet string) *sarif.Location {
+		region := sarif.NewRegion().WithStartLine(line).WithSnippet(sarif.NewArtifactContent().WithText(snippet))
+		if col > 0 {
+			region.WithStartColumn(col)
+		}
+		return sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(file).WithUriBaseId("%SRCROOT%")).
+			WithRegion(region))
+	}
 	for _, f := range r.Findings {
 		msg := f.Message
 		if f.Replacement != "" {
 			msg += " Replace with: " + f.Replacement
 		}
-		results = append(results, sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity), Message: sarifText{msg},
-			Locations:           []sarifLocation{{sarifPhysical{sarifArtifact{f.File, "%SRCROOT%"}, sarifRegion{f.Line, f.Column, &sarifText{f.Source}}}}},
-			PartialFingerprints: map[string]string{"tokenscopeCall/v1": f.Code + ":" + f.Call}})
+		// The partial fingerprint survives lines moving, for code scanning
+		// (go-sarif's SetPartialFingerPrint writes to a nil map: the map is
+		// given whole).
+		run.AddResult(sarif.NewRuleResult(f.Code).WithRuleIndex(index[f.Code]).WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(msg)).WithLocations([]*sarif.Location{location(f.File, f.Line, f.Column, f.Source)}).
+			WithPartialFingerPrints(map[string]any{"tokenscopeCall/v1": f.Code + ":" + f.Call}))
 	}
 	for _, m := range r.Manifests {
-		results = append(results, sarifResult{RuleID: "legacy_sdk_version", RuleIndex: index["legacy_sdk_version"], Level: sarifLevel(m.Severity),
-			Message:   sarifText{fmt.Sprintf("%s %s: %s First version without them: %s.", m.Package, m.Version, m.Message, m.FixedIn)},
-			Locations: []sarifLocation{{sarifPhysical{sarifArtifact{m.File, "%SRCROOT%"}, sarifRegion{StartLine: m.Line, Snippet: &sarifText{m.Source}}}}}})
+		run.AddResult(sarif.NewRuleResult("legacy_sdk_version").WithRuleIndex(index["legacy_sdk_version"]).WithLevel(sarifLevel(m.Severity)).
+			WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s %s: %s First version without them: %s.", m.Package, m.Version, m.Message, m.FixedIn))).
+			WithLocations([]*sarif.Location{location(m.File, m.Line, 0, m.Source)}))
 	}
-	log := sarifLog{
-		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
-		Version: "2.1.0",
-		Runs: []sarifRun{{
-			Tool:       sarifTool{sarifDriver{Name: "tokenscope", Version: toolVersion, InformationURI: "https://github.com/tokenscope/tokenscope", Rules: rules}},
-			ColumnKind: "unicodeCodePoints",
-			Results:    results,
-		}},
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
+	log.AddRun(run)
+	return log.PrettyWrite(w)
 }
+
+func ptr(s string) *string { return &s }

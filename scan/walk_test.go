@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
 )
 
 const legacyJS = "fetch('https://acme.auth0.com/delegation', { method: 'POST' });\n"
@@ -226,17 +228,17 @@ func TestSARIFHasOneRulePerCodeAndEveryResultPointsAtOne(t *testing.T) {
 	if err := r.WriteSARIF(&buf, "1.2.3"); err != nil {
 		t.Fatal(err)
 	}
-	var log sarifLog
-	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+	log, err := sarif.FromBytes(buf.Bytes())
+	if err != nil {
 		t.Fatal(err)
 	}
-	if log.Version != "2.1.0" || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "tokenscope" || log.Runs[0].Tool.Driver.Version != "1.2.3" {
+	if log.Version != "2.1.0" || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "tokenscope" || *log.Runs[0].Tool.Driver.Version != "1.2.3" {
 		t.Fatalf("log header: %+v", log)
 	}
 	run := log.Runs[0]
 	ids := map[string]bool{}
 	for _, rule := range run.Tool.Driver.Rules {
-		if ids[rule.ID] || rule.ShortDescription.Text == "" || rule.ShortDescription.Text == rule.ID {
+		if ids[rule.ID] || rule.ShortDescription == nil || *rule.ShortDescription.Text == "" || *rule.ShortDescription.Text == rule.ID {
 			t.Errorf("rule %+v repeated or undescribed", rule)
 		}
 		ids[rule.ID] = true
@@ -253,17 +255,22 @@ func TestSARIFHasOneRulePerCodeAndEveryResultPointsAtOne(t *testing.T) {
 	}
 	levels := map[string]int{}
 	for _, res := range run.Results {
-		if run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
-			t.Errorf("result %s points at rule %d", res.RuleID, res.RuleIndex)
+		if res.RuleIndex == nil || run.Tool.Driver.Rules[*res.RuleIndex].ID != *res.RuleID {
+			t.Errorf("result %s points at rule %v", *res.RuleID, res.RuleIndex)
 		}
 		loc := res.Locations[0].PhysicalLocation
-		if strings.HasPrefix(loc.ArtifactLocation.URI, "/") || loc.ArtifactLocation.URIBaseID != "%SRCROOT%" || loc.Region.StartLine < 1 {
+		if strings.HasPrefix(*loc.ArtifactLocation.URI, "/") || *loc.ArtifactLocation.URIBaseId != "%SRCROOT%" || *loc.Region.StartLine < 1 {
 			t.Errorf("location %+v", loc)
 		}
-		levels[res.Level]++
+		levels[*res.Level]++
 	}
 	if levels["error"] != r.Summary.BySeverity["error"] || levels["warning"] != r.Summary.BySeverity["warning"] || levels["note"] != r.Summary.BySeverity["info"] {
 		t.Errorf("levels %v, severities %v", levels, r.Summary.BySeverity)
+	}
+	// An empty scan is still a valid log: results is [], not null.
+	buf.Reset()
+	if err := (&Report{}).WriteSARIF(&buf, "1.2.3"); err != nil || !strings.Contains(buf.String(), `"results": []`) {
+		t.Fatalf("empty scan: %v\n%s", err, buf.String())
 	}
 }
 
