@@ -21,7 +21,7 @@ func TestScanExitCodes(t *testing.T) {
 		t.Fatalf("info only: exit %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "", nil, "scan", corpus)
-	if code != ExitNegative || !strings.Contains(out, "44 findings and 11 legacy SDK pins (41 errors, 13 warnings, 1 info)") {
+	if code != ExitNegative || !strings.Contains(out, "45 findings and 11 legacy SDK pins (42 errors, 13 warnings, 1 info)") {
 		t.Fatalf("corpus: exit %d\n%s", code, out)
 	}
 	for _, c := range []struct {
@@ -65,7 +65,7 @@ func TestScanJSONAndSARIFAreMachineReadable(t *testing.T) {
 			Results []any `json:"results"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal([]byte(out), &log); err != nil || code != ExitNegative || log.Version != "2.1.0" || len(log.Runs[0].Results) != 55 {
+	if err := json.Unmarshal([]byte(out), &log); err != nil || code != ExitNegative || log.Version != "2.1.0" || len(log.Runs[0].Results) != 56 {
 		t.Fatalf("sarif: exit %d, %v, %+v", code, err, log)
 	}
 }

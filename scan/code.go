@@ -46,11 +46,11 @@ func (f *fileScan) scanCode(syn *syntax) {
 	if len(c.inUse) > 0 {
 		c.findBindings()
 		c.findCalls()
-		if c.lang == "js" {
+		if linksModules(c.lang) {
 			c.findExports()
 		}
 	}
-	if c.lang == "js" {
+	if linksModules(c.lang) {
 		c.findImports()
 	}
 	ctx := f.auth0Context || len(c.inUse) > 0

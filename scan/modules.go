@@ -1,17 +1,18 @@
 package scan
 
 import (
-	"bytes"
 	"path"
 	"strings"
 )
 
-// A JavaScript or TypeScript module that builds an SDK object and exports
-// it (lib/auth0.js: module.exports = new AuthenticationClient(…)) is
-// followed into the modules that import it by a relative path
-// (const auth0 = require('../lib/auth0'); auth0.tokens.getInfo(…)). Only
-// files the prefilter read are linked: an importer that names neither
-// Auth0 nor a legacy path (not even in the module path) is not read.
+// A JavaScript, TypeScript or Python module that builds an SDK object and
+// exports it (lib/auth0.js: module.exports = new AuthenticationClient(…);
+// utils/auth0.py: delegated = Delegated(DOMAIN) at the top level) is
+// followed into the modules that import it (const auth0 =
+// require('../lib/auth0'); from utils.auth0 import delegated).
+
+// linksModules reports whether lang's imports are followed.
+func linksModules(lang string) bool { return lang == "js" || lang == "python" }
 
 // relImport is a name a module takes from a relative path.
 type relImport struct {
@@ -20,22 +21,28 @@ type relImport struct {
 	local    string
 }
 
-var jsExtensions = []string{".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx"}
+var moduleExtensions = []string{".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".py"}
 
-// moduleKey is a file's path without its extension, as an import names it.
+// moduleKey is a file's path without its extension, as an import names it
+// (a Python package's __init__.py is the package).
 func moduleKey(rel string) string {
-	for _, e := range jsExtensions {
+	for _, e := range moduleExtensions {
 		if strings.HasSuffix(rel, e) {
-			return strings.TrimSuffix(rel, e)
+			rel = strings.TrimSuffix(rel, e)
+			break
 		}
 	}
-	return rel
+	return strings.TrimSuffix(rel, "/__init__")
 }
 
 // findExports records the SDK objects this module exports: export const x
 // = …, export default x, export { x as y }, module.exports = x,
 // module.exports.x = …, exports.x = ….
 func (c *codeFile) findExports() {
+	if c.lang == "python" {
+		c.findPythonExports()
+		return
+	}
 	bindingAt := func(i int) (binding, bool) { // the value at toks[i]: a bound name or a constructor
 		if i >= len(c.toks) {
 			return binding{}, false
@@ -111,6 +118,10 @@ func (c *codeFile) findExports() {
 // import x from './m', import { a, b as c } from './m',
 // const x = require('./m'), const { a, b: c } = require('./m').
 func (c *codeFile) findImports() {
+	if c.lang == "python" {
+		c.findPythonImports()
+		return
+	}
 	resolve := func(spec string) (string, bool) {
 		if !strings.HasPrefix(spec, "./") && !strings.HasPrefix(spec, "../") {
 			return "", false
@@ -183,6 +194,73 @@ func (c *codeFile) findImports() {
 	}
 }
 
+// findPythonExports records the SDK objects a Python module binds at its
+// top level (a name at the start of a line, assigned).
+func (c *codeFile) findPythonExports() {
+	for i := 0; i+1 < len(c.toks); i++ {
+		t := c.toks[i]
+		if t.kind != tIdent || t.off > 0 && c.src[t.off-1] != '\n' || c.toks[i+1].text != "=" {
+			continue
+		}
+		if b, ok := c.bound[t.text]; ok {
+			if c.exports == nil {
+				c.exports = map[string]binding{}
+			}
+			c.exports[t.text] = b
+		}
+	}
+}
+
+// findPythonImports records from .auth import client, from ..utils.auth0
+// import delegated as d, and from utils.auth0 import delegated (a module
+// of the tree, matched by the end of its path).
+func (c *codeFile) findPythonImports() {
+	for i := 0; i+1 < len(c.toks); i++ {
+		if c.toks[i].kind != tIdent || c.toks[i].text != "from" || i > 0 && c.toks[i].off > 0 && c.src[c.toks[i].off-1] != '\n' && c.src[c.toks[i].off-1] != ' ' {
+			continue
+		}
+		j := i + 1
+		dots := 0
+		for ; j < len(c.toks) && c.toks[j].text == "."; j++ {
+			dots++
+		}
+		var parts []string
+		for ; j < len(c.toks) && c.toks[j].kind == tIdent && c.toks[j].text != "import"; j++ {
+			parts = append(parts, c.toks[j].text)
+			if j+1 < len(c.toks) && c.toks[j+1].text == "." {
+				j++
+			}
+		}
+		if j >= len(c.toks) || c.toks[j].text != "import" {
+			continue
+		}
+		module := strings.Join(parts, "/")
+		if dots > 0 {
+			dir := path.Dir(c.rel)
+			for k := 1; k < dots; k++ {
+				dir = path.Dir(dir)
+			}
+			module = path.Clean(path.Join(dir, module))
+		} else {
+			module = "py:" + module // absolute: matched against the end of module paths
+		}
+		for j++; j < len(c.toks) && c.toks[j].kind == tIdent || j < len(c.toks) && (c.toks[j].text == "," || c.toks[j].text == "("); j++ {
+			if c.toks[j].kind != tIdent {
+				continue
+			}
+			imported, local := c.toks[j].text, c.toks[j].text
+			if j+2 < len(c.toks) && c.toks[j+1].text == "as" {
+				local = c.toks[j+2].text
+				j += 2
+			}
+			c.imports = append(c.imports, relImport{module: module, imported: imported, local: local})
+			if j+1 < len(c.toks) && c.toks[j+1].text != "," && c.toks[j+1].text != ")" {
+				break
+			}
+		}
+	}
+}
+
 // exportIndex maps each module key (its path without extension; a
 // directory for its index file) to the SDK objects the module exports.
 func exportIndex(modules []*moduleInfo) map[string]map[string]binding {
@@ -195,6 +273,16 @@ func exportIndex(modules []*moduleInfo) map[string]map[string]binding {
 		out[key] = m.exports
 		if path.Base(key) == "index" {
 			out[path.Dir(key)] = m.exports
+		}
+		if strings.HasSuffix(m.rel, ".py") { // from a.b import x names a/b.py from any root
+			for p := key; p != "." && p != "/" && p != ""; {
+				out["py:"+p] = m.exports
+				i := strings.IndexByte(p, '/')
+				if i < 0 {
+					break
+				}
+				p = p[i+1:]
+			}
 		}
 	}
 	return out
@@ -212,13 +300,11 @@ func seedsFor(imports []relImport, exports map[string]map[string]binding) map[st
 	return seeds
 }
 
-// importsOf reads a JavaScript file's relative imports only.
+// importsOf reads a module's imports only.
 func importsOf(rel string, data []byte) []relImport {
-	if !bytes.Contains(data, []byte("./")) {
-		return nil
-	}
+	lang := languageOf(rel)
 	src := string(data)
-	c := &codeFile{fileScan: &fileScan{rel: rel, lang: "js", src: src}, toks: lex(src, jsLike)}
+	c := &codeFile{fileScan: &fileScan{rel: rel, lang: lang, src: src}, toks: lex(src, syntaxes[lang])}
 	c.findImports()
 	return c.imports
 }

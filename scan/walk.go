@@ -232,7 +232,7 @@ func followModules(ctx context.Context, rs []root, o Options, report *Report, mo
 	}
 	var mu sync.Mutex
 	err := eachFile(ctx, rs, o, func(string, error) {}, func(abs, rel string, data []byte) {
-		if _, seen := absOf[rel]; seen || languageOf(rel) != "js" {
+		if _, seen := absOf[rel]; seen || !linksModules(languageOf(rel)) {
 			return
 		}
 		if _, any := worthReading(data); any {

@@ -212,7 +212,7 @@ func TestTheJSONReportIsTheDocumentedContract(t *testing.T) {
 		t.Errorf("file is not relative with forward slashes: %v", doc.Findings[0]["file"])
 	}
 	eps := doc.Summary["by_endpoint"].(map[string]any)
-	if doc.Summary["findings"].(float64) != 44 || eps["/delegation"].(float64) != 21 || doc.Summary["files"].(float64) != float64(r.Summary.Files) {
+	if doc.Summary["findings"].(float64) != 45 || eps["/delegation"].(float64) != 22 || doc.Summary["files"].(float64) != float64(r.Summary.Files) {
 		t.Errorf("summary %v", doc.Summary)
 	}
 }
@@ -324,6 +324,30 @@ func TestAnSDKObjectIsFollowedIntoTheModulesThatImportIt(t *testing.T) {
 	}
 	want := "routes/a.js:2 legacy_tokeninfo_call, routes/b.ts:2 legacy_delegation_call, routes/b.ts:3 legacy_ro_call, routes/c.js:2 legacy_tokeninfo_call"
 	if strings.Join(got, ", ") != want {
+		t.Fatalf("got  %s\nwant %s", strings.Join(got, ", "), want)
+	}
+}
+
+// TestAPythonModulesSDKObjectIsFollowedIntoItsImporters: a top-level
+// binding is importable (absolutely, matched by the end of its path, or
+// relatively); a binding inside a function is not.
+func TestAPythonModulesSDKObjectIsFollowedIntoItsImporters(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"backend/utils/auth0.py":    "from auth0.v3.authentication import Delegated, Users\ndelegated = Delegated('acme.auth0.com')\n\ndef make():\n    users = Users('acme.auth0.com')\n    return users\n",
+		"backend/views/a.py":        "from utils.auth0 import delegated as d\n\ndef go(rt):\n    return d.get_token(client_id='x', target='x', api_type='app', grant_type='g', refresh_token=rt)\n",
+		"backend/views/b.py":        "from ..utils.auth0 import (\n    delegated,\n)\ndelegated.get_token(client_id='x', target='x', api_type='app', grant_type='g', id_token=t)\n",
+		"backend/views/c.py":        "from utils.auth0 import users\nusers.tokeninfo(jwt)\n",
+		"backend/views/__init__.py": "",
+	})
+	r, err := Run(context.Background(), []string{root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Code))
+	}
+	if want := "backend/views/a.py:4 legacy_delegation_call, backend/views/b.py:4 legacy_delegation_call"; strings.Join(got, ", ") != want {
 		t.Fatalf("got  %s\nwant %s", strings.Join(got, ", "), want)
 	}
 }

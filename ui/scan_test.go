@@ -68,7 +68,7 @@ func TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate(t *testing.T) 
 		t.Fatalf("while scanning: status %q, cancel hidden %v", s.status.Text, s.cancelBtn.Hidden)
 	}
 	settleWindow(m, b)
-	if !strings.Contains(s.status.Text, "44 findings and 11 legacy SDK pins") || s.status.Importance != widget.WarningImportance {
+	if !strings.Contains(s.status.Text, "45 findings and 11 legacy SDK pins") || s.status.Importance != widget.WarningImportance {
 		t.Fatalf("status %q (%v)", s.status.Text, s.status.Importance)
 	}
 	if !s.cancelBtn.Hidden || s.exportJSON.Disabled() || s.exportSARIF.Disabled() {
