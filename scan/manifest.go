@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // pin is an Auth0 SDK version a manifest or lock file names.
@@ -19,22 +20,22 @@ type pin struct {
 // pattern's first group is the package, the second the version (or range).
 var manifestRules = []struct {
 	match     func(base string) bool
-	pattern   *regexp.Regexp
+	pattern   func() *regexp.Regexp
 	ecosystem string
 }{
-	{isBase("package.json"), regexp.MustCompile(`"(auth0-js|auth0-lock|auth0)"\s*:\s*"([^"]*)"`), "npm"},
-	{isBase("package-lock.json"), regexp.MustCompile(`"(?:node_modules/)?(auth0-js|auth0-lock|auth0)"\s*:\s*\{[^{}]*?"version"\s*:\s*"([^"]*)"`), "npm"},
-	{isBase("yarn.lock"), regexp.MustCompile(`(?m)^"?(auth0-js|auth0-lock|auth0)@[^\n]*:\n\s+version:? "?([^"\n]+)"?`), "npm"},
-	{hasSuffix(".gradle", ".gradle.kts"), regexp.MustCompile(`(com\.auth0\.android:auth0):([0-9][^'")\s]*)`), "maven"},
-	{isBase("Podfile"), regexp.MustCompile(`pod\s+['"](Auth0)['"]\s*,\s*['"]([^'"]+)['"]`), "cocoapods"},
-	{isBase("Podfile.lock"), regexp.MustCompile(`(?m)^\s+- (Auth0) \(([^)]+)\)`), "cocoapods"},
-	{hasSuffix(".csproj", ".fsproj", ".vbproj"), regexp.MustCompile(`<PackageReference\s+Include="(Auth0\.AuthenticationApi)"\s+Version="([^"]+)"`), "nuget"},
-	{isBase("packages.config"), regexp.MustCompile(`<package\s+id="(Auth0\.AuthenticationApi)"\s+version="([^"]+)"`), "nuget"},
-	{func(b string) bool { return strings.HasPrefix(b, "requirements") && strings.HasSuffix(b, ".txt") }, regexp.MustCompile(`(?mi)^\s*(auth0-python)\s*(?:==|~=|>=|<=|<)\s*([0-9][^\s;,#]*)`), "pypi"},
-	{isBase("pyproject.toml"), regexp.MustCompile(`(?i)"?(auth0-python)"?\s*(?:=\s*"\^?|[=~<>]=?)\s*([0-9][^"',\s]*)`), "pypi"},
-	{isBase("composer.json"), regexp.MustCompile(`"(auth0/auth0-php)"\s*:\s*"([^"]*)"`), "composer"},
-	{isBase("Gemfile"), regexp.MustCompile(`gem\s+['"](auth0)['"]\s*,\s*['"]([^'"]+)['"]`), "rubygems"},
-	{isBase("Gemfile.lock"), regexp.MustCompile(`(?m)^    (auth0) \(([^)]+)\)`), "rubygems"},
+	{isBase("package.json"), lazyRegexp(`"(auth0-js|auth0-lock|auth0)"\s*:\s*"([^"]*)"`), "npm"},
+	{isBase("package-lock.json"), lazyRegexp(`"(?:node_modules/)?(auth0-js|auth0-lock|auth0)"\s*:\s*\{[^{}]*?"version"\s*:\s*"([^"]*)"`), "npm"},
+	{isBase("yarn.lock"), lazyRegexp(`(?m)^"?(auth0-js|auth0-lock|auth0)@[^\n]*:\n\s+version:? "?([^"\n]+)"?`), "npm"},
+	{hasSuffix(".gradle", ".gradle.kts"), lazyRegexp(`(com\.auth0\.android:auth0):([0-9][^'")\s]*)`), "maven"},
+	{isBase("Podfile"), lazyRegexp(`pod\s+['"](Auth0)['"]\s*,\s*['"]([^'"]+)['"]`), "cocoapods"},
+	{isBase("Podfile.lock"), lazyRegexp(`(?m)^\s+- (Auth0) \(([^)]+)\)`), "cocoapods"},
+	{hasSuffix(".csproj", ".fsproj", ".vbproj"), lazyRegexp(`<PackageReference\s+Include="(Auth0\.AuthenticationApi)"\s+Version="([^"]+)"`), "nuget"},
+	{isBase("packages.config"), lazyRegexp(`<package\s+id="(Auth0\.AuthenticationApi)"\s+version="([^"]+)"`), "nuget"},
+	{func(b string) bool { return strings.HasPrefix(b, "requirements") && strings.HasSuffix(b, ".txt") }, lazyRegexp(`(?mi)^\s*(auth0-python)\s*(?:==|~=|>=|<=|<)\s*([0-9][^\s;,#]*)`), "pypi"},
+	{isBase("pyproject.toml"), lazyRegexp(`(?i)"?(auth0-python)"?\s*(?:=\s*"\^?|[=~<>]=?)\s*([0-9][^"',\s]*)`), "pypi"},
+	{isBase("composer.json"), lazyRegexp(`"(auth0/auth0-php)"\s*:\s*"([^"]*)"`), "composer"},
+	{isBase("Gemfile"), lazyRegexp(`gem\s+['"](auth0)['"]\s*,\s*['"]([^'"]+)['"]`), "rubygems"},
+	{isBase("Gemfile.lock"), lazyRegexp(`(?m)^    (auth0) \(([^)]+)\)`), "rubygems"},
 }
 
 func isBase(name string) func(string) bool { return func(b string) bool { return b == name } }
@@ -73,7 +74,7 @@ func pins(rel string, data []byte) []pin {
 		if !r.match(base) {
 			continue
 		}
-		for _, m := range r.pattern.FindAllStringSubmatchIndex(src, -1) {
+		for _, m := range r.pattern().FindAllStringSubmatchIndex(src, -1) {
 			pkg, version := src[m[2]:m[3]], strings.TrimSpace(src[m[4]:m[5]])
 			if strings.HasSuffix(base, ".gradle") || strings.HasSuffix(base, ".gradle.kts") {
 				pkg = "com.auth0.android:auth0"
@@ -132,13 +133,13 @@ func legacyPins(ps []pin) []Manifest {
 // /js/auth0/9.11/auth0.min.js, /js/lock/10.24.3/lock.min.js and Lock 9's
 // /js/lock-9.2.min.js.
 var cdnScripts = []struct {
-	pattern *regexp.Regexp
+	pattern func() *regexp.Regexp
 	pkg     string
 }{
-	{regexp.MustCompile(`cdn\.auth0\.com/w2/auth0-(\d+(?:\.\d+)*)`), "auth0-js"},
-	{regexp.MustCompile(`cdn\.auth0\.com/js/auth0/(\d+(?:\.\d+)*)/`), "auth0-js"},
-	{regexp.MustCompile(`cdn\.auth0\.com/js/lock/(\d+(?:\.\d+)*)/`), "auth0-lock"},
-	{regexp.MustCompile(`cdn\.auth0\.com/js/lock-(\d+(?:\.\d+)*)`), "auth0-lock"},
+	{lazyRegexp(`cdn\.auth0\.com/w2/auth0-(\d+(?:\.\d+)*)`), "auth0-js"},
+	{lazyRegexp(`cdn\.auth0\.com/js/auth0/(\d+(?:\.\d+)*)/`), "auth0-js"},
+	{lazyRegexp(`cdn\.auth0\.com/js/lock/(\d+(?:\.\d+)*)/`), "auth0-lock"},
+	{lazyRegexp(`cdn\.auth0\.com/js/lock-(\d+(?:\.\d+)*)`), "auth0-lock"},
 }
 
 // cdnPins reads the versions a page loads from the Auth0 CDN; a script tag
@@ -151,7 +152,7 @@ func cdnPins(rel string, data []byte) []pin {
 	ln := newLines(src)
 	var out []pin
 	for _, c := range cdnScripts {
-		for _, m := range c.pattern.FindAllStringSubmatchIndex(src, -1) {
+		for _, m := range c.pattern().FindAllStringSubmatchIndex(src, -1) {
 			if inHTMLComment(src, m[0]) {
 				continue
 			}
@@ -170,4 +171,10 @@ func cdnPins(rel string, data []byte) []pin {
 func inHTMLComment(src string, off int) bool {
 	open := strings.LastIndex(src[:off], "<!--")
 	return open >= 0 && !strings.Contains(src[open:off], "-->")
+}
+
+// lazyRegexp compiles a pattern the first time it is used, so the command
+// line does not pay for the manifest readers unless it scans.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
