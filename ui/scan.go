@@ -28,6 +28,8 @@ type scanScreen struct {
 	do  uiDo
 	// migrate opens a legacy request in the Migrate screen.
 	migrate func(request string)
+	// prefs keep the folder scanned last (nil: nothing is kept).
+	prefs fyne.Preferences
 	// run is scan.Run (tests hold a scan open with their own).
 	run func(ctx context.Context, roots []string, o scan.Options) (*scan.Report, error)
 
@@ -118,6 +120,18 @@ func newScanScreen(svc Services, win fyne.Window, do uiDo) *scanScreen {
 	s.endpoint.SetSelected(allChoices)
 	s.severity.SetSelected(allChoices)
 	return s
+}
+
+// restore offers the folder scanned last time again.
+func (s *scanScreen) restore() {
+	if s.prefs == nil {
+		return
+	}
+	if root := s.prefs.String(prefScanRoot); root != "" {
+		s.root = root
+		s.rescanBtn.Enable()
+		s.setStatus("Last scanned: "+root+". Scan again to see what it holds now.", widget.MediumImportance)
+	}
 }
 
 func (s *scanScreen) view() fyne.CanvasObject {
@@ -224,6 +238,9 @@ func (s *scanScreen) scanned(r *scan.Report, err error) {
 		return
 	}
 	s.report = r
+	if s.prefs != nil {
+		s.prefs.SetString(prefScanRoot, s.root)
+	}
 	s.exportJSON.Enable()
 	s.exportSARIF.Enable()
 	msg := r.SummaryLine()

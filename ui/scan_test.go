@@ -213,3 +213,21 @@ func TestEscapeCancelsARunningScanAndKeepsTheLastResults(t *testing.T) {
 		t.Fatalf("after Escape: status %q, cancel hidden %v, rows %d (before %d)", s.status.Text, s.cancelBtn.Hidden, len(s.shown), before)
 	}
 }
+
+// TestTheFolderScannedLastIsOfferedAgain: after a restart, Scan again is
+// ready for the folder scanned last, and says which.
+func TestTheFolderScannedLastIsOfferedAgain(t *testing.T) {
+	m, b := newScanWindow(t)
+	dir := filepath.Join("..", "scan", "testdata", "corpus", "web-v7")
+	m.scan.scanFolder(dir)
+	settleWindow(m, b)
+	again := newMainWindow(m.app, test.NewTempWindow(t, nil), testServices(t), b.Do)
+	if s := again.scan; s.rescanBtn.Disabled() || s.status.Text != "Last scanned: "+dir+". Scan again to see what it holds now." {
+		t.Fatalf("after a restart: Scan again disabled %v, status %q", s.rescanBtn.Disabled(), s.status.Text)
+	}
+	test.Tap(again.scan.rescanBtn)
+	settle(b, &again.scan.busy)
+	if !strings.HasPrefix(again.scan.status.Text, "9 findings") {
+		t.Fatalf("Scan again: %q", again.scan.status.Text)
+	}
+}

@@ -47,9 +47,10 @@ type Services struct {
 
 // Preference keys (UI state only: never a secret).
 const (
-	prefWidth  = "window.width"
-	prefHeight = "window.height"
-	prefScreen = "window.screen"
+	prefWidth    = "window.width"
+	prefHeight   = "window.height"
+	prefScreen   = "window.screen"
+	prefScanRoot = "scan.root" // the folder scanned last
 )
 
 // screen is one entry of the navigation, as in fyne_demo's table.
@@ -160,6 +161,8 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 	m.migrate.inspect = m.openInInspector
 	m.migrate.onProfilesChanged = func() { m.exchange.reloadProfiles(); m.clients.reload("") }
 	m.scan = newScanScreen(svc, w, do)
+	m.scan.prefs = a.Preferences()
+	m.scan.restore()
 	m.scan.migrate = func(request string) { m.showScreen(screenMigrate); m.migrate.setInput(request) }
 	m.migrate.scanFolder = m.scanAFolder
 	m.screens = []screen{ // in screenID order
