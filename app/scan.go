@@ -22,7 +22,7 @@ func runScan(env Env, args []string) int {
 		includeVendor = fs.Bool("include-vendor", false, "also read node_modules/, vendor/, Pods/ and other vendored folders")
 		exclude       globs
 	)
-	fs.Var(&exclude, "exclude", "skip paths matching GLOB, relative to the scanned path (repeatable; ** matches any depth)")
+	fs.Var(&exclude, "exclude", "skip paths matching `GLOB`, relative to the scanned path (repeatable; ** matches any depth)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return ExitUsage
