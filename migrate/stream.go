@@ -144,6 +144,10 @@ func (w *window) fill() bool {
 	if w.eof || w.err != nil {
 		return false
 	}
+	if w.base+int64(len(w.buf)) > MaxInput { // one huge value cannot hold the whole input in memory
+		w.err = errTooLarge
+		return false
+	}
 	if !w.keep && w.off > 0 {
 		n := copy(w.buf, w.buf[w.off:])
 		w.base += int64(w.off)

@@ -1,0 +1,38 @@
+package migrate
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+// endless is a HAR whose one entry never ends.
+type endless struct {
+	head string
+	n    int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.head != "" {
+		n := copy(p, e.head)
+		e.head = e.head[n:]
+		return n, nil
+	}
+	for i := range p {
+		p[i] = 'a'
+	}
+	e.n += len(p)
+	return len(p), nil
+}
+
+var _ io.Reader = (*endless)(nil)
+
+// TestAHARValueLargerThanTheInputLimitIsRefused: one entry that never
+// ends stops the stream at the input limit, with the limit in the message,
+// instead of filling memory.
+func TestAHARValueLargerThanTheInputLimitIsRefused(t *testing.T) {
+	_, err := ParseReader(&endless{head: `{"log":{"entries":[{"request":{"url":"`})
+	if err == nil || !strings.Contains(err.Error(), "larger than 64 MB") {
+		t.Fatalf("%v", err)
+	}
+}
