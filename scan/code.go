@@ -133,16 +133,7 @@ func (c *codeFile) importsSDK(s *sdk, modules []string) bool {
 
 func (c *codeFile) buildsStrong(s *sdk) bool {
 	for i, t := range c.toks {
-		if t.kind == tIdent && i > 0 && c.toks[i-1].text == "new" && contains(s.strong, t.text) && c.next(i, "(") {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
+		if t.kind == tIdent && i > 0 && c.toks[i-1].text == "new" && slices.Contains(s.strong, t.text) && c.next(i, "(") {
 			return true
 		}
 	}
@@ -212,14 +203,14 @@ func (c *codeFile) findBindings() {
 			continue
 		}
 		for _, s := range c.inUse {
-			if contains(s.types, t.text) {
+			if slices.Contains(s.types, t.text) {
 				if i+1 < len(c.toks) && c.toks[i+1].kind == tIdent && !c.next(i+1, "(") && !c.next(i+1, ".") {
 					c.bound[c.toks[i+1].text] = binding{s, t.text} // Java, C#, PHP: Type name
 				} else if q := c.chainStart(i); q >= 2 && c.prev(q, ":") && c.toks[q-2].kind == tIdent {
 					c.bound[c.toks[q-2].text] = binding{s, t.text} // Kotlin, Swift, TypeScript: name: Type, name: pkg.Type
 				}
 			}
-			if contains(s.flag, t.text) && c.setsTrue(i) {
+			if slices.Contains(s.flag, t.text) && c.setsTrue(i) {
 				c.flagged[s] = true
 				c.flags = append(c.flags, flagHit{sdk: s, file: c.rel, off: t.off, ln: c.ln})
 			}
@@ -489,7 +480,7 @@ func (c *codeFile) findCalls() {
 func (s *sdk) method(name, via, ctor string) *method {
 	for k := range s.methods {
 		m := &s.methods[k]
-		if m.name == name && (len(m.via) == 0 || contains(m.via, via)) && (len(m.on) == 0 || contains(m.on, ctor)) {
+		if m.name == name && (len(m.via) == 0 || slices.Contains(m.via, via)) && (len(m.on) == 0 || slices.Contains(m.on, ctor)) {
 			return m
 		}
 	}

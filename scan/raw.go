@@ -3,10 +3,14 @@ package scan
 import (
 	"net/url"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/migrate"
 )
 
-// Endpoints are the legacy Authentication API endpoints the scanner finds.
-var Endpoints = []string{"/delegation", "/oauth/ro", "/tokeninfo", "/oauth/access_token", "/user/ssodata"}
+// Endpoints are the legacy Authentication API endpoints the scanner finds:
+// migrate's, but for /authorize (an implicit-grant URL is not a call).
+var Endpoints = []string{string(migrate.EndpointDelegation), string(migrate.EndpointRO), string(migrate.EndpointTokenInfo),
+	string(migrate.EndpointAccessToken), string(migrate.EndpointSSOData)}
 
 // distinctive endpoints are Auth0's own; /tokeninfo and /oauth/access_token
 // are also Google's and Facebook's, so those need an Auth0 host or an
@@ -130,10 +134,10 @@ var rawReplacement = map[string]string{
 // migrateCodes are the `tokenscope migrate` finding codes that explain the
 // same endpoint in a captured request.
 var migrateCodes = map[string]string{
-	"/oauth/ro":           "resource_owner",
-	"/tokeninfo":          "tokeninfo",
-	"/oauth/access_token": "social_access_token",
-	"/user/ssodata":       "ssodata",
+	string(migrate.EndpointRO):          migrate.CodeResourceOwner,
+	string(migrate.EndpointTokenInfo):   migrate.CodeTokenInfo,
+	string(migrate.EndpointAccessToken): migrate.CodeSocialAccessToken,
+	string(migrate.EndpointSSOData):     migrate.CodeSSOData,
 }
 
 var endpointCode = map[string]string{
