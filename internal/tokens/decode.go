@@ -377,12 +377,11 @@ func fieldsMap(fs []Field) map[string]any {
 }
 
 func lookup(fs []Field, name string) (any, bool) {
-	for i := len(fs) - 1; i >= 0; i-- {
-		if fs[i].Name == name {
-			return fs[i].Value(), true
-		}
+	f, ok := lookupField(fs, name)
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	return f.Value(), true
 }
 
 // lookupText is lookup for a string value, without boxing it.
