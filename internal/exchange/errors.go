@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tokenscope/tokenscope/internal/httpx"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/oauth2"
+	"github.com/tokenscope/tokenscope/internal/httpx"
 )
 
 // Error is a failed refresh, explained.
@@ -63,49 +62,46 @@ func (e *Error) Unwrap() error { return e.Cause }
 // token response.
 const CodeInvalidResponse = "invalid_response"
 
-// invalidResponse explains why a 2xx answer could not be used, in one line.
-func invalidResponse(err error, rec *recorder) *Error {
-	e := &Error{Status: rec.status, Code: CodeInvalidResponse, Cause: err}
-	ct := rec.header.Get("Content-Type")
-	switch {
-	case rec.readErr != nil:
-		e.Description = fmt.Sprintf("the answer could not be read: %v", rec.readErr)
-	case strings.Contains(ct, "html"):
-		e.Description = "the answer is an HTML page, not a token response"
-	case strings.Contains(err.Error(), "missing access_token"):
-		e.Description = "the answer has no access_token"
-	case strings.Contains(err.Error(), "cannot parse json"), strings.Contains(err.Error(), "cannot unmarshal"):
-		e.Description = "the answer is not a valid token response: " + strings.TrimPrefix(err.Error(), "oauth2: ")
-	default:
-		e.Description = strings.TrimPrefix(err.Error(), "oauth2: ")
-	}
-	e.Hint = fmt.Sprintf("the token endpoint said HTTP %d but its answer is not an OAuth token response (RFC 6749 §5.1); if it carried a new refresh token, that one is kept (stored, or shown once)", rec.status)
-	return e
+// invalidResponse is a 2xx answer that is not a token response, with the
+// reason in one line.
+func invalidResponse(reason string, a answer) *Error {
+	return &Error{Status: a.status, Code: CodeInvalidResponse, Description: reason, Cause: a.readErr,
+		Hint: fmt.Sprintf("the token endpoint said HTTP %d but its answer is not an OAuth token response (RFC 6749 §5.1); if it carried a new refresh token, that one is kept (stored, or shown once)", a.status)}
 }
 
 // OAuth reports whether the server answered with an error (as opposed to
 // no answer at all).
 func (e *Error) OAuth() bool { return e.Status != 0 }
 
-func classify(err error, rec *recorder, ctx context.Context, auth Auth) *Error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) || re.Response == nil {
-		e := &Error{Cause: err}
-		switch {
-		case errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err):
-			e.Hint = "the token endpoint did not answer in time; nothing is known about the refresh token's state, so check before trying again"
-		case errors.Is(ctx.Err(), context.Canceled):
-			e.Hint = "cancelled; if the request had already reached the server, the refresh token may have rotated"
-		default:
-			e.Hint = "the token endpoint could not be reached: check the URL and your network"
+// transportError is a request that got no answer.
+func transportError(err error, ctx context.Context) *Error {
+	e := &Error{Cause: err}
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err):
+		e.Hint = "the token endpoint did not answer in time; nothing is known about the refresh token's state, so check before trying again"
+	case errors.Is(ctx.Err(), context.Canceled):
+		e.Hint = "cancelled; if the request had already reached the server, the refresh token may have rotated"
+	default:
+		e.Hint = "the token endpoint could not be reached: check the URL and your network"
+	}
+	return e
+}
+
+// oauthError is an error answer (RFC 6749 §5.2), JSON or form-encoded as
+// x/oauth2 reads them; a body that is neither is kept to be shown.
+func (a answer) oauthError(auth Auth) *Error {
+	e := &Error{Status: a.status, Cause: a.readErr}
+	if a.readErr == nil {
+		fields, _, err := parseFields(a.header.Get("Content-Type"), a.body)
+		if err == nil {
+			e.Code, _ = fields["error"].(string)
+			e.Description, _ = fields["error_description"].(string)
 		}
-		return e
+		if e.Code == "" && !json.Valid(a.body) {
+			e.Body = string(a.body)
+		}
 	}
-	e := &Error{Status: re.Response.StatusCode, Code: re.ErrorCode, Description: re.ErrorDescription}
-	if e.Code == "" && !json.Valid(re.Body) {
-		e.Body = string(re.Body)
-	}
-	e.Hint = explain(e, re.Response.Header, auth)
+	e.Hint = explain(e, a.header, auth)
 	return e
 }
 

@@ -1,11 +1,19 @@
-// Package exchange runs the OAuth 2.0 refresh-token grant through
-// golang.org/x/oauth2, with an explicit client authentication style, and
-// explains what comes back.
+// Package exchange runs the OAuth 2.0 refresh-token and client-credentials
+// grants, with an explicit client authentication style, and explains what
+// comes back.
 //
-// x/oauth2's own refresh path sends no scope or audience; its
-// client-credentials config sends EndpointParams exactly as given, with
-// grant_type overridable, so that is what carries the refresh grant here.
-// AuthStyle is always set: the library's automatic mode retries a failed
+// The request is the one golang.org/x/oauth2 builds (internal/token.go,
+// newTokenRequest: the form, client_id and client_secret in it for post,
+// Basic with both form-escaped for basic), and the answer is read by its
+// rules (doTokenRoundTrip: a JSON or form-encoded body, an error member
+// even under 200, expires_in as a number or a numeric string). It is sent
+// here rather than through x/oauth2 because x/oauth2 parses every answer
+// twice and keeps neither parse for us: a refresh cost 1.3 times the bare
+// POST under it. Here the answer is parsed once into Response.Fields and
+// the typed members are read from that. x/oauth2 still runs sign-in
+// (internal/workspace), where the code and device grants are its own.
+//
+// AuthStyle is always explicit: x/oauth2's automatic mode retries a failed
 // request the other way, which would send a rotating refresh token twice.
 package exchange
 
@@ -15,20 +23,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"math"
+	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
-
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 
 // Auth is the client authentication method: none, post or basic, in the
@@ -93,28 +102,71 @@ func (r Request) grant() string {
 	return r.Grant
 }
 
-func (r Request) config() *clientcredentials.Config {
-	v := url.Values{"grant_type": {r.grant()}}
+// form is the request body: x/oauth2's url.Values encoding (keys sorted,
+// form-escaped), with the client's credentials in it for post
+// (AuthStyleInParams), built without the map.
+func (r Request) form() []byte {
+	type pair struct{ k, v string }
+	var buf [8]pair
+	pairs := buf[:0]
+	set := func(k, v string) {
+		for i := range pairs {
+			if pairs[i].k == k {
+				pairs[i].v = v
+				return
+			}
+		}
+		pairs = append(pairs, pair{k, v})
+	}
+	set("grant_type", r.grant())
 	if r.grant() == oauth.GrantRefreshToken {
-		v.Set("refresh_token", r.RefreshToken)
+		set("refresh_token", r.RefreshToken)
 	}
 	if r.Scope != "" {
-		v.Set("scope", r.Scope)
+		set("scope", r.Scope)
 	}
 	if r.Audience != "" {
-		v.Set("audience", r.Audience)
+		set("audience", r.Audience)
 	}
-	for k, val := range r.Params {
-		v.Set(k, val)
+	for k, v := range r.Params {
+		set(k, v)
 	}
-	c := &clientcredentials.Config{ClientID: r.ClientID, TokenURL: r.TokenURL, EndpointParams: v, AuthStyle: oauth2.AuthStyleInParams}
-	if r.Auth != AuthNone {
-		c.ClientSecret = r.ClientSecret
+	if r.Auth != AuthBasic {
+		set("client_id", r.ClientID)
 	}
+	if r.Auth == AuthPost && r.ClientSecret != "" {
+		set("client_secret", r.ClientSecret)
+	}
+	slices.SortFunc(pairs, func(a, b pair) int { return strings.Compare(a.k, b.k) })
+	n := 0
+	for _, p := range pairs {
+		n += len(p.k) + len(p.v) + 2
+	}
+	b := make([]byte, 0, n+n/4)
+	for i, p := range pairs {
+		if i > 0 {
+			b = append(b, '&')
+		}
+		b = append(b, url.QueryEscape(p.k)...)
+		b = append(b, '=')
+		b = append(b, url.QueryEscape(p.v)...)
+	}
+	return b
+}
+
+// httpRequest is the POST Refresh sends and Preview shows.
+func (r Request) httpRequest(ctx context.Context) (*http.Request, []byte, error) {
+	body := r.form()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.TokenURL, bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if r.Auth == AuthBasic {
-		c.AuthStyle = oauth2.AuthStyleInHeader
+		// RFC 6749 §2.3.1: both form-encoded before Basic encoding.
+		req.SetBasicAuth(url.QueryEscape(r.ClientID), url.QueryEscape(r.ClientSecret))
 	}
-	return c
+	return req, body, nil
 }
 
 // Response is a successful refresh.
@@ -195,35 +247,162 @@ func (c *Client) Refresh(ctx context.Context, key string, r Request, store func(
 	if timeout <= 0 {
 		timeout = httpx.DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	rec := &recorder{base: c.HTTP.Transport}
-	hc := *c.HTTP
-	hc.Transport = rec
-	start := time.Now()
-	tok, err := r.config().Token(context.WithValue(ctx, oauth2.HTTPClient, &hc))
-	elapsed := time.Since(start)
-	if err != nil && rec.status >= 200 && rec.status < 300 {
-		// The server accepted the refresh but x/oauth2 cannot use the
-		// answer. The old refresh token may be spent all the same, so a
-		// refresh_token in it is kept exactly as in a good answer.
-		resp := &Response{Status: rec.status, Duration: elapsed, Fields: tokenFields(rec.body)}
-		resp.RefreshToken, _ = resp.Fields["refresh_token"].(string)
-		keepRotated(resp, r.RefreshToken, store)
-		return resp, invalidResponse(err, rec)
+	if timeout != c.HTTP.Timeout { // http.Client enforces its own Timeout
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
 	}
+	req, _, err := r.httpRequest(ctx)
 	if err != nil {
-		return nil, classify(err, rec, ctx, r.Auth)
+		return nil, &Error{Cause: err, Hint: "the token endpoint URL cannot be used: check it"}
 	}
-	resp := &Response{Status: rec.status, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType, Expiry: tok.Expiry, Duration: elapsed}
-	keepRotated(resp, r.RefreshToken, store)
-	resp.Fields = tokenFields(rec.body)
-	resp.IDToken, _ = resp.Fields["id_token"].(string)
-	resp.Scope, _ = resp.Fields["scope"].(string)
-	if n, ok := number(resp.Fields["expires_in"]); ok {
-		resp.ExpiresIn = n
+	start := time.Now()
+	hr, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, transportError(err, ctx)
+	}
+	a := answer{status: hr.StatusCode, header: hr.Header}
+	a.body, a.readErr = httpx.ReadBody(hr.Body, httpx.MaxBody)
+	hr.Body.Close()
+	elapsed := time.Since(start) // the exchange, not the keyring write after it
+	resp, err := a.response(r.Auth, r.RefreshToken, store)
+	if resp != nil {
+		resp.Duration = elapsed
+	}
+	return resp, err
+}
+
+// answer is what the token endpoint sent back.
+type answer struct {
+	status  int
+	header  http.Header
+	body    []byte
+	readErr error // the body could not be read whole (over the cap, cut off)
+}
+
+// response reads an answer to a request that authenticated with auth and
+// sent the refresh token sent. A 2xx answer that cannot be used still
+// returns its Response, and a refresh_token in it is kept first (handed to
+// store): the old one may be spent whatever else is wrong.
+func (a answer) response(auth Auth, sent string, store func(string) error) (*Response, error) {
+	if a.status < 200 || a.status > 299 {
+		return nil, a.oauthError(auth)
+	}
+	resp := &Response{Status: a.status}
+	var err error
+	form := false
+	if a.readErr == nil {
+		resp.Fields, form, err = parseFields(a.header.Get("Content-Type"), a.body)
+	}
+	resp.RefreshToken, _ = resp.Fields["refresh_token"].(string)
+	keepRotated(resp, sent, store)
+	if reason := resp.fill(a, form, err); reason != "" {
+		return resp, invalidResponse(reason, a)
 	}
 	return resp, nil
+}
+
+// parseFields reads a token response's members, once: form-encoded when
+// the server says so (form is then true), as x/oauth2 accepts, and JSON
+// otherwise, numbers as json.Number.
+func parseFields(contentType string, body []byte) (fields map[string]any, form bool, err error) {
+	media, _, _ := mime.ParseMediaType(contentType)
+	if media == "application/x-www-form-urlencoded" || media == "text/plain" {
+		v, err := url.ParseQuery(string(body))
+		out := make(map[string]any, len(v))
+		for k := range v {
+			out[k] = v.Get(k)
+		}
+		return out, true, err
+	}
+	fields, err = tokens.JSONObject(body)
+	return fields, false, err
+}
+
+// fill sets the typed members from Fields, by x/oauth2's rules
+// (internal/token.go: tokenJSON and expirationTime), or says in a few
+// words why the answer is not a token response.
+// FuzzAnswersAgreeWithXOAuth2 holds the two to the same verdicts.
+func (resp *Response) fill(a answer, form bool, parseErr error) string {
+	switch {
+	case a.readErr != nil:
+		return fmt.Sprintf("the answer could not be read: %v", a.readErr)
+	case parseErr != nil && strings.Contains(a.header.Get("Content-Type"), "html"):
+		return "the answer is an HTML page, not a token response"
+	case parseErr != nil:
+		return "the answer is not a valid token response: " + parseErr.Error()
+	}
+	if !form {
+		for _, k := range []string{"access_token", "refresh_token", "token_type", "error", "error_description", "error_uri"} {
+			if v, ok := resp.Fields[k]; ok && v != nil {
+				if _, isString := v.(string); !isString {
+					return fmt.Sprintf("the answer is not a valid token response: %s is %s, not a string", k, jsonKind(v))
+				}
+			}
+		}
+	}
+	if code, _ := resp.Fields["error"].(string); code != "" {
+		desc, _ := resp.Fields["error_description"].(string)
+		return fmt.Sprintf("the answer says error %q (%s) under a success status", code, desc)
+	}
+	resp.AccessToken, _ = resp.Fields["access_token"].(string)
+	resp.IDToken, _ = resp.Fields["id_token"].(string)
+	resp.TokenType, _ = resp.Fields["token_type"].(string)
+	resp.Scope, _ = resp.Fields["scope"].(string)
+	if v, ok := resp.Fields["expires_in"]; ok && v != nil {
+		n, ok := expiresIn(v)
+		if !ok && !form {
+			return fmt.Sprintf("the answer is not a valid token response: expires_in is %s, not a whole number of seconds", jsonKind(v))
+		}
+		resp.ExpiresIn = n // a form-encoded one that is not a number is 0, as in x/oauth2
+		if n != 0 {
+			resp.Expiry = time.Now().Add(time.Duration(n) * time.Second)
+		}
+	}
+	if resp.AccessToken == "" {
+		return "the answer has no access_token"
+	}
+	return ""
+}
+
+// expiresIn reads expires_in as x/oauth2 does: a JSON integer, or a string
+// holding one (some servers quote it), capped at 2³¹−1 seconds.
+func expiresIn(v any) (int64, bool) {
+	var digits string
+	switch x := v.(type) {
+	case json.Number:
+		digits = string(x)
+	case string:
+		// encoding/json takes a quoted json.Number only if it is a valid
+		// JSON number literal, with no space or plus sign around it.
+		if x == "" || !(x[0] == '-' || x[0] >= '0' && x[0] <= '9') || !json.Valid([]byte(x)) {
+			return 0, false
+		}
+		digits = x
+	default:
+		return 0, false
+	}
+	n, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return min(n, math.MaxInt32), true
+}
+
+func jsonKind(v any) string {
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("the text %q", truncate(x, 40))
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return "null"
 }
 
 // keepRotated marks a new refresh token as rotated and hands it to store
@@ -240,89 +419,14 @@ func keepRotated(resp *Response, sent string, store func(string) error) {
 	}
 }
 
-// tokenFields returns every member of the response body, JSON or
-// form-encoded (x/oauth2 accepts both), parsed once.
-func tokenFields(body []byte) map[string]any {
-	out := map[string]any{}
-	if json.Unmarshal(body, &out) == nil {
-		return out
-	}
-	if v, err := url.ParseQuery(string(body)); err == nil {
-		for k := range v {
-			out[k] = v.Get(k)
-		}
-	}
-	return out
-}
-
-func number(v any) (int64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return int64(n), true
-	case string:
-		var i int64
-		_, err := fmt.Sscan(n, &i)
-		return i, err == nil
-	}
-	return 0, false
-}
-
-// Preview returns the request exactly as Refresh would send it: x/oauth2
-// builds it and a transport catches it before it leaves.
+// Preview returns the request exactly as Refresh sends it, built by the
+// same code.
 func Preview(r Request) (*http.Request, []byte, error) {
-	c := &capture{}
-	hc := &http.Client{Transport: c}
-	_, _ = r.config().Token(context.WithValue(context.Background(), oauth2.HTTPClient, hc))
-	if c.req == nil {
+	req, body, err := r.httpRequest(context.Background())
+	if err != nil {
 		return nil, nil, errors.New("the request could not be built: check the token endpoint URL")
 	}
-	return c.req, c.body, nil
-}
-
-type capture struct {
-	req  *http.Request
-	body []byte
-}
-
-var errCaptured = errors.New("captured")
-
-func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
-	c.req = req
-	if req.Body != nil {
-		c.body, _ = io.ReadAll(req.Body)
-	}
-	return nil, errCaptured
-}
-
-// recorder keeps the status, headers and body of the response (capped) so
-// they can be shown and classified.
-type recorder struct {
-	base    http.RoundTripper
-	status  int
-	header  http.Header
-	body    []byte
-	readErr error // the body could not be read whole
-}
-
-func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	base := r.base
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	resp, err := base.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	r.status, r.header = resp.StatusCode, resp.Header
-	b, err := httpx.ReadBody(resp.Body, httpx.MaxBody)
-	resp.Body.Close()
-	if err != nil {
-		r.readErr = err
-		return nil, fmt.Errorf("the token endpoint's response: %w", err)
-	}
-	r.body = b
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	return resp, nil
+	return req, body, nil
 }
 
 // MaskedCurl renders a previewed request as curl with the refresh token

@@ -1,11 +1,12 @@
 package tokens
 
 import (
-	"github.com/tokenscope/tokenscope/internal/jsonx"
-
+	"bytes"
 	"encoding/json"
 	"errors"
 	"unicode/utf8"
+
+	"github.com/tokenscope/tokenscope/internal/jsonx"
 )
 
 // Field is one member of a JSON object, in the order it appears.
@@ -329,4 +330,34 @@ func (p *parser) string() (string, error) {
 		return "", errNotJSON
 	}
 	return s, nil
+}
+
+// JSONObject parses data as one JSON object into a map, as encoding/json
+// does with UseNumber (numbers are json.Number; of duplicate members the
+// last wins), in the decoder's one pass. Other JSON is an error that says
+// so. It reads token endpoint answers (internal/exchange).
+func JSONObject(data []byte) (map[string]any, error) {
+	fields, err := parseObject(data)
+	switch err {
+	case nil:
+	case errNotJSON:
+		return nil, errors.New("not JSON")
+	case errNotObject:
+		return nil, errors.New("JSON, but not an object")
+	case errTooDeep: // valid, and rare: the general decoder builds it
+		var m map[string]any
+		d := json.NewDecoder(bytes.NewReader(data))
+		d.UseNumber()
+		if err := d.Decode(&m); err != nil {
+			return nil, err
+		}
+		return m, nil
+	default:
+		return nil, err
+	}
+	m := make(map[string]any, len(fields))
+	for _, f := range fields {
+		m[f.Name] = f.Value()
+	}
+	return m, nil
 }
