@@ -25,7 +25,10 @@ type DecodeOutput struct {
 
 // NewDecodeOutput shapes a decoded token for --json.
 func NewDecodeOutput(t *tokens.Token) DecodeOutput {
-	out := DecodeOutput{Kind: t.Kind, Header: rawOrNull(t.HeaderJSON), Claims: rawOrNull(t.PayloadJSON), Times: map[string]string{}, Findings: t.Findings}
+	out := DecodeOutput{Kind: t.Kind, Header: rawOrNull(t.HeaderJSON), Claims: json.RawMessage("null"), Times: map[string]string{}, Findings: t.Findings}
+	if t.PayloadJSON != "" {
+		out.Claims = compactJSON([]byte(t.PayloadJSON))
+	}
 	if t.PayloadText != "" {
 		s := t.PayloadText
 		out.PayloadText = &s
@@ -125,8 +128,8 @@ func printToken(w io.Writer, t *tokens.Token, now time.Time) {
 	}
 }
 
-func oneLine(raw []byte) string {
-	s := string(compactJSON(raw))
+func oneLine(raw string) string {
+	s := string(compactJSON([]byte(raw)))
 	if len(s) > 200 {
 		s = s[:197] + "..."
 	}

@@ -399,7 +399,7 @@ func (s *inspectScreen) show(outer, shown *tokens.Token) {
 		if shown.HeaderJSON != nil {
 			s.copyHdr.Enable()
 		}
-		if shown.PayloadJSON != nil {
+		if shown.PayloadJSON != "" {
 			s.copyClm.Enable()
 		}
 		s.setStatus(s.decodedStatus(), widget.SuccessImportance)

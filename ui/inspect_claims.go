@@ -30,7 +30,7 @@ func fieldValue(f tokens.Field) string {
 	if str, ok := f.Text(); ok {
 		return str
 	}
-	return string(compact(f.Raw))
+	return string(compact([]byte(f.Raw)))
 }
 
 func fieldRow(name, value, explain string, extra fyne.CanvasObject) fyne.CanvasObject {
@@ -48,8 +48,8 @@ func fieldRow(name, value, explain string, extra fyne.CanvasObject) fyne.CanvasO
 // raw JSON, syntax coloured.
 func (s *inspectScreen) onRawJSON(on bool) {
 	s.rawBox.RemoveAll()
-	if on && s.token != nil && s.token.PayloadJSON != nil {
-		s.rawBox.Add(jsonRichText(s.token.PayloadJSON))
+	if on && s.token != nil && s.token.PayloadJSON != "" {
+		s.rawBox.Add(jsonRichText([]byte(s.token.PayloadJSON)))
 		s.rawBox.Show()
 		s.claims.Hide()
 		return
@@ -75,7 +75,7 @@ func (s *inspectScreen) drawTimeline(t *tokens.Token) {
 
 func (s *inspectScreen) drawClaims(t *tokens.Token) {
 	s.drawTimeline(t)
-	if t != nil && t.PayloadJSON != nil {
+	if t != nil && t.PayloadJSON != "" {
 		s.rawJSON.Enable()
 	} else {
 		s.rawJSON.SetChecked(false)
@@ -93,7 +93,7 @@ func (s *inspectScreen) drawClaims(t *tokens.Token) {
 		s.claims.Add(wrapLabel("An opaque token has no claims to show. See Findings for what it is good for."))
 		return
 	}
-	if t.Kind == tokens.KindJWE && t.PayloadJSON == nil && t.PayloadText == "" {
+	if t.Kind == tokens.KindJWE && t.PayloadJSON == "" && t.PayloadText == "" {
 		s.claims.Add(wrapLabel("The claims are encrypted. Give the decryption key under “Encrypted token” to see them."))
 		return
 	}
@@ -160,7 +160,7 @@ func (s *inspectScreen) claimsJSON() string {
 	if s.token == nil {
 		return ""
 	}
-	return indent(s.token.PayloadJSON)
+	return indent([]byte(s.token.PayloadJSON))
 }
 
 func indent(b []byte) string {

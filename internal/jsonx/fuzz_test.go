@@ -39,3 +39,24 @@ func TestSkipStopsRightAfterTheValue(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryOffsetOfALongString puts each byte that ends or breaks plain
+// string content at every offset of strings long enough for the 32- and
+// 8-byte steps: Skip agrees with json.Valid and ScanString says where the
+// string ends.
+func TestEveryOffsetOfALongString(t *testing.T) {
+	for n := range 80 {
+		for _, c := range []string{`"`, `\`, `\n`, `\u00e9`, "\x01", "\x1f", "\x7f", "é", "\xff", " "} {
+			for at := 0; at <= n; at++ {
+				in := []byte(`"` + strings.Repeat("a", at) + c + strings.Repeat("b", n-at) + `"`)
+				if got, want := valid(in), json.Valid(in); got != want {
+					t.Fatalf("Skip says %v, json.Valid %v, for %q", got, want, in)
+				}
+				s := Scanner{B: in}
+				if _, _, err := s.ScanString(); err == nil && c == `"` && s.I != at+2 {
+					t.Fatalf("%q: the string ended at %d, want %d", in, s.I, at+2)
+				}
+			}
+		}
+	}
+}

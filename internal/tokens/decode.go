@@ -89,8 +89,10 @@ type Token struct {
 
 	// Claims are the payload members when the payload is a JSON object.
 	// For a JWE they stay empty until the token is decrypted.
-	Claims      []Field
-	PayloadJSON []byte
+	Claims []Field
+	// PayloadJSON is the payload when it is a JSON object, exactly as
+	// decoded. It is a string because the claims' values share its memory.
+	PayloadJSON string
 	// PayloadText is the payload when it is not a JSON object.
 	PayloadText string
 
@@ -108,8 +110,8 @@ func Decode(input string, now time.Time) (*Token, error) {
 	if len(input) > MaxTokenSize {
 		return nil, &DecodeError{"input", fmt.Sprintf("input is %d MB; tokens are at most %d MB here: check that you pasted a token", len(input)>>20, MaxTokenSize>>20)}
 	}
-	raw, notes := Normalize(input)
-	return decode(raw, notes, now)
+	raw, notes, ascii := normalize(input)
+	return decode(raw, notes, ascii, now)
 }
 
 // DecodeStrict decodes raw exactly as given, without Normalize: for test
@@ -118,14 +120,15 @@ func DecodeStrict(raw string, now time.Time) (*Token, error) {
 	if len(raw) > MaxTokenSize {
 		return nil, &DecodeError{"input", "input is too large to be a token"}
 	}
-	return decode(raw, nil, now)
+	return decode(raw, nil, false, now)
 }
 
-func decode(raw string, notes []Finding, now time.Time) (*Token, error) {
+// decode decodes raw; ascii says it is already known to be ASCII.
+func decode(raw string, notes []Finding, ascii bool, now time.Time) (*Token, error) {
 	if raw == "" {
 		return nil, &DecodeError{"input", "input is empty: paste a JWT, a JWE or an opaque token"}
 	}
-	if !utf8.ValidString(raw) {
+	if !ascii && !utf8.ValidString(raw) {
 		return nil, &DecodeError{"input", "input is not text (it holds bytes that are not UTF-8): paste the token itself, not a binary file"}
 	}
 	segs := strings.Split(raw, ".")
@@ -254,7 +257,7 @@ func (t *Token) decodeJWS(now time.Time) error {
 }
 
 func (t *Token) setPayload(payload []byte, now time.Time) {
-	fields, err := parseObject(payload)
+	doc, fields, err := parseOwned(payload) // payload is not used below: PayloadText copies it
 	switch err {
 	case errNotJSON:
 		t.PayloadText = printable(payload)
@@ -269,7 +272,7 @@ func (t *Token) setPayload(payload []byte, now time.Time) {
 		t.add(SeverityError, CodeDeepNesting, fmt.Sprintf("The payload nests arrays or objects deeper than %d levels. No real token does: it is not expanded into claims and is shown as text (treat it as hostile).", MaxNesting))
 		return
 	}
-	t.PayloadJSON = payload
+	t.PayloadJSON = doc
 	t.Claims = fields
 	if dup := duplicates(fields); dup != "" {
 		t.add(SeverityError, CodeDuplicateClaim, fmt.Sprintf("The claim %q appears more than once; libraries disagree on which one counts, so treat this token as hostile.", dup))

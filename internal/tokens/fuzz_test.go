@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-jose/go-jose/v4"
 )
@@ -123,14 +124,21 @@ func FuzzDirectVerifyAgreesWithGoJose(f *testing.F) {
 }
 
 // FuzzHasSpaceAgreesWithUnicode: the word-at-a-time scan answers what
-// strings.IndexFunc(s, unicode.IsSpace) answers.
+// strings.IndexFunc(s, unicode.IsSpace) answers, and when it finds no
+// space it says ASCII exactly when every byte is below 0x80 (decode then
+// skips its UTF-8 check).
 func FuzzHasSpaceAgreesWithUnicode(f *testing.F) {
-	for _, s := range []string{"", "eyJhbGciOiJSUzI1NiJ9.e30.sig", "eyJhbGciOiJSUz I1NiJ9", "abcdefgh\u00a0", "abcdefg\x7f", "\u2028abcdefghijk", "abcdefghijklmnop\n"} {
+	for _, s := range []string{"", "eyJhbGciOiJSUzI1NiJ9.e30.sig", "eyJhbGciOiJSUz I1NiJ9", "abcdefgh\u00a0", "abcdefg\x7f", "\u2028abcdefghijk", "abcdefghijklmnop\n",
+		strings.Repeat("eyJhbGciOiJSUzI1NiJ9", 5) + "\xff", strings.Repeat("a", 40) + "\x01b", strings.Repeat("a", 33) + " "} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := hasSpace(s), strings.IndexFunc(s, unicode.IsSpace) >= 0; got != want {
-			t.Fatalf("hasSpace(%q) = %v, want %v", s, got, want)
+		space, ascii := scanSpace(s)
+		if want := strings.IndexFunc(s, unicode.IsSpace) >= 0; space != want {
+			t.Fatalf("scanSpace(%q) finds space %v, want %v", s, space, want)
+		}
+		if want := strings.IndexFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) < 0; !space && ascii != want {
+			t.Fatalf("scanSpace(%q) says ASCII %v, want %v", s, ascii, want)
 		}
 	})
 }

@@ -55,7 +55,7 @@ func Decrypt(t *Token, keys []Key, now time.Time) (*Token, error) {
 			return inner, nil
 		}
 		inner := &Token{Raw: t.Raw, Kind: KindJWE, Header: t.Header, HeaderJSON: t.HeaderJSON, Segments: t.Segments}
-		inner.setPayload(plain, now)
+		inner.setPayload(plain, now) // go-jose hands back a new plaintext: ours to keep
 		return inner, nil
 	}
 	return nil, fmt.Errorf("no key decrypts this token (%s): check it is the recipient's private key or the shared key", strings.TrimPrefix(lastErr.Error(), "go-jose/go-jose: "))

@@ -1,7 +1,6 @@
 package tokens
 
 import (
-	"encoding/binary"
 	"strings"
 	"unicode"
 )
@@ -12,7 +11,13 @@ import (
 // It returns the cleaned token and one finding per thing it removed, so
 // the screen can say what it did.
 func Normalize(input string) (string, []Finding) {
-	var findings []Finding
+	s, findings, _ := normalize(input)
+	return s, findings
+}
+
+// normalize is Normalize that also says whether the result is ASCII (so
+// valid UTF-8), which the white space scan finds out on its way.
+func normalize(input string) (_ string, findings []Finding, ascii bool) {
 	s := strings.TrimSpace(input)
 	if len(s) >= 14 && strings.EqualFold(s[:14], "authorization:") {
 		s = strings.TrimSpace(s[14:])
@@ -25,7 +30,8 @@ func Normalize(input string) (string, []Finding) {
 		s = strings.TrimSpace(s[1 : len(s)-1])
 		findings = append(findings, Finding{Severity: SeverityInfo, Code: CodeQuotesStripped, Message: "The quotes around the token were removed before decoding."})
 	}
-	if hasSpace(s) {
+	space, ascii := scanSpace(s)
+	if space {
 		s = strings.Map(func(r rune) rune {
 			if unicode.IsSpace(r) {
 				return -1
@@ -33,8 +39,9 @@ func Normalize(input string) (string, []Finding) {
 			return r
 		}, s)
 		findings = append(findings, Finding{Severity: SeverityInfo, Code: CodeWhitespaceRemoved, Message: "Spaces or line breaks inside the token were removed before decoding."})
+		ascii = false // not known: decode checks
 	}
-	return s, findings
+	return s, findings, ascii
 }
 
 // byteClass marks ASCII white space (1) and non-ASCII bytes (2).
@@ -48,26 +55,42 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
-// hasSpace is strings.IndexFunc(s, unicode.IsSpace) >= 0, with a table
-// lookup for the ASCII that tokens are made of (it is on the decode path).
-func hasSpace(s string) bool {
+// scanSpace answers strings.IndexFunc(s, unicode.IsSpace) >= 0, with a
+// table lookup for the ASCII that tokens are made of (it is on the decode
+// path), and when there is no white space it also says whether every byte
+// of s is ASCII.
+func scanSpace(s string) (space, ascii bool) {
 	i := 0
-	// Eight bytes at a time while none is a control character, a space or
-	// non-ASCII (every byte of a token is printable ASCII).
+	// Thirty-two, then eight bytes at a time while none is a control
+	// character, a space or non-ASCII (every byte of a token is printable
+	// ASCII).
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	odd := func(w uint64) uint64 { return ((w - 0x21*ones) | w) & highs } // some byte is < 0x21 or >= 0x80
+	for ; i+32 <= len(s); i += 32 {
+		b := s[i : i+32]
+		if odd(le64(b[0:]))|odd(le64(b[8:]))|odd(le64(b[16:]))|odd(le64(b[24:])) != 0 {
+			break
+		}
+	}
 	for ; i+8 <= len(s); i += 8 {
-		w := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
-		const ones, highs = 0x0101010101010101, 0x8080808080808080
-		if ((w-0x21*ones)|w)&highs != 0 { // some byte is < 0x21 or >= 0x80
+		if odd(le64(s[i:])) != 0 {
 			break
 		}
 	}
 	for ; i < len(s); i++ {
 		switch byteClass[s[i]] {
 		case 1:
-			return true
+			return true, false
 		case 2:
-			return strings.IndexFunc(s[i:], unicode.IsSpace) >= 0
+			return strings.IndexFunc(s[i:], unicode.IsSpace) >= 0, false
 		}
 	}
-	return false
+	return false, true
+}
+
+// le64 is the little-endian word at the start of s (len(s) >= 8).
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
