@@ -21,7 +21,13 @@ started=$(date +%s%N)
 "$bin" >"$work/app.log" 2>&1 &
 app_pid=$!
 
-if ! wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Tokenscope$' | head -n1) || [ -z "$wid" ]; then
+# Polled every 20 ms (xdotool's own --sync waits half a second between looks).
+wid=
+for _ in $(seq 3000); do
+	wid=$(xdotool search --onlyvisible --name '^Tokenscope$' 2>/dev/null | head -n1) && [ -n "$wid" ] && break
+	sleep 0.02
+done
+if [ -z "$wid" ]; then
 	echo "smoke: the Tokenscope window did not appear within 60 s; the app said:" >&2
 	cat "$work/app.log" >&2
 	exit 1
