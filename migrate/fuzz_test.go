@@ -1,6 +1,8 @@
 package migrate
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,8 +99,47 @@ func FuzzParseURLAndJSONP(f *testing.F) {
 	fuzzParse(f, append(corpusSeeds(f, "*.url"), "https://t/delegation?cbx=1&%zz")...)
 }
 
+// harWithEncodingJSON is how HARs were read before the stream reader
+// (encoding/json into harFile, then the same entries): the oracle for it.
+// ok is false when encoding/json's reading is not a HAR, or when the input
+// has other than one "log" member (the stream refuses a second one, where
+// encoding/json would keep the last).
+func harWithEncodingJSON(in []byte) (b *Batch, err error, ok bool) {
+	d := json.NewDecoder(bytes.NewReader(in))
+	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
+		return nil, nil, false
+	}
+	logs := 0
+	for d.More() {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, nil, false
+		}
+		if name, _ := tok.(string); strings.EqualFold(name, "log") {
+			logs++
+		}
+		var skip json.RawMessage
+		if d.Decode(&skip) != nil {
+			return nil, nil, false
+		}
+	}
+	if logs != 1 {
+		return nil, nil, false
+	}
+	var h harFile
+	if err := json.Unmarshal(in, &h); err != nil {
+		return nil, err, true
+	}
+	if h.Log == nil {
+		return nil, nil, false
+	}
+	b, err = parseHAR(&h)
+	return b, err, true
+}
+
 // FuzzParseReaderAgreesWithParse: the streaming reader finds in any input
-// what Parse finds in it, or both refuse it.
+// what Parse finds in it, or both refuse it; and in a HAR what
+// encoding/json's reading of it finds.
 func FuzzParseReaderAgreesWithParse(f *testing.F) {
 	for _, s := range corpusSeeds(f, "*.har", "*.json") {
 		f.Add(s)
@@ -108,24 +149,36 @@ func FuzzParseReaderAgreesWithParse(f *testing.F) {
 	f.Add(`{"log":{"entries":[{"request":{"method":"POST","url":"https://t/delegation"}}],"entries":[{"request":{"method":"GET","url":"https://t/x"}}]}}`)
 	f.Add(`{"log":{"entries":[{"request":{"method":"POST","url":"https://t/delegation"}}]}} x`)
 	f.Add(`{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","log":{}}`)
+	f.Add(`{"log":{"entries":[{"request":{"method":"POST","url":"https://t/delegation"}}]},"LOG":{"entries":[]}}`)
+	f.Add(`{"Log":{"Entries":[{"request":{"method":"POST","url":"https://t/delegation"}}]}}`)
 	f.Fuzz(func(t *testing.T, in string) {
-		want, werr := Parse([]byte(in))
 		got, gerr := ParseReader(strings.NewReader(in))
-		if (werr == nil) != (gerr == nil) {
-			t.Fatalf("Parse: %v; ParseReader: %v", werr, gerr)
+		if want, werr, ok := harWithEncodingJSON([]byte(in)); ok {
+			agree(t, "encoding/json", want, werr, got, gerr)
 		}
-		if werr != nil {
-			return
-		}
-		if got.Form != want.Form || got.Skipped != want.Skipped || got.Preflights != want.Preflights || len(got.Requests) != len(want.Requests) {
-			t.Fatalf("Parse: %s, %d requests, %d skipped, %d preflights; ParseReader: %s, %d, %d, %d",
-				want.Form, len(want.Requests), want.Skipped, want.Preflights, got.Form, len(got.Requests), got.Skipped, got.Preflights)
-		}
-		for i := range want.Requests {
-			w, g := want.Requests[i], got.Requests[i]
-			if w.Source != g.Source || w.URL != g.URL || w.Method != g.Method || len(w.Params) != len(g.Params) {
-				t.Fatalf("request %d: Parse %+v; ParseReader %+v", i, w, g)
-			}
-		}
+		want, werr := Parse([]byte(in))
+		agree(t, "Parse", want, werr, got, gerr)
 	})
+}
+
+// agree fails t unless the stream's batch (got) is the one the other
+// reading (want, by name) made, or both refused the input.
+func agree(t *testing.T, name string, want *Batch, werr error, got *Batch, gerr error) {
+	t.Helper()
+	if (werr == nil) != (gerr == nil) {
+		t.Fatalf("%s: %v; ParseReader: %v", name, werr, gerr)
+	}
+	if werr != nil {
+		return
+	}
+	if got.Form != want.Form || got.Skipped != want.Skipped || got.Preflights != want.Preflights || len(got.Requests) != len(want.Requests) {
+		t.Fatalf("%s: %s, %d requests, %d skipped, %d preflights; ParseReader: %s, %d, %d, %d",
+			name, want.Form, len(want.Requests), want.Skipped, want.Preflights, got.Form, len(got.Requests), got.Skipped, got.Preflights)
+	}
+	for i := range want.Requests {
+		w, g := want.Requests[i], got.Requests[i]
+		if w.Source != g.Source || w.URL != g.URL || w.Method != g.Method || len(w.Params) != len(g.Params) {
+			t.Fatalf("request %d: %s %+v; ParseReader %+v", i, name, w, g)
+		}
+	}
 }

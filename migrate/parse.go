@@ -100,8 +100,14 @@ func looksLikeHTTP(b []byte) bool {
 func parseJSONOrHAR(input []byte) (*Batch, error) {
 	trimmed := bytes.TrimSpace(input)
 	if len(trimmed) > 0 && trimmed[0] == '{' {
-		// One pass tells a HAR from a body and reads the HAR: entries
-		// that call no legacy endpoint are skipped without being decoded.
+		// A HAR as browsers write it ("log" first) is read by the stream
+		// reader, as a file is: one reading of HARs, pasted or opened.
+		if w, counted, har, err := openHAR(bytes.NewReader(input)); err == nil && har {
+			return streamHAR(w, counted)
+		}
+		// One pass tells a HAR whose "log" is not first from a body and
+		// reads it: entries that call no legacy endpoint are skipped
+		// without being decoded.
 		var h harFile
 		if err := json.Unmarshal(input, &h); err != nil {
 			var se *json.SyntaxError

@@ -22,26 +22,39 @@ import (
 // legacy endpoint is decoded: one pass over most of the file, not
 // encoding/json's two (FuzzParseReaderAgreesWithParse holds it to Parse).
 func ParseReader(r io.Reader) (*Batch, error) {
-	counted := &iox.CountingReader{R: r}
-	w := &window{r: counted, keep: true}
-	if err := w.skipSpace(); err != nil {
-		return nil, &ParseError{Msg: "reading the input: " + err.Error()}
+	w, counted, har, err := openHAR(r)
+	if err != nil {
+		return nil, err
 	}
-	if c, ok := w.peek(); !ok || c != '{' {
+	if !har {
 		return parseAll(w.replay())
 	}
-	// Until the first member's name says whether this is a HAR, every byte
-	// is kept, so Parse can have them back.
+	return streamHAR(w, counted)
+}
+
+// openHAR reads up to the first member's name: a HAR is a JSON object
+// whose first member is "log" (as browsers write them). Until then every
+// byte is kept, so that anything else can be read again from the start
+// (w.replay).
+func openHAR(r io.Reader) (w *window, counted *iox.CountingReader, har bool, err error) {
+	counted = &iox.CountingReader{R: r}
+	w = &window{r: counted, keep: true}
+	if err := w.skipSpace(); err != nil {
+		return nil, nil, false, &ParseError{Msg: "reading the input: " + err.Error()}
+	}
+	if c, ok := w.peek(); !ok || c != '{' {
+		return w, counted, false, nil
+	}
 	w.off++
 	if err := w.skipSpace(); err != nil {
-		return nil, &ParseError{Msg: "reading the input: " + err.Error()}
+		return nil, nil, false, &ParseError{Msg: "reading the input: " + err.Error()}
 	}
 	name, err := w.key()
 	if err != nil || !strings.EqualFold(name, "log") {
-		return parseAll(w.replay())
+		return w, counted, false, nil
 	}
 	w.keep = false
-	return streamHAR(w, counted)
+	return w, counted, true, nil
 }
 
 func parseAll(r io.Reader) (*Batch, error) {
@@ -105,8 +118,16 @@ func streamHAR(w *window, counted *iox.CountingReader) (*Batch, error) {
 	if err != nil {
 		return fail(err)
 	}
-	// Members after "log" (none in browsers' exports).
-	if err := w.members(true, func(string) error { _, err := w.value(2); return err }); err != nil {
+	// Members after "log" (none in browsers' exports). A second log would
+	// leave which one counts to the reader (encoding/json takes the last,
+	// a stream the first), so it is refused.
+	if err := w.members(true, func(name string) error {
+		if strings.EqualFold(name, "log") {
+			return &ParseError{Msg: fmt.Sprintf("this HAR file has a second %q member (near byte %d): export it again from the browser", name, w.offset())}
+		}
+		_, err := w.value(2)
+		return err
+	}); err != nil {
 		return fail(err)
 	}
 	if err := w.skipSpace(); err != nil {
