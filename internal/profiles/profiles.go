@@ -172,21 +172,55 @@ func (s *Store) change(fn func() error) error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return fmt.Errorf("creating %s: %v", filepath.Dir(s.Path), err)
 	}
+	unlock, err := s.lockFile()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return fn()
+}
+
+// lockFile takes the OS file lock beside the file (s.mu held).
+func (s *Store) lockFile() (unlock func(), err error) {
 	fl := flock.New(s.Path + ".lock")
 	ctx, cancel := context.WithTimeout(context.Background(), LockTimeout)
 	defer cancel()
 	ok, err := fl.TryLockContext(ctx, 10*time.Millisecond)
 	if err != nil || !ok {
-		return fmt.Errorf("%s is locked by another Tokenscope for more than %s (%v): close it and try again", s.Path, LockTimeout, err)
+		return nil, fmt.Errorf("%s is locked by another Tokenscope for more than %s (%v): close it and try again", s.Path, LockTimeout, err)
 	}
-	defer fl.Unlock()
-	return fn()
+	return func() { fl.Unlock() }, nil
 }
 
-// Load reads every profile; a missing file means none.
+// testHookCorruptRead runs between Load finding the file unreadable and
+// taking the lock to move it aside (tests put another process's write
+// there).
+var testHookCorruptRead func()
+
+// Load reads every profile; a missing file means none. Reading takes no
+// lock (files are replaced whole, never seen half-written); moving an
+// unreadable file aside is a change, so it takes the lock and reads the
+// file again first: another process may have moved it aside and written
+// a good one meanwhile, which must not be moved aside in its turn.
 func (s *Store) Load() ([]Profile, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	ps, err := s.read()
+	var u *unreadable
+	if !errors.As(err, &u) {
+		return ps, err
+	}
+	if testHookCorruptRead != nil {
+		testHookCorruptRead()
+	}
+	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
+		return nil, fmt.Errorf("creating %s: %v", filepath.Dir(s.Path), err)
+	}
+	unlock, err := s.lockFile()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	return s.load()
 }
 
@@ -199,7 +233,13 @@ func (s *Store) Corruption() *CorruptError {
 	return s.corrupt
 }
 
-func (s *Store) load() ([]Profile, error) {
+// unreadable is a file that is there but is not a profiles file.
+type unreadable struct{ cause error }
+
+func (u *unreadable) Error() string { return u.cause.Error() }
+
+// read parses the file, leaving an unreadable one where it is.
+func (s *Store) read() ([]Profile, error) {
 	b, err := os.ReadFile(s.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -209,14 +249,25 @@ func (s *Store) load() ([]Profile, error) {
 	}
 	var f file
 	if err := json.Unmarshal(b, &f); err != nil {
-		backup := fmt.Sprintf("%s.corrupt-%s", s.Path, time.Now().UTC().Format("20060102T150405Z"))
-		if rerr := os.Rename(s.Path, backup); rerr != nil {
-			return nil, fmt.Errorf("%s could not be read (%v) nor moved aside (%v)", s.Path, err, rerr)
-		}
-		s.corrupt = &CorruptError{Path: s.Path, Backup: backup, Cause: err}
-		return nil, s.corrupt
+		return nil, &unreadable{err}
 	}
 	return f.Profiles, nil
+}
+
+// load is read that moves an unreadable file aside; the file lock is held.
+func (s *Store) load() ([]Profile, error) {
+	ps, err := s.read()
+	var u *unreadable
+	if !errors.As(err, &u) {
+		return ps, err
+	}
+	cause := u.cause
+	backup := fmt.Sprintf("%s.corrupt-%s", s.Path, time.Now().UTC().Format("20060102T150405Z"))
+	if rerr := os.Rename(s.Path, backup); rerr != nil {
+		return nil, fmt.Errorf("%s could not be read (%v) nor moved aside (%v)", s.Path, cause, rerr)
+	}
+	s.corrupt = &CorruptError{Path: s.Path, Backup: backup, Cause: cause}
+	return nil, s.corrupt
 }
 
 // ErrExists is returned by Add for a name that is taken.

@@ -102,3 +102,37 @@ func TestGetRenameAndRemove(t *testing.T) {
 		t.Fatalf("%+v", ps)
 	}
 }
+
+// Two processes find the file unreadable at once: the one that takes the
+// lock second must not move aside the good file the first one wrote after
+// moving the bad one aside (it would hide every profile just saved).
+func TestAnUnreadableFileMovedAsideByAnotherProcessLeavesItsNewFileAlone(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "profiles.json")
+	os.WriteFile(path, []byte(`{"version":1,"profiles":[{"name":`), 0o600)
+	reader, writer := &Store{Path: path}, &Store{Path: path}
+	saved := Profile{Name: "saved-meanwhile", Issuer: "https://t.example.com/", ClientID: "c", Auth: "none"}
+	testHookCorruptRead = func() {
+		// The other process: its first change moves the bad file aside and
+		// says so; its next one writes a good file.
+		var ce *CorruptError
+		if err := writer.Add(saved); !errors.As(err, &ce) {
+			t.Errorf("the first Add: %v, want the file moved aside", err)
+		}
+		if err := writer.Add(saved); err != nil {
+			t.Error(err)
+		}
+	}
+	t.Cleanup(func() { testHookCorruptRead = nil })
+	ps, err := reader.Load()
+	if err != nil || len(ps) != 1 || ps[0].Name != saved.Name {
+		t.Fatalf("Load = %v, %v; want the profile the other process saved", ps, err)
+	}
+	if ps, err := (&Store{Path: path}).Load(); err != nil || len(ps) != 1 {
+		t.Fatalf("the file now holds %v (%v): the good file was moved aside", ps, err)
+	}
+	backups, _ := filepath.Glob(path + ".corrupt-*")
+	if len(backups) != 1 || writer.Corruption() == nil || reader.Corruption() != nil {
+		t.Fatalf("backups %v; writer saw %v, reader %v: only the writer moved the bad file aside", backups, writer.Corruption(), reader.Corruption())
+	}
+}
