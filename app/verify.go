@@ -109,7 +109,7 @@ func verificationKeys(ctx context.Context, env Env, tok *tokens.Token, issuer, j
 	case keyFile != "":
 		keys, err = keysFromFile(keyFile)
 	case strings.HasPrefix(jwks, "https://") || strings.HasPrefix(jwks, "http://"):
-		if _, err := httpx.CheckIssuerURL(jwks); err != nil {
+		if _, err := httpx.CheckEndpointURL(jwks); err != nil {
 			return workspace.KeySource{}, fmt.Errorf("--jwks: %v", err)
 		}
 		keys = discovery.NewKeySet(ws.HTTP, jwks)

@@ -170,7 +170,7 @@ func (s *inspectScreen) onVerify() {
 		case src == keyJWKSURL && jwksURL == "":
 			err = fmt.Errorf("type the JWKS URL first")
 		case src == keyJWKSURL:
-			if _, err = httpx.CheckIssuerURL(jwksURL); err == nil {
+			if _, err = httpx.CheckEndpointURL(jwksURL); err == nil {
 				ks.Keys = discovery.NewKeySet(s.svc.HTTP, jwksURL)
 			}
 		case o.Issuer != "":

@@ -73,7 +73,7 @@ var reserved = map[string]bool{"grant_type": true, "refresh_token": true, "clien
 
 // Validate says what is wrong with a request before anything is sent.
 func (r Request) Validate() error {
-	if _, err := httpx.CheckIssuerURL(r.TokenURL); err != nil {
+	if _, err := httpx.CheckEndpointURL(r.TokenURL); err != nil {
 		return fmt.Errorf("token endpoint: %v", err)
 	}
 	switch {

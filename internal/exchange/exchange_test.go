@@ -298,3 +298,22 @@ func TestA429SaysWhenTheLimitResets(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// A token endpoint with a query (Azure AD B2C's older URLs name the policy
+// in ?p=) keeps it: RFC 6749 §3.2 says it MUST be retained.
+func TestATokenURLWithAQueryIsSentWithIt(t *testing.T) {
+	var gotQuery string
+	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+		gotQuery = r.URL.RawQuery
+		jsonReply(200, `{"access_token":"at"}`)(w, r)
+	})
+	r := req(srv.URL)
+	r.TokenURL += "?p=b2c_1_susi"
+	if _, err := NewClient().Refresh(context.Background(), "p", r, nil); err != nil {
+		t.Fatal(err)
+	}
+	preq, _, err := Preview(r)
+	if err != nil || gotQuery != "p=b2c_1_susi" || preq.URL.RawQuery != gotQuery {
+		t.Fatalf("sent ?%s, preview %v (%v)", gotQuery, preq, err)
+	}
+}

@@ -91,10 +91,33 @@ func ReadBody(r io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// CheckIssuerURL is CheckURL plus what an issuer, a token endpoint or a
-// JWKS URL must not carry: user info (a password in a URL ends up in
-// history and logs), a query or a fragment (OpenID Connect Discovery 1.0
-// §2 forbids both in an issuer).
+// CheckEndpointURL is CheckURL plus what a token, userinfo, revocation or
+// JWKS endpoint must not carry: user info (a password in a URL ends up in
+// history and logs), a fragment, or a secret in its query. A query is
+// allowed: RFC 6749 §3.1 and §3.2 let an endpoint URI have one (Azure AD
+// B2C's older token URLs name their policy in ?p=), and it is kept as is.
+func CheckEndpointURL(raw string) (*url.URL, error) {
+	u, err := CheckURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case u.User != nil:
+		return nil, fmt.Errorf("%s carries a user name or password: remove it (credentials never belong in a URL)", u.Redacted())
+	case u.Fragment != "":
+		return nil, fmt.Errorf("%s has a fragment (#…): an endpoint URL takes none (RFC 6749 §3.2)", u.Redacted())
+	}
+	for name := range u.Query() {
+		switch strings.ToLower(name) {
+		case "client_secret", "refresh_token", "access_token", "id_token", "code", "password", "code_verifier":
+			return nil, fmt.Errorf("the endpoint URL's query carries %s: secrets go in the request body, never in a URL (it ends up in logs); remove it", name)
+		}
+	}
+	return u, nil
+}
+
+// CheckIssuerURL is CheckEndpointURL for an issuer, which takes no query
+// either (OpenID Connect Discovery 1.0 §2 forbids a query and a fragment).
 func CheckIssuerURL(raw string) (*url.URL, error) {
 	u, err := CheckURL(raw)
 	if err != nil {

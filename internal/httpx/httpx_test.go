@@ -69,3 +69,33 @@ func TestDescribeSaysWhatWentWrongInWords(t *testing.T) {
 		t.Errorf("refused: %q", got)
 	}
 }
+
+// RFC 6749 §3.2 (https://www.rfc-editor.org/rfc/rfc6749#section-3.2): "The
+// endpoint URI MAY include an application/x-www-form-urlencoded formatted
+// query component ..., which MUST be retained ... The endpoint URI MUST NOT
+// include a fragment component." An issuer takes neither (OpenID Connect
+// Discovery 1.0 §2).
+func TestEndpointURLsMayHaveAQueryButNoFragmentOrSecret(t *testing.T) {
+	b2c := "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/token?p=b2c_1_susi"
+	if u, err := CheckEndpointURL(b2c); err != nil || u.Query().Get("p") != "b2c_1_susi" {
+		t.Fatalf("%s: %v", b2c, err)
+	}
+	if _, err := CheckIssuerURL(b2c); err == nil || !strings.Contains(err.Error(), "query") {
+		t.Fatalf("an issuer with a query: %v", err)
+	}
+	for raw, want := range map[string]string{
+		"https://t.example.com/oauth/token#x":                 "fragment",
+		"https://t.example.com/oauth/token?client_secret=abc": "client_secret",
+		"https://t.example.com/oauth/token?Refresh_Token=abc": "Refresh_Token",
+		"https://user:pw@t.example.com/oauth/token":           "user name or password",
+		"http://t.example.com/oauth/token?p=x":                "plain http",
+	} {
+		_, err := CheckEndpointURL(raw)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want it refused for %q", raw, err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), "abc") || err != nil && strings.Contains(err.Error(), ":pw@") {
+			t.Errorf("%s: the error repeats the secret: %v", raw, err)
+		}
+	}
+}

@@ -161,7 +161,7 @@ func (w *Workspace) Userinfo(ctx context.Context, name, accessToken string) User
 		res.Err = fmt.Errorf("%s lists no userinfo_endpoint", p.Issuer)
 		return res
 	}
-	if _, err := httpx.CheckIssuerURL(m.UserinfoEndpoint); err != nil {
+	if _, err := httpx.CheckEndpointURL(m.UserinfoEndpoint); err != nil {
 		res.Err = err
 		return res
 	}
@@ -219,7 +219,7 @@ func (w *Workspace) Revoke(ctx context.Context, name string) (endpoint string, e
 	if m.RevocationEndpoint == "" {
 		return "", fmt.Errorf("%s lists no revocation_endpoint", l.Profile.Issuer)
 	}
-	if _, err := httpx.CheckIssuerURL(m.RevocationEndpoint); err != nil {
+	if _, err := httpx.CheckEndpointURL(m.RevocationEndpoint); err != nil {
 		return m.RevocationEndpoint, err
 	}
 	form := url.Values{"token": {l.RefreshToken}, "token_type_hint": {"refresh_token"}, "client_id": {l.Profile.ClientID}}

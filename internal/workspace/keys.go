@@ -31,7 +31,7 @@ func (w *Workspace) IssuerKeys(ctx context.Context, issuer string) (KeySource, e
 	if err != nil {
 		return KeySource{}, fmt.Errorf("discovering the keys of %s: %v", issuer, err)
 	}
-	if _, err := httpx.CheckIssuerURL(m.JWKSURI); err != nil {
+	if _, err := httpx.CheckEndpointURL(m.JWKSURI); err != nil {
 		return KeySource{}, fmt.Errorf("the jwks_uri of %s: %v", issuer, err)
 	}
 	return KeySource{Keys: discovery.NewKeySet(w.HTTP, m.JWKSURI)}, nil
