@@ -13,6 +13,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testlock"
 )
 
 // demoBrowser follows the demo login page (allow or deny) in the
@@ -139,6 +140,7 @@ func TestSignInWithACodeShowsTheCodeAndAQRCode(t *testing.T) {
 
 // Sign in from the Clients screen: the last sign-in time is shown.
 func TestSignInOnTheClientsScreenShowsTheLastSignIn(t *testing.T) {
+	testlock.Hold(t, testlock.WebCallbackPort)
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
 	svc := demoServices(t)
 	svc.Open = demoBrowser(t, "allow")

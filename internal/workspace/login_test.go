@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/testlock"
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/secrets"
@@ -71,6 +72,7 @@ func TestSignInStoresAVerifiedRefreshToken(t *testing.T) {
 		t.Fatalf("refresh after sign-in: %v", r.Err)
 	}
 	// A confidential client signs in on its registered, exact redirect URI.
+	testlock.Hold(t, testlock.WebCallbackPort)
 	if res := ws.Login(context.Background(), "demo-web", LoginOptions{Open: FollowDemoLogin(t, "allow", nil)}); res.Err != nil || !res.Response.Stored {
 		t.Fatalf("demo-web: %v", res.Err)
 	}
