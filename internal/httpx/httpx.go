@@ -105,7 +105,7 @@ func CheckEndpointURL(raw string) (*url.URL, error) {
 	case u.User != nil:
 		return nil, fmt.Errorf("%s carries a user name or password: remove it (credentials never belong in a URL)", u.Redacted())
 	case u.Fragment != "":
-		return nil, fmt.Errorf("%s has a fragment (#…): an endpoint URL takes none (RFC 6749 §3.2)", u.Redacted())
+		return nil, fmt.Errorf("%s has a fragment (#…): an issuer or endpoint URL takes none", u.Redacted())
 	}
 	for name := range u.Query() {
 		switch strings.ToLower(name) {
@@ -119,17 +119,12 @@ func CheckEndpointURL(raw string) (*url.URL, error) {
 // CheckIssuerURL is CheckEndpointURL for an issuer, which takes no query
 // either (OpenID Connect Discovery 1.0 §2 forbids a query and a fragment).
 func CheckIssuerURL(raw string) (*url.URL, error) {
-	u, err := CheckURL(raw)
+	u, err := CheckEndpointURL(raw)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case u.User != nil:
-		return nil, fmt.Errorf("%s carries a user name or password: remove it (credentials never belong in an issuer URL)", u.Redacted())
-	case u.RawQuery != "" || u.ForceQuery:
-		return nil, fmt.Errorf("%s has a query string: an issuer or endpoint URL takes none", u.Redacted())
-	case u.Fragment != "":
-		return nil, fmt.Errorf("%s has a fragment (#…): an issuer or endpoint URL takes none", u.Redacted())
+	if u.RawQuery != "" || u.ForceQuery {
+		return nil, fmt.Errorf("%s has a query string: an issuer takes none", u.Redacted())
 	}
 	return u, nil
 }
