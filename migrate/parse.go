@@ -102,8 +102,11 @@ func parseJSONOrHAR(input []byte) (*Batch, error) {
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		// A HAR as browsers write it ("log" first) is read by the stream
 		// reader, as a file is: one reading of HARs, pasted or opened.
-		if w, counted, har, err := openHAR(bytes.NewReader(input)); err == nil && har {
-			return streamHAR(w, counted)
+		if firstMemberIsLog(input) {
+			w, counted, har, err := openHAR(bytes.NewReader(input))
+			if err == nil && har {
+				return streamHAR(w, counted)
+			}
 		}
 		// One pass tells a HAR whose "log" is not first from a body and
 		// reads it: entries that call no legacy endpoint are skipped

@@ -273,6 +273,11 @@ func (w *window) key() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return memberName(raw)
+}
+
+// memberName decodes a member name's string literal as encoding/json does.
+func memberName(raw []byte) (string, error) {
 	if !jsonx.HasEscape(raw) {
 		return string(raw[1 : len(raw)-1]), nil // invalid UTF-8 is compared as is: it never folds to "log"
 	}
@@ -281,6 +286,24 @@ func (w *window) key() (string, error) {
 		return "", err
 	}
 	return name, nil
+}
+
+// firstMemberIsLog is openHAR's test on bytes already in memory, without
+// the stream's buffer: a pasted body is not a HAR most of the time.
+func firstMemberIsLog(b []byte) bool {
+	s := jsonx.Scanner{B: b}
+	s.SkipSpace()
+	if s.I >= len(b) || b[s.I] != '{' {
+		return false
+	}
+	s.I++
+	s.SkipSpace()
+	start, _, err := s.ScanString()
+	if err != nil {
+		return false
+	}
+	name, err := memberName(b[start:s.I])
+	return err == nil && strings.EqualFold(name, "log")
 }
 
 // members reads an object's members up to its closing brace, handing
