@@ -46,7 +46,7 @@ func (f Field) Value() any {
 	case kindFalse:
 		return false
 	case kindArray, kindObject:
-		p := parser{Scanner: jsonx.Scanner{B: []byte(f.Raw)}, s: f.Raw}
+		p := parser{Scanner: jsonx.Scanner{B: readOnly(f.Raw)}, s: f.Raw}
 		v, err := p.value(1)
 		if err != nil {
 			return nil // not reached: Raw was validated when it was decoded
@@ -66,7 +66,7 @@ func (f Field) texts() []string {
 	if f.kind != kindArray {
 		return nil
 	}
-	p := parser{Scanner: jsonx.Scanner{B: []byte(f.Raw), I: 1}, s: f.Raw}
+	p := parser{Scanner: jsonx.Scanner{B: readOnly(f.Raw), I: 1}, s: f.Raw}
 	out := []string{}
 	for {
 		p.SkipSpace()
@@ -123,6 +123,10 @@ func parseOwned(data []byte) (doc string, fields []Field, err error) {
 	fields, err = parseObjectOf(data, doc)
 	return doc, fields, err
 }
+
+// readOnly is s's bytes for a scanner to read, without a copy. jsonx's
+// scanner and the parser only ever read B, so the string is never changed.
+func readOnly(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // parseObjectOf parses data, whose bytes s holds as a string: the members
 // are slices of s, never of data.
