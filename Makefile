@@ -20,7 +20,7 @@ TEST_PKGS := $(BUILD_PKGS) xvfb x11-utils xdotool imagemagick gnome-keyring dbus
 export LANG := C
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps-run deps-test check-go lint unit smoke screenshots bench fuzz clean
+.PHONY: run build test deps-run deps-test check-go lint unit smoke screenshots bench bench-window fuzz clean
 
 run: deps-run build
 	./$(BIN)
@@ -71,6 +71,10 @@ screenshots: deps-test build
 bench: check-go
 	@scripts/install-deps.sh ripgrep
 	scripts/bench.sh $(GO) $(TAGS)
+
+# The window's memory over a three-minute session of pasted tokens (Xvfb).
+bench-window: deps-test build
+	scripts/window-session.sh ./$(BIN)
 
 # A short run of every fuzz target (go test -fuzz takes one at a time).
 fuzz:
