@@ -36,3 +36,17 @@ func TestAHARValueLargerThanTheInputLimitIsRefused(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// A HAR with a second top-level log is refused, pasted or opened:
+// encoding/json would keep the last and a stream the first, so which
+// requests it holds depends on the reader.
+func TestAHARWithTwoLogsIsRefused(t *testing.T) {
+	in := `{"log":{"entries":[{"request":{"method":"POST","url":"https://t.example.com/delegation"}}]},"LOG":{"entries":[]}}`
+	_, perr := Parse([]byte(in))
+	_, rerr := ParseReader(strings.NewReader(in))
+	for _, err := range []error{perr, rerr} {
+		if err == nil || !strings.Contains(err.Error(), `second "LOG" member`) || !strings.Contains(err.Error(), "export it again") {
+			t.Fatalf("Parse: %v; ParseReader: %v", perr, rerr)
+		}
+	}
+}
