@@ -246,6 +246,7 @@ func TestASuccessStatusWithAnUnusableBodyIsInvalidResponseAndKeepsTheToken(t *te
 	}{
 		"no access_token": {jsonReply(200, `{"refresh_token":"v1.rotated-in-a-broken-answer","token_type":"Bearer"}`), "no access_token", "v1.rotated-in-a-broken-answer"},
 		"expires_in text": {jsonReply(200, `{"access_token":"at","refresh_token":"v1.rotated-with-bad-expiry","expires_in":"abc"}`), "not a valid token response", "v1.rotated-with-bad-expiry"},
+		"truncated JSON":  {jsonReply(200, `{"access_token":"at","refresh_token":"v1.rotated-then-cut"`), "unexpected end of JSON input", ""},
 		"HTML": {func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			io.WriteString(w, "<html><body>Welcome to the proxy</body></html>")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"unicode/utf8"
 	"unsafe"
 
@@ -362,7 +363,11 @@ func JSONObject(data []byte) (map[string]any, error) {
 	fields, err := parseObject(data)
 	switch err {
 	case nil:
-	case errNotJSON:
+	case errNotJSON: // encoding/json says where (rare: only on this path)
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, fmt.Errorf("not JSON: %v", err)
+		}
 		return nil, errors.New("not JSON")
 	case errNotObject:
 		return nil, errors.New("JSON, but not an object")
