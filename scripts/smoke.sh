@@ -9,25 +9,12 @@ bin=$1 out=$2
 work=$(mktemp -d)
 trap 'kill "${app_pid:-}" "${xvfb_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-display=:$((90 + RANDOM % 100))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
-
-# A config dir of its own, so the smoke test never touches the user's.
-export DISPLAY=$display TOKENSCOPE_CONFIG_DIR=$work/config HOME=$work/home
-mkdir -p "$HOME"
+. "$(dirname "$0")/xwindow.sh"
+start_xvfb
 started=$(date +%s%N)
 "$bin" >"$work/app.log" 2>&1 &
 app_pid=$!
-
-# Polled every 20 ms (xdotool's own --sync waits half a second between looks).
-wid=
-for _ in $(seq 3000); do
-	wid=$(xdotool search --onlyvisible --name '^Tokenscope$' 2>/dev/null | head -n1) && [ -n "$wid" ] && break
-	sleep 0.02
-done
-if [ -z "$wid" ]; then
+if ! wait_window; then
 	echo "smoke: the Tokenscope window did not appear within 60 s; the app said:" >&2
 	cat "$work/app.log" >&2
 	exit 1

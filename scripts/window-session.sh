@@ -8,20 +8,12 @@ set -euo pipefail
 bin=$1 rounds=${ROUNDS:-90}
 work=$(mktemp -d)
 trap 'kill "${app_pid:-}" "${xvfb_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
-display=:$((90 + RANDOM % 100))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
-export DISPLAY=$display TOKENSCOPE_CONFIG_DIR=$work/config HOME=$work/home TOKENSCOPE_SCREEN=Inspect GODEBUG=gctrace=1
-mkdir -p "$HOME"
+. "$(dirname "$0")/xwindow.sh"
+start_xvfb
+export TOKENSCOPE_SCREEN=Inspect GODEBUG=gctrace=1
 "$bin" >"$work/app.log" 2>&1 &
 app_pid=$!
-wid=
-for _ in $(seq 3000); do
-	wid=$(xdotool search --onlyvisible --name '^Tokenscope$' 2>/dev/null | head -n1) && [ -n "$wid" ] && break
-	sleep 0.02
-done
-[ -n "$wid" ] || { echo "window-session: no window" >&2; exit 1; }
+wait_window || { echo "window-session: the window did not appear" >&2; exit 1; }
 sleep 2
 token=$(tr -d '\n' <"$(dirname "$0")/sample-token.txt")
 for r in $(seq "$rounds"); do

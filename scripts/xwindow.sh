@@ -1,0 +1,27 @@
+# Sourced by smoke.sh and window-session.sh: a private Xvfb display, and
+# the app's window on it. The caller sets $work (a temporary directory it
+# removes) and kills $xvfb_pid when it is done.
+
+# start_xvfb starts Xvfb on a free display and points DISPLAY, HOME and
+# the config directory at it and $work, so the app never touches the
+# user's own.
+start_xvfb() {
+	display=:$((90 + RANDOM % 100))
+	Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+	xvfb_pid=$!
+	for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+	export DISPLAY=$display TOKENSCOPE_CONFIG_DIR=$work/config HOME=$work/home
+	mkdir -p "$HOME"
+}
+
+# wait_window sets $wid to the Tokenscope window once it is visible, looking
+# every 20 ms (xdotool's own --sync waits half a second between looks); it
+# fails after about a minute.
+wait_window() {
+	wid=
+	for _ in $(seq 3000); do
+		wid=$(xdotool search --onlyvisible --name '^Tokenscope$' 2>/dev/null | head -n1) && [ -n "$wid" ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
