@@ -123,15 +123,9 @@ func (s *inspectScreen) runChecksWith(ks workspace.KeySource) {
 	s.showReport(tokens.Verify(context.Background(), s.token, o))
 }
 
+// runChecks runs the checks with keys the user gave (trusted).
 func (s *inspectScreen) runChecks(keys tokens.KeyProvider) {
-	o, err := s.options()
-	if err != nil {
-		s.verdict.Importance = widget.DangerImportance
-		s.verdict.SetText(err.Error())
-		return
-	}
-	o.Keys = keys
-	s.showReport(tokens.Verify(context.Background(), s.token, o))
+	s.runChecksWith(workspace.KeySource{Keys: keys})
 }
 
 // onVerify runs the checks, fetching remote keys off the UI goroutine.
