@@ -169,27 +169,23 @@ const LockTimeout = 30 * time.Second
 func (s *Store) change(fn func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.locked(fn)
+}
+
+// locked runs fn holding the OS file lock beside the file (s.mu held).
+func (s *Store) locked(fn func() error) error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return fmt.Errorf("creating %s: %v", filepath.Dir(s.Path), err)
 	}
-	unlock, err := s.lockFile()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	return fn()
-}
-
-// lockFile takes the OS file lock beside the file (s.mu held).
-func (s *Store) lockFile() (unlock func(), err error) {
 	fl := flock.New(s.Path + ".lock")
 	ctx, cancel := context.WithTimeout(context.Background(), LockTimeout)
 	defer cancel()
 	ok, err := fl.TryLockContext(ctx, 10*time.Millisecond)
 	if err != nil || !ok {
-		return nil, fmt.Errorf("%s is locked by another Tokenscope for more than %s (%v): close it and try again", s.Path, LockTimeout, err)
+		return fmt.Errorf("%s is locked by another Tokenscope for more than %s (%v): close it and try again", s.Path, LockTimeout, err)
 	}
-	return func() { fl.Unlock() }, nil
+	defer fl.Unlock()
+	return fn()
 }
 
 // testHookCorruptRead runs between Load finding the file unreadable and
@@ -213,15 +209,11 @@ func (s *Store) Load() ([]Profile, error) {
 	if testHookCorruptRead != nil {
 		testHookCorruptRead()
 	}
-	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
-		return nil, fmt.Errorf("creating %s: %v", filepath.Dir(s.Path), err)
-	}
-	unlock, err := s.lockFile()
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	return s.load()
+	err = s.locked(func() error {
+		ps, err = s.load()
+		return err
+	})
+	return ps, err
 }
 
 // Corruption returns the profiles file this process found unreadable and
