@@ -29,10 +29,41 @@ var ErrNotFound = errors.New("not in the keyring")
 type UnavailableError struct{ Cause error }
 
 func (e *UnavailableError) Error() string {
-	return fmt.Sprintf("the OS keyring is not available (%v): start a Secret Service such as gnome-keyring, or unlock it; until then secrets are kept in memory for this run only", e.Cause)
+	return "the OS keyring is not available: " + e.Reason() + "; " + e.Remedy()
 }
 
 func (e *UnavailableError) Unwrap() error { return e.Cause }
+
+// Reason says in plain words why the keyring cannot be used, instead of
+// D-Bus's object paths.
+func (e *UnavailableError) Reason() string {
+	msg := ""
+	if e.Cause != nil {
+		msg = e.Cause.Error()
+	}
+	switch {
+	case errors.Is(e.Cause, ErrNoSessionBus):
+		return ErrNoSessionBus.Error()
+	case strings.Contains(msg, "ServiceUnknown"), strings.Contains(msg, "not provided by any .service files"):
+		return "no Secret Service (such as gnome-keyring) runs on the session bus"
+	case strings.Contains(msg, "unlock"), strings.Contains(msg, "IsLocked"), strings.Contains(msg, "ismissed"):
+		return "the keyring is locked, or has no login collection yet"
+	case msg == "":
+		return "the Secret Service did not answer"
+	}
+	return "the Secret Service said: " + msg
+}
+
+// Remedy says what to install, start or unlock.
+func (e *UnavailableError) Remedy() string {
+	switch r := e.Reason(); {
+	case errors.Is(e.Cause, ErrNoSessionBus), strings.HasPrefix(r, "no Secret Service"):
+		return "run Tokenscope in a desktop session with a Secret Service (on Debian or Ubuntu: sudo apt install gnome-keyring, then log in again)"
+	case strings.HasPrefix(r, "the keyring is locked"):
+		return "unlock it (Passwords and Keys, or log in to the desktop again) and try again"
+	}
+	return "check that gnome-keyring (or another Secret Service) runs and is unlocked"
+}
 
 // Store keeps secrets. Implementations are safe for concurrent use.
 type Store interface {
@@ -47,17 +78,45 @@ func Account(profile, kind string) string { return profile + "/" + kind }
 // Keyring is the OS keyring through zalando/go-keyring.
 type Keyring struct{}
 
+// Every call first checks that a session bus is already running: godbus
+// would otherwise start one with dbus-launch (and, through it, a
+// gnome-keyring-daemon) that outlives Tokenscope.
+
 func (Keyring) Get(profile, kind string) (string, error) {
+	if err := busCheck(); err != nil {
+		return "", err
+	}
 	v, err := keyring.Get(Service, Account(profile, kind))
 	return v, classify(err)
 }
 
 func (Keyring) Set(profile, kind, value string) error {
+	if err := busCheck(); err != nil {
+		return err
+	}
 	return classify(keyring.Set(Service, Account(profile, kind), value))
 }
 
 func (Keyring) Delete(profile, kind string) error {
+	if err := busCheck(); err != nil {
+		return err
+	}
 	return classify(keyring.Delete(Service, Account(profile, kind)))
+}
+
+// mocked is set by this package's tests that use go-keyring's mock, which
+// needs no bus.
+var mocked bool
+
+// busCheck is UnavailableError{ErrNoSessionBus} when no session bus runs.
+func busCheck() error {
+	if mocked {
+		return nil
+	}
+	if _, ok := SessionBusAddress(); !ok {
+		return &UnavailableError{Cause: ErrNoSessionBus}
+	}
+	return nil
 }
 
 func classify(err error) error {

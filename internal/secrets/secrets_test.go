@@ -8,6 +8,9 @@ import (
 	"github.com/zalando/go-keyring"
 )
 
+// The mock keyring needs no session bus.
+func init() { mocked = true }
+
 func exercise(t *testing.T, s Store, profile string) {
 	t.Helper()
 	if err := s.Set(profile, RefreshToken, "v1.first-refresh-token-value"); err != nil {
@@ -48,12 +51,27 @@ func TestMemoryStore(t *testing.T) {
 	exercise(t, &Memory{}, "demo-native")
 }
 
+// TestUnavailableKeyringSaysSoPlainly: D-Bus's own words (object paths,
+// error names) become what is wrong and what to do about it.
 func TestUnavailableKeyringSaysSoPlainly(t *testing.T) {
-	keyring.MockInitWithError(errors.New("no Secret Service on the session bus"))
-	_, err := Keyring{}.Get("p", RefreshToken)
-	var ue *UnavailableError
-	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "no Secret Service on the session bus") || !strings.Contains(err.Error(), "in memory") {
-		t.Fatalf("err = %v", err)
+	for _, tc := range []struct{ cause, reason, remedy string }{
+		{"failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'", "the keyring is locked", "unlock it"},
+		{"The name org.freedesktop.secrets was not provided by any .service files", "no Secret Service", "apt install gnome-keyring"},
+		{"org.freedesktop.DBus.Error.ServiceUnknown", "no Secret Service", "apt install gnome-keyring"},
+		{"no Secret Service on the session bus", "the Secret Service said: no Secret Service on the session bus", "gnome-keyring"},
+	} {
+		keyring.MockInitWithError(errors.New(tc.cause))
+		_, err := Keyring{}.Get("p", RefreshToken)
+		var ue *UnavailableError
+		if !errors.As(err, &ue) || !strings.Contains(ue.Reason(), tc.reason) || !strings.Contains(ue.Remedy(), tc.remedy) {
+			t.Errorf("%s: err = %v", tc.cause, err)
+		}
+		if strings.Contains(ue.Reason(), "/org/freedesktop") {
+			t.Errorf("%s: the reason shows a D-Bus path: %q", tc.cause, ue.Reason())
+		}
+	}
+	if err := (&UnavailableError{Cause: ErrNoSessionBus}); !strings.Contains(err.Error(), "no D-Bus session bus") {
+		t.Errorf("no bus: %v", err)
 	}
 }
 

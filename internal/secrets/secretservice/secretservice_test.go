@@ -4,11 +4,13 @@
 package secretservice_test
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	. "github.com/tokenscope/tokenscope/internal/secrets"
 )
@@ -48,5 +50,100 @@ func TestRealSecretServiceKeepsSecretsOutOfFiles(t *testing.T) {
 	}
 	if out, _ := exec.Command("secret-tool", "lookup", "service", Service, "username", Account("ci-profile", RefreshToken)).Output(); len(out) != 0 {
 		t.Fatal("the entry is still in the keyring after DeleteProfile")
+	}
+}
+
+// busProcesses counts the live (not zombie) dbus-daemon and
+// gnome-keyring-daemon processes on the machine.
+func busProcesses(t *testing.T) int {
+	t.Helper()
+	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	n := 0
+	for _, stat := range dirs {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ...
+		s := string(b)
+		open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || close < open || len(s) < close+3 {
+			continue
+		}
+		comm, state := s[open+1:close], s[close+2]
+		if state != 'Z' && (comm == "dbus-daemon" || strings.HasPrefix(comm, "gnome-keyring")) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestWithNoSessionBusTheKeyringIsUnavailableAndNoBusIsStarted: godbus
+// (under go-keyring) runs dbus-launch when DBUS_SESSION_BUS_ADDRESS is
+// unset, and the bus it starts, with the gnome-keyring-daemon the bus
+// activates, outlives us. Keyring never lets it: no bus, no keyring.
+func TestWithNoSessionBusTheKeyringIsUnavailableAndNoBusIsStarted(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	if _, ok := SessionBusAddress(); ok {
+		t.Skip("this machine has a session bus of its own (/run/user/UID/bus)")
+	}
+	before := busProcesses(t)
+	for _, op := range []func() error{
+		func() error { return Keyring{}.Set("no-bus", RefreshToken, "v1.no-bus-refresh-token") },
+		func() error { _, err := Keyring{}.Get("no-bus", RefreshToken); return err },
+		func() error { return Keyring{}.Delete("no-bus", RefreshToken) },
+	} {
+		err := op()
+		var ue *UnavailableError
+		if !errors.As(err, &ue) || !errors.Is(err, ErrNoSessionBus) {
+			t.Fatalf("err = %v, want UnavailableError(ErrNoSessionBus)", err)
+		}
+		if msg := err.Error(); !strings.Contains(msg, "no D-Bus session bus") || !strings.Contains(msg, "apt install gnome-keyring") {
+			t.Fatalf("the message does not say what is wrong and what to install: %q", msg)
+		}
+	}
+	// PreventBusAutolaunch keeps every other godbus user (Fyne) from
+	// starting one too.
+	PreventBusAutolaunch()
+	if a := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); a == "" || a == "autolaunch:" {
+		t.Fatalf("DBUS_SESSION_BUS_ADDRESS = %q: godbus would run dbus-launch", a)
+	}
+	if _, ok := SessionBusAddress(); ok {
+		t.Fatal("the placeholder address counts as a bus")
+	}
+	time.Sleep(200 * time.Millisecond) // anything started would be up by now
+	if after := busProcesses(t); after != before {
+		t.Fatalf("%d dbus-daemon/gnome-keyring-daemon processes before, %d after", before, after)
+	}
+}
+
+// TestABusWithNoSecretServiceIsExplained runs a private session bus that
+// can activate nothing (a machine with no Secret Service installed): the
+// error says so, in words, without D-Bus's names.
+func TestABusWithNoSecretServiceIsExplained(t *testing.T) {
+	if _, err := exec.LookPath("dbus-daemon"); err != nil {
+		t.Skip("needs dbus-daemon")
+	}
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "session.conf")
+	os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=`+filepath.Join(dir, "bus")+`</listen>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`), 0o600)
+	cmd := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--print-address")
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line := make([]byte, 512)
+	n, _ := out.Read(line)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", strings.TrimSpace(string(line[:n])))
+	_, err := Keyring{}.Get("no-service", RefreshToken)
+	var ue *UnavailableError
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "no Secret Service") || !strings.Contains(msg, "apt install gnome-keyring") || strings.Contains(msg, "org.freedesktop") {
+		t.Fatalf("message %q", msg)
 	}
 }
