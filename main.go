@@ -5,6 +5,7 @@ package main
 
 import (
 	_ "embed"
+	"fmt"
 	"os"
 
 	_ "github.com/tokenscope/tokenscope/internal/cloc" // before Fyne reads the locale
@@ -12,18 +13,29 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/tokenscope/tokenscope/app"
+	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
 //go:embed FyneApp.toml
 var fyneAppTOML []byte
 
 func main() {
+	// Before anything talks to D-Bus: with no session bus, nothing may
+	// start one (it would outlive us).
+	secrets.PreventBusAutolaunch()
 	app.SetMetadataTOML(fyneAppTOML)
 	if args := os.Args[1:]; app.HasSubcommand(args) {
 		os.Exit(app.RunCommand(app.OSEnv(), args))
 	}
+	if msg := app.NoDisplay(); msg != "" {
+		fmt.Fprintln(os.Stderr, "tokenscope:", msg)
+		os.Exit(2)
+	}
+	// No X server answering, or no OpenGL: one sentence, not a stack trace.
+	defer app.WatchGraphicsStart()()
 	fyneapp.SetMetadata(app.FyneMetadata())
 	a := fyneapp.NewWithID(app.LoadMetadata().ID)
 	a.SetIcon(app.FyneMetadata().Icon)
+	a.Lifecycle().SetOnStarted(app.Started)
 	app.OpenWindow(a).ShowAndRun()
 }

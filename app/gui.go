@@ -2,7 +2,12 @@ package app
 
 import (
 	"fmt"
+	"io"
+	"log"
 	"os"
+	"runtime"
+	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -59,4 +64,108 @@ func OpenWindow(a fyne.App) fyne.Window {
 		}
 		return srv.Tenant, seed.DemoNote(), err
 	})
+}
+
+// noDisplay is the sentence for a machine where the window cannot open.
+const noDisplay = "no display: run a subcommand, e.g. `tokenscope help`"
+
+// NoDisplay returns the one sentence to print (and exit 2 with) when the
+// window cannot open here because no X display is set, or "". Fyne's X11
+// driver would otherwise log GLFW errors and panic with a stack trace.
+func NoDisplay() string {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
+		if os.Getenv("DISPLAY") == "" {
+			return noDisplay + " (DISPLAY is not set)"
+		}
+	}
+	return ""
+}
+
+// WatchGraphicsStart turns the graphics driver's start-up failures (an X
+// server that does not answer, no OpenGL), which Fyne and GLFW log before
+// they panic or exit, into one sentence on stderr and exit code 2. Call it
+// before the app is made, defer the func it returns in main, and call
+// Started once the app runs: from then on log lines pass through as they
+// are.
+func WatchGraphicsStart() (recoverPanic func()) {
+	w := &startWatch{out: os.Stderr, exit: os.Exit}
+	watch = w
+	log.SetOutput(w)
+	return func() {
+		if r := recover(); r != nil {
+			w.panicked(r)
+		}
+	}
+}
+
+// watch is the watcher main installed, if any.
+var watch *startWatch
+
+// Started tells the watcher the window is up: log lines pass through.
+func Started() {
+	if watch != nil {
+		watch.mu.Lock()
+		watch.started = true
+		watch.mu.Unlock()
+	}
+}
+
+// startWatch holds GLFW's platform errors until the app has started: they
+// are the cause of a failure, or they are printed once it started.
+type startWatch struct {
+	mu       sync.Mutex
+	out      io.Writer
+	exit     func(int)
+	started  bool
+	platform []string // GLFW's platform errors before the start
+	failing  string   // the failure Fyne reported, waiting for its cause
+}
+
+func (w *startWatch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	line := string(p)
+	if w.started {
+		return w.out.Write(p)
+	}
+	if _, e, ok := strings.Cut(line, "PlatformError: "); ok {
+		w.platform = append(w.platform, strings.TrimSpace(e))
+		return len(p), nil
+	}
+	for _, sign := range []string{"failed to initialise GLFW", "window creation error"} {
+		if strings.Contains(line, "Fyne error:") && strings.Contains(line, sign) {
+			w.failing = sign
+			return len(p), nil
+		}
+	}
+	if w.failing != "" {
+		cause := w.failing
+		if _, c, ok := strings.Cut(line, "Cause:"); ok {
+			cause = strings.TrimSpace(c)
+		}
+		w.fail(cause)
+		return len(p), nil
+	}
+	return w.out.Write(p)
+}
+
+// panicked handles a panic in main: GLFW's (it panics when it could not
+// initialise: no X server) becomes the sentence; any other goes on.
+func (w *startWatch) panicked(r any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	msg := fmt.Sprint(r)
+	if w.started || !(strings.Contains(msg, "GLFW") || strings.Contains(msg, "NotInitialized") || strings.Contains(msg, "GLX")) {
+		panic(r)
+	}
+	w.fail(msg)
+}
+
+func (w *startWatch) fail(cause string) {
+	if len(w.platform) > 0 {
+		cause = w.platform[len(w.platform)-1]
+	}
+	fmt.Fprintf(w.out, "tokenscope: %s (the window needs an X display with OpenGL; %s)\n", noDisplay, cause)
+	w.exit(2)
 }
