@@ -20,7 +20,7 @@ TEST_PKGS := $(BUILD_PKGS) xvfb x11-utils xdotool imagemagick gnome-keyring dbus
 export LANG := C
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps-run deps-test check-go lint unit smoke screenshots bench bench-window fuzz clean
+.PHONY: run build test deps-run deps-test check-go lint unit test-peers smoke screenshots bench bench-window fuzz clean
 
 run: deps-run build
 	./$(BIN)
@@ -46,9 +46,26 @@ lint:
 	@test -x $(GOBIN)/staticcheck || GOFLAGS= $(GO) install $(STATICCHECK)
 	$(GOBIN)/staticcheck -tags $(TAGS) ./...
 
+# The second OpenID provider the sign-in tests run against (issue 18):
+# panva's oidc-provider, a Node program. npm ci installs the committed lock
+# file into a cache outside the work tree, keyed on the lock file's hash;
+# the tests find it through TOKENSCOPE_OIDC_PROVIDER_DIR.
+PEER_SRC := internal/testop/panva
+OIDC_PROVIDER_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tokenscope/oidc-provider/$(shell sha256sum $(PEER_SRC)/package-lock.json | cut -c1-16)
+
+test-peers:
+	@command -v node >/dev/null && command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
+	@test -f $(OIDC_PROVIDER_DIR)/node_modules/oidc-provider/package.json || { \
+		tmp=$(OIDC_PROVIDER_DIR).tmp.$$$$; rm -rf $$tmp && mkdir -p $$tmp && \
+		cp $(PEER_SRC)/package.json $(PEER_SRC)/package-lock.json $$tmp/ && \
+		echo "test-peers: npm ci oidc-provider into $(OIDC_PROVIDER_DIR)" && \
+		(cd $$tmp && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
+		rm -rf $(OIDC_PROVIDER_DIR) && mv $$tmp $(OIDC_PROVIDER_DIR); }
+
 # Every Go test, with the race detector; the keyring tests run against a
 # real gnome-keyring on a private D-Bus session (scripts/with-keyring.sh).
-unit:
+unit: export TOKENSCOPE_OIDC_PROVIDER_DIR := $(OIDC_PROVIDER_DIR)
+unit: test-peers
 	scripts/with-keyring.sh $(GO) test -race -tags $(TAGS) -count=1 ./...
 	@$(GO) test -tags $(TAGS) -count=1 -run '^TestCorpusRecallAndFalseReports$$' ./scan -v | grep '^scan corpus:'
 
