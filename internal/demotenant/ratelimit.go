@@ -25,8 +25,9 @@ var (
 )
 
 type bucket struct {
-	tokens float64
-	at     time.Time
+	tokens           float64
+	at               time.Time
+	burst, perSecond float64 // its Rate, so a sweep can tell when it is full again
 }
 
 // limit takes one request from the bucket named key and sets Auth0's
@@ -38,7 +39,7 @@ func (t *Tenant) limit(w http.ResponseWriter, key string, r Rate) *apiError {
 	now := t.cfg.Now()
 	b := t.buckets[key]
 	if b == nil {
-		b = &bucket{tokens: float64(r.Burst), at: now}
+		b = &bucket{tokens: float64(r.Burst), at: now, burst: float64(r.Burst), perSecond: r.PerMinute / 60}
 		t.buckets[key] = b
 	}
 	perSecond := r.PerMinute / 60
@@ -51,6 +52,7 @@ func (t *Tenant) limit(w http.ResponseWriter, key string, r Rate) *apiError {
 		h.Set("X-RateLimit-Remaining", "0")
 		h.Set("X-RateLimit-Reset", strconv.FormatInt(now.Add(wait).Unix(), 10))
 		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		t.logOnceAMinuteLocked("limit|"+key, now, "rate limit %s reached (%d at once, %g a minute): answering 429 too_many_requests", key, r.Burst, r.PerMinute)
 		return errorf(429, "too_many_requests", "Global limit has been reached")
 	}
 	b.tokens--

@@ -29,7 +29,7 @@ func (t *Tenant) Handler() http.Handler {
 	mux.HandleFunc("POST /oauth/device/code", t.serve(t.deviceCode))
 	mux.HandleFunc("GET /activate", t.activate)
 	mux.HandleFunc("POST /activate", t.activate)
-	return mux
+	return t.checkHost(mux)
 }
 
 // apiError is an error answer in Auth0's shape: a status, the OAuth error
@@ -68,14 +68,7 @@ func (t *Tenant) serve(h func(w http.ResponseWriter, r *http.Request) (any, *api
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, err := h(w, r)
 		if err != nil {
-			for k, vs := range err.header {
-				w.Header()[k] = vs
-			}
-			body := map[string]string{"error": err.code, "error_description": err.desc}
-			if err.uri != "" {
-				body["error_uri"] = err.uri
-			}
-			writeJSON(w, err.status, body)
+			writeAPIError(w, err)
 			return
 		}
 		if v == nil {
@@ -84,6 +77,19 @@ func (t *Tenant) serve(h func(w http.ResponseWriter, r *http.Request) (any, *api
 		}
 		writeJSON(w, 200, v)
 	}
+}
+
+// writeAPIError answers with an error in Auth0's shape:
+// {"error": ..., "error_description": ...}, and error_uri where Auth0 sends one.
+func writeAPIError(w http.ResponseWriter, err *apiError) {
+	for k, vs := range err.header {
+		w.Header()[k] = vs
+	}
+	body := map[string]string{"error": err.code, "error_description": err.desc}
+	if err.uri != "" {
+		body["error_uri"] = err.uri
+	}
+	writeJSON(w, err.status, body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -39,7 +39,7 @@ func Start(t *Tenant, addr string, allowRemote bool) (*Server, error) {
 	s := &Server{Tenant: t, Addr: ln.Addr().String(), ln: ln}
 	t.SetIssuer("http://" + advertised(s.Addr) + "/")
 	// A slow or silent client must not hold a connection open forever.
-	s.srv = &http.Server{Handler: t.Handler(), ReadHeaderTimeout: headerTimeout, ReadTimeout: bodyTimeout,
+	s.srv = &http.Server{Handler: t.Handler(), ReadHeaderTimeout: t.cfg.HeaderTimeout, ReadTimeout: bodyTimeout,
 		WriteTimeout: bodyTimeout, IdleTimeout: 2 * bodyTimeout, MaxHeaderBytes: 64 << 10}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -49,11 +49,8 @@ func Start(t *Tenant, addr string, allowRemote bool) (*Server, error) {
 	return s, nil
 }
 
-// The server's timeouts; tests shorten them.
-var (
-	headerTimeout = 10 * time.Second
-	bodyTimeout   = 30 * time.Second
-)
+// bodyTimeout bounds reading a request and writing its answer.
+const bodyTimeout = 30 * time.Second
 
 // advertised is the host:port clients should use for a listener's
 // address: an unspecified host (0.0.0.0, ::) is no address a client can

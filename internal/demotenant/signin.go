@@ -51,12 +51,18 @@ type deviceRequest struct {
 // on any port (RFC 8252 §7.3: "The authorization server MUST allow any
 // port to be specified at the time of the request for loopback IP redirect
 // URIs").
+//
+// A redirect URI with a fragment is never allowed: "The endpoint URI MUST
+// NOT include a fragment component" (RFC 6749 §3.1.2).
 func callbackAllowed(c *Client, redirect string) bool {
+	u, err := url.Parse(redirect)
+	if err != nil || strings.Contains(redirect, "#") {
+		return false
+	}
 	if slices.Contains(c.Callbacks, redirect) {
 		return true
 	}
-	u, err := url.Parse(redirect)
-	if err != nil || c.Auth != "none" || u.Scheme != "http" || !httpx.IsLoopback(u.Hostname()) {
+	if c.Auth != "none" || u.Scheme != "http" || !httpx.IsLoopback(u.Hostname()) {
 		return false
 	}
 	for _, cb := range c.Callbacks {
@@ -87,6 +93,7 @@ type page struct {
 }
 
 func renderPage(w http.ResponseWriter, status int, p page) {
+	noFraming(w.Header())
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -111,12 +118,16 @@ func (t *Tenant) authorize(w http.ResponseWriter, r *http.Request) {
 		renderPage(w, 400, page{Title: "Callback URL mismatch", Lines: []string{redirect + " is not in the list of Allowed Callback URLs of " + c.Name + "."}})
 		return
 	}
+	if err := t.limit(w, "authorize|"+c.ID, t.cfg.AuthorizeRate); err != nil {
+		writeAPIError(w, err)
+		return
+	}
 	fail := func(code, desc string) {
 		v := url.Values{"error": {code}, "error_description": {desc}}
 		if s := q.Get("state"); s != "" {
 			v.Set("state", s)
 		}
-		http.Redirect(w, r, redirect+"?"+v.Encode(), http.StatusFound)
+		http.Redirect(w, r, callbackURL(redirect, v), http.StatusFound)
 	}
 	if q.Get("response_type") != "code" {
 		fail("unsupported_response_type", "The demo tenant supports response_type=code.")
@@ -135,12 +146,22 @@ func (t *Tenant) authorize(w http.ResponseWriter, r *http.Request) {
 	if len(scope) == 0 {
 		scope = []string{"openid"}
 	}
+	now := t.cfg.Now()
 	req := &authzRequest{client: c, redirect: redirect, state: q.Get("state"), nonce: q.Get("nonce"), scope: scope,
-		audience: q.Get("audience"), challenge: challenge, expires: t.cfg.Now().Add(10 * time.Minute)}
+		audience: q.Get("audience"), challenge: challenge, expires: now.Add(t.cfg.PendingLifetime)}
 	id := randomString(24)
 	t.mu.Lock()
-	t.authz[id] = req
+	room := t.admitLocked(func() int { return len(t.authz) }, t.cfg.MaxPending, now)
+	if room {
+		t.authz[id] = req
+	} else {
+		t.logOnceAMinuteLocked("full|authz", now, "%d sign-ins are waiting on the login page, the most it keeps: answering /authorize with 429 too_many_requests until some finish or expire (after %s)", len(t.authz), t.cfg.PendingLifetime)
+	}
 	t.mu.Unlock()
+	if !room {
+		writeAPIError(w, tooMany("sign-ins"))
+		return
+	}
 	lines := []string{c.Name + " asks to sign you in as " + t.user.Name + " (" + t.user.Email + ")."}
 	if slices.Contains(scope, "offline_access") {
 		lines = append(lines, "It also asks for offline_access: a refresh token, so it can stay signed in.")
@@ -170,12 +191,22 @@ func (t *Tenant) decide(w http.ResponseWriter, r *http.Request) {
 		v.Set("error_description", "The user cancelled the sign-in.")
 	} else {
 		code := randomString(32)
+		now := t.cfg.Now()
 		t.mu.Lock()
-		t.codes[code] = &authCode{req: req, expires: t.cfg.Now().Add(5 * time.Minute)}
+		room := t.admitLocked(func() int { return len(t.codes) }, t.cfg.MaxPending, now)
+		if room {
+			t.codes[code] = &authCode{req: req, expires: now.Add(t.cfg.CodeLifetime)}
+		} else {
+			t.logOnceAMinuteLocked("full|codes", now, "%d authorization codes are waiting to be redeemed, the most it keeps: answering with 429 too_many_requests until some are redeemed or expire (after %s)", len(t.codes), t.cfg.CodeLifetime)
+		}
 		t.mu.Unlock()
+		if !room {
+			writeAPIError(w, tooMany("authorization codes"))
+			return
+		}
 		v.Set("code", code)
 	}
-	http.Redirect(w, r, req.redirect+"?"+v.Encode(), http.StatusFound)
+	http.Redirect(w, r, callbackURL(req.redirect, v), http.StatusFound)
 }
 
 // codeGrant redeems an authorization code: once, by the client it was
@@ -276,21 +307,32 @@ func (t *Tenant) deviceCode(w http.ResponseWriter, r *http.Request) (any, *apiEr
 		return nil, &apiError{status: 403, code: "unauthorized_client", desc: "Grant type '" + DeviceCodeGrant + "' not allowed for the client.",
 			uri: "https://auth0.com/docs/clients/client-grant-types"}
 	}
+	if err := t.limit(w, "device|"+c.ID, t.cfg.DeviceCodeRate); err != nil {
+		return nil, err
+	}
 	scope := strings.Fields(p.Get("scope"))
 	if len(scope) == 0 {
 		scope = []string{"openid"}
 	}
 	now := t.cfg.Now()
 	user := strings.ToUpper(randomHex(2) + "-" + randomHex(2))
-	d := &deviceRequest{client: c, scope: scope, audience: p.Get("audience"), userCode: user, expires: now.Add(15 * time.Minute), interval: DeviceInterval}
+	d := &deviceRequest{client: c, scope: scope, audience: p.Get("audience"), userCode: user, expires: now.Add(t.cfg.DeviceCodeLifetime), interval: t.cfg.DeviceInterval}
 	device := randomString(40)
 	t.mu.Lock()
-	t.devices[device] = d
+	room := t.admitLocked(func() int { return len(t.devices) }, t.cfg.MaxDeviceCodes, now)
+	if room {
+		t.devices[device] = d
+	} else {
+		t.logOnceAMinuteLocked("full|devices", now, "%d device codes are waiting for a user, the most it keeps: answering /oauth/device/code with 429 too_many_requests until some are used or expire (after %s)", len(t.devices), t.cfg.DeviceCodeLifetime)
+	}
 	iss := t.issuer
 	t.mu.Unlock()
+	if !room {
+		return nil, tooMany("device codes")
+	}
 	return map[string]any{"device_code": device, "user_code": user, "verification_uri": iss + "activate",
 		"verification_uri_complete": iss + "activate?user_code=" + url.QueryEscape(user),
-		"expires_in":                int((15 * time.Minute).Seconds()), "interval": int(d.interval.Seconds())}, nil
+		"expires_in":                int(t.cfg.DeviceCodeLifetime.Seconds()), "interval": int(d.interval.Seconds())}, nil
 }
 
 // deviceGrant answers a device's poll as Auth0 does: 403

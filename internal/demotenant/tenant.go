@@ -15,6 +15,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"log"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -65,6 +67,36 @@ type Config struct {
 	// endpoints (defaults: Auth0's documented DelegationRate, UserinfoRate).
 	DelegationRate Rate
 	UserinfoRate   Rate
+	// AuthorizeRate and DeviceCodeRate limit /authorize and
+	// /oauth/device/code per client (default AuthorizeRate, DeviceCodeRate).
+	AuthorizeRate  Rate
+	DeviceCodeRate Rate
+	// PendingLifetime is how long a sign-in started at /authorize may wait
+	// on the login page (default PendingLifetime, Auth0's one hour);
+	// CodeLifetime is an unredeemed authorization code's (default
+	// CodeLifetime); DeviceCodeLifetime is a device_code's and its
+	// user_code's (default DeviceCodeLifetime, Auth0's 15 minutes).
+	PendingLifetime    time.Duration
+	CodeLifetime       time.Duration
+	DeviceCodeLifetime time.Duration
+	// DeviceInterval is the polling interval a device is told (default:
+	// the DeviceInterval variable when New runs).
+	DeviceInterval time.Duration
+	// MaxPending caps the sign-ins waiting on the login page and, apart,
+	// the codes waiting to be redeemed; MaxDeviceCodes caps the device codes
+	// waiting for a user. Past a cap the tenant answers 429 (defaults
+	// MaxPending, MaxDeviceCodes).
+	MaxPending     int
+	MaxDeviceCodes int
+	// SweepEvery is how often expired sign-ins, codes and device codes are
+	// removed, at the latest (default one minute); a full table is swept at once.
+	SweepEvery time.Duration
+	// HeaderTimeout is how long Start's server waits for a request's
+	// headers (default 10 s).
+	HeaderTimeout time.Duration
+	// Logf is the tenant's log (default log.Printf): it says when a cap or
+	// a rate limit turns requests away.
+	Logf func(format string, args ...any)
 	// Now is the clock (default time.Now); tests inject one.
 	Now func() time.Time
 }
@@ -95,6 +127,10 @@ type Tenant struct {
 	authz    map[string]*authzRequest
 	codes    map[string]*authCode
 	devices  map[string]*deviceRequest // by device_code
+
+	issuerHost string               // the issuer's host:port, lower case, for the Host check
+	lastSweep  time.Time            // when expired entries were last removed
+	lastLogged map[string]time.Time // when each kind of refusal was last logged
 }
 
 type family struct {
@@ -142,6 +178,39 @@ func New(cfg Config) (*Tenant, error) {
 	if cfg.UserinfoRate.Burst == 0 {
 		cfg.UserinfoRate = UserinfoRate
 	}
+	if cfg.AuthorizeRate.Burst == 0 {
+		cfg.AuthorizeRate = AuthorizeRate
+	}
+	if cfg.DeviceCodeRate.Burst == 0 {
+		cfg.DeviceCodeRate = DeviceCodeRate
+	}
+	if cfg.PendingLifetime == 0 {
+		cfg.PendingLifetime = PendingLifetime
+	}
+	if cfg.CodeLifetime == 0 {
+		cfg.CodeLifetime = CodeLifetime
+	}
+	if cfg.DeviceCodeLifetime == 0 {
+		cfg.DeviceCodeLifetime = DeviceCodeLifetime
+	}
+	if cfg.DeviceInterval == 0 {
+		cfg.DeviceInterval = DeviceInterval
+	}
+	if cfg.MaxPending == 0 {
+		cfg.MaxPending = MaxPending
+	}
+	if cfg.MaxDeviceCodes == 0 {
+		cfg.MaxDeviceCodes = MaxDeviceCodes
+	}
+	if cfg.SweepEvery == 0 {
+		cfg.SweepEvery = time.Minute
+	}
+	if cfg.HeaderTimeout == 0 {
+		cfg.HeaderTimeout = 10 * time.Second
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = log.Printf
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -154,15 +223,16 @@ func New(cfg Config) (*Tenant, error) {
 		return nil, err
 	}
 	t := &Tenant{cfg: cfg, key: key, signer: signer,
-		user:     User{ID: "auth0|demo-user-1", Name: "Dana Demo", Nickname: "dana", Email: "dana@demo.tokenscope.dev"},
-		clients:  map[string]*Client{},
-		tokens:   map[string]*refreshToken{},
-		families: map[string]*family{},
-		opaque:   map[string]opaqueToken{},
-		buckets:  map[string]*bucket{},
-		authz:    map[string]*authzRequest{},
-		codes:    map[string]*authCode{},
-		devices:  map[string]*deviceRequest{},
+		user:       User{ID: "auth0|demo-user-1", Name: "Dana Demo", Nickname: "dana", Email: "dana@demo.tokenscope.dev"},
+		clients:    map[string]*Client{},
+		tokens:     map[string]*refreshToken{},
+		families:   map[string]*family{},
+		opaque:     map[string]opaqueToken{},
+		buckets:    map[string]*bucket{},
+		authz:      map[string]*authzRequest{},
+		codes:      map[string]*authCode{},
+		devices:    map[string]*deviceRequest{},
+		lastLogged: map[string]time.Time{},
 	}
 	for _, c := range SeedClients() {
 		t.AddClient(c)
@@ -219,8 +289,13 @@ func (t *Tenant) SetIssuer(issuer string) {
 	if !strings.HasSuffix(issuer, "/") {
 		issuer += "/"
 	}
+	hostport := ""
+	if u, err := url.Parse(issuer); err == nil {
+		hostport = withPort(u.Host)
+	}
 	t.mu.Lock()
 	t.issuer = issuer
+	t.issuerHost = hostport
 	t.mu.Unlock()
 }
 

@@ -259,9 +259,7 @@ func TestStartRefusesANonLoopbackAddress(t *testing.T) {
 // A client that sends half a request line and then nothing is cut off
 // after the header timeout instead of holding a connection forever.
 func TestTheDemoServerDropsASilentClient(t *testing.T) {
-	defer func(h time.Duration) { headerTimeout = h }(headerTimeout)
-	headerTimeout = 300 * time.Millisecond
-	ten, err := New(Config{})
+	ten, err := New(Config{HeaderTimeout: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

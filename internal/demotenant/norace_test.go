@@ -1,0 +1,5 @@
+//go:build !race
+
+package demotenant
+
+const raceEnabled = false
