@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // authenticate checks the client against its Token Endpoint Authentication
@@ -132,7 +133,7 @@ func (t *Tenant) refresh(c *Client, value, scope, audience string) (map[string]a
 	}
 	resp["access_token"] = access
 	if slices.Contains(granted, "openid") {
-		id, err := t.idToken(c.ID, granted, f.sid, access, "", now)
+		id, err := t.idToken(c.ID, granted, f.sid, access, "", time.Time{}, now)
 		if err != nil {
 			return nil, errorf(500, "server_error", "%v", err)
 		}

@@ -43,25 +43,41 @@ func (t *Tenant) accessToken(c *Client, scope []string, audience string, now tim
 	})
 }
 
-func (t *Tenant) idToken(clientID string, scope []string, sid, access, nonce string, now time.Time) (string, error) {
+// idToken mints the ID token of a sign-in or a refresh with the claims
+// Auth0 puts in its own (see TestTheCodeGrantIDTokenCarriesAuth0sClaims
+// for the sources): iss, sub, aud (the client ID alone, so no azp), iat,
+// exp, at_hash, sid; nonce when the request had one; auth_time only when
+// it asked for max_age or prompt=login; and the profile and email claims
+// of those scopes.
+func (t *Tenant) idToken(clientID string, scope []string, sid, access, nonce string, authTime, now time.Time) (string, error) {
 	atHash, err := tokens.AtHash("RS256", access)
 	if err != nil {
 		return "", err
 	}
 	claims := map[string]any{
-		"iss": t.issuer, "sub": t.user.ID, "aud": clientID, "azp": clientID, "iat": now.Unix(),
+		"iss": t.issuer, "sub": t.user.ID, "aud": clientID, "iat": now.Unix(),
 		"exp": now.Add(t.cfg.IDTokenLifetime).Unix(), "at_hash": atHash, "sid": sid,
 	}
 	if nonce != "" {
 		claims["nonce"] = nonce
 	}
+	if !authTime.IsZero() {
+		claims["auth_time"] = authTime.Unix()
+	}
+	t.profileClaims(claims, scope)
+	return t.sign(claims)
+}
+
+// profileClaims adds what the profile and email scopes return for the
+// demo user, in an ID token and from /userinfo alike.
+func (t *Tenant) profileClaims(claims map[string]any, scope []string) {
 	if slices.Contains(scope, "profile") {
-		claims["name"], claims["nickname"] = t.user.Name, t.user.Nickname
+		claims["name"], claims["nickname"], claims["picture"] = t.user.Name, t.user.Nickname, t.user.Picture
+		claims["updated_at"] = t.user.UpdatedAt.UTC().Format("2006-01-02T15:04:05.000Z")
 	}
 	if slices.Contains(scope, "email") {
 		claims["email"], claims["email_verified"] = t.user.Email, true
 	}
-	return t.sign(claims)
 }
 
 // verify checks a token this tenant signed and returns its claims.

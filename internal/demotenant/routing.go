@@ -118,7 +118,7 @@ func (t *Tenant) discovery(w http.ResponseWriter, r *http.Request) {
 		"token_endpoint_auth_methods_supported":      []string{"none", "client_secret_post", "client_secret_basic"},
 		"revocation_endpoint_auth_methods_supported": []string{"none", "client_secret_post", "client_secret_basic"},
 		"scopes_supported":                           append([]string{"openid", "profile", "email", "offline_access"}, APIScopes...),
-		"claims_supported":                           []string{"aud", "auth_time", "azp", "at_hash", "email", "email_verified", "exp", "iat", "iss", "name", "nickname", "sid", "sub"},
+		"claims_supported":                           []string{"aud", "auth_time", "azp", "at_hash", "email", "email_verified", "exp", "iat", "iss", "name", "nickname", "picture", "sid", "sub", "updated_at"},
 	})
 }
 

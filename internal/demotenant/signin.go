@@ -29,11 +29,15 @@ type authzRequest struct {
 	scope                  []string
 	audience, challenge    string
 	expires                time.Time
+	// wantsAuthTime: the request had max_age or prompt=login, the two that
+	// make Auth0 put auth_time in the ID token.
+	wantsAuthTime bool
 }
 
 type authCode struct {
-	req     *authzRequest
-	expires time.Time
+	req      *authzRequest
+	expires  time.Time
+	authTime time.Time // when the user pressed Continue
 }
 
 type deviceRequest struct {
@@ -148,7 +152,8 @@ func (t *Tenant) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	now := t.cfg.Now()
 	req := &authzRequest{client: c, redirect: redirect, state: q.Get("state"), nonce: q.Get("nonce"), scope: scope,
-		audience: q.Get("audience"), challenge: challenge, expires: now.Add(t.cfg.PendingLifetime)}
+		audience: q.Get("audience"), challenge: challenge, expires: now.Add(t.cfg.PendingLifetime),
+		wantsAuthTime: q.Has("max_age") || slices.Contains(strings.Fields(q.Get("prompt")), "login")}
 	id := randomString(24)
 	t.mu.Lock()
 	room := t.admitLocked(func() int { return len(t.authz) }, t.cfg.MaxPending, now)
@@ -195,7 +200,7 @@ func (t *Tenant) decide(w http.ResponseWriter, r *http.Request) {
 		t.mu.Lock()
 		room := t.admitLocked(func() int { return len(t.codes) }, t.cfg.MaxPending, now)
 		if room {
-			t.codes[code] = &authCode{req: req, expires: now.Add(t.cfg.CodeLifetime)}
+			t.codes[code] = &authCode{req: req, expires: now.Add(t.cfg.CodeLifetime), authTime: now}
 		} else {
 			t.logOnceAMinuteLocked("full|codes", now, "%d authorization codes are waiting to be redeemed, the most it keeps: answering with 429 too_many_requests until some are redeemed or expire (after %s)", len(t.codes), t.cfg.CodeLifetime)
 		}
@@ -231,12 +236,16 @@ func (t *Tenant) codeGrant(c *Client, p url.Values) (any, *apiError) {
 			return nil, errorf(403, "invalid_grant", "Failed to verify code verifier")
 		}
 	}
-	return t.issue(c, ac.req.scope, ac.req.audience, ac.req.nonce)
+	var authTime time.Time
+	if ac.req.wantsAuthTime {
+		authTime = ac.authTime
+	}
+	return t.issue(c, ac.req.scope, ac.req.audience, ac.req.nonce, authTime)
 }
 
 // issue mints the tokens of a sign-in: an access token, an ID token (with
 // openid) and, with offline_access, the first refresh token of a family.
-func (t *Tenant) issue(c *Client, scope []string, audience, nonce string) (map[string]any, *apiError) {
+func (t *Tenant) issue(c *Client, scope []string, audience, nonce string, authTime time.Time) (map[string]any, *apiError) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.cfg.Now()
@@ -247,7 +256,7 @@ func (t *Tenant) issue(c *Client, scope []string, audience, nonce string) (map[s
 	}
 	resp := map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": int(t.cfg.AccessTokenLifetime.Seconds()), "scope": strings.Join(scope, " ")}
 	if slices.Contains(scope, "openid") {
-		id, err := t.idToken(c.ID, scope, sid, access, nonce, now)
+		id, err := t.idToken(c.ID, scope, sid, access, nonce, authTime, now)
 		if err != nil {
 			return nil, errorf(500, "server_error", "%v", err)
 		}
@@ -367,7 +376,7 @@ func (t *Tenant) deviceGrant(w http.ResponseWriter, c *Client, p url.Values) (an
 	t.mu.Lock()
 	delete(t.devices, code)
 	t.mu.Unlock()
-	return t.issue(c, d.scope, d.audience, "")
+	return t.issue(c, d.scope, d.audience, "", time.Time{})
 }
 
 // activate is the page a person opens on another device: type (or

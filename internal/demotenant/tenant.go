@@ -49,6 +49,10 @@ type Client struct {
 // User is the demo user every token is about.
 type User struct {
 	ID, Name, Nickname, Email string
+	// Picture and UpdatedAt are the rest of what Auth0's profile scope
+	// returns for a database user (name, nickname, picture, updated_at).
+	Picture   string
+	UpdatedAt time.Time
 }
 
 // Config holds the tenant's policies; zero values take Auth0's defaults.
@@ -223,7 +227,8 @@ func New(cfg Config) (*Tenant, error) {
 		return nil, err
 	}
 	t := &Tenant{cfg: cfg, key: key, signer: signer,
-		user:       User{ID: "auth0|demo-user-1", Name: "Dana Demo", Nickname: "dana", Email: "dana@demo.tokenscope.dev"},
+		user: User{ID: "auth0|demo-user-1", Name: "Dana Demo", Nickname: "dana", Email: "dana@demo.tokenscope.dev",
+			Picture: "https://s.gravatar.com/avatar/0?d=identicon", UpdatedAt: time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC)},
 		clients:    map[string]*Client{},
 		tokens:     map[string]*refreshToken{},
 		families:   map[string]*family{},

@@ -2,7 +2,6 @@ package demotenant
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 )
 
@@ -46,12 +45,7 @@ func (t *Tenant) userinfo(w http.ResponseWriter, r *http.Request) (any, *apiErro
 		return nil, err
 	}
 	out := map[string]any{"sub": t.user.ID}
-	if slices.Contains(scope, "profile") {
-		out["name"], out["nickname"] = t.user.Name, t.user.Nickname
-	}
-	if slices.Contains(scope, "email") {
-		out["email"], out["email_verified"] = t.user.Email, true
-	}
+	t.profileClaims(out, scope)
 	return out, nil
 }
 
