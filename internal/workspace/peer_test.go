@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -95,6 +97,83 @@ func peerLoginSteps() []chromedp.Action[chromedp.Void] {
 	}
 }
 
+// peerSignIn runs Login for profile while a person plays steps on the
+// provider's pages in a fresh browser profile, and returns the result and
+// the title of the page Tokenscope's callback showed the browser. The
+// browser is done before it returns, whatever happened.
+func peerSignIn(t *testing.T, bctx context.Context, ws *Workspace, profile string, o LoginOptions, steps ...chromedp.Action[chromedp.Void]) (LoginResult, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(peerBrowser(t, bctx))
+	defer cancel()
+	type outcome struct {
+		title string
+		err   error
+	}
+	done := make(chan outcome, 1)
+	var opened atomic.Bool
+	o.Open = func(u string) error {
+		opened.Store(true)
+		go func() {
+			tctx, stop := context.WithTimeout(ctx, time.Minute)
+			defer stop()
+			all := append([]chromedp.Action[chromedp.Void]{chromedp.Navigate(u)}, steps...)
+			all = append(all, chromedp.WaitVisible(chromedp.ID("title")))
+			if err := chromedp.Do(tctx, all...); err != nil {
+				done <- outcome{err: err}
+				return
+			}
+			title, err := chromedp.Run(tctx, chromedp.Text(chromedp.ID("title")))
+			done <- outcome{title, err}
+		}()
+		return nil
+	}
+	o.Timeout = time.Minute
+	res := ws.Login(context.Background(), profile, o)
+	if !opened.Load() {
+		return res, ""
+	}
+	var out outcome
+	select {
+	case out = <-done:
+	case <-time.After(15 * time.Second): // the browser waits for a page that will not come
+		cancel()
+		out = <-done
+	}
+	if out.err != nil && res.Err == nil {
+		t.Fatalf("signed in, but the browser: %v", out.err)
+	}
+	return res, out.title
+}
+
+// peerDevice runs LoginDevice for profile while a person plays steps on
+// the provider's pages, from verification_uri_complete, in a fresh
+// browser profile; it returns the result and the browser's error.
+func peerDevice(t *testing.T, bctx context.Context, ws *Workspace, profile string, steps ...chromedp.Action[chromedp.Void]) (LoginResult, error) {
+	t.Helper()
+	ctx := peerBrowser(t, bctx)
+	done := make(chan error, 1)
+	var once sync.Once
+	res := ws.LoginDevice(context.Background(), profile, LoginOptions{Timeout: time.Minute}, func(c DeviceCode) {
+		once.Do(func() {
+			if c.UserCode == "" || !strings.Contains(c.VerificationURIComplete, "user_code=") {
+				done <- fmt.Errorf("the device code %+v has no user code or verification_uri_complete", c)
+				return
+			}
+			go func() {
+				tctx, cancel := context.WithTimeout(ctx, time.Minute)
+				defer cancel()
+				done <- chromedp.Do(tctx, append([]chromedp.Action[chromedp.Void]{chromedp.Navigate(c.VerificationURIComplete)}, steps...)...)
+			}()
+		})
+	})
+	select {
+	case err := <-done:
+		return res, err
+	default: // no code was shown
+		return res, nil
+	}
+}
+
 // jwtClaims reads a JWT's payload without verifying it: what the provider
 // chose to put there.
 func jwtClaims(t *testing.T, jwt string) map[string]any {
@@ -124,8 +203,8 @@ func invalidGrant(err error) bool {
 // oidc-provider through a real browser, for a confidential
 // (client_secret_post) and a public (none) client, then uses what a
 // person got: the stored refresh token, userinfo, revocation, client
-// credentials and the device grant. One provider and one browser serve
-// every subtest.
+// credentials and the device grant; and it cancels and denies, as people
+// do. One provider and one browser serve every subtest.
 func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 	ws, mem := peerProvider(t)
 	bctx := browser(t)
@@ -135,16 +214,15 @@ func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 		// on any port). oidc-provider grants offline_access, and so a refresh
 		// token, only when prompt contains consent, as OpenID Connect Core
 		// §11 says it MUST ("the prompt parameter MUST contain consent");
-		// docs: features / issueRefreshToken. Its ID token from the token
-		// endpoint has no at_hash, which OpenID Connect Core §3.1.3.6 makes
-		// OPTIONAL there: we must verify it without one (§3.1.3.7).
+		// docs: issueRefreshToken. Its ID token from the token endpoint has
+		// no at_hash, which OpenID Connect Core §3.1.3.6 makes OPTIONAL
+		// there: we must verify it without one (§3.1.3.7).
 		t.Run(profile+" signs in with code and PKCE and the refresh token it stores works", func(t *testing.T) {
-			open, titles := browserOpener(t, peerBrowser(t, bctx), peerLoginSteps()...)
-			res := ws.Login(context.Background(), profile, LoginOptions{Open: open, Prompt: "consent", Timeout: time.Minute})
+			res, title := peerSignIn(t, bctx, ws, profile, LoginOptions{Prompt: "consent"}, peerLoginSteps()...)
 			if res.Err != nil {
 				t.Fatalf("sign-in: %v", res.Err)
 			}
-			if title := <-titles; title != "Signed in" {
+			if title != "Signed in" {
 				t.Fatalf("the browser shows %q", title)
 			}
 			id := jwtClaims(t, res.Response.IDToken)
@@ -171,8 +249,8 @@ func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 			if profile == peerPublic && (!r.Response.Rotated || next == rt || next != r.Response.RefreshToken) {
 				t.Fatalf("the public client's rotated refresh token is not the stored one (rotated %t)", r.Response.Rotated)
 			}
-			if profile == peerConfidential && next != rt && next != r.Response.RefreshToken {
-				t.Fatal("the stored refresh token is neither the old one nor the new one")
+			if profile == peerConfidential && next != rt {
+				t.Fatal("the confidential client's refresh token, which oidc-provider keeps, is no longer the stored one")
 			}
 
 			// userinfo (OpenID Connect Core §5.3.2: "The sub Claim MUST always
@@ -204,11 +282,32 @@ func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 		})
 	}
 
+	// Cancel on the provider's page: it redirects back with
+	// error=access_denied and our state (RFC 6749 §4.1.2.1); the browser is
+	// told, and nothing is stored.
+	t.Run("cancelling on the provider's login page stores nothing and says so", func(t *testing.T) {
+		before, _ := mem.Get(peerPublic, secrets.RefreshToken)
+		res, title := peerSignIn(t, bctx, ws, peerPublic, LoginOptions{Prompt: "consent"},
+			chromedp.WaitVisible(chromedp.CSS(`input[name="login"]`)),
+			chromedp.Click(chromedp.CSS(`.login-help a`))) // "[ Cancel ]"
+		var le *LoginError
+		if !errors.As(res.Err, &le) || le.Code != "access_denied" || !strings.Contains(res.Err.Error(), "nothing was stored") {
+			t.Fatalf("%v", res.Err)
+		}
+		if title != "Sign-in failed" {
+			t.Fatalf("the browser shows %q", title)
+		}
+		if after, _ := mem.Get(peerPublic, secrets.RefreshToken); after != before {
+			t.Fatal("the stored refresh token changed")
+		}
+	})
+
 	// Client credentials (RFC 6749 §4.4), oidc-provider's
 	// features.clientCredentials. Tokenscope asks for an audience (Auth0
 	// needs one); oidc-provider does not know the parameter and ignores it,
 	// as RFC 6749 §3.2 says ("MUST ignore unrecognized request parameters").
-	// A public client is refused before anything is sent.
+	// A wrong secret is invalid_client (RFC 6749 §5.2); a public client is
+	// refused before anything is sent.
 	t.Run("a confidential client gets an access token with client credentials", func(t *testing.T) {
 		cc := ws.ClientCredentials(context.Background(), peerConfidential, "https://api.peer.test", "")
 		if cc.Err != nil || cc.Response.AccessToken == "" || !strings.EqualFold(cc.Response.TokenType, "Bearer") {
@@ -216,6 +315,15 @@ func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 		}
 		if cc.Response.RefreshToken != "" {
 			t.Fatal("a refresh token for client credentials (RFC 6749 §4.4.3: SHOULD NOT be included)")
+		}
+		p, _ := ws.Profiles.Get(peerConfidential)
+		p.Name = "peer-wrong-secret"
+		if _, err := ws.Save(SaveRequest{Profile: p, ClientSecret: Store("not-the-secret")}); err != nil {
+			t.Fatal(err)
+		}
+		var e *exchange.Error
+		if cc := ws.ClientCredentials(context.Background(), p.Name, "https://api.peer.test", ""); !errors.As(cc.Err, &e) || e.Code != "invalid_client" || e.Status != 401 {
+			t.Fatalf("a wrong client secret: %v", cc.Err)
 		}
 		if cc := ws.ClientCredentials(context.Background(), peerPublic, "https://api.peer.test", ""); cc.Sent || cc.Err == nil {
 			t.Fatalf("a public client: sent %t, %v", cc.Sent, cc.Err)
@@ -227,35 +335,15 @@ func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 	// browser, confirms the code, signs in and consents; Tokenscope polls at
 	// the provider's interval (5 s by default) and stores the refresh token.
 	t.Run("the device grant approved in a browser stores a refresh token that works", func(t *testing.T) {
-		ctx := peerBrowser(t, bctx)
-		approved := make(chan error, 1)
-		var once sync.Once
-		res := ws.LoginDevice(context.Background(), peerPublic, LoginOptions{Timeout: time.Minute}, func(c DeviceCode) {
-			once.Do(func() {
-				if c.UserCode == "" || c.VerificationURIComplete == "" {
-					approved <- errors.New("no user code or verification_uri_complete")
-					return
-				}
-				go func() {
-					tctx, cancel := context.WithTimeout(ctx, time.Minute)
-					defer cancel()
-					steps := append([]chromedp.Action[chromedp.Void]{
-						chromedp.Navigate(c.VerificationURIComplete),
-						// The confirmation page shows the code; Continue carries autofocus.
-						chromedp.WaitVisible(chromedp.CSS(`button[autofocus]`)),
-						chromedp.Click(chromedp.CSS(`button[autofocus]`)),
-					}, peerLoginSteps()...)
-					steps = append(steps, chromedp.WaitVisible(chromedp.Search(`//h1[text()="Sign-in Success"]`)))
-					approved <- chromedp.Do(tctx, steps...)
-				}()
-			})
-		})
-		select {
-		case err := <-approved:
-			if err != nil {
-				t.Fatalf("the browser: %v", err)
-			}
-		default: // the code never came
+		steps := append([]chromedp.Action[chromedp.Void]{
+			// The confirmation page shows the code; Continue carries autofocus.
+			chromedp.WaitVisible(chromedp.CSS(`button[autofocus]`)),
+			chromedp.Click(chromedp.CSS(`button[autofocus]`)),
+		}, peerLoginSteps()...)
+		steps = append(steps, chromedp.WaitVisible(chromedp.Search(`//h1[text()="Sign-in Success"]`)))
+		res, berr := peerDevice(t, bctx, ws, peerPublic, steps...)
+		if berr != nil {
+			t.Fatalf("the browser: %v", berr)
 		}
 		if res.Err != nil {
 			t.Fatalf("device sign-in: %v", res.Err)
@@ -269,6 +357,57 @@ func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 		}
 		if r := ws.Refresh(context.Background(), peerPublic, RefreshOptions{}); r.Err != nil {
 			t.Fatalf("refreshing with the device grant's token: %v", r.Err)
+		}
+	})
+
+	// Abort on the confirmation page: the next poll is answered
+	// access_denied (RFC 8628 §3.5), which ends the sign-in with nothing
+	// stored.
+	t.Run("the device grant aborted in the browser stores nothing and says so", func(t *testing.T) {
+		before, _ := mem.Get(peerPublic, secrets.RefreshToken)
+		res, berr := peerDevice(t, bctx, ws, peerPublic,
+			chromedp.WaitVisible(chromedp.CSS(`button[name="abort"]`)),
+			chromedp.Click(chromedp.CSS(`button[name="abort"]`)),
+			chromedp.WaitVisible(chromedp.Search(`//p[contains(., "interrupted")]`)))
+		if berr != nil {
+			t.Fatalf("the browser: %v", berr)
+		}
+		var le *LoginError
+		if !errors.As(res.Err, &le) || le.Code != "access_denied" || !strings.Contains(res.Err.Error(), "nothing was stored") {
+			t.Fatalf("%v", res.Err)
+		}
+		if after, _ := mem.Get(peerPublic, secrets.RefreshToken); after != before {
+			t.Fatal("the stored refresh token changed")
+		}
+	})
+
+	// A confidential client authenticates at the device authorization
+	// endpoint too: RFC 8628 §3.1, "The client authentication requirements
+	// of Section 3.2.1 of [RFC6749] apply to requests on this endpoint",
+	// and oidc-provider enforces it (401 invalid_client without the secret).
+	t.Run("a confidential client's device sign-in authenticates the client", func(t *testing.T) {
+		steps := append([]chromedp.Action[chromedp.Void]{
+			chromedp.WaitVisible(chromedp.CSS(`button[autofocus]`)),
+			chromedp.Click(chromedp.CSS(`button[autofocus]`)),
+		}, peerLoginSteps()...)
+		steps = append(steps, chromedp.WaitVisible(chromedp.Search(`//h1[text()="Sign-in Success"]`)))
+		res, berr := peerDevice(t, bctx, ws, peerConfidential, steps...)
+		var e *exchange.Error
+		if errors.As(res.Err, &e) && e.Code == "invalid_client" && e.Status == 401 {
+			// Known, reported for issue 18: x/oauth2's Config.DeviceAuth
+			// (v0.38.0) sends client_id alone, never the client's secret,
+			// whatever AuthStyle says. This subtest asserts the sign-in as
+			// soon as grants.go authenticates that request.
+			t.Skipf("KNOWN INCOMPATIBILITY: the device authorization request carries no client authentication (RFC 8628 §3.1): %v", res.Err)
+		}
+		if berr != nil {
+			t.Fatalf("the browser: %v", berr)
+		}
+		if res.Err != nil {
+			t.Fatalf("device sign-in: %v", res.Err)
+		}
+		if rt, _ := mem.Get(peerConfidential, secrets.RefreshToken); rt == "" || rt != res.Response.RefreshToken {
+			t.Fatal("the device sign-in stored no refresh token")
 		}
 	})
 }
