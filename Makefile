@@ -55,6 +55,7 @@ OIDC_PROVIDER_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tokenscope/oidc-prov
 
 test-peers:
 	@command -v node >/dev/null && command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
+	@[ "$$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || { echo "test-peers: oidc-provider 9 needs Node.js 20 or newer (22 LTS supported), and this node is $$(node --version): install a newer nodejs (Debian 13's, or NodeSource's for Debian 12)" >&2; exit 1; }
 	@test -f $(OIDC_PROVIDER_DIR)/node_modules/oidc-provider/package.json || { \
 		tmp=$(OIDC_PROVIDER_DIR).tmp.$$$$; rm -rf $$tmp && mkdir -p $$tmp && \
 		cp $(PEER_SRC)/package.json $(PEER_SRC)/package-lock.json $$tmp/ && \

@@ -6,11 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -45,6 +47,11 @@ func StartPanva(t testing.TB, clients ...PanvaClient) string {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		missing(t, "no node on PATH: install Debian's nodejs and npm (make test-peers does)")
+	}
+	// oidc-provider 9 removed Node 18 (its CHANGELOG) and supports 22 LTS
+	// and later; it runs on 20 with a warning. Debian 12's nodejs is 18.
+	if v, err := exec.Command(node, "--version").Output(); err != nil || nodeMajor(string(v)) < 20 {
+		missing(t, fmt.Sprintf("oidc-provider 9 needs Node.js 20 or newer (22 LTS supported); %s is %s", node, strings.TrimSpace(string(v))))
 	}
 	dir := providerDir()
 	if dir == "" {
@@ -99,6 +106,16 @@ func StartPanva(t testing.TB, clients ...PanvaClient) string {
 		t.Fatalf("oidc-provider did not say it listens within 30 s:\n%s", stderr)
 	}
 	return ""
+}
+
+// nodeMajor reads the major version from `node --version` (v22.12.0).
+func nodeMajor(v string) int {
+	major, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(v), "v"), ".")
+	n, err := strconv.Atoi(major)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // missing skips the test, or fails it in CI.
