@@ -118,7 +118,7 @@ func TestARequestBuiltByHandBecomesOneMigrateReads(t *testing.T) {
 func TestAGeneratedFileIsCappedNotStalled(t *testing.T) {
 	src := "import Auth0 from 'auth0-js';\nconst a0 = new Auth0({});\n" + strings.Repeat("a0.refreshToken(rt, cb); ", 50000) + strings.Repeat("a0.getDelegationToken(", 20000)
 	fs, _ := File("gen.js", []byte(src))
-	if len(fs) != maxPerFile || fs[999].Column != 1+999*25 || len(fs[0].Source) != maxSource {
+	if len(fs) != maxPerKind || fs[999].Column != 1+999*25 || len(fs[0].Source) != maxSource {
 		t.Fatalf("%d findings, last at column %d, source %d bytes", len(fs), fs[len(fs)-1].Column, len(fs[0].Source))
 	}
 }

@@ -80,6 +80,15 @@ type Report struct {
 	Summary   Summary    `json:"summary"`
 	// Problems are files that could not be read (the scan goes on).
 	Problems []string `json:"problems,omitempty"`
+	// NotRead lists every file the scan passed over, and why: too big,
+	// binary, unreadable, a symbolic link or special file, a .gitignore
+	// whose patterns were not applied.
+	NotRead []NotRead `json:"not_read"`
+	// Capped lists the files where a kind of finding reached the per-file
+	// cap: the findings past it are counted, not listed.
+	Capped []Capped `json:"capped"`
+
+	roots []root // what was scanned, for SARIF's originalUriBaseIds
 }
 
 // Failing reports whether anything at warning or above was found.
@@ -111,7 +120,17 @@ type fileScan struct {
 	seeds   map[string]binding
 	exports map[string]binding
 	imports []relImport
+	// kept counts the findings listed per endpoint and code; dropped, those
+	// past maxPerKind.
+	kept, dropped map[capKey]int
+	// srcLine's text, clipped, as the last finding quoted it.
+	srcLine int
+	srcText string
 }
+
+// capKey is one endpoint and kind of finding (the code says SDK call,
+// request or comment).
+type capKey struct{ endpoint, code string }
 
 // flagHit is a place that makes an SDK OIDC-conformant.
 type flagHit struct {
@@ -123,7 +142,10 @@ type flagHit struct {
 
 func (f *fileScan) newFinding(off int, ep, sdkName, call string, sev Severity, code string) Finding {
 	line, col := f.ln.at(off)
-	return Finding{File: f.rel, Line: line, Column: col, Endpoint: ep, SDK: sdkName, Call: call, Severity: sev, Code: code, MigrateCode: migrateCodes[ep], Source: clip(f.ln.text(line))}
+	if line != f.srcLine || f.srcText == "" { // one long line can hold thousands of findings: clip it once
+		f.srcLine, f.srcText = line, clip(f.ln.text(line))
+	}
+	return Finding{File: f.rel, Line: line, Column: col, Endpoint: ep, SDK: sdkName, Call: call, Severity: sev, Code: code, MigrateCode: migrateCodes[ep], Source: f.srcText}
 }
 
 // maxSource caps the source line a finding quotes (a minified file is one
@@ -137,14 +159,30 @@ func clip(line string) string {
 	return strings.ToValidUTF8(line[:maxSource], "")
 }
 
-// maxPerFile caps one file's findings (a generated file could hold
-// thousands); the report says so when it is reached.
-const maxPerFile = 1000
+// maxPerKind caps one file's findings of one endpoint and kind (a
+// generated file could hold thousands), so that a flood of one kind never
+// hides another; the report says where a cap was reached and how many
+// findings it dropped. maxPerFile bounds them all together: no file has
+// that many kinds.
+const (
+	maxPerKind = 1000
+	maxPerFile = 16 * maxPerKind
+)
 
 func (f *fileScan) add(fd Finding) {
-	if len(f.out) < maxPerFile {
-		f.out = append(f.out, fd)
+	k := capKey{fd.Endpoint, fd.Code}
+	if f.kept[k] >= maxPerKind {
+		if f.dropped == nil {
+			f.dropped = map[capKey]int{}
+		}
+		f.dropped[k]++
+		return
 	}
+	if f.kept == nil {
+		f.kept = map[capKey]int{}
+	}
+	f.kept[k]++
+	f.out = append(f.out, fd)
 }
 
 // languages by file extension; "text" files are read for URLs only.

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -13,13 +12,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
-	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 )
 
 // Options tune a scan.
@@ -42,6 +41,30 @@ var vendored = map[string]bool{
 	"third_party": true, "third-party": true, "site-packages": true, ".venv": true, "venv": true, "packages": true, ".bundle": true,
 }
 
+// MaxIgnoreSize is the largest .gitignore the walk reads; a bigger one is
+// listed as not read and its patterns are not applied.
+const MaxIgnoreSize = 1 << 20
+
+// NotRead is a file the scan passed over, and why.
+type NotRead struct {
+	File string `json:"file"`
+	// Reason is too_big, binary, unreadable, symlink, special (a named
+	// pipe, socket or device) or gitignore (a .gitignore not applied).
+	Reason string `json:"reason"`
+	// Detail says it for people: "larger than 16 MB", "permission denied".
+	Detail string `json:"detail"`
+}
+
+// Capped is a file where one endpoint and kind of finding reached the
+// per-file cap.
+type Capped struct {
+	File     string `json:"file"`
+	Endpoint string `json:"endpoint"`
+	Code     string `json:"code"`
+	Listed   int    `json:"listed"`
+	Dropped  int    `json:"dropped"`
+}
+
 // UsageError is a problem with what the user asked for (a missing path, a
 // bad glob), as opposed to a file that could not be read mid-scan.
 type UsageError struct{ Err error }
@@ -49,9 +72,11 @@ type UsageError struct{ Err error }
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
-// Run scans each root (a directory or a file). A root that cannot be read
-// is a *UsageError; a file that cannot be read mid-walk is listed in
-// Report.Problems and the scan goes on.
+// Run scans each root (a directory or a file). A root that cannot be read,
+// or is not a regular file or folder, is a *UsageError (nothing is opened
+// for reading first); a file that cannot be read mid-walk is listed in
+// Report.NotRead (and Problems) and the scan goes on. Inside the roots no
+// symbolic link is followed and only regular files are opened.
 func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 	for _, g := range o.Exclude {
 		if !doublestar.ValidatePattern(g) {
@@ -60,35 +85,39 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 	}
 	var rs []root
 	for _, r := range roots {
-		st, err := os.Stat(r)
+		dir, err := checkRoot(r)
 		if err != nil {
-			return nil, &UsageError{fmt.Errorf("cannot scan %s: %w", r, unwrapPath(err))}
+			return nil, err
 		}
 		prefix := ""
 		if len(roots) > 1 {
 			prefix = filepath.ToSlash(filepath.Clean(r)) + "/"
+			if !dir {
+				prefix = filepath.ToSlash(filepath.Dir(filepath.Clean(r))) + "/"
+			}
 		}
-		if !st.IsDir() && len(roots) > 1 {
-			prefix = filepath.ToSlash(filepath.Dir(filepath.Clean(r))) + "/"
-		}
-		rs = append(rs, root{path: r, prefix: prefix})
+		rs = append(rs, root{path: r, prefix: prefix, dir: dir})
 	}
 	var (
-		report        = &Report{}
+		report        = &Report{roots: rs}
 		mu            sync.Mutex
 		flags         []flagHit
 		allPins       []pin
 		modules       []*moduleInfo
 		absOf         = map[string]string{}
+		caps          = map[string][]Capped{}
 		files, nbytes atomic.Int64
 	)
 	problem := func(rel string, err error) {
 		mu.Lock()
 		defer mu.Unlock()
-		if errors.Is(err, errTooBig) || errors.Is(err, errBinary) {
+		n := notRead(rel, err)
+		report.NotRead = append(report.NotRead, n)
+		switch n.Reason {
+		case "too_big", "binary":
 			report.Summary.Skipped++
-		} else {
-			report.Problems = append(report.Problems, fmt.Sprintf("%s: %v", rel, unwrapPath(err)))
+		case "unreadable":
+			report.Problems = append(report.Problems, rel+": "+n.Detail)
 		}
 	}
 	stop, ticking := make(chan struct{}), make(chan struct{})
@@ -127,13 +156,16 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 		report.Findings = append(report.Findings, f.out...)
 		flags = append(flags, f.flags...)
 		allPins = append(allPins, ps...)
+		if c := cappedIn(f); c != nil {
+			caps[f.rel] = c
+		}
 		if len(f.exports)+len(f.imports) > 0 {
 			modules = append(modules, &moduleInfo{rel: f.rel, exports: f.exports, imports: f.imports})
 			absOf[f.rel] = abs
 		}
 	})
 	if err == nil {
-		err = followModules(ctx, rs, o, report, modules, absOf, &flags, problem)
+		err = followModules(ctx, rs, o, report, modules, absOf, caps, &flags)
 	}
 	close(stop)
 	<-ticking // no Progress call after Run returns
@@ -148,16 +180,92 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 	}
 	report.Summary.Files, report.Summary.Bytes = int(files.Load()), nbytes.Load()
 	resolve(report, flags, allPins)
+	for _, c := range caps {
+		report.Capped = append(report.Capped, c...)
+	}
+	sort.Slice(report.Capped, func(i, j int) bool {
+		a, b := report.Capped[i], report.Capped[j]
+		return a.File < b.File || a.File == b.File && a.Code < b.Code
+	})
+	sort.Slice(report.NotRead, func(i, j int) bool { return report.NotRead[i].File < report.NotRead[j].File })
+	sort.Strings(report.Problems)
+	if report.NotRead == nil {
+		report.NotRead = []NotRead{}
+	}
+	if report.Capped == nil {
+		report.Capped = []Capped{}
+	}
 	return report, nil
 }
 
+// cappedIn lists where a file's findings reached the cap.
+func cappedIn(f *fileScan) []Capped {
+	var out []Capped
+	for k, n := range f.dropped {
+		out = append(out, Capped{File: f.rel, Endpoint: k.endpoint, Code: k.code, Listed: f.kept[k], Dropped: n})
+	}
+	return out
+}
+
+// checkRoot looks at a path given to scan without opening it for reading
+// unless it is a regular file or a folder: a named pipe, socket or device
+// is refused, as is a path that cannot be read. A symbolic link given by
+// name is followed (the user chose it); none is followed inside it.
+func checkRoot(name string) (dir bool, err error) {
+	st, err := os.Stat(name)
+	if err != nil {
+		return false, &UsageError{fmt.Errorf("cannot scan %s: %w", name, unwrapPath(err))}
+	}
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		return false, &UsageError{fmt.Errorf("cannot scan %s: it is %s, not a file or folder, and was not opened", name, kindOf(st.Mode()))}
+	}
+	flags := os.O_RDONLY | nonBlocking
+	if st.IsDir() {
+		flags |= dirOnly
+	}
+	f, err := os.OpenFile(name, flags, 0)
+	if err != nil {
+		return false, &UsageError{fmt.Errorf("cannot scan %s: %w", name, unwrapPath(err))}
+	}
+	defer f.Close()
+	if st.IsDir() {
+		if _, err := f.ReadDir(1); err != nil && !errors.Is(err, io.EOF) {
+			return false, &UsageError{fmt.Errorf("cannot scan %s: %w", name, unwrapPath(err))}
+		}
+	}
+	return st.IsDir(), nil
+}
+
+// kindOf names a file type that is neither a regular file nor a folder.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "not a regular file"
+}
+
 // root is one path to scan and the prefix its files get in the report.
-type root struct{ path, prefix string }
+type root struct {
+	path, prefix string
+	dir          bool
+}
 
 // eachFile walks every root and reads each file it keeps, in parallel (one
 // worker per CPU, each with a buffer it reuses), handing the bytes to fn.
 func eachFile(ctx context.Context, rs []root, o Options, problem func(rel string, err error), fn func(abs, rel string, data []byte)) error {
-	type job struct{ abs, rel string }
+	type job struct {
+		abs, rel string
+		follow   bool
+	}
 	workers := o.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -173,7 +281,7 @@ func eachFile(ctx context.Context, rs []root, o Options, problem func(rel string
 				if ctx.Err() != nil {
 					continue
 				}
-				data, err := readSmall(j.abs, &buf)
+				data, err := readSmall(j.abs, &buf, j.follow)
 				if err != nil {
 					problem(j.rel, err)
 					continue
@@ -184,6 +292,10 @@ func eachFile(ctx context.Context, rs []root, o Options, problem func(rel string
 	}
 	var walkErr error
 	for _, r := range rs {
+		if !r.dir { // a file given by name: its link, if it is one, is followed
+			jobs <- job{abs: r.path, rel: r.prefix + filepath.Base(r.path), follow: true}
+			continue
+		}
 		err := walk(ctx, r.path, o, func(abs, rel string) {
 			jobs <- job{abs: abs, rel: r.prefix + rel}
 		}, func(rel string, err error) { problem(r.prefix+rel, err) })
@@ -202,7 +314,7 @@ func eachFile(ctx context.Context, rs []root, o Options, problem func(rel string
 // from what it recorded; when some module exports an SDK object, the
 // JavaScript files the prefilter passed over (an importer need not name
 // Auth0) are read again for their relative imports.
-func followModules(ctx context.Context, rs []root, o Options, report *Report, modules []*moduleInfo, absOf map[string]string, flags *[]flagHit, problem func(string, error)) error {
+func followModules(ctx context.Context, rs []root, o Options, report *Report, modules []*moduleInfo, absOf map[string]string, caps map[string][]Capped, flags *[]flagHit) error {
 	exports := exportIndex(modules)
 	if len(exports) == 0 {
 		return nil
@@ -214,12 +326,13 @@ func followModules(ctx context.Context, rs []root, o Options, report *Report, mo
 		if len(seeds) == 0 {
 			continue
 		}
-		data, err := readSmall(absOf[m.rel], &buf)
+		data, err := readSmall(absOf[m.rel], &buf, false)
 		if err != nil {
 			continue
 		}
 		f := scanFile(m.rel, data, seeds)
 		linked[m.rel] = f.out
+		caps[m.rel] = cappedIn(f)
 		*flags = append(*flags, f.flags...)
 	}
 	// An import of an exporting module spells its file's (or, for an
@@ -248,6 +361,7 @@ func followModules(ctx context.Context, rs []root, o Options, report *Report, mo
 		f := scanFile(rel, data, seeds)
 		mu.Lock()
 		linked[rel] = f.out
+		caps[rel] = cappedIn(f)
 		*flags = append(*flags, f.flags...)
 		mu.Unlock()
 	})
@@ -275,23 +389,77 @@ func unwrapPath(err error) error {
 }
 
 var (
-	errTooBig = errors.New("larger than 16 MB")
-	errBinary = errors.New("binary")
+	errTooBig     = errors.New("larger than 16 MB")
+	errBinary     = errors.New("binary (a NUL byte in its first 8 KB)")
+	errSymlink    = errors.New("a symbolic link, not followed")
+	errIgnoreSize = fmt.Errorf("larger than %d MB: its patterns were not applied", MaxIgnoreSize>>20)
 )
 
-// readSmall reads a file into *buf (grown as needed, so a worker allocates
-// once, not per file) unless it is too big or binary (a NUL byte in its
-// first 8 KB, as git and ripgrep decide).
-func readSmall(name string, buf *[]byte) ([]byte, error) {
-	f, err := os.Open(name)
+// specialError is a file that is no regular file (a named pipe, a socket,
+// a device): it is never read.
+type specialError struct{ mode fs.FileMode }
+
+func (e specialError) Error() string { return kindOf(e.mode) + ", not opened" }
+
+// notRead says why rel was not read.
+func notRead(rel string, err error) NotRead {
+	var se specialError
+	reason := "unreadable"
+	switch {
+	case errors.Is(err, errTooBig):
+		reason = "too_big"
+	case errors.Is(err, errBinary):
+		reason = "binary"
+	case errors.Is(err, errSymlink):
+		reason = "symlink"
+	case errors.As(err, &se):
+		reason = "special"
+	}
+	if path.Base(rel) == ".gitignore" {
+		reason = "gitignore"
+		if !errors.Is(err, errIgnoreSize) {
+			err = fmt.Errorf("%w: its patterns were not applied", unwrapPath(err))
+		}
+	}
+	return NotRead{File: rel, Reason: reason, Detail: unwrapPath(err).Error()}
+}
+
+// openRegular opens name for reading only if it is a regular file: never
+// through a symbolic link unless follow, and never waiting on a named
+// pipe (it is opened non-blocking, then refused for its type, unread).
+func openRegular(name string, follow bool) (*os.File, fs.FileInfo, error) {
+	flags := os.O_RDONLY | nonBlocking
+	if !follow {
+		flags |= noFollow
+	}
+	f, err := os.OpenFile(name, flags, 0)
+	if err != nil {
+		if isLinkErr(err) {
+			return nil, nil, errSymlink
+		}
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = specialError{st.Mode()}
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
+}
+
+// readSmall reads a regular file into *buf (grown as needed, so a worker
+// allocates once, not per file) unless it is too big or binary (a NUL byte
+// in its first 8 KB, as git and ripgrep decide). It never reads more than
+// MaxFileSize, even from a file that grows while it is read.
+func readSmall(name string, buf *[]byte, follow bool) ([]byte, error) {
+	f, st, err := openRegular(name, follow)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
 	if st.Size() > MaxFileSize {
 		return nil, errTooBig
 	}
@@ -314,24 +482,22 @@ func readSmall(name string, buf *[]byte) ([]byte, error) {
 	return data, nil
 }
 
-// walk visits the files under root in a stable order, honouring each
-// directory's .gitignore (git's rules, through go-git's matcher), the
-// vendored-directory list and the --exclude globs.
+// skippedDirs are version-control folders, never scanned.
+var skippedDirs = map[string]bool{".git": true, ".hg": true, ".svn": true}
+
+// walk visits the files under the folder root in a stable order,
+// honouring each folder's .gitignore (git's rules, indexed: see
+// ignoreFile), the vendored-folder list and the --exclude globs. It never
+// follows a symbolic link and visits only regular files; the links and
+// special files it meets where it would have read a file are reported
+// through problem.
 func walk(ctx context.Context, root string, o Options, visit func(abs, rel string), problem func(rel string, err error)) error {
-	st, err := os.Stat(root)
-	if err != nil {
-		return &UsageError{fmt.Errorf("cannot scan %s: %w", root, unwrapPath(err))}
-	}
-	if !st.IsDir() {
-		visit(root, filepath.Base(root))
-		return nil
-	}
-	var rec func(dir string, parts []string, patterns []gitignore.Pattern) error
-	rec = func(dir string, parts []string, patterns []gitignore.Pattern) error {
+	var rec func(dir string, parts []string, ignores []*ignoreFile) error
+	rec = func(dir string, parts []string, ignores []*ignoreFile) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		entries, err := os.ReadDir(dir)
+		entries, err := readDir(dir, len(parts) == 0)
 		if err != nil {
 			if len(parts) == 0 {
 				return &UsageError{fmt.Errorf("cannot scan %s: %w", root, unwrapPath(err))}
@@ -339,39 +505,72 @@ func walk(ctx context.Context, root string, o Options, visit func(abs, rel strin
 			problem(strings.Join(parts, "/"), err)
 			return nil
 		}
-		if ps := readIgnore(filepath.Join(dir, ".gitignore"), parts); len(ps) > 0 {
-			patterns = append(append([]gitignore.Pattern(nil), patterns...), ps...)
-		}
-		m := gitignore.NewMatcher(patterns)
 		for _, e := range entries {
-			name := e.Name()
-			p := append(append([]string(nil), parts...), name)
-			rel := strings.Join(p, "/")
-			isDir := e.IsDir()
-			if e.Type()&fs.ModeSymlink != 0 {
-				continue // never leave the tree, never loop
-			}
-			if isDir && (name == ".git" || name == ".hg" || name == ".svn" || !o.IncludeVendor && vendored[name]) {
+			if e.Name() != ".gitignore" {
 				continue
 			}
-			if m.Match(p, isDir) || excluded(o.Exclude, rel) {
+			rel := strings.Join(append(slices.Clip(parts), ".gitignore"), "/")
+			lines, err := readIgnore(filepath.Join(dir, ".gitignore"), e.Type())
+			if err != nil {
+				problem(rel, err)
+			} else if f := parseIgnore(lines, len(parts)); len(f.pats) > 0 {
+				ignores = append(slices.Clip(ignores), f)
+			}
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if name == ".gitignore" {
+				continue // read above
+			}
+			p := append(slices.Clip(parts), name)
+			rel := strings.Join(p, "/")
+			isDir := e.IsDir()
+			if isDir && (skippedDirs[name] || !o.IncludeVendor && vendored[name]) {
+				continue
+			}
+			if ignored(ignores, p, isDir) || excluded(o.Exclude, rel) {
 				continue
 			}
 			abs := filepath.Join(dir, name)
 			if isDir {
-				if err := rec(abs, p, patterns); err != nil {
+				if err := rec(abs, p, ignores); err != nil {
 					return err
 				}
 				continue
 			}
-			if !e.Type().IsRegular() || (languageOf(rel) == "" && !isManifest(rel)) {
-				continue
+			switch t := e.Type(); {
+			case t&fs.ModeSymlink != 0:
+				problem(rel, errSymlink) // never leave the tree, never loop
+			case languageOf(rel) == "" && !isManifest(rel):
+			case !t.IsRegular():
+				problem(rel, specialError{t})
+			default:
+				visit(abs, rel)
 			}
-			visit(abs, rel)
 		}
 		return nil
 	}
 	return rec(root, nil, nil)
+}
+
+// readDir lists a folder, sorted by name, without following a symbolic
+// link to one (but for the root, which the user named).
+func readDir(name string, isRoot bool) ([]fs.DirEntry, error) {
+	flags := os.O_RDONLY | dirOnly
+	if !isRoot {
+		flags |= noFollow
+	}
+	f, err := os.OpenFile(name, flags, 0)
+	if err != nil {
+		if isLinkErr(err) {
+			return nil, errSymlink
+		}
+		return nil, err
+	}
+	defer f.Close()
+	entries, err := f.ReadDir(-1)
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return entries, err
 }
 
 func excluded(globs []string, rel string) bool {
@@ -389,20 +588,30 @@ func excluded(globs []string, rel string) bool {
 	return false
 }
 
-func readIgnore(name string, domain []string) []gitignore.Pattern {
-	f, err := os.Open(name)
+// readIgnore reads a .gitignore's lines if it is a regular file of at most
+// MaxIgnoreSize: a link (git stores them; one could point at /dev/urandom)
+// or a named pipe is refused unread.
+func readIgnore(name string, t fs.FileMode) ([]string, error) {
+	if t&fs.ModeSymlink != 0 {
+		return nil, errSymlink
+	}
+	if !t.IsRegular() {
+		return nil, specialError{t}
+	}
+	f, st, err := openRegular(name, false)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	defer f.Close()
-	var ps []gitignore.Pattern
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		line := strings.TrimRight(s.Text(), " \r")
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		ps = append(ps, gitignore.ParsePattern(line, domain))
+	if st.Size() > MaxIgnoreSize {
+		return nil, errIgnoreSize
 	}
-	return ps
+	data, err := io.ReadAll(io.LimitReader(f, MaxIgnoreSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxIgnoreSize {
+		return nil, errIgnoreSize
+	}
+	return strings.Split(string(data), "\n"), nil
 }

@@ -116,25 +116,6 @@ func TestWhatCannotBeScannedIsAUsageErrorThatSaysWhere(t *testing.T) {
 	}
 }
 
-// TestAnUnreadableFileIsListedAndTheScanGoesOn (root reads everything, so
-// the test needs an ordinary user).
-func TestAnUnreadableFileIsListedAndTheScanGoesOn(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root can read a file with mode 000")
-	}
-	root := writeTree(t, map[string]string{"a.js": legacyJS, "locked.js": legacyJS})
-	if err := os.Chmod(filepath.Join(root, "locked.js"), 0); err != nil {
-		t.Fatal(err)
-	}
-	r, err := Run(context.Background(), []string{root}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(r.Problems) != 1 || r.Problems[0] != "locked.js: permission denied" || len(r.Findings) != 1 {
-		t.Fatalf("problems %q, findings %d", r.Problems, len(r.Findings))
-	}
-}
-
 // TestSeveralRootsKeepTheirOwnPaths: with one root, paths are relative to
 // it; with several, each keeps the path it was given, so two files of the
 // same name stay apart.
@@ -349,4 +330,23 @@ func scanLines(t *testing.T, root string) string {
 		got = append(got, fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Code))
 	}
 	return strings.Join(got, ", ")
+}
+
+// TestACapOnOneKindNeverHidesAnother: a file with 1,500 /delegation calls
+// and then one /tokeninfo request lists 1,000 of the first, the second,
+// and says how many it dropped where.
+func TestACapOnOneKindNeverHidesAnother(t *testing.T) {
+	src := "import Auth0 from 'auth0-js';\nconst a0 = new Auth0({});\n" + strings.Repeat("a0.refreshToken(rt, cb);\n", 1500) + "fetch('https://acme.auth0.com/tokeninfo');\n"
+	root := writeTree(t, map[string]string{"gen.js": src})
+	r, err := Run(context.Background(), []string{root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.ByEndpoint["/delegation"] != maxPerKind || r.Summary.ByEndpoint["/tokeninfo"] != 1 {
+		t.Fatalf("by endpoint %v", r.Summary.ByEndpoint)
+	}
+	want := []Capped{{File: "gen.js", Endpoint: "/delegation", Code: "legacy_delegation_call", Listed: 1000, Dropped: 500}}
+	if fmt.Sprint(r.Capped) != fmt.Sprint(want) {
+		t.Fatalf("capped %+v", r.Capped)
+	}
 }
