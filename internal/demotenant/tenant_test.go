@@ -40,6 +40,9 @@ func clientByAuth(t *Tenant, auth string) Client {
 
 func start(tb testing.TB, cfg Config) (*Tenant, *httptest.Server) {
 	tb.Helper()
+	if cfg.Logf == nil {
+		cfg.Logf = tb.Logf // the tenant's log goes with the test's output
+	}
 	ten, err := New(cfg)
 	if err != nil {
 		tb.Fatal(err)
