@@ -36,7 +36,12 @@ import (
 const (
 	peerConfidential = "ts-peer-confidential"
 	peerPublic       = "ts-peer-public"
-	peerDeviceGrant  = "urn:ietf:params:oauth:grant-type:device_code"
+	// peerBasic authenticates with client_secret_basic, and its ID and
+	// secret hold characters RFC 6749 §2.3.1 form-encodes before Basic.
+	peerBasic       = "ts-peer-basic"
+	peerBasicID     = "ts peer:basic+client"
+	peerBasicSecret = "a secret/with:colons&plus+signs="
+	peerDeviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 	// peerUser is what the person types into the login page; oidc-provider's
 	// development login takes any login and password and makes the login
 	// the subject.
@@ -54,13 +59,16 @@ func peerProvider(t *testing.T) (*Workspace, *secrets.Memory) {
 		testop.PanvaClient{ClientID: peerConfidential, ClientSecret: secret, TokenEndpointAuthMethod: "client_secret_post", ApplicationType: "native",
 			RedirectURIs: redirect, ResponseTypes: []string{"code"}, GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials", peerDeviceGrant}},
 		testop.PanvaClient{ClientID: peerPublic, TokenEndpointAuthMethod: "none", ApplicationType: "native",
-			RedirectURIs: redirect, ResponseTypes: []string{"code"}, GrantTypes: []string{"authorization_code", "refresh_token", peerDeviceGrant}})
+			RedirectURIs: redirect, ResponseTypes: []string{"code"}, GrantTypes: []string{"authorization_code", "refresh_token", peerDeviceGrant}},
+		testop.PanvaClient{ClientID: peerBasicID, ClientSecret: peerBasicSecret, TokenEndpointAuthMethod: "client_secret_basic",
+			ResponseTypes: []string{}, GrantTypes: []string{"client_credentials"}})
 	ws, mem := newWorkspace(t)
 	// openid and offline_access are the scopes oidc-provider knows by default
 	// (its scopes_supported); it ignores others.
 	for _, r := range []SaveRequest{
 		{Profile: profiles.Profile{Name: peerConfidential, Issuer: issuer, ClientID: peerConfidential, Auth: string(exchange.AuthPost), Scope: "openid offline_access"}, ClientSecret: Store(secret)},
 		{Profile: profiles.Profile{Name: peerPublic, Issuer: issuer, ClientID: peerPublic, Auth: string(exchange.AuthNone), Scope: "openid offline_access"}},
+		{Profile: profiles.Profile{Name: peerBasic, Issuer: issuer, ClientID: peerBasicID, Auth: string(exchange.AuthBasic)}, ClientSecret: Store(peerBasicSecret)},
 	} {
 		if _, err := ws.Save(r); err != nil {
 			t.Fatal(err)
@@ -327,6 +335,16 @@ func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 		}
 		if cc := ws.ClientCredentials(context.Background(), peerPublic, "https://api.peer.test", ""); cc.Sent || cc.Err == nil {
 			t.Fatalf("a public client: sent %t, %v", cc.Sent, cc.Err)
+		}
+	})
+
+	// client_secret_basic (RFC 6749 §2.3.1): the client ID and secret are
+	// form-encoded, then Basic-encoded; oidc-provider decodes them the same
+	// way, so a space, colon, plus or slash in either survives the trip.
+	t.Run("a client_secret_basic client with form-encoded characters gets client credentials", func(t *testing.T) {
+		cc := ws.ClientCredentials(context.Background(), peerBasic, "https://api.peer.test", "")
+		if cc.Err != nil || cc.Response.AccessToken == "" {
+			t.Fatalf("client credentials: %v", cc.Err)
 		}
 	})
 
