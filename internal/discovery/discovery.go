@@ -64,7 +64,33 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Metadat
 	if m.TokenEndpoint == "" || m.JWKSURI == "" {
 		return nil, fmt.Errorf("%s has no token_endpoint or jwks_uri: is this an OpenID provider?", u)
 	}
+	if err := m.checkEndpoints(); err != nil {
+		return nil, fmt.Errorf("%s: %w", u, err)
+	}
 	return &m, nil
+}
+
+// checkEndpoints holds every endpoint the document names to the rule the
+// refresh path keeps (httpx.CheckEndpointURL: https, or http to loopback;
+// no user info, fragment or secret in the query) before anything is sent
+// to one: a document naming http://tokens.example.test/token would
+// otherwise receive the client secret, the code and the PKCE verifier in
+// clear. One bad endpoint refuses the whole document: a provider that
+// names one is misconfigured or hostile.
+func (m *Metadata) checkEndpoints() error {
+	for _, e := range []struct{ name, url string }{
+		{"token_endpoint", m.TokenEndpoint}, {"jwks_uri", m.JWKSURI}, {"authorization_endpoint", m.AuthorizationEndpoint},
+		{"device_authorization_endpoint", m.DeviceAuthorizationEndpoint}, {"userinfo_endpoint", m.UserinfoEndpoint},
+		{"revocation_endpoint", m.RevocationEndpoint},
+	} {
+		if e.url == "" {
+			continue
+		}
+		if _, err := httpx.CheckEndpointURL(e.url); err != nil {
+			return fmt.Errorf("its %s is refused (%w): nothing is sent to a provider that names it; fix the provider's configuration", e.name, err)
+		}
+	}
+	return nil
 }
 
 func getJSON(ctx context.Context, client *http.Client, u string, v any) error {
@@ -83,13 +109,13 @@ func getJSON(ctx context.Context, client *http.Client, u string, v any) error {
 	defer resp.Body.Close()
 	body, err := httpx.ReadBody(resp.Body, httpx.MaxBody)
 	if err != nil {
-		return fmt.Errorf("reading %s: %v", u, err)
+		return fmt.Errorf("reading %s: %w", u, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s answered %s: check the URL", u, resp.Status)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("%s did not return JSON: %v", u, err)
+		return fmt.Errorf("%s did not return JSON: %w", u, err)
 	}
 	return nil
 }
@@ -138,7 +164,7 @@ func (s *KeySet) fetch(ctx context.Context) ([]tokens.Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := httpx.CheckURL(s.url); err != nil {
+	if _, err := httpx.CheckEndpointURL(s.url); err != nil {
 		return nil, err
 	}
 	resp, err := s.client.Do(req)
@@ -148,14 +174,14 @@ func (s *KeySet) fetch(ctx context.Context) ([]tokens.Key, error) {
 	defer resp.Body.Close()
 	body, err := httpx.ReadBody(resp.Body, httpx.MaxBody)
 	if err != nil {
-		return nil, fmt.Errorf("reading the JWKS at %s: %v", s.url, err)
+		return nil, fmt.Errorf("reading the JWKS at %s: %w", s.url, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("the JWKS at %s answered %s", s.url, resp.Status)
 	}
 	keys, err := tokens.ParseKeys(body)
 	if err != nil {
-		return nil, fmt.Errorf("the JWKS at %s: %v", s.url, err)
+		return nil, fmt.Errorf("the JWKS at %s: %w", s.url, err)
 	}
 	s.mu.Lock()
 	s.keys, s.fetched = keys, s.now()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 )
 
 // Error is a failed refresh, explained.
@@ -29,14 +30,15 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	switch {
 	case e.Code != "":
-		fmt.Fprintf(&b, "%s", e.Code)
+		// The server's words are untrusted: shown, never acted on by a terminal.
+		b.WriteString(safetext.Line(e.Code))
 		if e.Description != "" {
-			fmt.Fprintf(&b, " (%s)", e.Description)
+			fmt.Fprintf(&b, " (%s)", safetext.Line(e.Description))
 		}
 	case e.Status != 0:
 		fmt.Fprintf(&b, "HTTP %d", e.Status)
 		if e.Body != "" {
-			fmt.Fprintf(&b, ": %s", truncate(e.Body, 200))
+			fmt.Fprintf(&b, ": %s", safetext.Line(truncate(e.Body, 200)))
 		}
 	case e.Cause != nil:
 		b.WriteString(httpx.Describe(e.Cause))

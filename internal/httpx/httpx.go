@@ -44,15 +44,26 @@ func NewClient(timeout time.Duration) *http.Client {
 	}
 }
 
+// ErrRefusedURL is what every URL check's error matches (errors.Is): the
+// URL breaks the network rules, and nothing was sent to it or opened.
+var ErrRefusedURL = errors.New("URL refused by the network rules")
+
+type refusedError struct{ msg string }
+
+func (e *refusedError) Error() string        { return e.msg }
+func (e *refusedError) Is(target error) bool { return target == ErrRefusedURL }
+
+func refused(format string, a ...any) error { return &refusedError{fmt.Sprintf(format, a...)} }
+
 // CheckURL accepts https URLs, and http URLs only when the host is a
 // loopback address (the demo tenant, local test servers).
 func CheckURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a valid URL: %v", raw, err)
+		return nil, refused("%q is not a valid URL: %v", raw, err)
 	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("%q has no host: give a full URL such as https://tenant.auth0.com/", raw)
+	if u.Host == "" && (u.Scheme == "" || u.Scheme == "http" || u.Scheme == "https") {
+		return nil, refused("%q has no host: give a full URL such as https://tenant.auth0.com/", raw)
 	}
 	switch u.Scheme {
 	case "https":
@@ -61,10 +72,29 @@ func CheckURL(raw string) (*url.URL, error) {
 		if IsLoopback(u.Hostname()) {
 			return u, nil
 		}
-		return nil, fmt.Errorf("%s uses plain http to a host that is not loopback: tokens and secrets must travel over https", u.Redacted())
+		return nil, refused("%s uses plain http to a host that is not loopback: tokens and secrets must travel over https", u.Redacted())
 	default:
-		return nil, fmt.Errorf("%q must start with https:// (or http:// for a loopback address)", raw)
+		return nil, refused("%q must start with https:// (or http:// for a loopback address)", raw)
 	}
+}
+
+// CheckBrowserURL is the rule for a URL handed to the system opener (an
+// authorization URL, a device grant's verification_uri): CheckURL's https
+// or loopback http, and never a value that starts with "-", which an
+// opener could read as an option. javascript:, file: and every other
+// scheme are refused.
+func CheckBrowserURL(raw string) (*url.URL, error) {
+	if strings.HasPrefix(strings.TrimSpace(raw), "-") {
+		return nil, refused("%q starts with \"-\": it is not opened", raw)
+	}
+	u, err := CheckURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if u.User != nil {
+		return nil, refused("%s carries a user name or password: it is not opened", u.Redacted())
+	}
+	return u, nil
 }
 
 // IsLoopback reports whether host (a name or an IP, no port) is loopback.
@@ -103,14 +133,14 @@ func CheckEndpointURL(raw string) (*url.URL, error) {
 	}
 	switch {
 	case u.User != nil:
-		return nil, fmt.Errorf("%s carries a user name or password: remove it (credentials never belong in a URL)", u.Redacted())
+		return nil, refused("%s carries a user name or password: remove it (credentials never belong in a URL)", u.Redacted())
 	case u.Fragment != "":
-		return nil, fmt.Errorf("%s has a fragment (#…): an issuer or endpoint URL takes none", u.Redacted())
+		return nil, refused("%s has a fragment (#…): an issuer or endpoint URL takes none", u.Redacted())
 	}
 	for name := range u.Query() {
 		switch strings.ToLower(name) {
 		case "client_secret", "refresh_token", "access_token", "id_token", "code", "password", "code_verifier":
-			return nil, fmt.Errorf("the endpoint URL's query carries %s: secrets go in the request body, never in a URL (it ends up in logs); remove it", name)
+			return nil, refused("the endpoint URL's query carries %s: secrets go in the request body, never in a URL (it ends up in logs); remove it", name)
 		}
 	}
 	return u, nil
@@ -124,7 +154,7 @@ func CheckIssuerURL(raw string) (*url.URL, error) {
 		return nil, err
 	}
 	if u.RawQuery != "" || u.ForceQuery {
-		return nil, fmt.Errorf("%s has a query string: an issuer takes none", u.Redacted())
+		return nil, refused("%s has a query string: an issuer takes none", u.Redacted())
 	}
 	return u, nil
 }

@@ -254,6 +254,10 @@ func joinAlgs(list []jose.SignatureAlgorithm) string {
 	return strings.Join(s, ", ")
 }
 
+// TimeClaim reads a NumericDate claim: its time, whether the claim is
+// there, and an error when it is there but not a NumericDate.
+func (t *Token) TimeClaim(name string) (time.Time, bool, error) { return timeClaim(t, name) }
+
 func timeClaim(t *Token, name string) (time.Time, bool, error) {
 	f, ok := lookupField(t.Claims, name)
 	if !ok {
@@ -405,7 +409,10 @@ func AtHash(alg, accessToken string) (string, error) {
 func checkAtHash(t *Token, o Options) Check {
 	claim, has := t.ClaimString("at_hash")
 	if !has {
-		return fail("at_hash", "no at_hash claim: this ID token is not bound to an access token")
+		// OpenID Connect Core 1.0 §3.1.3.6: at_hash is OPTIONAL in an ID
+		// token from the token endpoint; only the implicit and hybrid
+		// flows' authorization-endpoint ID tokens must carry it.
+		return skip("at_hash", "no at_hash claim (optional for an ID token from the token endpoint): not bound to the access token")
 	}
 	alg, _ := t.HeaderString("alg")
 	want, err := AtHash(alg, o.AccessToken)

@@ -85,7 +85,7 @@ func withFreshToken(ps migrate.Params, clientID string, mint func(string) (strin
 		if p.Name == "refresh_token" {
 			rt, err := mint(clientID)
 			if err != nil {
-				return nil, fmt.Errorf("minting a refresh token for the comparison: %v", err)
+				return nil, fmt.Errorf("minting a refresh token for the comparison: %w", err)
 			}
 			out[i].Value = rt
 		}

@@ -111,7 +111,7 @@ func (w *Workspace) StartDemo() (*demotenant.Server, DemoSeed, error) {
 	seed, err := w.SeedDemo(ten)
 	if err != nil {
 		srv.Close()
-		return nil, seed, fmt.Errorf("seeding the demo profiles: %v", err)
+		return nil, seed, fmt.Errorf("seeding the demo profiles: %w", err)
 	}
 	return srv, seed, nil
 }

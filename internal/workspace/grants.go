@@ -51,6 +51,21 @@ func (w *Workspace) LoginDevice(ctx context.Context, name string, o LoginOptions
 		res.Err = explainTokenError(err, exchange.Auth(l.Profile.Auth))
 		return res
 	}
+	// The verification URIs are shown as links and QR codes and opened:
+	// the same rule as an authorization URL (https, or http to loopback).
+	for _, u := range []string{da.VerificationURI, da.VerificationURIComplete} {
+		if u == "" {
+			continue
+		}
+		if _, err := httpx.CheckBrowserURL(u); err != nil {
+			res.Err = fmt.Errorf("the device authorization answer of %s names a verification URI that is not shown: %w", l.Profile.Issuer, err)
+			return res
+		}
+	}
+	if da.VerificationURI == "" {
+		res.Err = fmt.Errorf("the device authorization answer of %s has no verification_uri (RFC 8628 §3.2): there is nowhere to approve the code", l.Profile.Issuer)
+		return res
+	}
 	if onCode != nil {
 		onCode(DeviceCode{UserCode: da.UserCode, VerificationURI: da.VerificationURI, VerificationURIComplete: da.VerificationURIComplete, Expires: da.Expiry})
 	}
@@ -77,10 +92,12 @@ func (w *Workspace) LoginDevice(ctx context.Context, name string, o LoginOptions
 		return res
 	}
 	res.Response = responseOf(tok, time.Since(start))
-	if err := w.checkIDToken(ctx, l, m, res.Response, ""); err != nil {
+	id, err := w.checkIDToken(ctx, l, m, res.Response, idExpect{scope: scope})
+	if err != nil {
 		res.Response, res.Err = nil, err
 		return res
 	}
+	res.Subject, res.Issuer = id.sub, id.iss
 	res.Err = w.storeSignIn(ctx, name, res.Response)
 	w.record(name, m.TokenEndpoint, start, res.Response, nil)
 	return res
@@ -154,7 +171,7 @@ func (w *Workspace) Userinfo(ctx context.Context, name, accessToken string) User
 	}
 	m, err := w.Discover(ctx, p.Issuer)
 	if err != nil {
-		return UserinfoResult{Err: fmt.Errorf("discovering %s: %v", p.Issuer, err)}
+		return UserinfoResult{Err: fmt.Errorf("discovering %s: %w", p.Issuer, err)}
 	}
 	res := UserinfoResult{Endpoint: m.UserinfoEndpoint}
 	if m.UserinfoEndpoint == "" {
@@ -170,7 +187,7 @@ func (w *Workspace) Userinfo(ctx context.Context, name, accessToken string) User
 	req.Header.Set("Accept", "application/json")
 	resp, err := w.HTTP.Do(req)
 	if err != nil {
-		res.Err = fmt.Errorf("could not reach %s: %v", m.UserinfoEndpoint, err)
+		res.Err = fmt.Errorf("could not reach %s: %w", m.UserinfoEndpoint, err)
 		return res
 	}
 	defer resp.Body.Close()
@@ -189,7 +206,7 @@ func (w *Workspace) Userinfo(ctx context.Context, name, accessToken string) User
 		return res
 	}
 	if err := json.Unmarshal(body, &res.Claims); err != nil {
-		res.Err = fmt.Errorf("%s did not answer JSON: %v", m.UserinfoEndpoint, err)
+		res.Err = fmt.Errorf("%s did not answer JSON: %w", m.UserinfoEndpoint, err)
 	}
 	return res
 }
@@ -214,7 +231,7 @@ func (w *Workspace) Revoke(ctx context.Context, name string) (endpoint string, e
 	}
 	m, err := w.Discover(ctx, l.Profile.Issuer)
 	if err != nil {
-		return "", fmt.Errorf("discovering %s: %v", l.Profile.Issuer, err)
+		return "", fmt.Errorf("discovering %s: %w", l.Profile.Issuer, err)
 	}
 	if m.RevocationEndpoint == "" {
 		return "", fmt.Errorf("%s lists no revocation_endpoint", l.Profile.Issuer)
@@ -251,7 +268,7 @@ func (w *Workspace) Revoke(ctx context.Context, name string) (endpoint string, e
 		return m.RevocationEndpoint, fmt.Errorf("%s refused the revocation (%s %s %s): %s; the refresh token is still stored", m.RevocationEndpoint, resp.Status, e.Error, e.ErrorDescription, hint)
 	}
 	if err := w.Secrets.Delete(name, secrets.RefreshToken); err != nil && !errors.Is(err, secrets.ErrNotFound) {
-		return m.RevocationEndpoint, fmt.Errorf("revoked at the server, but the keyring entry could not be removed: %v", err)
+		return m.RevocationEndpoint, fmt.Errorf("revoked at the server, but the keyring entry could not be removed: %w", err)
 	}
 	return m.RevocationEndpoint, nil
 }

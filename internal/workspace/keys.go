@@ -25,14 +25,14 @@ type KeySource struct {
 // jwks_uri. The issuer is the user's choice: the keys are trusted.
 func (w *Workspace) IssuerKeys(ctx context.Context, issuer string) (KeySource, error) {
 	if _, err := httpx.CheckIssuerURL(discovery.IssuerURL(issuer)); err != nil {
-		return KeySource{}, fmt.Errorf("issuer: %v", err)
+		return KeySource{}, fmt.Errorf("issuer: %w", err)
 	}
 	m, err := w.Discover(ctx, issuer)
 	if err != nil {
-		return KeySource{}, fmt.Errorf("discovering the keys of %s: %v", issuer, err)
+		return KeySource{}, fmt.Errorf("discovering the keys of %s: %w", issuer, err)
 	}
 	if _, err := httpx.CheckEndpointURL(m.JWKSURI); err != nil {
-		return KeySource{}, fmt.Errorf("the jwks_uri of %s: %v", issuer, err)
+		return KeySource{}, fmt.Errorf("the jwks_uri of %s: %w", issuer, err)
 	}
 	return KeySource{Keys: discovery.NewKeySet(w.HTTP, m.JWKSURI)}, nil
 }
@@ -47,7 +47,7 @@ func (w *Workspace) SelfNamedKeys(ctx context.Context, tok *tokens.Token) (KeySo
 		return KeySource{}, errors.New("no key given and the token has no iss to look one up from: give a key, a JWKS or the expected issuer")
 	}
 	if _, err := httpx.CheckIssuerURL(iss); err != nil {
-		return KeySource{}, fmt.Errorf("the token's iss is not fetched: %v", err)
+		return KeySource{}, fmt.Errorf("the token's iss is not fetched: %w", err)
 	}
 	ks, err := w.IssuerKeys(ctx, iss)
 	if err != nil {

@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -13,14 +14,18 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/tokenscope/tokenscope/internal/discovery"
 	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
@@ -54,12 +59,20 @@ type LoginResult struct {
 	Profile  profiles.Profile
 	TokenURL string
 	Response *exchange.Response
-	Err      error
+	// Subject and Issuer are the verified ID token's sub and iss (empty
+	// when the provider sent no ID token because openid was not asked for).
+	Subject, Issuer string
+	Err             error
 }
 
 // OpenBrowser opens url with the platform's opener: xdg-open on Linux and
-// the BSDs, open on macOS, the URL handler on Windows.
+// the BSDs, open on macOS, the URL handler on Windows. Only an https URL
+// (or http to loopback) is handed over: an opener runs whatever a file:,
+// javascript: or "-option" value makes it run.
 func OpenBrowser(u string) error {
+	if _, err := httpx.CheckBrowserURL(u); err != nil {
+		return fmt.Errorf("not opened in the browser: %w", err)
+	}
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "darwin":
@@ -82,10 +95,12 @@ type LoginError struct {
 	Hint              string
 }
 
+// Error is for people: the provider's code and description are shown with
+// control characters made visible (a terminal never acts on them).
 func (e *LoginError) Error() string {
-	s := e.Code
+	s := safetext.Line(e.Code)
 	if e.Description != "" {
-		s += " (" + e.Description + ")"
+		s += " (" + safetext.Line(e.Description) + ")"
 	}
 	if e.Hint != "" {
 		if s != "" {
@@ -136,7 +151,7 @@ func (w *Workspace) prepareSignIn(ctx context.Context, name string) (Loaded, *di
 	}
 	m, err := w.Discover(ctx, l.Profile.Issuer)
 	if err != nil {
-		res.Err = fmt.Errorf("discovering %s: %v", l.Profile.Issuer, err)
+		res.Err = fmt.Errorf("discovering %s: %w", l.Profile.Issuer, err)
 		return l, nil, res
 	}
 	res.TokenURL = m.TokenEndpoint
@@ -159,7 +174,7 @@ func (w *Workspace) Login(ctx context.Context, name string, o LoginOptions) Logi
 		return res
 	}
 	redirect := firstNonEmpty(o.RedirectURI, l.Profile.RedirectURI)
-	ln, redirect, err := listen(redirect)
+	lns, redirect, err := listen(redirect)
 	if err != nil {
 		res.Err = err
 		return res
@@ -181,6 +196,13 @@ func (w *Workspace) Login(ctx context.Context, name string, o LoginOptions) Logi
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}
 	authURL := cfg.AuthCodeURL(state, opts...)
+	if _, err := httpx.CheckBrowserURL(authURL); err != nil {
+		for _, ln := range lns {
+			ln.Close()
+		}
+		res.Err = fmt.Errorf("the authorization URL of %s is not opened: %w", l.Profile.Issuer, err)
+		return res
+	}
 
 	timeout := o.Timeout
 	if timeout <= 0 {
@@ -189,9 +211,12 @@ func (w *Workspace) Login(ctx context.Context, name string, o LoginOptions) Logi
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	results := make(chan url.Values, 1)
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: callbackHandler(redirect, l.Profile.Issuer, state, results)}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close() // the listener closes with it, whatever happens
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: maxCallbackHeader,
+		Handler: callbackHandler(redirect, l.Profile.Issuer, state, results)}
+	for _, ln := range lns {
+		go func() { _ = srv.Serve(ln) }()
+	}
+	defer srv.Close() // the listeners close with it, whatever happens
 
 	if o.OnURL != nil {
 		o.OnURL(authURL)
@@ -216,65 +241,138 @@ func (w *Workspace) Login(ctx context.Context, name string, o LoginOptions) Logi
 	if res.Err = callbackError(q, state); res.Err != nil {
 		return res
 	}
-	res.Response, res.Err = w.redeem(ctx, l, m, cfg, q.Get("code"), verifier, nonce)
+	var id idClaims
+	res.Response, id, res.Err = w.redeem(ctx, l, m, cfg, q.Get("code"), verifier, idExpect{nonce: nonce, scope: scope, maxAge: o.MaxAge})
+	res.Subject, res.Issuer = id.sub, id.iss
 	return res
 }
 
+// maxCallbackHeader bounds a request to the redirect listener (request
+// line and headers); maxCallbackRequests bounds how many it answers.
+const (
+	maxCallbackHeader   = 16 << 10
+	maxCallbackRequests = 64
+)
+
 // listen opens the loopback listener for redirect, or for a free port on
 // 127.0.0.1 when redirect is "", and returns the redirect URI it serves.
-func listen(redirect string) (net.Listener, string, error) {
+// RFC 8252 §7.3: the redirect is http on a loopback address — 127.0.0.1,
+// [::1], or localhost, which is served on both 127.0.0.1 and [::1] since a
+// browser may resolve it to either. 0.0.0.0, [::] and every other host
+// are refused: the listener must not be reachable from the network.
+func listen(redirect string) ([]net.Listener, string, error) {
 	if redirect == "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			return nil, "", fmt.Errorf("cannot listen on loopback for the sign-in redirect: %v", err)
+			return nil, "", fmt.Errorf("cannot listen on loopback for the sign-in redirect: %w", err)
 		}
-		return ln, "http://" + ln.Addr().String() + "/callback", nil
+		return []net.Listener{ln}, "http://" + ln.Addr().String() + "/callback", nil
 	}
-	u, err := url.Parse(redirect)
-	if err != nil || u.Scheme != "http" || u.Port() == "" {
-		return nil, "", fmt.Errorf("the redirect URI %q must be http://127.0.0.1:PORT/PATH (Tokenscope listens there)", redirect)
-	}
-	ln, err := net.Listen("tcp", u.Host)
+	u, err := CheckRedirectURI(redirect)
 	if err != nil {
-		return nil, "", fmt.Errorf("cannot listen on %s for the sign-in redirect (%v): close what uses that port, or register another redirect URI", u.Host, err)
+		return nil, "", err
 	}
-	return ln, redirect, nil
+	hosts := []string{u.Hostname()}
+	if strings.EqualFold(u.Hostname(), "localhost") {
+		hosts = []string{"127.0.0.1", "::1"}
+	}
+	var lns []net.Listener
+	for i, h := range hosts {
+		ln, err := net.Listen("tcp", net.JoinHostPort(h, u.Port()))
+		if err != nil && i == 0 {
+			return nil, "", fmt.Errorf("cannot listen on %s for the sign-in redirect (%w): close what uses that port, or register another redirect URI", u.Host, err)
+		}
+		if err == nil { // [::1] for localhost is a courtesy: IPv6 may be off
+			lns = append(lns, ln)
+		}
+	}
+	return lns, redirect, nil
 }
 
-// callbackHandler takes the first request on the redirect path, hands its
-// query to results, and shows the browser a plain page.
+// CheckRedirectURI is the rule for a sign-in's redirect URI (a flag or a
+// profile's): http://127.0.0.1:PORT/PATH, http://[::1]:PORT/PATH or
+// http://localhost:PORT/PATH (RFC 8252 §7.3), no fragment (RFC 6749
+// §3.1.2) and no user info.
+func CheckRedirectURI(redirect string) (*url.URL, error) {
+	u, err := url.Parse(redirect)
+	bad := func(why string) error {
+		return fmt.Errorf("the redirect URI %q %s: use http://127.0.0.1:PORT/PATH (RFC 8252 §7.3), where Tokenscope listens: %w", redirect, why, httpx.ErrRefusedURL)
+	}
+	switch {
+	case err != nil:
+		return nil, bad("is not a URL")
+	case u.Scheme != "http":
+		return nil, bad("is not http on a loopback address")
+	case u.Hostname() == "":
+		return nil, bad("has no host")
+	case !strings.EqualFold(u.Hostname(), "localhost") && !isLoopbackIP(u.Hostname()):
+		return nil, bad("is not on a loopback address (0.0.0.0, [::] and other hosts would listen on the network)")
+	case u.Port() == "" || u.Port() == "0":
+		return nil, bad("has no port")
+	case u.User != nil:
+		return nil, bad("carries user info")
+	case u.Fragment != "" || strings.Contains(redirect, "#"):
+		return nil, bad("has a fragment, which a redirect URI must not (RFC 6749 §3.1.2)")
+	}
+	return u, nil
+}
+
+func isLoopbackIP(h string) bool {
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// callbackHandler answers the redirect listener. Only a request carrying
+// this sign-in's state ends it — with a code or with the provider's
+// error= (RFC 6749 §4.1.2 and §4.1.2.1 send state back in both); any
+// other request (a forged one, an old tab) gets a short page and the
+// sign-in keeps waiting, so it cannot cancel a sign-in in progress. Past
+// maxCallbackRequests the listener answers 429 and reads no more.
 func callbackHandler(redirect, issuer, state string, results chan<- url.Values) http.Handler {
 	u, _ := url.Parse(redirect)
 	path := u.Path
 	if path == "" {
 		path = "/"
 	}
+	var count atomic.Int32
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != path {
-			http.NotFound(w, r)
-			return
-		}
+		status, title, body := http.StatusOK, "Signed in", "Tokenscope received the sign-in from "+issuer+". You can close this tab."
 		q := r.URL.Query()
-		title, body := "Signed in", "Tokenscope received the sign-in from "+issuer+". You can close this tab."
-		if err := callbackError(q, state); err != nil {
-			title, body = "Sign-in failed", err.Error()
-		}
-		select {
-		case results <- q:
-		default: // a second request: the first one decided
-			title, body = "Already answered", "Tokenscope already received an answer for this sign-in. You can close this tab."
+		switch {
+		case count.Add(1) > maxCallbackRequests:
+			status, title, body = http.StatusTooManyRequests, "Too many requests", "Tokenscope's sign-in listener has answered too many requests and reads no more."
+		case r.URL.Path != path:
+			status, title, body = http.StatusNotFound, "Not found", "This is not Tokenscope's sign-in address."
+		case r.Method != http.MethodGet:
+			status, title, body = http.StatusMethodNotAllowed, "Not allowed", "Tokenscope's sign-in listener takes the provider's GET redirect only."
+		case subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1:
+			status, title, body = http.StatusBadRequest, "Not this sign-in", "This request does not carry the state of the sign-in Tokenscope is waiting for (an old tab, or a forged link): it is ignored, and Tokenscope keeps waiting for the provider's answer."
+		default:
+			if err := callbackError(q, state); err != nil {
+				title, body = "Sign-in failed", err.Error()
+			}
+			select {
+			case results <- q:
+			default: // a second answer with our state: the first one decided
+				title, body = "Already answered", "Tokenscope already received an answer for this sign-in. You can close this tab."
+			}
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+		w.WriteHeader(status)
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s — Tokenscope</title><style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}</style></head><body><h1 id="title">%s</h1><p id="message">%s</p></body></html>`,
 			html.EscapeString(title), html.EscapeString(title), html.EscapeString(body))
 	})
 }
 
-// callbackError checks the redirect's query: the provider's error, the
-// state (RFC 6749 §10.12), and the code.
+// callbackError checks the redirect's query: the state (RFC 6749 §10.12),
+// the provider's error, and the code.
 func callbackError(q url.Values, state string) error {
 	switch {
+	case subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1:
+		return &LoginError{Code: "state_mismatch", Hint: "the browser came back with a state that is not this sign-in's (an old tab, or a forged redirect): nothing was stored; start again"}
 	case q.Get("error") != "":
 		e := &LoginError{Code: q.Get("error"), Description: q.Get("error_description")}
 		switch e.Code {
@@ -288,8 +386,6 @@ func callbackError(q url.Values, state string) error {
 			e.Hint = "the provider refused the sign-in: nothing was stored"
 		}
 		return e
-	case q.Get("state") != state:
-		return &LoginError{Code: "state_mismatch", Hint: "the browser came back with a state that is not this sign-in's (an old tab, or a forged redirect): nothing was stored; start again"}
 	case q.Get("code") == "":
 		return &LoginError{Code: "no_code", Hint: "the redirect carried no authorization code: nothing was stored"}
 	}
@@ -298,21 +394,22 @@ func callbackError(q url.Values, state string) error {
 
 // redeem exchanges the code, verifies the ID token and stores the refresh
 // token under the profile's lock.
-func (w *Workspace) redeem(ctx context.Context, l Loaded, m *discovery.Metadata, cfg *oauth2.Config, code, verifier, nonce string) (*exchange.Response, error) {
+func (w *Workspace) redeem(ctx context.Context, l Loaded, m *discovery.Metadata, cfg *oauth2.Config, code, verifier string, want idExpect) (*exchange.Response, idClaims, error) {
 	start := time.Now()
 	tok, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, w.HTTP), code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		err = explainTokenError(err, exchange.Auth(l.Profile.Auth))
 		w.record(l.Profile.Name, m.TokenEndpoint, start, nil, err)
-		return nil, err
+		return nil, idClaims{}, err
 	}
 	resp := responseOf(tok, time.Since(start))
-	if err := w.checkIDToken(ctx, l, m, resp, nonce); err != nil {
-		return nil, err
+	id, err := w.checkIDToken(ctx, l, m, resp, want)
+	if err != nil {
+		return nil, idClaims{}, err
 	}
 	err = w.storeSignIn(ctx, l.Profile.Name, resp)
 	w.record(l.Profile.Name, m.TokenEndpoint, start, resp, nil)
-	return resp, err
+	return resp, id, err
 }
 
 // storeSignIn keeps a sign-in's refresh token in the keyring under the
@@ -336,35 +433,85 @@ func (w *Workspace) storeSignIn(ctx context.Context, name string, resp *exchange
 	return nil
 }
 
-// checkIDToken verifies the ID token of a sign-in against the issuer the
-// profile names (trusted: the user chose it), with the nonce this sign-in
-// sent and at_hash against the access token.
-func (w *Workspace) checkIDToken(ctx context.Context, l Loaded, m *discovery.Metadata, resp *exchange.Response, nonce string) error {
+// idExpect is what a sign-in's ID token must match: the nonce the
+// authorization request sent ("" in the device grant, which has none), the
+// scope asked for, and max_age when it was sent.
+type idExpect struct {
+	nonce  string
+	scope  []string
+	maxAge *int
+}
+
+// idClaims are the verified ID token's subject and issuer.
+type idClaims struct{ sub, iss string }
+
+// checkIDToken validates a sign-in's ID token as OpenID Connect Core 1.0
+// §3.1.3.7 says for one from the token endpoint, against the issuer the
+// profile names (trusted: the user chose it): signature with the issuer's
+// keys and the allowed algorithms; iss exactly; aud containing our
+// client_id; azp, when present or when there are several audiences, equal
+// to it; exp and iat present and in range (with the leeway); sub present
+// (§2 makes iss, sub, aud, exp and iat REQUIRED); nonce equal to ours;
+// auth_time within max_age when max_age was sent (§3.1.2.1). at_hash is
+// OPTIONAL here (§3.1.3.6): checked when present, never required. When
+// openid was asked for and no ID token came, nothing is stored.
+func (w *Workspace) checkIDToken(ctx context.Context, l Loaded, m *discovery.Metadata, resp *exchange.Response, want idExpect) (idClaims, error) {
+	refuse := func(why string) (idClaims, error) {
+		return idClaims{}, &LoginError{Code: "invalid_id_token", Hint: why + ": nothing was stored"}
+	}
 	if resp.IDToken == "" {
-		if nonce != "" && strings.Contains(" "+strings.Join(strings.Fields(resp.Scope), " ")+" ", " openid ") {
-			return &LoginError{Code: "no_id_token", Hint: "the provider granted openid but sent no ID token: nothing was stored"}
+		if slices.Contains(want.scope, "openid") {
+			return idClaims{}, &LoginError{Code: "no_id_token", Hint: "openid was asked for but the provider sent no ID token (OpenID Connect Core §3.1.3.3), so the sign-in cannot be verified: nothing was stored"}
 		}
-		return nil
+		return idClaims{}, nil
 	}
 	tok, err := tokens.Decode(resp.IDToken, time.Now())
 	if err != nil {
-		return &LoginError{Code: "invalid_id_token", Hint: "the ID token cannot be read (" + err.Error() + "): nothing was stored"}
+		return refuse("the ID token cannot be read (" + err.Error() + ")")
 	}
 	ks, err := w.IssuerKeys(ctx, l.Profile.Issuer)
 	if err != nil {
-		return &LoginError{Code: "invalid_id_token", Hint: "the issuer's keys could not be fetched to verify the ID token (" + err.Error() + "): nothing was stored"}
+		return refuse("the issuer's keys could not be fetched to verify the ID token (" + err.Error() + ")")
 	}
-	rep := tokens.Verify(ctx, tok, tokens.Options{Keys: ks.Keys, Issuer: m.Issuer, Audience: l.Profile.ClientID, Nonce: nonce, AccessToken: resp.AccessToken})
-	if !rep.Valid {
-		var failed []string
-		for _, c := range rep.Checks {
-			if c.Status == tokens.Fail || c.Name == "signature" && c.Status != tokens.Pass {
-				failed = append(failed, c.Name+": "+c.Detail)
-			}
+	o := tokens.Options{Keys: ks.Keys, Issuer: m.Issuer, Audience: l.Profile.ClientID, ClientID: l.Profile.ClientID, Nonce: want.nonce, Leeway: tokens.DefaultLeeway}
+	if _, has := tok.ClaimString("at_hash"); has {
+		o.AccessToken = resp.AccessToken
+	}
+	rep := tokens.Verify(ctx, tok, o)
+	var failed []string
+	for _, c := range rep.Checks {
+		required := c.Name == "signature" || c.Name == "iss" || c.Name == "aud" || c.Name == "exp" || c.Name == "iat" || c.Name == "nonce"
+		if c.Status == tokens.Fail || required && c.Status != tokens.Pass {
+			failed = append(failed, c.Name+": "+c.Detail)
 		}
-		return &LoginError{Code: "invalid_id_token", Hint: "the ID token failed verification (" + strings.Join(failed, "; ") + "): nothing was stored"}
 	}
-	return nil
+	sub, _ := tok.ClaimString("sub")
+	if sub == "" {
+		failed = append(failed, "sub: no sub claim (required in every ID token, OpenID Connect Core §2)")
+	}
+	if want.maxAge != nil {
+		if d := authAge(tok); d == nil {
+			failed = append(failed, "auth_time: max_age was sent but the ID token has no auth_time (OpenID Connect Core §3.1.2.1)")
+		} else if *d > time.Duration(*want.maxAge)*time.Second+tokens.DefaultLeeway {
+			failed = append(failed, fmt.Sprintf("auth_time: the user signed in %s ago, longer than max_age %ds", tokens.Duration(*d), *want.maxAge))
+		}
+	}
+	if len(failed) > 0 {
+		return refuse("the ID token failed verification (" + safetext.Line(strings.Join(failed, "; ")) + ")")
+	}
+	iss, _ := tok.ClaimString("iss")
+	return idClaims{sub: sub, iss: iss}, nil
+}
+
+// authAge is how long ago the ID token's auth_time was, or nil without a
+// readable one.
+func authAge(tok *tokens.Token) *time.Duration {
+	at, ok, err := tok.TimeClaim("auth_time")
+	if !ok || err != nil {
+		return nil
+	}
+	d := time.Since(at)
+	return &d
 }
 
 // responseOf turns an x/oauth2 token into the response the screens show.

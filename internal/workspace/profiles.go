@@ -106,7 +106,7 @@ func (w *Workspace) Save(req SaveRequest) (SaveResult, error) {
 			return res, fmt.Errorf("profile %s now names %s, but the old keyring entries could not be replaced (%v); they stay bound to %s and are never sent: store this client's secrets again to replace them", p.Name, Binding(p), err, p.SecretsBoundTo)
 		}
 		if err != nil {
-			return res, fmt.Errorf("profile %s is saved, but its %s could not be changed in the keyring: %v", p.Name, secretName(kind), err)
+			return res, fmt.Errorf("profile %s is saved, but its %s could not be changed in the keyring: %w", p.Name, secretName(kind), err)
 		}
 	}
 	if rebind {
@@ -143,7 +143,7 @@ func (w *Workspace) Rename(from, to string) error {
 		return err
 	}
 	if err := secrets.Move(w.Secrets, from, to); err != nil {
-		return fmt.Errorf("renamed %s to %s, but its keyring entries did not move: %v", from, to, err)
+		return fmt.Errorf("renamed %s to %s, but its keyring entries did not move: %w", from, to, err)
 	}
 	return nil
 }
@@ -159,7 +159,7 @@ func (w *Workspace) Remove(name string) error {
 		return err
 	}
 	if err := secrets.DeleteProfile(w.Secrets, name); err != nil {
-		return fmt.Errorf("removed %s, but its keyring entries are still there: %v", name, err)
+		return fmt.Errorf("removed %s, but its keyring entries are still there: %w", name, err)
 	}
 	return nil
 }

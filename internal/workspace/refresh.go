@@ -34,14 +34,14 @@ func (w *Workspace) LockProfile(ctx context.Context, name string, wait time.Dura
 		return nil, errors.New("no profile named")
 	}
 	if err := os.MkdirAll(w.LockDir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating the lock directory %s: %v", w.LockDir, err)
+		return nil, fmt.Errorf("creating the lock directory %s: %w", w.LockDir, err)
 	}
 	// Escaped, so that a profile saved before names were restricted
 	// (spaces, slashes) still gets a file of its own inside LockDir.
 	fl := flock.New(filepath.Join(w.LockDir, "p-"+url.PathEscape(name)+".lock"))
 	ok, err := fl.TryLock()
 	if err != nil {
-		return nil, fmt.Errorf("locking profile %s: %v", name, err)
+		return nil, fmt.Errorf("locking profile %s: %w", name, err)
 	}
 	if !ok {
 		if onWait != nil {

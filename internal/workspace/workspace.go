@@ -106,7 +106,7 @@ func (w *Workspace) Endpoints(ctx context.Context, p profiles.Profile) (*profile
 	}
 	m, err := w.Discover(ctx, p.Issuer)
 	if err != nil {
-		return nil, fmt.Errorf("discovering the endpoints of profile %s: %v", p.Name, err)
+		return nil, fmt.Errorf("discovering the endpoints of profile %s: %w", p.Name, err)
 	}
 	e := EndpointsOf(m)
 	// A cache: failing to save it costs one more discovery next time.
