@@ -388,13 +388,10 @@ func (s *inspectScreen) show(outer, shown *tokens.Token) {
 	} else {
 		s.decryptCard.Hide()
 	}
+	// The timeline, the raw JSON and its tick box are drawClaims's: they
+	// are the ones view() placed, so they are redrawn, never replaced.
 	s.copyHdr.Disable()
 	s.copyClm.Disable()
-	s.timelineBox = container.NewStack()
-	s.rawBox = container.NewStack()
-	s.rawBox.Hide()
-	s.rawJSON = widget.NewCheck("Raw JSON", s.onRawJSON)
-	s.rawJSON.Disable()
 	if shown != nil {
 		if shown.HeaderJSON != nil {
 			s.copyHdr.Enable()

@@ -57,35 +57,52 @@ func TestTheHistoryChartHasABarARefresh(t *testing.T) {
 	}
 }
 
-// Raw JSON shows the claims indented and coloured; unticking goes back to
-// the explained rows.
+// Raw JSON shows the claims indented and coloured, and the timeline is
+// drawn; unticking goes back to the explained rows. Read from what is on
+// screen: the screen once built new widgets after view() had placed the
+// old ones, and a test of its fields passed on an empty pane.
 func TestRawJSONShowsTheClaimsAsJSON(t *testing.T) {
 	h := newTestInspector(t)
 	h.typeToken(signToken(t, testRSAKey(), jose.RS256, auth0Claims()))
 	h.settle()
-	h.s.rawJSON.SetChecked(true)
-	if !h.s.claims.Hidden || h.s.rawBox.Hidden || len(h.s.rawBox.Objects) != 1 {
-		t.Fatal("the raw JSON is not shown")
+	if !shows(h.win, "Timeline") {
+		t.Fatalf("no timeline on screen for a token with times:\n%s", screenText(h.win))
 	}
-	rt := h.s.rawBox.Objects[0].(*widget.RichText)
+	var tick *widget.Check
+	for _, s := range visible(h.win, "Raw JSON") {
+		if c, ok := s.obj.(*widget.Check); ok {
+			tick = c
+		}
+	}
+	if tick == nil || tick.Disabled() {
+		t.Fatalf("no Raw JSON tick box to tick:\n%s", screenText(h.win))
+	}
+	test.Tap(tick)
+	var rt *widget.RichText
+	for _, s := range visible(h.win, `"iss": "https://tenant.eu.auth0.com/"`) {
+		if r, ok := s.obj.(*widget.RichText); ok {
+			rt = r
+		}
+	}
+	if rt == nil {
+		t.Fatalf("the raw JSON is not on screen:\n%s", screenText(h.win))
+	}
 	lines := 0
 	for _, seg := range rt.Segments {
 		if !seg.Inline() {
 			lines++
 		}
 	}
-	// One line a claim, plus the braces.
-	if text := rt.String(); !strings.Contains(text, `"iss": "https://tenant.eu.auth0.com/"`) || lines != 9 {
-		t.Fatalf("raw JSON %q in %d lines", text, lines)
+	if lines != 9 { // one line a claim, plus the braces
+		t.Fatalf("raw JSON %q in %d lines", rt.String(), lines)
 	}
-	if h.s.timeline == nil {
-		t.Fatal("no timeline for a token with times")
+	if shows(h.win, "Subject: the user") {
+		t.Fatal("the explained rows are still on screen beside the raw JSON")
 	}
-	h.s.rawJSON.SetChecked(false)
-	if h.s.claims.Hidden || !h.s.rawBox.Hidden {
-		t.Fatal("unticking did not bring the rows back")
+	test.Tap(tick)
+	if shows(h.win, `"iss": "https://tenant.eu.auth0.com/"`) || !shows(h.win, "auth0|") {
+		t.Fatalf("unticking did not bring the rows back:\n%s", screenText(h.win))
 	}
-	_ = test.LaidOutObjects
 }
 
 // Header values read like claim values (a string without its JSON quotes),
