@@ -315,3 +315,46 @@ func TestALoopbackRedirectURIKeepsItsQueryAndNeverAFragment(t *testing.T) {
 		}
 	}
 }
+
+// A sweep also forgets what can never be used again — expired opaque
+// access tokens, refresh-token families that were revoked or are past
+// their absolute lifetime — and nobody can tell: the answers stay
+// Auth0's "Unknown or invalid refresh token." and 401 at /userinfo.
+func TestASweepForgetsEndedFamiliesAndExpiredAccessTokensAndNothingAnswersDifferently(t *testing.T) {
+	c := newClock()
+	ten, srv := start(t, Config{Now: c.Now, AbsoluteLifetime: 48 * time.Hour, IdleLifetime: 48 * time.Hour})
+	native := clientByAuth(ten, "none")
+	revoked, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
+	post(t, srv, "/oauth/revoke", url.Values{"token": {revoked}, "client_id": {native.ID}}, "", "")
+	old, _ := ten.MintRefreshToken(native.ID, "openid profile offline_access", "")
+	_, body, _ := post(t, srv, "/oauth/token", refreshForm(native, old), "", "")
+	access := body["access_token"].(string) // opaque: no audience
+	c.Add(25 * time.Hour)                   // the access token (24 h) has expired
+	live, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
+	c.Add(24 * time.Hour) // the first families are past 48 h, live is not
+	ten.sweep()
+	ten.mu.Lock()
+	families, tokens, opaque := len(ten.families), len(ten.tokens), len(ten.opaque)
+	ten.mu.Unlock()
+	if families != 1 || tokens != 1 || opaque != 0 {
+		t.Fatalf("kept %d families, %d refresh tokens, %d opaque access tokens", families, tokens, opaque)
+	}
+	for _, rt := range []string{revoked, old, body["refresh_token"].(string)} {
+		if status, b, _ := post(t, srv, "/oauth/token", refreshForm(native, rt), "", ""); status != 403 || b["error_description"] != errUnknownToken {
+			t.Fatalf("a forgotten token: %d %v", status, b)
+		}
+	}
+	if status, _, _ := post(t, srv, "/oauth/token", refreshForm(native, live), "", ""); status != 200 {
+		t.Fatalf("the live family: %d", status)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/userinfo", nil)
+	req.Header.Set("Authorization", "Bearer "+access)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Fatalf("a forgotten access token at /userinfo: %d", resp.StatusCode)
+	}
+}
