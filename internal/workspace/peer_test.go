@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
@@ -79,13 +81,31 @@ func peerProvider(t *testing.T) (*Workspace, *secrets.Memory) {
 
 // peerBrowser is a fresh browser profile (its own cookies: no session left
 // at the provider by another subtest), or a skip where no browser runs
-// (browser fails the test in CI instead).
+// (browser fails the test in CI instead). oidc-provider's pages import a
+// web font from fonts.googleapis.com: every host but loopback goes to a
+// proxy that hangs up at once, so a page never waits on the network.
 func peerBrowser(t *testing.T, bctx context.Context) context.Context {
 	t.Helper()
 	if bctx == nil {
 		t.Skip("no browser: oidc-provider's login and consent pages are followed only through a real one")
 	}
-	ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dead.Close() })
+	go func() {
+		for {
+			c, err := dead.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext(func(p *target.CreateBrowserContextParams) {
+		p.ProxyServer = "http://" + dead.Addr().String() // loopback itself is never proxied
+	}))
 	t.Cleanup(cancel)
 	return ctx
 }
