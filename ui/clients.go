@@ -140,15 +140,13 @@ func (s *clientsScreen) view() fyne.CanvasObject {
 
 func (s *clientsScreen) focus() { s.win.Canvas().Focus(s.name) }
 
-// updateStorageLine says where secrets are kept.
+// updateStorageLine says where secrets are kept, for the profile shown
+// (a new one is a real one).
 func (s *clientsScreen) updateStorageLine() {
-	if err := s.svc.Unavailable(); err != nil {
-		s.storage.Importance = widget.WarningImportance
-		s.storage.SetText("Secrets are kept in memory for this run only: " + err.Error())
-		return
-	}
-	s.storage.Importance = widget.MediumImportance
-	s.storage.SetText("Secrets are stored in the OS keyring (service tokenscope, accounts NAME/client_secret and NAME/refresh_token), never in a file.")
+	demo := s.selected >= 0 && s.selected < len(s.profiles) && s.profiles[s.selected].Demo
+	msg, imp := keyringNote(s.svc.Unavailable(), demo)
+	s.storage.Importance = imp
+	s.storage.SetText(msg)
 }
 
 // reload reads the profiles file and selects the named profile, if any.
@@ -189,6 +187,8 @@ func (s *clientsScreen) onNew() {
 	s.loaded, s.loadedSecret, s.loadedRT, s.loadErr = true, "", "", nil
 	s.dupFrom = nil
 	s.saveBtn.Enable()
+	s.signInBtn.Show()
+	s.updateStorageLine()
 }
 
 func (s *clientsScreen) onSelected(i widget.ListItemID) {
@@ -213,7 +213,13 @@ func (s *clientsScreen) onSelected(i widget.ListItemID) {
 	}
 	s.deleteBtn.Enable()
 	s.dupBtn.Enable()
-	s.signInBtn.Enable()
+	// Sign in… only where a user can sign in through the browser.
+	if s.svc.grantsOf(p).code {
+		s.signInBtn.Show()
+		s.signInBtn.Enable()
+	} else {
+		s.signInBtn.Hide()
+	}
 	// The keyring can wait on an unlock prompt: read it off the UI
 	// goroutine, and keep Save off until it has answered, so an empty
 	// field never stands for "delete".
@@ -431,10 +437,11 @@ func (s *clientsScreen) onSignIn() {
 	name := s.profiles[s.selected].Name
 	s.setStatus("Signing in with "+name+"…", widget.MediumImportance)
 	s.signIn.start(name, false, func(res workspace.LoginResult) {
-		if r := res.Response; r != nil && r.RefreshToken != "" && (!r.Stored || s.svc.Unavailable() != nil) {
+		memory, demo := s.svc.Unavailable() != nil, res.Profile.Demo
+		if r := res.Response; r != nil && needsOnlyCopy(r, memory, demo) {
 			showOnlyCopy(s.win, s.do, fyne.CurrentApp().Clipboard(), name, r)
 		}
-		msg, imp := loginResultText(name, res)
+		msg, imp := loginResultText(name, res, memory, demo)
 		s.setStatus(msg, imp)
 		if res.Err == nil {
 			s.reload(name)

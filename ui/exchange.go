@@ -45,13 +45,24 @@ type exchangeScreen struct {
 	userinfoBtn *widget.Button
 	revokeBtn   *widget.Button
 	ccBtn       *widget.Button
-	signIn      *signInFlow
-	progress    *widget.ProgressBarInfinite
-	status      *widget.Label
-	notice      *widget.Label
-	cards       *fyne.Container
-	history     *widget.List
-	chart       *historyChart
+	// What the "Sign in and more" card offers depends on the profile's
+	// grants: the sign-in buttons, or a sentence naming a profile that can
+	// sign in with a button to switch to it; client credentials only for
+	// a client that has them.
+	signInHint *widget.Label
+	signInRow  *fyne.Container
+	switchMsg  *widget.Label
+	switchBtn  *widget.Button
+	switchRow  *fyne.Container
+	ccRow      *fyne.Container
+	switchTo   string
+	signIn     *signInFlow
+	progress   *widget.ProgressBarInfinite
+	status     *widget.Label
+	notice     *widget.Label
+	cards      *fyne.Container
+	history    *widget.List
+	chart      *historyChart
 	// The access token's expiry on the cards, ticking.
 	expiry      time.Time
 	expiryLabel *widget.Label
@@ -60,9 +71,12 @@ type exchangeScreen struct {
 	current *profiles.Profile
 	loaded  workspace.Loaded // the selected profile as last read (secrets, endpoint)
 	running string           // the profile a refresh is running for, or ""
-	entries []exchange.Entry
-	cancel  context.CancelFunc
-	shown   map[string]string // the tokens on the cards, by name
+	// keyringSaid: the status line has said once that the demo keeps its
+	// secrets in memory (no OS keyring here).
+	keyringSaid bool
+	entries     []exchange.Entry
+	cancel      context.CancelFunc
+	shown       map[string]string // the tokens on the cards, by name
 	// The "only copy" dialog and its buttons, for tests.
 	onlyCopy                   dialog.Dialog
 	onlyCopyCopy, onlyCopyDone *widget.Button
@@ -108,6 +122,13 @@ func (s *exchangeScreen) buildUI() {
 	s.userinfoBtn.Disable()
 	s.revokeBtn = widget.NewButtonWithIcon("Revoke refresh token…", theme.DeleteIcon(), s.onRevoke)
 	s.ccBtn = widget.NewButtonWithIcon("Client credentials token", theme.ComputerIcon(), s.onClientCredentials)
+	s.signInHint = wrapLabel("No refresh token yet? Sign in: the browser (code flow with PKCE) or a code to approve on another device.")
+	s.signInRow = container.NewHBox(s.signInBtn, s.deviceBtn)
+	s.switchMsg = wrapLabel("")
+	s.switchBtn = widget.NewButtonWithIcon("Switch", theme.NavigateNextIcon(), s.onSwitchToSignIn)
+	s.switchRow = border(nil, nil, nil, s.switchBtn, s.switchMsg)
+	s.switchRow.Hide()
+	s.ccRow = border(nil, nil, s.ccBtn, nil, wrapLabel("machine-to-machine: a token for the Audience above, no user"))
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()
 	s.progress.Hide()
@@ -157,10 +178,9 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 		form,
 		widget.NewCard("", "Request (secrets masked)", border(nil, container.NewHBox(s.copyBtn, s.copySecBtn), nil, nil, previewBox)),
 		widget.NewCard("", "Sign in and more", container.NewVBox(
-			wrapLabel("No refresh token yet? Sign in: the browser (code flow with PKCE) or a code to approve on another device."),
-			container.NewHBox(s.signInBtn, s.deviceBtn),
+			s.signInHint, s.signInRow, s.switchRow,
 			container.NewHBox(s.userinfoBtn, s.revokeBtn),
-			border(nil, nil, s.ccBtn, nil, wrapLabel("machine-to-machine: a token for the Audience above, no user")))),
+			s.ccRow)),
 	)))
 	right := container.NewVSplit(
 		container.NewVScroll(container.NewVBox(s.notice, s.cards)),
@@ -175,6 +195,73 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 func (s *exchangeScreen) clipboard() fyne.Clipboard { return fyne.CurrentApp().Clipboard() }
 
 func (s *exchangeScreen) focus() { s.win.Canvas().Focus(s.profile) }
+
+// applyGrants shows the sign-in actions p's client has: a demo profile
+// that signs in no user gets one sentence naming a demo profile that can,
+// and a button to switch to it.
+func (s *exchangeScreen) applyGrants(p profiles.Profile) {
+	g := s.svc.grantsOf(p)
+	showIf(s.signInBtn, g.code)
+	showIf(s.deviceBtn, g.device)
+	showIf(s.ccRow, g.clientCredentials)
+	s.switchTo = ""
+	if g.signsIn() {
+		showIf(s.signInHint, true)
+		showIf(s.signInRow, true)
+		s.switchRow.Hide()
+		switch {
+		case g.code && g.device:
+			s.signInHint.SetText("No refresh token yet? Sign in: the browser (code flow with PKCE) or a code to approve on another device.")
+		case g.code:
+			s.signInHint.SetText("No refresh token yet? Sign in through the browser (code flow with PKCE).")
+		default:
+			s.signInHint.SetText("No refresh token yet? Sign in with a code to approve on another device.")
+		}
+		return
+	}
+	s.signInHint.Hide()
+	s.signInRow.Hide()
+	msg := p.Name + " is a machine-to-machine client: no user signs in with it."
+	if other := s.svc.demoSignInProfile(); other != "" {
+		s.switchTo = other
+		msg += " To sign in, use " + other + "."
+		s.switchBtn.SetText("Switch to " + other)
+		s.switchBtn.Show()
+	} else {
+		s.switchBtn.Hide()
+	}
+	s.switchMsg.SetText(msg)
+	s.switchRow.Show()
+}
+
+func showIf(o fyne.CanvasObject, show bool) {
+	if show {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}
+
+// onSwitchToSignIn chooses the profile the sentence names.
+func (s *exchangeScreen) onSwitchToSignIn() {
+	if s.switchTo != "" && s.running == "" {
+		s.profile.SetSelected(s.switchTo)
+	}
+}
+
+// chooseDemo chooses the demo profile that can do most (refresh, and sign
+// in both ways): the first run's profile.
+func (s *exchangeScreen) chooseDemo() {
+	if name := s.svc.demoSignInProfile(); name != "" && s.running == "" {
+		s.profile.SetSelected(name)
+	}
+}
+
+// inMemory reports whether profile's secrets are in memory only (no OS
+// keyring here), and whether it is a demo profile.
+func (s *exchangeScreen) inMemory() (memory, demo bool) {
+	return s.svc.Unavailable() != nil, s.current != nil && s.current.Demo
+}
 
 // reloadProfiles refreshes the picker (after the Clients screen changed).
 func (s *exchangeScreen) reloadProfiles() {
@@ -238,6 +325,7 @@ func (s *exchangeScreen) load(p profiles.Profile) {
 	name := p.Name
 	s.current = &p
 	s.loaded = workspace.Loaded{Profile: p}
+	s.applyGrants(p)
 	s.audience.SetPlaceHolder(orNone(p.Audience, "profile: none"))
 	s.scope.SetPlaceHolder(orNone(p.Scope, "profile: none"))
 	s.setButtons(false)
@@ -262,10 +350,20 @@ func (s *exchangeScreen) load(p profiles.Profile) {
 			case l.SecretsErr != nil:
 				s.setStatus(l.SecretsErr.Error(), widget.WarningImportance)
 			case l.RefreshToken == "":
-				s.setStatus("Profile "+name+" has no refresh token yet: press Sign in… to get one, or type one above for this run.", widget.WarningImportance)
+				how := "press Sign in… to get one"
+				if !s.svc.grantsOf(l.Profile).signsIn() {
+					how = "it signs in no user; use Client credentials token below"
+				}
+				s.setStatus("Profile "+name+" has no refresh token yet: "+how+", or type one in Refresh token above for this run.", widget.WarningImportance)
 			default:
 				if !s.refreshBtn.Disabled() {
-					s.setStatus("Ready: Refresh sends the request shown.", widget.MediumImportance)
+					msg := "Ready: Refresh sends the request shown (Ctrl+R)."
+					if memory, demo := s.inMemory(); memory && demo && !s.keyringSaid {
+						// Once, calmly: a demo needs no keyring.
+						s.keyringSaid = true
+						msg += " No OS keyring here: the demo keeps its secrets in memory for this run."
+					}
+					s.setStatus(msg, widget.MediumImportance)
 				}
 			}
 		}
@@ -433,11 +531,15 @@ func (s *exchangeScreen) onSignIn(device bool) {
 		}
 		if res.Response != nil {
 			s.showResult(name, workspace.RefreshResult{Profile: res.Profile, Response: res.Response, Err: res.Err})
+			if memory, demo := s.inMemory(); !res.Response.Rotated && needsOnlyCopy(res.Response, memory, demo) {
+				s.showOnlyCopy(name, res.Response) // showResult shows it for a rotated one
+			}
 			if res.Response.Stored {
 				s.notice.Hide() // "rotated" is a refresh's word; the status says what happened
 			}
 		}
-		msg, imp := loginResultText(name, res)
+		memory, demo := s.inMemory()
+		msg, imp := loginResultText(name, res, memory, demo)
 		s.setStatus(msg, imp)
 		if res.Err == nil {
 			s.reloadQuietly(name) // the new refresh token, for the next preview
@@ -596,7 +698,8 @@ func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult)
 	s.cards.RemoveAll()
 	s.shown = map[string]string{}
 	s.notice.Hide()
-	if resp != nil && resp.Rotated && (!resp.Stored || s.svc.Unavailable() != nil) {
+	memory, demo := s.inMemory()
+	if resp != nil && resp.Rotated && needsOnlyCopy(resp, memory, demo) {
 		s.showOnlyCopy(profile, resp)
 	}
 	if err != nil {
@@ -614,12 +717,15 @@ func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult)
 	s.setStatus(fmt.Sprintf("Refreshed: HTTP %d in %d ms (profile %s).", resp.Status, resp.Duration.Milliseconds(), profile), widget.SuccessImportance)
 	switch {
 	case resp.Rotated && resp.Stored:
-		where := "the OS keyring"
-		if s.svc.Unavailable() != nil {
-			where = "memory for this run (the OS keyring is not available; the Clients screen says why)"
+		where := " in the OS keyring"
+		switch {
+		case memory && demo:
+			where = " (in memory for this run, as the demo's secrets are)"
+		case memory:
+			where = " in memory until Tokenscope closes (no OS keyring here; the Clients screen says what to install)"
 		}
 		s.notice.Importance = widget.SuccessImportance
-		s.notice.SetText("The refresh token rotated. The new one replaced the old in " + where + " for profile " + profile + "; the old one no longer works.")
+		s.notice.SetText("The refresh token rotated: the new one replaced the old" + where + " for profile " + profile + "; the old one no longer works.")
 		s.notice.Show()
 	case resp.Rotated:
 		why := "this run used a typed refresh token"

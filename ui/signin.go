@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os/exec"
+	"runtime"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -31,6 +33,8 @@ type signInFlow struct {
 	// The open dialog and what it shows, for tests.
 	dlg        dialog.Dialog
 	message    *widget.Label
+	link       *widget.Label  // the sign-in link, when no browser opened
+	copyLink   *widget.Button // Copy link
 	authURL    string
 	deviceCode workspace.DeviceCode
 }
@@ -39,7 +43,27 @@ func (f *signInFlow) opener() func(string) error {
 	if f.svc.Open != nil {
 		return f.svc.Open
 	}
-	return workspace.OpenBrowser
+	return openInBrowser
+}
+
+// openerCommand is the program the platform opens URLs with.
+func openerCommand() string {
+	switch runtime.GOOS {
+	case "darwin":
+		return "open"
+	case "windows":
+		return "rundll32"
+	}
+	return "xdg-open"
+}
+
+// openInBrowser is workspace.OpenBrowser, after checking there is an
+// opener at all: the dialog must not say a browser opens when none can.
+func openInBrowser(u string) error {
+	if _, err := exec.LookPath(openerCommand()); err != nil {
+		return fmt.Errorf("no browser opener here (%s is not installed)", openerCommand())
+	}
+	return workspace.OpenBrowser(u)
 }
 
 // start signs in with profile name, through the browser or (device) with
@@ -58,13 +82,16 @@ func (f *signInFlow) start(name string, device bool, done func(workspace.LoginRe
 		f.message.SetText("Asking " + name + "'s issuer for a device code…")
 		body = container.NewVBox(f.message, cancelBtn)
 	} else {
-		f.message.SetText("Your browser opens the sign-in page of " + name + ". Finish signing in there; this window waits for the redirect.")
-		copyLink := widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), func() {
+		f.message.SetText("Opening the sign-in page of " + name + " in your browser…")
+		f.copyLink = widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), func() {
 			if f.authURL != "" {
 				fyne.CurrentApp().Clipboard().SetContent(f.authURL)
 			}
 		})
-		body = container.NewVBox(f.message, widget.NewProgressBarInfinite(), container.NewHBox(cancelBtn, copyLink))
+		f.link = monoLabel("")
+		f.link.Wrapping = fyne.TextWrapBreak // a URL has no spaces to wrap at
+		f.link.Hide()
+		body = container.NewVBox(f.message, f.link, widget.NewProgressBarInfinite(), container.NewHBox(cancelBtn, f.copyLink))
 	}
 	f.dlg = dialog.NewCustomWithoutButtons("Sign in", body, f.win)
 	f.dlg.Show()
@@ -78,7 +105,15 @@ func (f *signInFlow) start(name string, device bool, done func(workspace.LoginRe
 				f.do(func() { f.showDeviceCode(c, cancelBtn) })
 			})
 		} else {
-			res = f.svc.Login(ctx, name, workspace.LoginOptions{Open: f.opener(), OnURL: func(u string) { f.do(func() { f.authURL = u }) }})
+			open := f.opener()
+			res = f.svc.Login(ctx, name, workspace.LoginOptions{
+				Open: func(u string) error {
+					err := open(u)
+					f.do(func() { f.browserOpened(name, u, err) })
+					return err
+				},
+				OnURL: func(u string) { f.do(func() { f.authURL = u }) },
+			})
 		}
 		f.do(func() {
 			f.running = false
@@ -86,6 +121,23 @@ func (f *signInFlow) start(name string, device bool, done func(workspace.LoginRe
 			done(res)
 		})
 	}()
+}
+
+// browserOpened says what happened to the browser: the page is open
+// there, or there is no browser here and the link is to be opened by hand.
+func (f *signInFlow) browserOpened(name, u string, err error) {
+	if !f.running {
+		return
+	}
+	if err == nil {
+		f.message.SetText("Your browser shows the sign-in page of " + name + ". Finish signing in there; this window waits for the redirect. No browser window? Copy the link.")
+		return
+	}
+	f.message.SetText("No browser could be opened here (" + err.Error() + "). Open this link in a browser on this machine to sign in; this window waits for the redirect:")
+	f.link.SetText(u)
+	f.link.Show()
+	f.copyLink.Importance = widget.HighImportance
+	f.copyLink.Refresh()
 }
 
 // showDeviceCode replaces the dialog's content with the code to enter,
@@ -113,8 +165,17 @@ func (f *signInFlow) showDeviceCode(c workspace.DeviceCode, cancelBtn *widget.Bu
 	f.dlg.Show()
 }
 
-// loginResultText is the status line for a finished sign-in.
-func loginResultText(name string, res workspace.LoginResult) (string, widget.Importance) {
+// needsOnlyCopy reports whether a new refresh token must be shown once in
+// the "only copy" dialog: it was not stored, or it is in memory for a real
+// profile (lost when Tokenscope closes). A demo profile's token in memory
+// is what a demo needs: no alarm.
+func needsOnlyCopy(resp *exchange.Response, memory, demo bool) bool {
+	return resp.RefreshToken != "" && (!resp.Stored || (memory && !demo))
+}
+
+// loginResultText is the status line for a finished sign-in; memory says
+// the refresh token went to memory (no OS keyring), for a demo profile or not.
+func loginResultText(name string, res workspace.LoginResult, memory, demo bool) (string, widget.Importance) {
 	switch {
 	case res.Err != nil:
 		return "Sign-in failed: " + res.Err.Error() + ".", widget.DangerImportance
@@ -123,7 +184,13 @@ func loginResultText(name string, res workspace.LoginResult) (string, widget.Imp
 	case res.Response != nil && res.Response.RefreshToken == "":
 		return "Signed in to " + name + ", but the provider sent no refresh token: ask for the offline_access scope and allow offline access on the API.", widget.WarningImportance
 	}
-	return "Signed in to " + name + ": the refresh token is stored in the keyring.", widget.SuccessImportance
+	switch {
+	case memory && demo:
+		return "Signed in to " + name + ": the refresh token is kept in memory for this run, as the demo's secrets are.", widget.SuccessImportance
+	case memory:
+		return "Signed in to " + name + ": the refresh token is only in memory until Tokenscope closes (no OS keyring here): copy it from the dialog to keep it.", widget.WarningImportance
+	}
+	return "Signed in to " + name + ": the refresh token is stored in the OS keyring.", widget.SuccessImportance
 }
 
 // showOnlyCopy shows a new refresh token that is not safely stored in a
@@ -135,7 +202,7 @@ func showOnlyCopy(win fyne.Window, do uiDo, cb fyne.Clipboard, profile string, r
 	case resp.StoreErr != nil:
 		why = "it could not be stored in the OS keyring: " + resp.StoreErr.Error()
 	case resp.Stored:
-		why = "the OS keyring is not available, so it is only in memory until Tokenscope closes"
+		why = "there is no OS keyring here, so it is only in memory until Tokenscope closes"
 	}
 	msg := wrapLabel("There is a new refresh token for " + profile + " (any older one no longer works), and " + why + ". Copy it and keep it safe.")
 	msg.Importance = widget.DangerImportance

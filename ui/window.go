@@ -78,6 +78,11 @@ type mainWindow struct {
 	// startup is the progress line while Startup runs (nil after).
 	startup   fyne.CanvasObject
 	startBusy sync.WaitGroup
+	// firstRun: no screen was saved and none was asked for; restored is
+	// the screen restoreState chose, so the end of the startup can tell
+	// whether the user has moved on meanwhile.
+	firstRun bool
+	restored int
 }
 
 // Startup is what runs behind the first frame: loading profiles and, on a
@@ -133,8 +138,12 @@ func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
 	if err != nil {
 		m.clients.setStatus("The demo tenant did not start: "+err.Error()+".", widget.DangerImportance)
 	}
-	if demo != nil && m.startScreen() < 0 && m.app.Preferences().IntWithFallback(prefScreen, -1) < 0 {
-		m.selectScreen(int(screenExchange)) // one click on Refresh shows tokens
+	// A first run lands on Exchange with a demo profile chosen: one click
+	// on Refresh shows tokens. (The preference cannot tell: selecting the
+	// first screen already saved it.)
+	if demo != nil && m.firstRun && m.tabs.SelectedIndex() == m.restored {
+		m.selectScreen(int(screenExchange))
+		m.exchange.chooseDemo()
 	}
 }
 
@@ -361,15 +370,20 @@ func (m *mainWindow) restoreState() {
 	w := p.FloatWithFallback(prefWidth, 1180)
 	h := p.FloatWithFallback(prefHeight, 760)
 	m.win.Resize(fyne.NewSize(float32(max(w, 640)), float32(max(h, 420))))
-	first := int(screenInspect)
-	if m.svc.Demo != nil {
-		first = int(screenExchange) // one click on Refresh shows tokens
-	}
 	if i := m.startScreen(); i >= 0 {
 		m.selectScreen(i)
+		m.restored = i
 		return
 	}
-	m.selectScreen(p.IntWithFallback(prefScreen, first))
+	// With nothing saved, Exchange: the demo tenant (or the user's first
+	// profile) is one Refresh away there.
+	saved := p.IntWithFallback(prefScreen, -1)
+	m.firstRun = saved < 0 || saved >= len(m.screens)
+	if m.firstRun {
+		saved = int(screenExchange)
+	}
+	m.selectScreen(saved)
+	m.restored = saved
 }
 
 // startScreen is the index of Services.StartScreen, or -1 when it names

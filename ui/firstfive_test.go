@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokenscope/tokenscope/internal/demotenant"
+	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/workspace"
+)
+
+// noSecretService is the keyring of a machine with no Secret Service: no
+// session bus, as on a VM, WSL or a CI box.
+type noSecretService struct{}
+
+func (noSecretService) Get(string, string) (string, error) {
+	return "", &secrets.UnavailableError{Cause: secrets.ErrNoSessionBus}
+}
+func (noSecretService) Set(string, string, string) error {
+	return &secrets.UnavailableError{Cause: secrets.ErrNoSessionBus}
+}
+func (noSecretService) Delete(string, string) error {
+	return &secrets.UnavailableError{Cause: secrets.ErrNoSessionBus}
+}
+
+// keyringlessServices are the window's services on such a machine: the
+// keyring falls back to memory, as app.NewServices sets it up.
+func keyringlessServices(t *testing.T) Services {
+	ws := workspace.New(filepath.Join(t.TempDir(), "profiles.json"), &secrets.WithFallback{Primary: noSecretService{}})
+	ws.HTTP = httpx.NewClient(5 * time.Second)
+	return Services{Workspace: ws, Now: time.Now, Version: "9.9.9"}
+}
+
+// firstRun opens the main window as Create does on a fresh machine:
+// nothing saved, the demo tenant started behind the first frame.
+func firstRun(t *testing.T, svc Services, prefs func(fyne.App)) (*mainWindow, *testBridge) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	if prefs != nil {
+		prefs(a)
+	}
+	b := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	m := newMainWindow(a, w, svc, b.Do)
+	m.restoreState()
+	w.Resize(fyne.NewSize(1280, 860))
+	m.runStartup(func() (*demotenant.Tenant, string, error) {
+		srv, seed, err := svc.StartDemo()
+		if err != nil || srv == nil {
+			return nil, "", err
+		}
+		t.Cleanup(func() { srv.Close() })
+		return srv.Tenant, seed.DemoNote(), nil
+	})
+	settleWindow(m, b)
+	return m, b
+}
+
+// TestAFirstRunLandsOnExchangeWithADemoProfileChosen: on a fresh machine
+// the window shows Exchange with a demo profile that can refresh and sign
+// in both ways, and Refresh ready; a screen saved last time still wins.
+func TestAFirstRunLandsOnExchangeWithADemoProfileChosen(t *testing.T) {
+	m, _ := firstRun(t, testServices(t), nil)
+	if !m.showing(screenExchange) {
+		t.Fatalf("the first run shows %s", m.tabs.Selected().Text)
+	}
+	if !shows(m.win, "demo-native") || !shows(m.win, "Ready: Refresh sends the request shown") {
+		t.Fatalf("the Exchange screen is not ready with demo-native:\n%s", screenText(m.win))
+	}
+	if visibleButton(t, m.win, "Refresh").Disabled() {
+		t.Fatal("Refresh is off")
+	}
+	m2, _ := firstRun(t, testServices(t), func(a fyne.App) { a.Preferences().SetInt(prefScreen, int(screenMigrate)) })
+	if !m2.showing(screenMigrate) {
+		t.Fatalf("the screen saved last time is not restored: %s", m2.tabs.Selected().Text)
+	}
+}
+
+// TestTheDemoWithoutAKeyringRefreshesCalmly: with no Secret Service the
+// demo keeps its secrets in memory, says so once in the status line, and
+// Refresh shows tokens with no dialog and no D-Bus words.
+func TestTheDemoWithoutAKeyringRefreshesCalmly(t *testing.T) {
+	m, b := firstRun(t, keyringlessServices(t), nil)
+	said := visible(m.win, "No OS keyring here")
+	if len(said) != 1 {
+		t.Fatalf("the missing keyring is said %d times:\n%s", len(said), screenText(m.win))
+	}
+	if l, ok := said[0].obj.(*widget.Label); !ok || l.Importance == widget.DangerImportance || l.Importance == widget.WarningImportance {
+		t.Fatalf("said as an alarm: %#v", said[0].obj)
+	}
+	test.Tap(visibleButton(t, m.win, "Refresh"))
+	settleWindow(m, b)
+	if m.win.Canvas().Overlays().Top() != nil {
+		t.Fatalf("a dialog opened over the demo's first refresh:\n%s", screenText(m.win))
+	}
+	if !shows(m.win, "Refreshed: HTTP 200") || !shows(m.win, "in memory for this run, as the demo's secrets are") {
+		t.Fatalf("after Refresh:\n%s", screenText(m.win))
+	}
+	if len(visible(m.win, "No OS keyring here")) != 0 {
+		t.Fatal("the status line says it again")
+	}
+	m.showScreen(screenClients)
+	m.clients.list.Select(0)
+	settleWindow(m, b)
+	text := screenText(m.win)
+	for _, bad := range []string{"org/freedesktop", "failed to unlock", "D-Bus error"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the window shows %q:\n%s", bad, text)
+		}
+	}
+	if l := visibleLabel(m.win, "the demo profiles keep their secrets in memory"); l == nil || l.Importance != widget.MediumImportance {
+		t.Fatalf("the Clients screen does not say calmly where the demo's secrets are:\n%s", text)
+	}
+}
+
+// TestARealProfileWithoutAKeyringIsToldWhatToInstall: a real profile on a
+// machine with no Secret Service gets one explanation: why, and what to
+// install; its rotated refresh token is shown once to be copied.
+func TestARealProfileWithoutAKeyringIsToldWhatToInstall(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	srv, _ := rotatingTokenServer(t, "v1.first-refresh-token")
+	svc := keyringlessServices(t)
+	svc.Save(workspace.SaveRequest{Profile: profiles.Profile{Name: "real", Issuer: srv.URL + "/", ClientID: "abc", Auth: "none",
+		Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}, RefreshToken: workspace.Store("v1.first-refresh-token")})
+	b := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 860))
+	m := newMainWindow(a, w, svc, b.Do)
+	settleWindow(m, b)
+	m.showScreen(screenClients)
+	m.clients.list.Select(0)
+	settleWindow(m, b)
+	explained := visible(w, "No OS keyring here")
+	if len(explained) != 1 || !strings.Contains(explained[0].text, "apt install gnome-keyring") || !strings.Contains(explained[0].text, "no D-Bus session bus") {
+		t.Fatalf("the explanation is not there once:\n%s", screenText(w))
+	}
+	m.showScreen(screenExchange)
+	settleWindow(m, b)
+	test.Tap(visibleButton(t, w, "Refresh"))
+	settleWindow(m, b)
+	if w.Canvas().Overlays().Top() == nil || !shows(w, "only in memory until Tokenscope closes") || !shows(w, "v1.rotated-refresh-token-1") {
+		t.Fatalf("the rotated token of a real profile is not shown to be copied:\n%s", screenText(w))
+	}
+}
+
+// TestSignInIsOfferedOnlyWhereAUserCanSignIn: the machine-to-machine demo
+// profile offers no sign-in but one sentence naming a profile that can,
+// with a button to switch; each demo profile shows the sign-ins its
+// client has, and client credentials only where the client has them.
+func TestSignInIsOfferedOnlyWhereAUserCanSignIn(t *testing.T) {
+	m, b := firstRun(t, testServices(t), nil)
+	w := m.win
+	m.exchange.profile.SetSelected("demo-backend")
+	settleWindow(m, b)
+	if shows(w, "Sign in…") || shows(w, "Sign in with a code…") {
+		t.Fatalf("demo-backend offers a sign-in:\n%s", screenText(w))
+	}
+	if !shows(w, "demo-backend is a machine-to-machine client") || !shows(w, "Client credentials token") {
+		t.Fatalf("demo-backend does not say who can sign in:\n%s", screenText(w))
+	}
+	test.Tap(visibleButton(t, w, "Switch to demo-native"))
+	settleWindow(m, b)
+	if m.exchange.profile.Selected != "demo-native" {
+		t.Fatalf("switched to %q", m.exchange.profile.Selected)
+	}
+	visibleButton(t, w, "Sign in…")
+	visibleButton(t, w, "Sign in with a code…")
+	if shows(w, "Client credentials token") || shows(w, "machine-to-machine client") {
+		t.Fatalf("demo-native offers client credentials or the sentence:\n%s", screenText(w))
+	}
+	m.exchange.profile.SetSelected("demo-web")
+	settleWindow(m, b)
+	visibleButton(t, w, "Sign in…")
+	if shows(w, "Sign in with a code…") {
+		t.Fatal("demo-web offers the device grant it does not have")
+	}
+	m.showScreen(screenClients)
+	for i, p := range m.clients.profiles {
+		if p.Name == "demo-backend" {
+			m.clients.list.Select(i)
+		}
+	}
+	settleWindow(m, b)
+	if shows(w, "Sign in…") {
+		t.Fatal("the Clients screen offers Sign in… for demo-backend")
+	}
+}
+
+// TestWithNoBrowserTheSignInDialogShowsTheLinkToOpen: when no browser can
+// be opened the dialog says so and shows the link with Copy, instead of
+// "your browser opens".
+func TestWithNoBrowserTheSignInDialogShowsTheLinkToOpen(t *testing.T) {
+	svc := testServices(t)
+	svc.Open = func(string) error { return errors.New("no browser opener here (xdg-open is not installed)") }
+	m, b := firstRun(t, svc, nil)
+	w := m.win
+	test.Tap(visibleButton(t, w, "Sign in…"))
+	deadline := time.Now().Add(10 * time.Second)
+	for !shows(w, "No browser could be opened here") && time.Now().Before(deadline) {
+		b.drain()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !shows(w, "No browser could be opened here (no browser opener here (xdg-open is not installed))") || shows(w, "Your browser") {
+		t.Fatalf("the dialog does not tell the truth:\n%s", screenText(w))
+	}
+	if !shows(w, m.svc.Demo.Issuer()+"authorize?") {
+		t.Fatalf("the link is not shown:\n%s", screenText(w))
+	}
+	copyLink := dialogButton(t, w, "Copy link")
+	if copyLink.Importance != widget.HighImportance {
+		t.Error("Copy link is not the dialog's main action")
+	}
+	test.Tap(copyLink)
+	if got := fyne.CurrentApp().Clipboard().Content(); !strings.HasPrefix(got, m.svc.Demo.Issuer()+"authorize?") {
+		t.Fatalf("clipboard %q", got)
+	}
+	test.Tap(dialogButton(t, w, "Cancel"))
+	settleWindow(m, b)
+	if !shows(w, "cancelled") {
+		t.Fatalf("after Cancel:\n%s", screenText(w))
+	}
+}
+
+// approveDeviceSignIn taps "Sign in with a code…", waits for the code on
+// screen and approves it on the demo's /activate, as the user would on a
+// phone, then settles the window.
+func approveDeviceSignIn(t *testing.T, m *mainWindow, b *testBridge) {
+	t.Helper()
+	defer func(d time.Duration) { demotenant.DeviceInterval = d }(demotenant.DeviceInterval)
+	demotenant.DeviceInterval = time.Second
+	test.Tap(visibleButton(t, m.win, "Sign in with a code…"))
+	deadline := time.Now().Add(10 * time.Second)
+	for m.exchange.signIn.deviceCode.UserCode == "" && time.Now().Before(deadline) {
+		b.drain()
+		time.Sleep(20 * time.Millisecond)
+	}
+	c := m.exchange.signIn.deviceCode
+	if !shows(m.win, c.UserCode) {
+		t.Fatalf("the code is not on screen:\n%s", screenText(m.win))
+	}
+	resp, err := http.PostForm(c.VerificationURI, url.Values{"user_code": {c.UserCode}, "decision": {"allow"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	settleWindow(m, b)
+}
+
+// TestAfterADeviceSignInTheStatusSaysWhereTheTokenIs: the status line and
+// any dialog agree on where the new refresh token is: in the keyring, or
+// (no keyring, a demo profile) in memory for this run, with no dialog.
+func TestAfterADeviceSignInTheStatusSaysWhereTheTokenIs(t *testing.T) {
+	m, b := firstRun(t, testServices(t), nil)
+	approveDeviceSignIn(t, m, b)
+	if !shows(m.win, "Signed in to demo-native: the refresh token is stored in the OS keyring") || m.win.Canvas().Overlays().Top() != nil {
+		t.Fatalf("with a keyring:\n%s", screenText(m.win))
+	}
+	m, b = firstRun(t, keyringlessServices(t), nil)
+	approveDeviceSignIn(t, m, b)
+	if !shows(m.win, "Signed in to demo-native: the refresh token is kept in memory for this run") || shows(m.win, "stored in the OS keyring") {
+		t.Fatalf("without a keyring:\n%s", screenText(m.win))
+	}
+	if m.win.Canvas().Overlays().Top() != nil {
+		t.Fatalf("a dialog contradicts or alarms:\n%s", screenText(m.win))
+	}
+}
