@@ -53,7 +53,7 @@ const (
 // peerProvider starts oidc-provider with a confidential client_secret_post
 // client and a public one, both native apps on a loopback redirect with
 // any port (RFC 8252 §7.3), and saves a profile for each.
-func peerProvider(t *testing.T) (*Workspace, *secrets.Memory) {
+func peerProvider(t *testing.T) (*Workspace, *secrets.Memory, string) {
 	t.Helper()
 	secret := randomToken()
 	redirect := []string{"http://127.0.0.1/callback"}
@@ -76,7 +76,7 @@ func peerProvider(t *testing.T) (*Workspace, *secrets.Memory) {
 			t.Fatal(err)
 		}
 	}
-	return ws, mem
+	return ws, mem, issuer
 }
 
 // peerBrowser is a fresh browser profile (its own cookies: no session left
@@ -234,7 +234,7 @@ func invalidGrant(err error) bool {
 // credentials and the device grant; and it cancels and denies, as people
 // do. One provider and one browser serve every subtest.
 func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
-	ws, mem := peerProvider(t)
+	ws, mem, issuer := peerProvider(t)
 	bctx := browser(t)
 
 	for _, profile := range []string{peerConfidential, peerPublic} {
@@ -252,6 +252,11 @@ func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 			}
 			if title != "Signed in" {
 				t.Fatalf("the browser shows %q", title)
+			}
+			// What "Signed in as SUB at ISSUER" shows: the verified ID token's
+			// sub and iss, the issuer as oidc-provider names itself (no slash).
+			if res.Subject != peerUser || res.Issuer != issuer {
+				t.Fatalf("signed in as %q at %q, want %q at %q", res.Subject, res.Issuer, peerUser, issuer)
 			}
 			id := jwtClaims(t, res.Response.IDToken)
 			if _, ok := id["at_hash"]; ok {
@@ -390,8 +395,8 @@ func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 		if rt == "" || rt != res.Response.RefreshToken {
 			t.Fatal("the device sign-in stored no refresh token")
 		}
-		if sub := jwtClaims(t, res.Response.IDToken)["sub"]; sub != peerUser {
-			t.Fatalf("ID token sub %v", sub)
+		if res.Subject != peerUser || res.Issuer != issuer {
+			t.Fatalf("signed in as %q at %q, want %q at %q", res.Subject, res.Issuer, peerUser, issuer)
 		}
 		if r := ws.Refresh(context.Background(), peerPublic, RefreshOptions{}); r.Err != nil {
 			t.Fatalf("refreshing with the device grant's token: %v", r.Err)
