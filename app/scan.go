@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
+	"time"
 
 	"github.com/tokenscope/tokenscope/scan"
 )
@@ -13,6 +15,47 @@ type globs []string
 
 func (g *globs) String() string     { return strings.Join(*g, ",") }
 func (g *globs) Set(s string) error { *g = append(*g, s); return nil }
+
+// scanRun is scan.Run (a test stands in one that never returns).
+var scanRun = scan.Run
+
+// stopGrace is how long a scan has to wind up after Ctrl+C or SIGTERM
+// before the command gives up on it and exits.
+const stopGrace = 500 * time.Millisecond
+
+// scanUntilStopped runs the scan until it ends or SIGINT/SIGTERM arrives:
+// then the scan is cancelled and given stopGrace to return, and the
+// command stops waiting whatever the scan is blocked on (a slow network
+// file system, a device), so a signal always ends it within a second.
+func scanUntilStopped(env Env, roots []string, o scan.Options) (*scan.Report, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := env.onSignal(cancel)
+	defer stop()
+	type result struct {
+		r   *scan.Report
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := scanRun(ctx, roots, o)
+		done <- result{r, err}
+	}()
+	select {
+	case res := <-done:
+		return res.r, res.err
+	case <-ctx.Done():
+	}
+	select {
+	case res := <-done:
+		if res.err == nil {
+			res.err = context.Canceled // a signal came: nothing is reported
+		}
+		return nil, res.err
+	case <-time.After(stopGrace):
+		return nil, context.Canceled
+	}
+}
 
 func runScan(env Env, args []string) int {
 	fs := newFlagSet(env, "scan")
@@ -33,11 +76,7 @@ func runScan(env Env, args []string) int {
 	if len(pos) == 0 {
 		pos = []string{"."}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	stop := env.onSignal(cancel)
-	defer stop()
-	r, err := scan.Run(ctx, pos, scan.Options{IncludeVendor: *includeVendor, Exclude: exclude})
+	r, err := scanUntilStopped(env, pos, scan.Options{IncludeVendor: *includeVendor, Exclude: exclude})
 	if err != nil {
 		var ue *scan.UsageError
 		if errors.As(err, &ue) {
@@ -59,10 +98,9 @@ func runScan(env Env, args []string) int {
 	if err != nil {
 		return fail(env, "scan", ExitUsage, "writing the report: %v", err)
 	}
-	for _, p := range r.Problems {
-		if *asJSON || *asSARIF {
-			env.Stderr.Write([]byte("tokenscope scan: could not read " + p + "\n"))
-		}
+	if nr := r.NotReadText(); nr != "" && (*asJSON || *asSARIF) {
+		// the report on stdout stays machine-readable; people read this
+		io.WriteString(env.Stderr, nr)
 	}
 	if r.Failing() {
 		return ExitNegative
