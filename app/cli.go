@@ -143,7 +143,7 @@ func RunCommand(env Env, args []string) int {
 			return c.run(env, args[1:])
 		}
 	}
-	fmt.Fprintf(env.Stderr, "tokenscope: %q is not a command; run 'tokenscope help' for the list\n", args[0])
+	say(env.Stderr, "tokenscope: %q is not a command; run 'tokenscope help' for the list\n", args[0])
 	return ExitUsage
 }
 
@@ -214,6 +214,6 @@ func readInput(env Env, positional []string, what string) (string, error) {
 }
 
 func fail(env Env, cmd string, code int, format string, a ...any) int {
-	fmt.Fprintf(env.Stderr, "tokenscope %s: %s\n", cmd, fmt.Sprintf(format, a...))
+	say(env.Stderr, "tokenscope %s: %s\n", cmd, fmt.Sprintf(format, a...))
 	return code
 }

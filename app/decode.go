@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 
@@ -94,12 +95,12 @@ var kindNames = map[tokens.Kind]string{
 }
 
 func printToken(w io.Writer, t *tokens.Token, now time.Time) {
-	fmt.Fprintf(w, "Kind: %s\n", kindNames[t.Kind])
+	say(w, "Kind: %s\n", kindNames[t.Kind])
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	if len(t.Header) > 0 {
 		fmt.Fprintln(tw, "\nHeader:")
 		for _, f := range t.Header {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.Name, oneLine(f.Raw), tokens.ExplainHeader(f.Name))
+			say(tw, "  %s\t%s\t%s\n", f.Name, oneLine(f.Raw), tokens.ExplainHeader(f.Name))
 		}
 	}
 	if len(t.Claims) > 0 {
@@ -110,12 +111,15 @@ func printToken(w io.Writer, t *tokens.Token, now time.Time) {
 			if tm, ok := times[f.Name]; ok && tokens.IsTimeClaim(f.Name) {
 				v += "  " + tokens.FormatTime(f.Name, tm, now)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.Name, v, tokens.ExplainClaim(f.Name))
+			if text, _ := f.Text(); safetext.Has(f.Name) || safetext.Has(text) {
+				v += "  (hidden characters shown escaped)"
+			}
+			say(tw, "  %s\t%s\t%s\n", f.Name, v, tokens.ExplainClaim(f.Name))
 		}
 	}
 	tw.Flush()
 	if t.PayloadText != "" {
-		fmt.Fprintf(w, "\nPayload (text):\n%s\n", t.PayloadText)
+		fmt.Fprintf(w, "\nPayload (text):\n%s\n", safetext.Block(t.PayloadText))
 	}
 	if len(t.Findings) > 0 {
 		fmt.Fprintln(w, "\nFindings:")
@@ -123,7 +127,7 @@ func printToken(w io.Writer, t *tokens.Token, now time.Time) {
 		order := map[tokens.Severity]int{tokens.SeverityError: 0, tokens.SeverityWarning: 1, tokens.SeverityInfo: 2}
 		sort.SliceStable(fs, func(i, j int) bool { return order[fs[i].Severity] < order[fs[j].Severity] })
 		for _, f := range fs {
-			fmt.Fprintf(w, "  %-7s %s: %s\n", f.Severity, f.Code, f.Message)
+			say(w, "  %-7s %s: %s\n", f.Severity, f.Code, f.Message)
 		}
 	}
 }

@@ -66,11 +66,11 @@ func runDemoServer(env Env, args []string) int {
 	if *asJSON {
 		_ = json.NewEncoder(env.Stdout).Encode(out) // one line
 	} else {
-		fmt.Fprintf(env.Stdout, "Demo tenant at %s (stop with Ctrl+C)\nAPI audience: %s\n\n", out.Issuer, out.Audience)
+		say(env.Stdout, "Demo tenant at %s (stop with Ctrl+C)\nAPI audience: %s\n\n", out.Issuer, out.Audience)
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "CLIENT ID\tAUTH\tCLIENT SECRET\tREFRESH TOKEN")
 		for _, c := range out.Clients {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ClientID, c.Auth, orDash(c.ClientSecret), c.RefreshToken)
+			say(tw, "%s\t%s\t%s\t%s\n", c.ClientID, c.Auth, orDash(c.ClientSecret), c.RefreshToken)
 		}
 		tw.Flush()
 		if !*reveal {

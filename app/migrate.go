@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/migrate"
 )
 
@@ -128,23 +129,23 @@ func runMigrate(env Env, args []string) int {
 // printMigration writes the rendered requests on stdout (so they can be
 // piped or saved) and the findings on stderr.
 func printMigration(env Env, batch *migrate.Batch, results []migrate.Result, f migrate.Format, reveal bool) {
-	fmt.Fprintf(env.Stderr, "Read a %s: %s\n", batch.Form, migrate.Summarize(batch, results))
+	say(env.Stderr, "Read a %s: %s\n", batch.Form, migrate.Summarize(batch, results))
 	for i, r := range results {
 		label := fmt.Sprintf("%s %s", r.Source.Format, r.Source.Location)
 		if r.Migratable {
-			fmt.Fprintf(env.Stderr, "%s: migratable\n", label)
+			say(env.Stderr, "%s: migratable\n", label)
 		} else {
-			fmt.Fprintf(env.Stderr, "%s: NOT migratable\n", label)
+			say(env.Stderr, "%s: NOT migratable\n", label)
 		}
 		for _, fd := range r.Findings {
-			fmt.Fprintf(env.Stderr, "  %-7s %s: %s\n", fd.Severity, fd.Code, fd.Message)
+			say(env.Stderr, "  %-7s %s: %s\n", fd.Severity, fd.Code, fd.Message)
 		}
 		if r.Request != nil {
 			text, _ := migrate.Render(r.Request, f, reveal)
 			if i > 0 {
 				fmt.Fprintln(env.Stdout)
 			}
-			fmt.Fprint(env.Stdout, text)
+			fmt.Fprint(env.Stdout, safetext.Block(text))
 		}
 	}
 }

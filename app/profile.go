@@ -73,7 +73,7 @@ func profileList(env Env, args []string) int {
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tISSUER\tCLIENT ID\tAUTH")
 	for _, p := range ps {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, p.Issuer, p.ClientID, p.Auth)
+		say(tw, "%s\t%s\t%s\t%s\n", p.Name, p.Issuer, p.ClientID, p.Auth)
 	}
 	tw.Flush()
 	return ExitOK
@@ -105,27 +105,27 @@ func profileShow(env Env, args []string) int {
 		return fail(env, "profile show", ExitUsage, "%v", err)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "Name:\t%s\nIssuer:\t%s\nClient ID:\t%s\nAuth:\t%s\n", p.Name, p.Issuer, p.ClientID, p.Auth)
+	say(tw, "Name:\t%s\nIssuer:\t%s\nClient ID:\t%s\nAuth:\t%s\n", p.Name, p.Issuer, p.ClientID, p.Auth)
 	if p.Audience != "" {
-		fmt.Fprintf(tw, "Audience:\t%s\n", p.Audience)
+		say(tw, "Audience:\t%s\n", p.Audience)
 	}
 	if p.Scope != "" {
-		fmt.Fprintf(tw, "Scope:\t%s\n", p.Scope)
+		say(tw, "Scope:\t%s\n", p.Scope)
 	}
 	for k, v := range p.Params {
-		fmt.Fprintf(tw, "Param:\t%s=%s\n", k, v)
+		say(tw, "Param:\t%s=%s\n", k, v)
 	}
 	if p.RedirectURI != "" {
-		fmt.Fprintf(tw, "Redirect URI:\t%s\n", p.RedirectURI)
+		say(tw, "Redirect URI:\t%s\n", p.RedirectURI)
 	}
 	if p.LastSignIn != nil {
-		fmt.Fprintf(tw, "Last sign-in:\t%s\n", p.LastSignIn.Local().Format("2006-01-02 15:04"))
+		say(tw, "Last sign-in:\t%s\n", p.LastSignIn.Local().Format("2006-01-02 15:04"))
 	}
 	if p.Endpoints != nil {
-		fmt.Fprintf(tw, "Token endpoint:\t%s (discovered %s)\n", p.Endpoints.Token, p.Endpoints.DiscoveredAt.Format("2006-01-02 15:04"))
+		say(tw, "Token endpoint:\t%s (discovered %s)\n", p.Endpoints.Token, p.Endpoints.DiscoveredAt.Format("2006-01-02 15:04"))
 	}
-	fmt.Fprintf(tw, "Client secret:\t%s\n", secretState(env.Secrets, p.Name, secrets.ClientSecret))
-	fmt.Fprintf(tw, "Refresh token:\t%s\n", secretState(env.Secrets, p.Name, secrets.RefreshToken))
+	say(tw, "Client secret:\t%s\n", secretState(env.Secrets, p.Name, secrets.ClientSecret))
+	say(tw, "Refresh token:\t%s\n", secretState(env.Secrets, p.Name, secrets.RefreshToken))
 	tw.Flush()
 	return ExitOK
 }
@@ -199,9 +199,9 @@ func profileAdd(env Env, args []string) int {
 	if res.Replaced {
 		verb = "Replaced"
 	}
-	fmt.Fprintf(env.Stdout, "%s profile %s (%s, client %s, auth %s).\n", verb, p.Name, p.Issuer, p.ClientID, p.Auth)
+	say(env.Stdout, "%s profile %s (%s, client %s, auth %s).\n", verb, p.Name, p.Issuer, p.ClientID, p.Auth)
 	if res.Dropped != "" {
-		fmt.Fprintf(env.Stderr, "tokenscope profile add: %s.\n", res.Dropped)
+		say(env.Stderr, "tokenscope profile add: %s.\n", res.Dropped)
 	}
 	return ExitOK
 }
@@ -222,7 +222,7 @@ func profileRename(env Env, args []string) int {
 		}
 		return fail(env, "profile rename", code, "%v", err)
 	}
-	fmt.Fprintf(env.Stdout, "Renamed %s to %s.\n", pos[0], pos[1])
+	say(env.Stdout, "Renamed %s to %s.\n", pos[0], pos[1])
 	return ExitOK
 }
 
@@ -242,6 +242,6 @@ func profileRemove(env Env, args []string) int {
 		}
 		return fail(env, "profile remove", code, "%v", err)
 	}
-	fmt.Fprintf(env.Stdout, "Removed %s and its keyring entries.\n", pos[0])
+	say(env.Stdout, "Removed %s and its keyring entries.\n", pos[0])
 	return ExitOK
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
@@ -100,7 +101,7 @@ func runRefresh(env Env, args []string) int {
 	var res workspace.RefreshResult
 	if *profile != "" {
 		res = ws.Refresh(ctx, *profile, workspace.RefreshOptions{Overrides: o, Wait: *wait, OnWait: func() {
-			fmt.Fprintf(env.Stderr, "tokenscope refresh: another refresh of profile %s is running; waiting up to %s for it to store its new refresh token…\n", *profile, *wait)
+			say(env.Stderr, "tokenscope refresh: another refresh of profile %s is running; waiting up to %s for it to store its new refresh token…\n", *profile, *wait)
 		}})
 		if !res.Sent {
 			code := ExitUsage
@@ -128,13 +129,29 @@ func runRefresh(env Env, args []string) int {
 		res.Request = r
 		res.Response, res.Err = ws.RefreshAdHoc(ctx, r)
 	}
-	return reportRefresh(env, res, *profile, *reveal, *asJSON)
+	return reportRefresh(env, res, *profile, *reveal, *asJSON, grantRefresh)
 }
+
+// grantReport says which grant's outcome reportRefresh prints: the JSON
+// is the same, the human sentences are not ("Refreshed", "Signed in").
+type grantReport struct {
+	cmd          string // the subcommand, for its error sentences
+	verb, failed string // "Refreshed at", "Refresh failed at"
+	// signIn is set for a first sign-in: the subject and issuer the ID
+	// token names, and no "rotated" sentence (nothing was rotated).
+	signIn          bool
+	subject, issuer string
+}
+
+var (
+	grantRefresh = grantReport{cmd: "refresh", verb: "Refreshed at", failed: "Refresh failed at"}
+	grantClient  = grantReport{cmd: "token", verb: "Got a token at", failed: "The client credentials grant failed at"}
+)
 
 // reportRefresh prints a refresh's outcome and returns the exit code. A
 // rotated refresh token that was not stored is printed unmasked, once: it
 // is the only copy.
-func reportRefresh(env Env, res workspace.RefreshResult, profile string, reveal, asJSON bool) int {
+func reportRefresh(env Env, res workspace.RefreshResult, profile string, reveal, asJSON bool, g grantReport) int {
 	resp, err := res.Response, res.Err
 	out := RefreshOutput{TokenEndpoint: httpx.Redact(res.Request.TokenURL)}
 	var xe *exchange.Error
@@ -147,7 +164,7 @@ func reportRefresh(env Env, res workspace.RefreshResult, profile string, reveal,
 		}
 		out.Error = &RefreshError{Code: code, Description: firstNonEmpty(xe.Description, xe.Body, errString(xe.Cause)), Hint: xe.Hint}
 	case err != nil:
-		return fail(env, "refresh", ExitUsage, "%v", err)
+		return fail(env, g.cmd, ExitUsage, "%v", err)
 	}
 	onlyCopy := resp != nil && resp.Rotated && !resp.Stored
 	if resp != nil {
@@ -162,7 +179,7 @@ func reportRefresh(env Env, res workspace.RefreshResult, profile string, reveal,
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(out)
 	} else {
-		printRefresh(env, out, resp, profile)
+		printRefresh(env, out, resp, profile, g)
 	}
 	if onlyCopy {
 		why := "this run's refresh token came from outside the profile"
@@ -174,9 +191,9 @@ func reportRefresh(env Env, res workspace.RefreshResult, profile string, reveal,
 		}
 		if !asJSON && out.Error != nil {
 			// printRefresh shows only the error: the token must be seen.
-			fmt.Fprintf(env.Stdout, "refresh_token: %s\n", resp.RefreshToken)
+			say(env.Stdout, "refresh_token: %s\n", resp.RefreshToken)
 		}
-		fmt.Fprintf(env.Stderr, "WARNING: the refresh token rotated and the new one could not be stored (%s). The old one no longer works; the new one is in the output above and is the only copy: save it now.\n", why)
+		say(env.Stderr, "WARNING: the refresh token rotated and the new one could not be stored (%s). The old one no longer works; the new one is in the output above and is the only copy: save it now.\n", why)
 		if profile != "" {
 			return ExitNegative
 		}
@@ -200,35 +217,50 @@ func secretFromEnv(env Env, name string) (string, error) {
 	return v, nil
 }
 
-func printRefresh(env Env, out RefreshOutput, resp *exchange.Response, profile string) {
+func printRefresh(env Env, out RefreshOutput, resp *exchange.Response, profile string, g grantReport) {
 	if out.Error != nil {
 		status := "no response"
 		if out.Status != 0 {
 			status = fmt.Sprintf("HTTP %d", out.Status)
 		}
-		fmt.Fprintf(env.Stdout, "Refresh failed at %s (%s): %s\n", out.TokenEndpoint, status, out.Error.Code)
+		say(env.Stdout, g.failed+" %s (%s): %s\n", out.TokenEndpoint, status, out.Error.Code)
 		if out.Error.Description != "" {
-			fmt.Fprintf(env.Stdout, "  %s\n", out.Error.Description)
+			say(env.Stdout, "  %s\n", out.Error.Description)
 		}
 		if out.Error.Hint != "" {
-			fmt.Fprintf(env.Stdout, "  What it means: %s.\n", out.Error.Hint)
+			say(env.Stdout, "  What it means: %s.\n", out.Error.Hint)
 		}
 		return
 	}
-	fmt.Fprintf(env.Stdout, "Refreshed at %s (HTTP %d, %d ms).\n", out.TokenEndpoint, out.Status, resp.Duration.Milliseconds())
+	if g.signIn {
+		who := "Signed in"
+		if g.subject != "" {
+			who = fmt.Sprintf("Signed in as %s at %s", safetext.Line(g.subject), safetext.Line(g.issuer))
+		}
+		switch {
+		case resp.RefreshToken == "":
+			say(env.Stdout, "%s; no refresh token was issued (ask for the offline_access scope, and allow offline access on the API).\n", who)
+		case resp.Stored:
+			say(env.Stdout, "%s; refresh token stored in the keyring for profile %s.\n", who, profile)
+		default:
+			say(env.Stdout, "%s; the refresh token could not be stored in the keyring.\n", who)
+		}
+	} else {
+		say(env.Stdout, g.verb+" %s (HTTP %d, %d ms).\n", out.TokenEndpoint, out.Status, resp.Duration.Milliseconds())
+	}
 	keys := make([]string, 0, len(out.Response))
 	for k := range out.Response {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(env.Stdout, "%s: %v\n", k, out.Response[k])
+		say(env.Stdout, "%s: %v\n", k, out.Response[k])
 	}
 	if !resp.Expiry.IsZero() {
-		fmt.Fprintf(env.Stdout, "The access token expires at %s.\n", resp.Expiry.UTC().Format(time.RFC3339))
+		say(env.Stdout, "The access token expires at %s.\n", resp.Expiry.UTC().Format(time.RFC3339))
 	}
-	if resp.Rotated && resp.Stored {
-		fmt.Fprintf(env.Stdout, "The refresh token rotated; the new one replaced the old in the OS keyring for profile %s.\n", profile)
+	if resp.Rotated && resp.Stored && !g.signIn {
+		say(env.Stdout, "The refresh token rotated; the new one replaced the old in the OS keyring for profile %s.\n", profile)
 	}
 }
 

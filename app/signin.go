@@ -56,18 +56,18 @@ func runLogin(env Env, args []string) int {
 	var res workspace.LoginResult
 	if *device {
 		res = ws.LoginDevice(ctx, *profile, o, func(c workspace.DeviceCode) {
-			fmt.Fprintf(env.Stderr, "To sign in, open %s and enter the code %s", c.VerificationURI, c.UserCode)
+			say(env.Stderr, "To sign in, open %s and enter the code %s", c.VerificationURI, c.UserCode)
 			if c.VerificationURIComplete != "" {
-				fmt.Fprintf(env.Stderr, " (or open %s)", c.VerificationURIComplete)
+				say(env.Stderr, " (or open %s)", c.VerificationURIComplete)
 			}
-			fmt.Fprintf(env.Stderr, ". Waiting…\n")
+			say(env.Stderr, ". Waiting…\n")
 		})
 	} else {
 		o.OnURL = func(u string) {
 			if *noBrowser {
-				fmt.Fprintf(env.Stderr, "Open this URL in a browser to sign in:\n%s\nWaiting for the redirect…\n", u)
+				say(env.Stderr, "Open this URL in a browser to sign in:\n%s\nWaiting for the redirect…\n", u)
 			} else {
-				fmt.Fprintf(env.Stderr, "Opening the browser to sign in (if it does not open, use this URL):\n%s\n", u)
+				say(env.Stderr, "Opening the browser to sign in (if it does not open, use this URL):\n%s\n", u)
 			}
 		}
 		if !*noBrowser {
@@ -88,15 +88,12 @@ func runLogin(env Env, args []string) int {
 		if *asJSON {
 			writeJSON(env, out)
 		} else {
-			fmt.Fprintf(env.Stdout, "Sign-in failed: %v.\n", res.Err)
+			say(env.Stdout, "Sign-in failed: %v.\n", res.Err)
 		}
 		return ExitNegative
 	}
-	code := reportRefresh(env, workspace.RefreshResult{Profile: res.Profile, Request: exchange.Request{TokenURL: res.TokenURL}, Response: res.Response, Err: res.Err, Sent: true}, *profile, *reveal, *asJSON)
-	if code == ExitOK && !*asJSON && res.Response != nil && res.Response.Stored {
-		fmt.Fprintf(env.Stdout, "Signed in; the refresh token is stored in the OS keyring for profile %s.\n", *profile)
-	}
-	return code
+	return reportRefresh(env, workspace.RefreshResult{Profile: res.Profile, Request: exchange.Request{TokenURL: res.TokenURL}, Response: res.Response, Err: res.Err, Sent: true},
+		*profile, *reveal, *asJSON, grantReport{cmd: "login", verb: "Signed in at", failed: "Sign-in failed at", signIn: true, subject: res.Subject, issuer: res.Issuer})
 }
 
 // opener is the browser opener: Env.Open in tests, the system browser otherwise.
@@ -129,7 +126,7 @@ func runToken(env Env, args []string) int {
 	if !res.Sent {
 		return fail(env, "token", ExitUsage, "%v", res.Err)
 	}
-	return reportRefresh(env, res, *profile, *reveal, *asJSON)
+	return reportRefresh(env, res, *profile, *reveal, *asJSON, grantClient)
 }
 
 // UserinfoOutput is the --json contract of `tokenscope userinfo`.
@@ -183,7 +180,7 @@ func runUserinfo(env Env, args []string) int {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			fmt.Fprintf(env.Stdout, "%s: %v\n", k, res.Claims[k])
+			say(env.Stdout, "%s: %v\n", k, res.Claims[k])
 		}
 	}
 	if res.Err != nil {
@@ -191,7 +188,7 @@ func runUserinfo(env Env, args []string) int {
 			return fail(env, "userinfo", ExitUsage, "%v", res.Err)
 		}
 		if !*asJSON {
-			fmt.Fprintf(env.Stderr, "tokenscope userinfo: %v\n", res.Err)
+			say(env.Stderr, "tokenscope userinfo: %v\n", res.Err)
 		}
 		return ExitNegative
 	}
@@ -226,12 +223,12 @@ func runRevoke(env Env, args []string) int {
 		return fail(env, "revoke", ExitUsage, "%v", err)
 	case err != nil:
 		if !*asJSON {
-			fmt.Fprintf(env.Stderr, "tokenscope revoke: %v\n", err)
+			say(env.Stderr, "tokenscope revoke: %v\n", err)
 		}
 		return ExitNegative
 	}
 	if !*asJSON {
-		fmt.Fprintf(env.Stdout, "Revoked at %s; the refresh token of %s is removed from the keyring.\n", endpoint, *profile)
+		say(env.Stdout, "Revoked at %s; the refresh token of %s is removed from the keyring.\n", endpoint, *profile)
 	}
 	return ExitOK
 }

@@ -152,7 +152,7 @@ var statusMarks = map[tokens.Status]string{tokens.Pass: "ok  ", tokens.Fail: "FA
 
 func printReport(w io.Writer, r tokens.Report) {
 	for _, c := range r.Checks {
-		fmt.Fprintf(w, "%s %-9s %s\n", statusMarks[c.Status], c.Name, c.Detail)
+		say(w, "%s %-9s %s\n", statusMarks[c.Status], c.Name, c.Detail)
 	}
 	if r.Valid {
 		fmt.Fprintln(w, "\nValid: the signature is verified and no check failed.")

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/atomicfile"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
@@ -100,9 +100,19 @@ func (p Profile) Validate() error {
 		return fmt.Errorf("profile %s: client authentication %q is not none, post or basic", p.Name, p.Auth)
 	}
 	if p.RedirectURI != "" {
-		u, err := url.Parse(p.RedirectURI)
-		if err != nil || u.Scheme != "http" || !httpx.IsLoopback(u.Hostname()) || u.Port() == "" {
-			return fmt.Errorf("profile %s: the redirect URI %q must be an http loopback URL with a port, such as http://127.0.0.1:53682/callback (Tokenscope listens there)", p.Name, p.RedirectURI)
+		if _, err := httpx.CheckRedirectURI(p.RedirectURI); err != nil {
+			return fmt.Errorf("profile %s: %w", p.Name, err)
+		}
+	}
+	// What is stored is shown later, in a terminal and on the Clients
+	// screen: no field may carry a character that acts instead of showing.
+	fields := [][2]string{{"client ID", p.ClientID}, {"issuer", p.Issuer}, {"audience", p.Audience}, {"scope", p.Scope}}
+	for k, v := range p.Params {
+		fields = append(fields, [2]string{"parameter name", k}, [2]string{"parameter " + safetext.Line(k), v})
+	}
+	for _, f := range fields {
+		if safetext.Has(f[1]) {
+			return fmt.Errorf("profile %s: the %s \"%s\" has a control, BiDi or zero-width character (shown escaped): retype it without one", p.Name, f[0], safetext.Line(f[1]))
 		}
 	}
 	for k := range p.Params {

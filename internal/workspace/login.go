@@ -268,7 +268,7 @@ func listen(redirect string) ([]net.Listener, string, error) {
 		}
 		return []net.Listener{ln}, "http://" + ln.Addr().String() + "/callback", nil
 	}
-	u, err := CheckRedirectURI(redirect)
+	u, err := httpx.CheckRedirectURI(redirect)
 	if err != nil {
 		return nil, "", err
 	}
@@ -289,38 +289,6 @@ func listen(redirect string) ([]net.Listener, string, error) {
 	return lns, redirect, nil
 }
 
-// CheckRedirectURI is the rule for a sign-in's redirect URI (a flag or a
-// profile's): http://127.0.0.1:PORT/PATH, http://[::1]:PORT/PATH or
-// http://localhost:PORT/PATH (RFC 8252 §7.3), no fragment (RFC 6749
-// §3.1.2) and no user info.
-func CheckRedirectURI(redirect string) (*url.URL, error) {
-	u, err := url.Parse(redirect)
-	bad := func(why string) error {
-		return fmt.Errorf("the redirect URI %q %s: use http://127.0.0.1:PORT/PATH (RFC 8252 §7.3), where Tokenscope listens: %w", redirect, why, httpx.ErrRefusedURL)
-	}
-	switch {
-	case err != nil:
-		return nil, bad("is not a URL")
-	case u.Scheme != "http":
-		return nil, bad("is not http on a loopback address")
-	case u.Hostname() == "":
-		return nil, bad("has no host")
-	case !strings.EqualFold(u.Hostname(), "localhost") && !isLoopbackIP(u.Hostname()):
-		return nil, bad("is not on a loopback address (0.0.0.0, [::] and other hosts would listen on the network)")
-	case u.Port() == "" || u.Port() == "0":
-		return nil, bad("has no port")
-	case u.User != nil:
-		return nil, bad("carries user info")
-	case u.Fragment != "" || strings.Contains(redirect, "#"):
-		return nil, bad("has a fragment, which a redirect URI must not (RFC 6749 §3.1.2)")
-	}
-	return u, nil
-}
-
-func isLoopbackIP(h string) bool {
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
-}
 
 // callbackHandler answers the redirect listener. Only a request carrying
 // this sign-in's state ends it — with a code or with the provider's

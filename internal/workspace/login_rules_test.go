@@ -372,14 +372,14 @@ func TestDeviceSignInShowsNoVerificationURIThatBreaksTheRules(t *testing.T) {
 func TestTheRedirectURIMustBeLoopback(t *testing.T) {
 	t.Parallel()
 	for _, ok := range []string{"http://127.0.0.1:53682/callback", "http://[::1]:53682/cb", "http://localhost:53682/callback", "http://LOCALHOST:8080/"} {
-		if _, err := CheckRedirectURI(ok); err != nil {
+		if _, err := httpx.CheckRedirectURI(ok); err != nil {
 			t.Errorf("%s refused: %v", ok, err)
 		}
 	}
 	for _, bad := range []string{"http://0.0.0.0:53682/callback", "http://[::]:53682/callback", "http://:53682/callback", "http://example.test:53682/cb",
 		"https://127.0.0.1:53682/cb", "http://127.0.0.1/cb", "http://127.0.0.1:0/cb", "http://127.0.0.1:53682/cb#x", "http://u:p@127.0.0.1:53682/cb",
 		"http://192.168.1.10:53682/cb", "myapp://callback"} {
-		_, err := CheckRedirectURI(bad)
+		_, err := httpx.CheckRedirectURI(bad)
 		if !errors.Is(err, httpx.ErrRefusedURL) || !strings.Contains(err.Error(), "RFC 8252") {
 			t.Errorf("%s: %v", bad, err)
 		}
