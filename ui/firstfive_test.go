@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -275,5 +276,21 @@ func TestAfterADeviceSignInTheStatusSaysWhereTheTokenIs(t *testing.T) {
 	}
 	if m.win.Canvas().Overlays().Top() != nil {
 		t.Fatalf("a dialog contradicts or alarms:\n%s", screenText(m.win))
+	}
+}
+
+// TestCtrlRRefreshesFromAnyScreenAndIsListed: Ctrl+R shows Exchange and
+// runs its Refresh; Help → Keyboard Shortcuts lists it.
+func TestCtrlRRefreshesFromAnyScreenAndIsListed(t *testing.T) {
+	m, b := firstRun(t, testServices(t), nil)
+	m.showScreen(screenInspect)
+	m.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault})
+	settleWindow(m, b)
+	if !m.showing(screenExchange) || !shows(m.win, "Refreshed: HTTP 200") {
+		t.Fatalf("Ctrl+R on Inspect:\n%s", screenText(m.win))
+	}
+	m.showShortcuts()
+	if !shows(m.win, "Ctrl+R") || !shows(m.win, "Refresh") {
+		t.Fatalf("Keyboard Shortcuts does not list Ctrl+R:\n%s", screenText(m.win))
 	}
 }

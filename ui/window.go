@@ -203,6 +203,8 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
 	openLegacy := fyne.NewMenuItem("Open Legacy Request or HAR…", func() { m.showScreen(screenMigrate); m.migrate.onOpen() })
 	openLegacy.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	refresh := fyne.NewMenuItem("Refresh Tokens", m.refreshTokens)
+	refresh.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
 	scanFolder := fyne.NewMenuItem("Scan a Folder for Legacy Calls…", m.scanAFolder)
 	scanFolder.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	var views []*fyne.MenuItem
@@ -215,7 +217,7 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	quit.IsQuit = true
 	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", open, openLegacy, scanFolder, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("File", refresh, open, openLegacy, scanFolder, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("View", views...),
 		fyne.NewMenu("Help",
 			fyne.NewMenuItem("Keyboard Shortcuts", m.showShortcuts),
@@ -266,6 +268,7 @@ func (m *mainWindow) onTypedKey(e *fyne.KeyEvent) {
 
 var shortcutHelp = [][2]string{
 	{"Ctrl+1 … Ctrl+5", "Switch to Clients, Exchange, Inspect, Migrate, Scan"},
+	{"Ctrl+R", "Refresh: run the refresh grant of the profile chosen on Exchange"},
 	{"Ctrl+L", "Focus the token field"},
 	{"Ctrl+Shift+V", "Paste a token from the clipboard and decode it"},
 	{"Ctrl+O", "Open a file holding a token"},
@@ -325,6 +328,15 @@ const (
 	screenMigrate
 	screenScan
 )
+
+// refreshTokens is Ctrl+R: Exchange's Refresh, from any screen. While a
+// refresh runs, or before the request is ready, it only shows Exchange.
+func (m *mainWindow) refreshTokens() {
+	m.showScreen(screenExchange)
+	if ex := m.exchange; ex.running == "" && !ex.refreshBtn.Disabled() {
+		ex.onRefresh()
+	}
+}
 
 // startScan scans Services.StartScan, if set, on the Scan screen.
 func (m *mainWindow) startScan() {
