@@ -142,3 +142,85 @@ func BenchmarkRipgrepSameTree(b *testing.B) {
 		}
 	}
 }
+
+// writeMonorepo writes a generated monorepo of n apps under dir: in each,
+// a module that exports an Auth0 client, one that imports it (and names
+// no SDK), and ten ordinary JavaScript files, as the issue measures.
+func writeMonorepo(dir string, n int) error {
+	for a := 0; a < n; a++ {
+		app := filepath.Join(dir, "apps", fmt.Sprintf("app%03d", a))
+		files := map[string]string{
+			"lib/auth0.js": "const auth0 = require('auth0-js');\nmodule.exports = new auth0.WebAuth({ domain: 'acme.auth0.com', clientID: 'x' });\n",
+			"src/renew.js": "const webAuth = require('../lib/auth0');\nexport function renew(idToken, cb) {\n  webAuth.client.delegation({ id_token: idToken, api_type: 'app' }, cb);\n}\n",
+		}
+		for k := 0; k < 10; k++ {
+			var b strings.Builder
+			if k > 0 {
+				fmt.Fprintf(&b, "import { helper%d } from './util%d';\n", k-1, k-1)
+			}
+			for j := 0; j < 40; j++ {
+				fmt.Fprintf(&b, "export function helper%d_%d(rows) {\n  return rows.filter((r) => r.active).map((r) => ({ id: r.id, total: r.qty * r.price }));\n}\n", k, j)
+			}
+			fmt.Fprintf(&b, "export const helper%d = helper%d_0;\n", k, k)
+			files[fmt.Sprintf("src/util%d.js", k)] = b.String()
+		}
+		for name, body := range files {
+			p := filepath.Join(app, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// BenchmarkScanMonorepo follows 100, 200 and 400 apps' Auth0 clients from
+// the module that exports each into the one that imports it: the time per
+// app must stay flat (cross-module resolution is O(files + imports)).
+func BenchmarkScanMonorepo(b *testing.B) {
+	for _, n := range []int{100, 200, 400} {
+		b.Run(fmt.Sprintf("apps=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			if err := writeMonorepo(dir, n); err != nil {
+				b.Fatal(err)
+			}
+			var r *Report
+			var err error
+			for b.Loop() {
+				if r, err = Run(context.Background(), []string{dir}, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if len(r.Findings) != n {
+				b.Fatalf("%d findings for %d apps", len(r.Findings), n)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/app")
+		})
+	}
+}
+
+// BenchmarkRipgrepMonorepo is the floor for the 400-app monorepo: ripgrep
+// searching it for the words the scanner starts from (skipped without rg).
+func BenchmarkRipgrepMonorepo(b *testing.B) {
+	rg, err := exec.LookPath("rg")
+	if err != nil {
+		b.Skip("ripgrep is not installed (make bench installs it)")
+	}
+	dir := b.TempDir()
+	if err := writeMonorepo(dir, 400); err != nil {
+		b.Fatal(err)
+	}
+	args := []string{"-F", "-c", "-i", "-e", "auth0", "-e", "./"}
+	for _, ep := range Endpoints {
+		args = append(args, "-e", ep)
+	}
+	args = append(args, dir)
+	for b.Loop() {
+		if out, err := exec.Command(rg, args...).Output(); err != nil || len(out) == 0 {
+			b.Fatalf("rg: %v", err)
+		}
+	}
+}

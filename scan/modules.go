@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"path"
 	"strings"
 )
@@ -307,6 +308,39 @@ func importsOf(rel string, data []byte) []relImport {
 	c := &codeFile{fileScan: &fileScan{rel: rel, lang: lang, src: src}, toks: lex(src, syntaxes[lang])}
 	c.findImports()
 	return c.imports
+}
+
+// noRelativeImports records that a module was read and imports nothing by
+// a relative path, so linking never needs to read it again.
+var noRelativeImports = []relImport{{}}
+
+// importsRecorded reads the imports of a module the prefilter passes over
+// (it names no Auth0, but may import an SDK object from a module that
+// does), so that every module's imports are known after one read and
+// linking costs O(files + imports). Only a file that can hold a relative
+// import is lexed.
+func importsRecorded(rel, lang string, data []byte) []relImport {
+	end := -1
+	if lang == "python" {
+		end = bytes.LastIndex(data, []byte("import"))
+	} else {
+		for _, q := range []string{`'./`, `"./`, "`./", `'../`, `"../`, "`../"} {
+			end = max(end, bytes.LastIndex(data, []byte(q)))
+		}
+	}
+	if end < 0 {
+		return noRelativeImports
+	}
+	// Imports sit at the top: only the part up to the last one is lexed.
+	if nl := bytes.IndexByte(data[end:], '\n'); nl >= 0 {
+		end += nl
+	} else {
+		end = len(data)
+	}
+	if imps := importsOf(rel, data[:end]); len(imps) > 0 {
+		return imps
+	}
+	return noRelativeImports
 }
 
 // moduleInfo is what the module linking needs of a scanned file.

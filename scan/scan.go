@@ -44,8 +44,9 @@ type Finding struct {
 	// Source is the finding's line as written.
 	Source string `json:"source"`
 
-	cond condition
-	sdk  *sdk
+	cond    condition
+	sdk     *sdk
+	fixedIn string
 }
 
 // Manifest is an Auth0 SDK pinned at a version with the legacy methods.
@@ -274,7 +275,11 @@ func scanFile(rel string, data []byte, seeds map[string]binding) *fileScan {
 	}
 	auth0, any := worthReading(data)
 	if !any && len(seeds) == 0 { // an importer of an SDK object is read whatever it names
-		return &fileScan{rel: rel}
+		f := &fileScan{rel: rel}
+		if linksModules(lang) {
+			f.imports = importsRecorded(rel, lang, data)
+		}
+		return f
 	}
 	src := string(data)
 	f := &fileScan{rel: rel, lang: lang, src: src, ln: newLines(src), auth0Context: auth0, seeds: seeds}
@@ -301,6 +306,16 @@ func resolve(r *Report, flags []flagHit, ps []pin) {
 			} else {
 				f.Severity = SeverityWarning
 				f.Message += " It is legacy unless the Auth0 instance is OIDC-conformant, and no scanned file sets " + f.sdk.flag[0] + "(true)."
+			}
+		case belowVersion:
+			if p := pinFor(ps, f.sdk.pkg, f.File); p != nil {
+				if !versionBelow(p.version, f.fixedIn) {
+					continue
+				}
+				f.Message += fmt.Sprintf(" %s is pinned to %s in %s:%d.", p.pkg, p.version, p.file, p.line)
+			} else {
+				f.Severity = SeverityWarning
+				f.Message += fmt.Sprintf(" It is legacy only below %s %s, and no scanned manifest pins %s.", f.sdk.pkg, f.fixedIn, f.sdk.pkg)
 			}
 		case belowMajor:
 			if p := pinFor(ps, f.sdk.pkg, f.File); p != nil {
@@ -349,6 +364,32 @@ func resolve(r *Report, flags []flagHit, ps []pin) {
 	if r.Manifests == nil {
 		r.Manifests = []Manifest{}
 	}
+}
+
+// versionBelow reports whether the lowest version a pin or range allows
+// ("~> 4.1", "4.2.0", "^4.0") is below fixed ("4.3.0"), by major then minor.
+func versionBelow(pinned, fixed string) bool {
+	p, f := majorMinor(pinned), majorMinor(fixed)
+	return p[0] < f[0] || p[0] == f[0] && p[1] < f[1]
+}
+
+func majorMinor(v string) [2]int {
+	var out [2]int
+	i := strings.IndexAny(v, "0123456789")
+	if i < 0 {
+		return out
+	}
+	for k, part := range strings.SplitN(v[i:], ".", 3) {
+		if k > 1 {
+			break
+		}
+		n := 0
+		for j := 0; j < len(part) && part[j] >= '0' && part[j] <= '9'; j++ {
+			n = n*10 + int(part[j]-'0')
+		}
+		out[k] = n
+	}
+	return out
 }
 
 func flagFor(flags []flagHit, s *sdk) *flagHit {
