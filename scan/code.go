@@ -22,7 +22,7 @@ type codeFile struct {
 	flagged map[*sdk]bool      // SDKs this file makes OIDC-conformant
 }
 
-var importKeywords = map[string]bool{"import": true, "from": true, "using": true, "use": true, "require": true, "require_once": true, "include": true}
+var importKeywords = map[string]bool{"namespace": true, "import": true, "from": true, "using": true, "use": true, "require": true, "require_once": true, "include": true}
 
 var definitionKeywords = map[string]bool{"function": true, "def": true, "fun": true, "func": true, "class": true, "interface": true, "struct": true, "protocol": true, "extension": true}
 
@@ -63,6 +63,10 @@ func (f *fileScan) scanCode(syn *syntax) {
 			if strings.HasPrefix(t.text, "/") && c.isRouteDefinition(i) {
 				continue
 			}
+			if ep := c.relativeRequest(i, ctx); ep != "" {
+				f.relativeURL(ep, t.off, f.src[t.off:t.end], c.nearbyParams(i))
+				continue
+			}
 			f.rawURL(t.text, t.off, f.src[t.off:t.end], ctx, c.nearbyParams(i))
 		case tComment:
 			f.mention(t.text, t.off, ctx)
@@ -80,7 +84,7 @@ func (c *codeFile) findSDKs() {
 			continue
 		}
 		j := i + 1
-		if j < len(c.toks) && c.toks[j].text == "(" {
+		if j < len(c.toks) && (c.toks[j].text == "(" || c.toks[j].text == "<") { // require('x'), #import <Lock/Lock.h>
 			j++
 		}
 		if j < len(c.toks) && c.toks[j].kind == tString {
@@ -90,7 +94,7 @@ func (c *codeFile) findSDKs() {
 		var b strings.Builder
 		for ; j < len(c.toks) && c.toks[j].kind == tIdent; j += 2 {
 			b.WriteString(c.toks[j].text)
-			if j+1 >= len(c.toks) || (c.toks[j+1].text != "." && c.toks[j+1].text != "\\" && c.toks[j+1].text != "::") {
+			if j+1 >= len(c.toks) || (c.toks[j+1].text != "." && c.toks[j+1].text != "\\" && c.toks[j+1].text != "::" && c.toks[j+1].text != "/") {
 				break
 			}
 			b.WriteByte('.')
@@ -133,7 +137,15 @@ func (c *codeFile) importsSDK(s *sdk, modules []string) bool {
 
 func (c *codeFile) buildsStrong(s *sdk) bool {
 	for i, t := range c.toks {
-		if t.kind == tIdent && i > 0 && c.toks[i-1].text == "new" && slices.Contains(s.strong, t.text) && c.next(i, "(") {
+		if t.kind != tIdent || !slices.Contains(s.strong, t.text) {
+			continue
+		}
+		switch {
+		case c.lang == "objc" || c.lang == "swift":
+			return true // A0Lock, A0APIClient: nobody else's names
+		case c.next(i, "(") && (c.prev(i, "new") || i >= 3 && c.prev(i, ".") && c.toks[i-3].text == "new"): // new Auth0Lock(…), new window.Auth0Lock(…)
+			return true
+		case c.lang == "ruby" && c.next(i, ".") && i+2 < len(c.toks) && c.toks[i+2].text == "new": // Auth0Client.new(…): a gem Bundler requires
 			return true
 		}
 	}
@@ -204,8 +216,12 @@ func (c *codeFile) findBindings() {
 		}
 		for _, s := range c.inUse {
 			if slices.Contains(s.types, t.text) {
-				if i+1 < len(c.toks) && c.toks[i+1].kind == tIdent && !c.next(i+1, "(") && !c.next(i+1, ".") {
-					c.bound[c.toks[i+1].text] = binding{s, t.text} // Java, C#, PHP: Type name
+				n := i + 1
+				if c.next(i, "*") { // Objective-C: A0Lock *lock
+					n++
+				}
+				if n < len(c.toks) && c.toks[n].kind == tIdent && !c.next(n, "(") && !c.next(n, ".") {
+					c.bound[c.toks[n].text] = binding{s, t.text} // Java, C#, PHP: Type name
 				} else if q := c.chainStart(i); q >= 2 && c.prev(q, ":") && c.toks[q-2].kind == tIdent {
 					c.bound[c.toks[q-2].text] = binding{s, t.text} // Kotlin, Swift, TypeScript: name: Type, name: pkg.Type
 				}
@@ -429,8 +445,13 @@ func (c *codeFile) findCalls() {
 			start = i
 			via   string
 		)
-		if i > 0 && memberOps[c.toks[i-1].text] && c.toks[i-1].kind == tPunct {
-			names, ctor, st := c.receiver(i - 1)
+		objcSend := c.lang == "objc" && i > 1 && c.toks[i-1].kind == tIdent && (c.next(i, ":") || c.next(i, "]"))
+		if objcSend || i > 0 && memberOps[c.toks[i-1].text] && c.toks[i-1].kind == tPunct {
+			op := i - 1
+			if objcSend { // [lock.apiClient fetchUserProfileWithIdToken:…]
+				op = i
+			}
+			names, ctor, st := c.receiver(op)
 			if len(names) == 0 {
 				continue
 			}
@@ -459,7 +480,7 @@ func (c *codeFile) findCalls() {
 		end := i
 		if c.next(i, "(") {
 			a, end = c.args(i + 1)
-		} else if c.lang != "ruby" {
+		} else if c.lang != "ruby" && !objcSend {
 			continue // a reference, not a call
 		}
 		if m.args != nil && !m.args(a) {
@@ -471,7 +492,7 @@ func (c *codeFile) findCalls() {
 		f := c.newFinding(c.toks[start].off, m.endpoint, s.name, callText(c.src[c.toks[start].off:c.toks[end].end]), SeverityError, codeFor(m.endpoint, "call"))
 		f.Message = fmt.Sprintf("%s %s() calls %s, a legacy Authentication API endpoint (legacy in %s).", sdkLabel(s.name), t.text, m.endpoint, m.versions)
 		f.Replacement = m.replacement
-		f.cond, f.sdk = m.cond, s
+		f.cond, f.sdk, f.fixedIn = m.cond, s, m.fixedIn
 		c.add(f)
 	}
 }
@@ -506,17 +527,43 @@ func callText(s string) string {
 
 // isRouteDefinition reports whether the path at toks[i] names a route
 // this code serves (app.post('/delegation', …), @PostMapping("/tokeninfo"),
-// http.HandleFunc("/delegation", …)) rather than a URL it calls.
+// http.HandleFunc("/delegation", …)) rather than a URL it calls. A verb
+// like post or get is a route when it is called on a router or hands the
+// path a handler; ruby-auth0's post('/tokeninfo', params) and Angular's
+// this.http.post('/delegation', body) are requests.
 func (c *codeFile) isRouteDefinition(i int) bool {
 	if i < 2 || c.toks[i-1].text != "(" {
 		return false
 	}
 	switch c.toks[i-2].text {
-	case "get", "post", "put", "all", "route", "use", "Get", "Post", "HandleFunc", "Handle",
-		"GetMapping", "PostMapping", "RequestMapping", "Route", "HttpPost", "HttpGet", "api_view", "path", "re_path", "url":
+	case "HandleFunc", "Handle", "GetMapping", "PostMapping", "RequestMapping", "Route", "HttpPost", "HttpGet", "api_view", "path", "re_path", "url":
+		return true
+	case "get", "post", "put", "all", "route", "use", "Get", "Post":
+	default:
+		return false
+	}
+	if i >= 4 && c.toks[i-3].text == "." && routers[c.toks[i-4].text] {
 		return true
 	}
-	return false
+	_, end := c.args(i - 1)
+	for k := i + 1; k < end; k++ {
+		switch t := c.toks[k]; {
+		case t.kind == tIdent && (t.text == "function" || t.text == "do" || t.text == "lambda" || t.text == "async"),
+			t.kind == tPunct && (t.text == "=>" || t.text == "->"),
+			t.kind == tIdent && handlerName(t.text):
+			return true
+		}
+	}
+	return end+1 < len(c.toks) && (c.toks[end+1].text == "do" || c.toks[end+1].text == "{" && c.lang == "ruby")
+}
+
+// routers are the names web frameworks' examples give the object that
+// routes are declared on.
+var routers = map[string]bool{"app": true, "router": true, "server": true, "api": true, "routes": true, "route": true, "r": true, "e": true, "mux": true, "express": true, "fastify": true}
+
+func handlerName(name string) bool {
+	l := strings.ToLower(name)
+	return strings.Contains(l, "handler") || strings.Contains(l, "controller") || strings.Contains(l, "middleware")
 }
 
 // legacyParams are the parameters a legacy call's body carries.

@@ -8,9 +8,10 @@ package scan
 type condition uint8
 
 const (
-	always     condition = iota
-	unlessOIDC           // unless the SDK instance is configured OIDC-conformant
-	belowMajor           // only while the pinned package's major version is below fixedMajor
+	always       condition = iota
+	unlessOIDC             // unless the SDK instance is configured OIDC-conformant
+	belowMajor             // only while the pinned package's major version is below fixedMajor
+	belowVersion           // only while the pinned package's version is below the method's fixedIn
 )
 
 type method struct {
@@ -27,6 +28,7 @@ type method struct {
 	// login(usernameOrEmail:password:realm:) is not).
 	args        func(callArgs) bool
 	cond        condition
+	fixedIn     string // for belowVersion: the first version that no longer calls it
 	versions    string // the SDK versions this is legacy in, for the report
 	replacement string
 }
@@ -69,6 +71,15 @@ func hasLabel(l string) func(callArgs) bool {
 	}
 }
 
+// lockClient names the way to Lock's own auth0.js client.
+var lockClient = []string{"getClient", "$auth0"}
+
+// swiftTokenInfo is Auth0.swift's tokenInfo(token:), or tokenInfo(idToken)
+// in Swift 2, which drops the first argument's label.
+func swiftTokenInfo(a callArgs) bool {
+	return hasLabel("token")(a) || a.count == 1 && len(a.labels) == 0
+}
+
 var sdks = []*sdk{
 	{
 		name: "auth0.js@7", langs: []string{"js"},
@@ -105,6 +116,12 @@ var sdks = []*sdk{
 		pkg:   "auth0-lock", fixedMajor: 11,
 		methods: []method{
 			{name: "getProfile", endpoint: "/tokeninfo", cond: belowMajor, versions: "Lock 10 (not OIDC-conformant)", replacement: "Lock 11 lock.getUserInfo(accessToken, cb) — " + replaceUserinfo},
+			// Lock 7–10's getClient() (and its $auth0) is the auth0.js 7 client.
+			{name: "getDelegationToken", via: lockClient, endpoint: "/delegation", cond: belowMajor, versions: "Lock 7–10 getClient() (auth0.js 7)", replacement: replaceWebRenew},
+			{name: "refreshToken", via: lockClient, endpoint: "/delegation", cond: belowMajor, versions: "Lock 7–10 getClient() (auth0.js 7)", replacement: replaceWebRenew},
+			{name: "renewIdToken", via: lockClient, endpoint: "/delegation", cond: belowMajor, versions: "Lock 7–10 getClient() (auth0.js 7)", replacement: replaceWebRenew},
+			{name: "getSSOData", via: lockClient, endpoint: "/user/ssodata", cond: belowMajor, versions: "Lock 7–10 getClient() (auth0.js 7)", replacement: replaceSSOData},
+			{name: "loginWithResourceOwner", via: lockClient, endpoint: "/oauth/ro", cond: belowMajor, versions: "Lock 7–10 getClient() (auth0.js 7)", replacement: replacePassword},
 		},
 	},
 	{
@@ -143,9 +160,27 @@ var sdks = []*sdk{
 		types:   []string{"Authentication"},
 		methods: []method{
 			{name: "delegation", endpoint: "/delegation", args: hasLabel("withParameters"), versions: "Auth0.swift 1.x", replacement: "Auth0.swift 2+ renew(withRefreshToken:), kept by CredentialsManager"},
-			{name: "tokenInfo", endpoint: "/tokeninfo", args: hasLabel("token"), versions: "Auth0.swift 1.x", replacement: "userInfo(withAccessToken:) — " + replaceUserinfo},
+			{name: "tokenInfo", endpoint: "/tokeninfo", args: swiftTokenInfo, versions: "Auth0.swift 1.x", replacement: "userInfo(withAccessToken:) — " + replaceUserinfo},
 			{name: "login", endpoint: "/oauth/ro", args: hasLabel("connection"), versions: "Auth0.swift 1.x", replacement: "login(usernameOrEmail:password:realm:audience:scope:) — " + replacePassword},
 			{name: "loginSocial", endpoint: "/oauth/access_token", versions: "Auth0.swift 1.x", replacement: "login(appleAuthorizationCode:) or login(facebookSessionAccessToken:profile:) — " + replaceSocialToken},
+		},
+	},
+	{
+		// Lock for iOS 1.x: A0Lock and its A0APIClient, from Objective-C and Swift.
+		name: "Lock.iOS@1", langs: []string{"objc", "swift"},
+		imports: []string{"Lock"},
+		ctors:   []string{"A0Lock.sharedLock", "A0Lock.newLock", "A0APIClient.init"}, strong: []string{"A0Lock", "A0APIClient"},
+		types: []string{"A0Lock", "A0APIClient"},
+		pkg:   "Lock", fixedMajor: 2,
+		methods: []method{
+			{name: "fetchUserProfileWithIdToken", endpoint: "/tokeninfo", versions: "Lock for iOS 1.x", replacement: "Auth0.swift userInfo(withAccessToken:) — " + replaceUserinfo},
+			{name: "fetchNewIdTokenWithRefreshToken", endpoint: "/delegation", versions: "Lock for iOS 1.x", replacement: "Auth0.swift renew(withRefreshToken:) (POST /oauth/token)"},
+			{name: "fetchNewIdTokenWithIdToken", endpoint: "/delegation", versions: "Lock for iOS 1.x", replacement: "Auth0.swift renew(withRefreshToken:); an ID token cannot be renewed"},
+			{name: "fetchDelegationTokenWithParameters", endpoint: "/delegation", versions: "Lock for iOS 1.x", replacement: "Auth0.swift renew(withRefreshToken:) (POST /oauth/token)"},
+			{name: "delegationWithRefreshToken", endpoint: "/delegation", versions: "Lock for iOS 1.x", replacement: "Auth0.swift renew(withRefreshToken:) (POST /oauth/token)"},
+			{name: "delegationWithIdToken", endpoint: "/delegation", versions: "Lock for iOS 1.x", replacement: "Auth0.swift renew(withRefreshToken:); an ID token cannot be renewed"},
+			{name: "loginWithUsername", endpoint: "/oauth/ro", versions: "Lock for iOS 1.x", replacement: "Auth0.swift login(usernameOrEmail:password:realm:) — " + replacePassword},
+			{name: "authenticateWithSocialConnectionName", endpoint: "/oauth/access_token", versions: "Lock for iOS 1.x", replacement: replaceSocialToken},
 		},
 	},
 	{
@@ -156,6 +191,8 @@ var sdks = []*sdk{
 		pkg:     "Auth0.AuthenticationApi", fixedMajor: 4,
 		methods: []method{
 			{name: "GetDelegationTokenAsync", endpoint: "/delegation", versions: "Auth0.AuthenticationApi ≤ 3.7", replacement: "Auth0.AuthenticationApi 4+ GetTokenAsync(new RefreshTokenRequest { ... })"},
+			{name: "GetAccessTokenAsync", endpoint: "/oauth/access_token", versions: "Auth0.AuthenticationApi ≤ 4", replacement: replaceSocialToken},
+			{name: "GetTokenInfoAsync", endpoint: "/tokeninfo", versions: "Auth0.AuthenticationApi ≤ 4", replacement: "GetUserInfoAsync(accessToken) — " + replaceUserinfo},
 			{name: "AuthenticateAsync", endpoint: "/oauth/ro", cond: belowMajor, versions: "Auth0.AuthenticationApi ≤ 3.x", replacement: "Auth0.AuthenticationApi 4+ GetTokenAsync(new ResourceOwnerTokenRequest { Realm = ... }) — " + replacePassword},
 		},
 	},
@@ -185,12 +222,15 @@ var sdks = []*sdk{
 	{
 		name: "ruby-auth0@4", langs: []string{"ruby"},
 		imports: []string{"auth0"},
-		ctors:   []string{"Auth0Client"},
+		ctors:   []string{"Auth0Client"}, strong: []string{"Auth0Client"},
+		pkg: "auth0",
 		methods: []method{
+			{name: "login", endpoint: "/oauth/ro", cond: belowVersion, fixedIn: "4.3.0", versions: "ruby-auth0 4.0–4.2", replacement: "ruby-auth0 4.3+ login(…) posts /oauth/token — " + replacePassword},
 			{name: "refresh_delegation", endpoint: "/delegation", versions: "ruby-auth0 ≤ 4", replacement: "ruby-auth0 5+ exchange_refresh_token(refresh_token)"},
 			{name: "delegation", endpoint: "/delegation", versions: "ruby-auth0 ≤ 4", replacement: "ruby-auth0 5+ exchange_refresh_token(refresh_token)"},
 			{name: "token_info", endpoint: "/tokeninfo", versions: "ruby-auth0 ≤ 4", replacement: "userinfo(access_token) — " + replaceUserinfo},
-			{name: "obtain_access_token", endpoint: "/oauth/access_token", versions: "ruby-auth0 ≤ 4", replacement: replaceSocialToken},
+			// Without a social access token it is the client-credentials grant (/oauth/token).
+			{name: "obtain_access_token", endpoint: "/oauth/access_token", args: func(a callArgs) bool { return a.count >= 1 }, versions: "ruby-auth0 ≤ 4", replacement: replaceSocialToken},
 			{name: "phone_login", endpoint: "/oauth/ro", versions: "ruby-auth0 ≤ 4", replacement: "login_with_resource_owner(...) or passwordless /oauth/token — " + replacePassword},
 		},
 	},
@@ -212,4 +252,5 @@ var manifestPackages = []struct {
 	{"pypi", "auth0-python", "4.0.0", "auth0-python 3 ships Users.tokeninfo and /oauth/ro logins; 4.0.0 drops them (Delegated.get_token remains in 4 and 5)"},
 	{"composer", "auth0/auth0-php", "5.0.0", "auth0-php 4 ships delegation() and tokeninfo(); 5.0.0 drops them"},
 	{"rubygems", "auth0", "5.0.0", "ruby-auth0 4 ships refresh_delegation, delegation and token_info; 5.0.0 drops them"},
+	{"cocoapods", "Lock", "2.0.0", "Lock for iOS 1.x (A0Lock, A0APIClient) calls /oauth/ro, /oauth/access_token, /tokeninfo and /delegation; Lock.swift 2 with Auth0.swift does not"},
 }
