@@ -615,3 +615,18 @@ func readIgnore(name string, t fs.FileMode) ([]string, error) {
 	}
 	return strings.Split(string(data), "\n"), nil
 }
+
+// ReadText reads a regular file of at most max bytes, for showing it:
+// never through a symbolic link, never from a named pipe or a device.
+func ReadText(name string, max int64) ([]byte, error) {
+	f, st, err := openRegular(name, false)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, min(st.Size(), max)))
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}

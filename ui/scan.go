@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/iox"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/scan"
 )
 
@@ -47,6 +49,7 @@ type scanScreen struct {
 	exportJSON    *widget.Button
 	exportSARIF   *widget.Button
 	hint          *widget.Label
+	shownText     *fyne.Container // a file shown as text in the detail pane
 
 	// UI-goroutine state.
 	root     string
@@ -100,15 +103,15 @@ func newScanScreen(svc Services, win fyne.Window, do uiDo) *scanScreen {
 			case r.finding != nil:
 				icon.SetResource(severityIcon(string(r.finding.Severity)))
 				label.TextStyle = fyne.TextStyle{}
-				label.SetText(fmt.Sprintf("    %d:%d  %s  %s", r.finding.Line, r.finding.Column, r.finding.Endpoint, truncate(r.finding.Call, 70)))
+				label.SetText(fmt.Sprintf("    %d:%d  %s  %s", r.finding.Line, r.finding.Column, r.finding.Endpoint, safetext.Line(truncate(r.finding.Call, 70))))
 			case r.manifest != nil:
 				icon.SetResource(severityIcon(string(r.manifest.Severity)))
 				label.TextStyle = fyne.TextStyle{}
-				label.SetText(fmt.Sprintf("    %d  %s %s (fixed in %s)", r.manifest.Line, r.manifest.Package, r.manifest.Version, r.manifest.FixedIn))
+				label.SetText(safetext.Line(fmt.Sprintf("    %d  %s %s (fixed in %s)", r.manifest.Line, r.manifest.Package, r.manifest.Version, r.manifest.FixedIn)))
 			default:
 				icon.SetResource(theme.FileIcon())
 				label.TextStyle = fyne.TextStyle{Bold: true}
-				label.SetText(fmt.Sprintf("%s (%d)", r.file, r.count))
+				label.SetText(fmt.Sprintf("%s (%d)", safetext.Line(r.file), r.count))
 			}
 		})
 	s.rows.OnSelected = func(i widget.ListItemID) { s.selected = i; s.showDetail() }
@@ -244,8 +247,8 @@ func (s *scanScreen) scanned(r *scan.Report, err error) {
 	s.exportJSON.Enable()
 	s.exportSARIF.Enable()
 	msg := r.SummaryLine()
-	if len(r.Problems) > 0 {
-		msg += fmt.Sprintf(" %d files could not be read (first: %s).", len(r.Problems), r.Problems[0])
+	if nr := r.NotReadText(); nr != "" {
+		msg += "\n" + strings.TrimSuffix(nr, "\n")
 	}
 	importance := widget.SuccessImportance
 	if r.Failing() {
@@ -333,20 +336,22 @@ func (s *scanScreen) showDetail() {
 		if sdk == "" {
 			sdk = "a comment"
 		}
-		s.detail.Add(boldLabel(where))
+		s.detail.Add(boldLabel(safetext.Line(where)))
 		s.detail.Add(wrapLabel(fmt.Sprintf("%s · %s · %s · %s", f.Severity, f.Endpoint, sdk, f.Code)))
 		s.detail.Add(monoLabel(src + "\n" + caret))
-		s.detail.Add(wrapLabel(f.Message))
+		s.detail.Add(wrapLabel(safetext.Line(f.Message)))
 		if f.Replacement != "" {
 			s.detail.Add(boldLabel("Replace with"))
-			s.detail.Add(wrapLabel(f.Replacement))
+			s.detail.Add(wrapLabel(safetext.Line(f.Replacement)))
 		}
 		if f.MigrateCode != "" {
 			s.detail.Add(wrapLabel("Migrate explains the same endpoint under the finding \"" + f.MigrateCode + "\"."))
 		}
 		file := filepath.Join(s.root, filepath.FromSlash(f.File))
+		line := f.Line
 		buttons := container.NewHBox(
-			widget.NewButtonWithIcon("Open file", theme.FileTextIcon(), func() { s.openFile(file) }),
+			widget.NewButtonWithIcon("Open file", theme.FileTextIcon(), func() { s.openFile(file, line) }),
+			widget.NewButtonWithIcon("Open folder", theme.FolderOpenIcon(), func() { s.openFolder(filepath.Dir(file)) }),
 			copyButton("Copy location", s.do, clip, func() string { return file + fmt.Sprintf(":%d:%d", f.Line, f.Column) }))
 		if f.Request != "" && s.migrate != nil {
 			req := f.Request
@@ -357,22 +362,83 @@ func (s *scanScreen) showDetail() {
 		s.detail.Add(buttons)
 	case r.manifest != nil:
 		m := r.manifest
-		s.detail.Add(boldLabel(fmt.Sprintf("%s:%d", m.File, m.Line)))
-		s.detail.Add(monoLabel(strings.TrimSpace(m.Source)))
-		s.detail.Add(wrapLabel(fmt.Sprintf("%s %s is a legacy SDK version. %s", m.Package, m.Version, m.Message)))
+		s.detail.Add(boldLabel(safetext.Line(fmt.Sprintf("%s:%d", m.File, m.Line))))
+		s.detail.Add(monoLabel(safetext.Line(strings.TrimSpace(m.Source))))
+		s.detail.Add(wrapLabel(safetext.Line(fmt.Sprintf("%s %s is a legacy SDK version. %s", m.Package, m.Version, m.Message))))
 		s.detail.Add(boldLabel("Upgrade to " + m.FixedIn + " or later"))
 	default:
-		s.detail.Add(boldLabel(r.file))
+		s.detail.Add(boldLabel(safetext.Line(r.file)))
 		s.detail.Add(wrapLabel(fmt.Sprintf("%d findings in this file.", r.count)))
 	}
 }
 
-// openFile opens a scanned file in the system's application for it.
-func (s *scanScreen) openFile(name string) {
+// documentExts are the kinds of file Open file hands to the system's
+// opener: data and source formats no common system runs when opened. A
+// script or program (.sh, .bat, .cmd, .ps1, .js, .py, .exe, …), a
+// launcher (.desktop), a page or template, a file with no extension and
+// anything marked executable is shown as text in the window instead.
+var documentExts = map[string]bool{
+	".txt": true, ".md": true, ".json": true, ".yaml": true, ".yml": true, ".xml": true, ".toml": true, ".ini": true,
+	".cfg": true, ".conf": true, ".properties": true, ".plist": true, ".gradle": true, ".csv": true,
+	".java": true, ".kt": true, ".swift": true, ".cs": true, ".go": true, ".m": true,
+}
+
+// bundleExts are folders macOS opens by running them.
+var bundleExts = map[string]bool{".app": true, ".command": true, ".workflow": true, ".bundle": true, ".framework": true, ".plugin": true, ".prefpane": true, ".appex": true, ".xpc": true, ".kext": true}
+
+// asDocument says whether name may go to the system's opener, and why
+// not: it must be a regular file (no link), not executable, of a document
+// kind.
+func asDocument(name string) (bool, string) {
+	st, err := os.Lstat(name)
+	switch {
+	case err != nil:
+		return false, "it cannot be read: " + err.Error()
+	case !st.Mode().IsRegular():
+		return false, "it is not a regular file"
+	case st.Mode()&0o111 != 0:
+		return false, "it is marked executable, and the system could run it"
+	case strings.EqualFold(filepath.Ext(name), ".desktop"):
+		return false, "it is a launcher, and the system would run what it names"
+	case !documentExts[strings.ToLower(filepath.Ext(name))]:
+		return false, "it is a script, page or program the system could run when opened"
+	}
+	return true, ""
+}
+
+// maxShown is the most of a file the window shows as text.
+const maxShown = 1 << 20
+
+// openFile opens a scanned document in the system's application for it;
+// anything the system could run is shown as text in the window instead.
+func (s *scanScreen) openFile(name string, line int) {
 	abs, err := filepath.Abs(name)
 	if err != nil {
 		abs = name
 	}
+	if ok, why := asDocument(abs); !ok {
+		s.showText(abs, line, why)
+		return
+	}
+	s.openURI(abs)
+}
+
+// openFolder opens the folder holding a scanned file in the file manager,
+// unless macOS would run it (an .app bundle and its kind).
+func (s *scanScreen) openFolder(dir string) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	if st, err := os.Lstat(abs); err != nil || !st.IsDir() || bundleExts[strings.ToLower(filepath.Ext(abs))] {
+		s.setStatus("Not opening "+safetext.Line(abs)+": it is not a plain folder. Copy the location and open it in your editor.", widget.WarningImportance)
+		return
+	}
+	s.openURI(abs)
+}
+
+func (s *scanScreen) openURI(abs string) {
+	var err error
 	u := storage.NewFileURI(abs).String()
 	if s.svc.Open != nil {
 		err = s.svc.Open(u)
@@ -380,9 +446,38 @@ func (s *scanScreen) openFile(name string) {
 		err = fyne.CurrentApp().OpenURL(parsed)
 	}
 	if err != nil {
-		s.setStatus("Could not open "+abs+": "+err.Error()+". Copy the location and open it in your editor.", widget.DangerImportance)
+		s.setStatus("Could not open "+safetext.Line(abs)+": "+err.Error()+". Copy the location and open it in your editor.", widget.DangerImportance)
 	}
 }
+
+// showText shows a file the system could run as text in the detail pane,
+// numbered, with hidden characters escaped, centred on line.
+func (s *scanScreen) showText(abs string, line int, why string) {
+	s.detail.Remove(s.shownText)
+	data, err := scan.ReadText(abs, maxShown)
+	if err != nil {
+		s.setStatus("Could not show "+safetext.Line(abs)+": "+err.Error()+".", widget.DangerImportance)
+		return
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	from := max(0, line-1-textContext)
+	to := min(len(lines), from+2*textContext+1)
+	var b strings.Builder
+	for i := from; i < to; i++ {
+		mark := "  "
+		if i == line-1 {
+			mark = "> "
+		}
+		fmt.Fprintf(&b, "%s%5d  %s\n", mark, i+1, safetext.Line(truncate(lines[i], 400)))
+	}
+	title := fmt.Sprintf("%s, lines %d–%d of %d, as text: not opened, because %s.", safetext.Line(filepath.Base(abs)), from+1, to, len(lines), why)
+	s.shownText = container.NewVBox(boldLabel(title), monoLabel(strings.TrimSuffix(b.String(), "\n")))
+	s.detail.Add(s.shownText)
+	s.setStatus(safetext.Line(filepath.Base(abs))+" is shown below as text and was not opened: "+why+". Open folder shows where it is.", widget.WarningImportance)
+}
+
+// textContext is how many lines around a finding the text view shows.
+const textContext = 30
 
 // onExport saves the report as JSON or SARIF.
 func (s *scanScreen) onExport(format string) {

@@ -231,3 +231,97 @@ func TestTheFolderScannedLastIsOfferedAgain(t *testing.T) {
 		t.Fatalf("Scan again: %q", again.scan.status.Text)
 	}
 }
+
+// canvasText is every text laid out on the window's canvas, in order.
+func canvasText(m *mainWindow) string {
+	var parts []string
+	for _, o := range test.LaidOutObjects(m.win.Canvas().Content()) {
+		if txt := textOf(o); txt != "" {
+			parts = append(parts, txt)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// selectFinding selects the first finding in file.
+func selectFinding(t *testing.T, s *scanScreen, file string) {
+	t.Helper()
+	for i, r := range s.shown {
+		if r.finding != nil && r.finding.File == file {
+			s.rows.Select(i)
+			return
+		}
+	}
+	t.Fatalf("no finding in %s among %d rows", file, len(s.shown))
+}
+
+// TestOpenFileOpensOnlyDocumentsAndShowsTheRestAsText: a YAML file goes
+// to the system's opener; a shell script, a batch file and a YAML file
+// marked executable never do — each is shown as text on the window, its
+// escape sequences visible, and Open folder opens the folder holding it.
+// Copy location stays.
+func TestOpenFileOpensOnlyDocumentsAndShowsTheRestAsText(t *testing.T) {
+	m, b := newScanWindow(t)
+	s := m.scan
+	dir := t.TempDir()
+	files := map[string]string{
+		"config.yaml": "run: curl https://acme.auth0.com/oauth/ro\n",
+		"tool.yaml":   "run: curl https://acme.auth0.com/oauth/ro\n",
+		"deploy.sh":   "#!/bin/sh\n# \x1b]0;pwned\x07 \u202eevil\ncurl https://acme.auth0.com/delegation\n",
+		"run.bat":     "curl https://acme.auth0.com/oauth/ro\r\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(filepath.Join(dir, "tool.yaml"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.scanFolder(dir)
+	settleWindow(m, b)
+	var opened []string
+	s.svc.Open = func(u string) error { opened = append(opened, u); return nil }
+
+	selectFinding(t, s, "config.yaml")
+	detailButton(t, s, "Copy location")
+	test.Tap(detailButton(t, s, "Open file"))
+	if len(opened) != 1 || opened[0] != "file://"+filepath.ToSlash(filepath.Join(dir, "config.yaml")) {
+		t.Fatalf("Open file on a YAML file opened %q", opened)
+	}
+
+	for _, c := range []struct{ file, why string }{
+		{"deploy.sh", "it is a script, page or program the system could run when opened"},
+		{"run.bat", "it is a script, page or program the system could run when opened"},
+		{"tool.yaml", "it is marked executable, and the system could run it"},
+	} {
+		opened = nil
+		selectFinding(t, s, c.file)
+		detailButton(t, s, "Copy location")
+		test.Tap(detailButton(t, s, "Open file"))
+		if len(opened) != 0 {
+			t.Fatalf("Open file on %s handed %q to the system", c.file, opened)
+		}
+		text := canvasText(m)
+		if !strings.Contains(text, c.file+", lines 1–") || !strings.Contains(text, "as text: not opened, because "+c.why+".") {
+			t.Fatalf("%s is not shown as text on the window:\n%s", c.file, text)
+		}
+		if !strings.Contains(s.status.Text, c.file+" is shown below as text and was not opened") {
+			t.Fatalf("status %q", s.status.Text)
+		}
+		test.Tap(detailButton(t, s, "Open folder"))
+		if len(opened) != 1 || opened[0] != "file://"+filepath.ToSlash(dir) {
+			t.Fatalf("Open folder opened %q", opened)
+		}
+	}
+
+	selectFinding(t, s, "deploy.sh")
+	test.Tap(detailButton(t, s, "Open file"))
+	text := canvasText(m)
+	if !strings.Contains(text, `      2  # \x1b]0;pwned\x07 \u202eevil`) || !strings.Contains(text, ">     3  curl https://acme.auth0.com/delegation") {
+		t.Fatalf("the script's text:\n%s", text)
+	}
+	if strings.ContainsAny(text, "\x1b\x07\u202e") {
+		t.Fatalf("a control or BiDi character reached the window:\n%q", text)
+	}
+}
