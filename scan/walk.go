@@ -506,7 +506,7 @@ func walk(ctx context.Context, root string, o Options, visit func(abs, rel strin
 			return nil
 		}
 		for _, e := range entries {
-			if e.Name() != ".gitignore" {
+			if e.Name() != ".gitignore" || e.IsDir() {
 				continue
 			}
 			rel := strings.Join(append(slices.Clip(parts), ".gitignore"), "/")
@@ -519,7 +519,7 @@ func walk(ctx context.Context, root string, o Options, visit func(abs, rel strin
 		}
 		for _, e := range entries {
 			name := e.Name()
-			if name == ".gitignore" {
+			if name == ".gitignore" && !e.IsDir() {
 				continue // read above
 			}
 			p := append(slices.Clip(parts), name)
