@@ -29,7 +29,9 @@ import (
 // its token-endpoint ID tokens carry no at_hash, its issuer has no
 // trailing slash, it grants offline_access only with prompt=consent, it
 // rotates a public client's refresh token on every use and keeps a
-// confidential client's, and its access tokens are opaque.
+// confidential client's, its access tokens are opaque, and it
+// authenticates a confidential client at the device authorization
+// endpoint.
 //
 // Its documentation: https://github.com/panva/node-oidc-provider/blob/main/docs/README.md
 // (the "features" section for devInteractions, deviceFlow, revocation,
@@ -52,7 +54,8 @@ const (
 
 // peerProvider starts oidc-provider with a confidential client_secret_post
 // client and a public one, both native apps on a loopback redirect with
-// any port (RFC 8252 §7.3), and saves a profile for each.
+// any port (RFC 8252 §7.3), and a client_secret_basic one for client
+// credentials, and saves a profile for each; it returns the issuer too.
 func peerProvider(t *testing.T) (*Workspace, *secrets.Memory, string) {
 	t.Helper()
 	secret := randomToken()
