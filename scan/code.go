@@ -18,6 +18,10 @@ type codeFile struct {
 	toks    []token
 	inUse   []*sdk             // SDKs this file imports or builds
 	bound   map[string]binding // variables, fields and parameters holding an SDK object
+	// factories are functions and getters that return a new SDK object
+	// (function initAuth0() { return new auth0.WebAuth(…) }, def client():
+	// return Delegated(…)): calling one builds that object.
+	factories map[string]binding
 	bare    map[string]binding // methods destructured off an SDK object, called bare
 	flagged map[*sdk]bool      // SDKs this file makes OIDC-conformant
 }
@@ -35,7 +39,11 @@ const maxLookaround = 1000
 // scanCode finds SDK calls, raw legacy URLs in string literals and
 // mentions in comments.
 func (f *fileScan) scanCode(syn *syntax) {
-	c := &codeFile{fileScan: f, toks: lex(f.src, syn), bound: map[string]binding{}, bare: map[string]binding{}, flagged: map[*sdk]bool{}}
+	src := f.src
+	if f.lang == "html" && !strings.HasSuffix(f.rel, ".pug") && !strings.HasSuffix(f.rel, ".jade") {
+		src = scriptsOnly(src)
+	}
+	c := &codeFile{fileScan: f, toks: lex(src, syn), bound: map[string]binding{}, bare: map[string]binding{}, flagged: map[*sdk]bool{}}
 	c.findSDKs()
 	for local, b := range f.seeds {
 		c.bound[local] = b
@@ -72,6 +80,55 @@ func (f *fileScan) scanCode(syn *syntax) {
 			f.mention(t.text, t.off, ctx)
 		}
 	}
+}
+
+// scriptsOnly blanks a page's markup outside its <script> elements (keeping
+// every newline, so offsets and lines stay): the JavaScript in a page or a
+// template (ERB, JSP, Razor, Handlebars, EJS) is read as JavaScript, and
+// its text (documentation, a backquoted path in prose) is not code.
+func scriptsOnly(src string) string {
+	lower := strings.ToLower(src)
+	b := []byte(src)
+	keepFrom := -1 // start of the script being kept
+	for i := 0; i < len(b); {
+		if keepFrom < 0 {
+			open := strings.Index(lower[i:], "<script")
+			end := len(b)
+			if open >= 0 {
+				end = i + open
+			}
+			for k := i; k < end; k++ {
+				if b[k] != '\n' {
+					b[k] = ' '
+				}
+			}
+			if open < 0 {
+				break
+			}
+			gt := strings.IndexByte(lower[end:], '>')
+			if gt < 0 {
+				for k := end; k < len(b); k++ {
+					if b[k] != '\n' {
+						b[k] = ' '
+					}
+				}
+				break
+			}
+			for k := end; k <= end+gt; k++ { // the tag itself: its src= is read for pins elsewhere
+				if b[k] != '\n' {
+					b[k] = ' '
+				}
+			}
+			i, keepFrom = end+gt+1, end+gt+1
+			continue
+		}
+		close := strings.Index(lower[i:], "</script")
+		if close < 0 {
+			break
+		}
+		i, keepFrom = i+close, -1
+	}
+	return string(b)
 }
 
 // findSDKs reads the file's imports; a strong constructor (new Auth0Lock)
@@ -174,6 +231,9 @@ func (c *codeFile) ctorAt(i int) binding {
 	if t.kind != tIdent || c.prev(i, "function") || c.prev(i, "class") || c.prev(i, "def") {
 		return binding{}
 	}
+	if b, ok := c.factories[t.text]; ok && c.next(i, "(") && !c.prev(i, "fun") && !c.prev(i, "func") {
+		return b
+	}
 	call := c.next(i, "(") || (c.next(i, ".") && i+2 < len(c.toks) && c.toks[i+2].text == "new")
 	if !call {
 		return binding{}
@@ -204,6 +264,7 @@ func (c *codeFile) ctorAt(i int) binding {
 // findBindings follows SDK objects into variables: assignments from a
 // constructor, typed variables and parameters, aliases and destructuring.
 func (c *codeFile) findBindings() {
+	c.findFactories()
 	for i, t := range c.toks {
 		if t.kind != tIdent {
 			continue
@@ -250,6 +311,88 @@ func (c *codeFile) findBindings() {
 			}
 		}
 	}
+}
+
+// findFactories records the functions, methods and getters that return a
+// new SDK object: return new X(…) inside function f() {…}, def f(): return
+// X(…), const f = () => new X(…).
+func (c *codeFile) findFactories() {
+	for i, t := range c.toks {
+		if t.kind != tIdent {
+			continue
+		}
+		b := c.ctorAt(i)
+		if b.sdk == nil {
+			continue
+		}
+		st := c.chainStart(i)
+		name := ""
+		switch {
+		case c.prev(st, "return"):
+			name = c.enclosingFunction(st - 1)
+		case c.prev(st, "=>") && st >= 2 && c.toks[st-2].text == ")":
+			if open := c.matchBack(st - 2); open >= 2 {
+				j := open - 1
+				if c.toks[j].text == "async" {
+					j--
+				}
+				if j >= 1 && (c.toks[j].text == "=" || c.toks[j].text == ":") && c.toks[j-1].kind == tIdent {
+					name = c.toks[j-1].text
+				}
+			}
+		}
+		if name != "" {
+			if c.factories == nil {
+				c.factories = map[string]binding{}
+			}
+			c.factories[name], c.bound[name] = b, b
+		}
+	}
+}
+
+// controlWords open a block that is not a function.
+var controlWords = map[string]bool{"if": true, "for": true, "while": true, "switch": true, "catch": true, "function": true, "return": true, "with": true, "foreach": true, "using": true, "lock": true, "elif": true, "else": true}
+
+// enclosingFunction names the function whose body holds toks[i]: the
+// nearest def in Python and Ruby, else the name before the parameters of
+// the innermost open brace's block.
+func (c *codeFile) enclosingFunction(i int) string {
+	if c.lang == "python" || c.lang == "ruby" {
+		for k := i; k >= 0 && k > i-maxLookaround; k-- {
+			if c.toks[k].text == "def" && k+1 < len(c.toks) && c.toks[k+1].kind == tIdent {
+				if c.toks[k+1].text == "self" && k+3 < len(c.toks) && c.toks[k+2].text == "." { // Ruby: def self.client
+					return c.toks[k+3].text
+				}
+				return c.toks[k+1].text
+			}
+		}
+		return ""
+	}
+	depth := 0
+	for k := i; k >= 0 && k > i-maxLookaround; k-- {
+		if c.toks[k].kind != tPunct {
+			continue
+		}
+		switch c.toks[k].text {
+		case "}":
+			depth++
+		case "{":
+			if depth > 0 {
+				depth--
+				continue
+			}
+			for j := k - 1; j >= 0 && j > k-8; j-- { // over a return type: ): T {, ) -> T {
+				if c.toks[j].text == ")" && c.toks[j].kind == tPunct {
+					if open := c.matchBack(j); open >= 1 && c.toks[open-1].kind == tIdent && !controlWords[c.toks[open-1].text] {
+						return c.toks[open-1].text
+					}
+					return ""
+				}
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // setsTrue reports whether the flag at toks[i] is set to true:

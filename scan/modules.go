@@ -3,6 +3,7 @@ package scan
 import (
 	"bytes"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -18,8 +19,9 @@ func linksModules(lang string) bool { return lang == "js" || lang == "python" }
 // relImport is a name a module takes from a relative path.
 type relImport struct {
 	module   string // the imported module's path in the report, without extension
-	imported string // the exported name, or "default"
+	imported string // the exported name, "default", or "*" (export * from)
 	local    string
+	reexport bool // export { imported as local } from module: local is exported, not bound
 }
 
 var moduleExtensions = []string{".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".py"}
@@ -77,6 +79,31 @@ func (c *codeFile) findExports() {
 		case t.text == "export" && (c.toks[i+1].text == "const" || c.toks[i+1].text == "let" || c.toks[i+1].text == "var"):
 			if b, ok := c.bound[c.toks[i+2].text]; ok {
 				export(c.toks[i+2].text, b)
+			}
+		case t.text == "export" && (c.toks[i+1].text == "function" || c.toks[i+1].text == "async" && c.toks[i+2].text == "function"):
+			j := i + 2
+			if c.toks[i+1].text == "async" {
+				j++
+			}
+			if j < len(c.toks) {
+				if b, ok := c.factories[c.toks[j].text]; ok {
+					export(c.toks[j].text, b)
+				}
+			}
+		case t.text == "module" && c.next(i, ".") && c.toks[i+2].text == "exports" && i+4 < len(c.toks) && c.toks[i+3].text == "=" && c.toks[i+4].text == "{":
+			// module.exports = { auth0, getClient: initAuth0 }
+			for j := i + 5; j < len(c.toks) && j < i+5+maxLookaround && c.toks[j].text != "}"; j++ {
+				if c.toks[j].kind != tIdent {
+					continue
+				}
+				name, value := c.toks[j].text, c.toks[j].text
+				if c.next(j, ":") && j+2 < len(c.toks) && c.toks[j+2].kind == tIdent {
+					value = c.toks[j+2].text
+					j += 2
+				}
+				if b, ok := c.bound[value]; ok {
+					export(name, b)
+				}
 			}
 		case t.text == "export" && c.toks[i+1].text == "default":
 			if b, ok := bindingAt(i + 2); ok {
@@ -152,6 +179,19 @@ func (c *codeFile) findImports() {
 	for i := 0; i+1 < len(c.toks); i++ {
 		t := c.toks[i]
 		switch {
+		case t.kind == tIdent && t.text == "export" && (c.toks[i+1].text == "{" || c.toks[i+1].text == "*"):
+			// export { webAuth as auth } from './auth', export * from './auth'
+			pairs, j := [][2]string{{"*", "*"}}, i+2
+			if c.toks[i+1].text == "{" {
+				pairs, j = names(i+1, "as")
+			}
+			if j+1 < len(c.toks) && c.toks[j].text == "from" && c.toks[j+1].kind == tString {
+				if m, ok := resolve(c.toks[j+1].text); ok {
+					for _, p := range pairs {
+						c.imports = append(c.imports, relImport{module: m, imported: p[0], local: p[1], reexport: true})
+					}
+				}
+			}
 		case t.kind == tIdent && t.text == "import":
 			var pairs [][2]string
 			j := i + 1
@@ -200,6 +240,15 @@ func (c *codeFile) findImports() {
 func (c *codeFile) findPythonExports() {
 	for i := 0; i+1 < len(c.toks); i++ {
 		t := c.toks[i]
+		if t.kind == tIdent && t.text == "def" && (t.off == 0 || c.src[t.off-1] == '\n') && c.toks[i+1].kind == tIdent {
+			if b, ok := c.factories[c.toks[i+1].text]; ok { // a top-level factory: def client(): return Delegated(…)
+				if c.exports == nil {
+					c.exports = map[string]binding{}
+				}
+				c.exports[c.toks[i+1].text] = b
+			}
+			continue
+		}
 		if t.kind != tIdent || t.off > 0 && c.src[t.off-1] != '\n' || c.toks[i+1].text != "=" {
 			continue
 		}
@@ -286,7 +335,58 @@ func exportIndex(modules []*moduleInfo) map[string]map[string]binding {
 			}
 		}
 	}
+	reexport(modules, out)
 	return out
+}
+
+// reexport follows export { a as b } from './m' and export * from './m':
+// each round passes SDK objects one re-export further, so a chain of n
+// re-exports costs n rounds over the re-exports only.
+func reexport(modules []*moduleInfo, out map[string]map[string]binding) {
+	var rs []*moduleInfo
+	for _, m := range modules {
+		if slices.ContainsFunc(m.imports, func(i relImport) bool { return i.reexport }) {
+			rs = append(rs, m)
+		}
+	}
+	for round := 0; round < 4; round++ {
+		changed := false
+		for _, m := range rs {
+			key := moduleKey(m.rel)
+			for _, imp := range m.imports {
+				src := out[imp.module]
+				if !imp.reexport || len(src) == 0 {
+					continue
+				}
+				for name, b := range src {
+					local := imp.local
+					if imp.imported == "*" {
+						if name == "default" {
+							continue
+						}
+						local = name
+					} else if name != imp.imported {
+						continue
+					}
+					if _, ok := out[key][local]; ok {
+						continue
+					}
+					own := map[string]binding{local: b}
+					for k, v := range out[key] {
+						own[k] = v
+					}
+					out[key] = own
+					if path.Base(key) == "index" {
+						out[path.Dir(key)] = own
+					}
+					changed = true
+				}
+			}
+		}
+		if !changed {
+			return
+		}
+	}
 }
 
 // seedsFor is what a module's relative imports give it: local name → the
@@ -294,6 +394,9 @@ func exportIndex(modules []*moduleInfo) map[string]map[string]binding {
 func seedsFor(imports []relImport, exports map[string]map[string]binding) map[string]binding {
 	seeds := map[string]binding{}
 	for _, imp := range imports {
+		if imp.reexport {
+			continue
+		}
 		if b, ok := exports[imp.module][imp.imported]; ok {
 			seeds[imp.local] = b
 		}

@@ -82,6 +82,30 @@ func legacyURL(s string, auth0Context bool) string {
 	return ep
 }
 
+// auth0Host reports whether a URL's host is an Auth0 tenant (acme.auth0.com,
+// acme.eu.auth0.com): what a file in any language may hold as a request.
+func auth0Host(u string) bool {
+	_, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return false
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	host = strings.ToLower(host)
+	return strings.HasSuffix(host, ".auth0.com") || isPlaceholder(host)
+}
+
+// namesTenant reports whether a URL's host is an Auth0 tenant or a
+// placeholder that names one (YOUR_DOMAIN, ${account.namespace}), not
+// a bare {} or %s in prose about an SDK's internals.
+func namesTenant(u string) bool {
+	_, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return false
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return strings.Contains(strings.ToLower(host), "auth0") || isPlaceholder(host) && strings.IndexFunc(host, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0
+}
+
 // isPlaceholder reports whether host is filled in at run time:
 // ${domain}, {{domain}}, {domain}, {}, $DOMAIN, %s, #{domain}, YOUR_DOMAIN.
 func isPlaceholder(host string) bool {
@@ -235,8 +259,17 @@ func (f *fileScan) scanText(comment string) {
 				f.mention(word, start, f.auth0Context || legacyURL(word, false) != "")
 				continue
 			}
+			if _, isRequest := postman[word]; postman != nil && !isRequest || f.lang == "prose" {
+				// A collection's descriptions and a document's text name an
+				// endpoint; only a request's URL calls it. A document
+				// names an Auth0 tenant (acme.auth0.com, ${account.namespace}).
+				if f.lang != "prose" || namesTenant(word) {
+					f.mention(word, start, f.auth0Context || legacyURL(word, false) != "")
+				}
+				continue
+			}
 			got := legacyURL(word, f.auth0Context)
-			if got == "" {
+			if got == "" || f.lang == "text" && !auth0Host(word) {
 				continue
 			}
 			fd := f.newFinding(start, got, "raw HTTP", callText(word), SeverityError, codeFor(got, "request"))

@@ -204,6 +204,10 @@ var languages = map[string]string{
 	".json": "json",
 	".env":  "config", ".properties": "config", ".toml": "config", ".ini": "config", ".conf": "config", ".cfg": "config", ".xml": "config", ".plist": "config", ".gradle": "config",
 	".http": "config", ".rest": "config",
+	// Scripts in other languages: full URLs, and paths on a templated host in a file that names Auth0.
+	".pl": "script", ".pm": "script", ".r": "script", ".lua": "script", ".dart": "script", ".ex": "script", ".exs": "script", ".tf": "script", ".hcl": "script",
+	".mk": "script", ".scala": "script", ".groovy": "script", ".rs": "script", ".c": "script", ".cc": "script", ".cpp": "script", ".h": "script", ".vb": "script", ".fs": "script",
+	".psm1": "shell", ".fish": "shell", ".ipynb": "text",
 }
 
 var syntaxes = map[string]*syntax{
@@ -212,7 +216,19 @@ var syntaxes = map[string]*syntax{
 }
 
 // textComments is each text language's comment marker.
-var textComments = map[string]string{"shell": "#", "yaml": "#", "config": "#"}
+var textComments = map[string]string{"shell": "#", "yaml": "#", "config": "#", "script": "#"}
+
+// Every other text file is read for full URLs on an Auth0 host: a
+// request in Perl, R, Lua, Dart, Elixir, Terraform or a notebook is still
+// a request ("text"); prose names an endpoint at info ("prose"). Files
+// that are never text are left out before they are read.
+var proseExtensions = map[string]bool{".md": true, ".markdown": true, ".mdx": true, ".rst": true, ".txt": true, ".adoc": true, ".textile": true, ".org": true}
+
+var binaryExtensions = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".ico": true, ".icns": true, ".bmp": true, ".webp": true, ".tif": true, ".tiff": true, ".psd": true,
+	".woff": true, ".woff2": true, ".ttf": true, ".otf": true, ".eot": true, ".pdf": true, ".zip": true, ".gz": true, ".tgz": true, ".bz2": true, ".xz": true, ".7z": true, ".rar": true, ".tar": true,
+	".jar": true, ".war": true, ".aar": true, ".class": true, ".dex": true, ".apk": true, ".ipa": true, ".so": true, ".dylib": true, ".dll": true, ".exe": true, ".o": true, ".a": true, ".lib": true, ".bin": true,
+	".mp3": true, ".mp4": true, ".mov": true, ".avi": true, ".webm": true, ".wav": true, ".ogg": true, ".flac": true, ".wasm": true, ".pyc": true, ".db": true, ".sqlite": true, ".keystore": true, ".jks": true,
+	".p12": true, ".pfx": true, ".der": true, ".car": true, ".nib": true, ".xcassets": true, ".snap": true, ".map": true}
 
 // languageOf names the language of a file, or "" for one the scanner skips.
 func languageOf(name string) string {
@@ -223,7 +239,17 @@ func languageOf(name string) string {
 	case base == "Dockerfile" || base == "Makefile" || base == "Jenkinsfile" || strings.HasPrefix(base, ".env"):
 		return "config"
 	}
-	return languages[strings.ToLower(path.Ext(base))]
+	ext := strings.ToLower(path.Ext(base))
+	if l, ok := languages[ext]; ok {
+		return l
+	}
+	switch {
+	case proseExtensions[ext]:
+		return "prose"
+	case binaryExtensions[ext]:
+		return ""
+	}
+	return "text"
 }
 
 // worthReading is the byte-level prefilter: a file that names neither
