@@ -15,15 +15,15 @@ type callArgs struct {
 // codeFile is one source file being read for SDK calls.
 type codeFile struct {
 	*fileScan
-	toks    []token
-	inUse   []*sdk             // SDKs this file imports or builds
-	bound   map[string]binding // variables, fields and parameters holding an SDK object
+	toks  []token
+	inUse []*sdk             // SDKs this file imports or builds
+	bound map[string]binding // variables, fields and parameters holding an SDK object
 	// factories are functions and getters that return a new SDK object
 	// (function initAuth0() { return new auth0.WebAuth(…) }, def client():
 	// return Delegated(…)): calling one builds that object.
 	factories map[string]binding
-	bare    map[string]binding // methods destructured off an SDK object, called bare
-	flagged map[*sdk]bool      // SDKs this file makes OIDC-conformant
+	bare      map[string]binding // methods destructured off an SDK object, called bare
+	flagged   map[*sdk]bool      // SDKs this file makes OIDC-conformant
 }
 
 var importKeywords = map[string]bool{"namespace": true, "import": true, "from": true, "using": true, "use": true, "require": true, "require_once": true, "include": true}
