@@ -122,7 +122,7 @@ func (s *exchangeScreen) buildUI() {
 	s.userinfoBtn.Disable()
 	s.revokeBtn = widget.NewButtonWithIcon("Revoke refresh token…", theme.DeleteIcon(), s.onRevoke)
 	s.ccBtn = widget.NewButtonWithIcon("Client credentials token", theme.ComputerIcon(), s.onClientCredentials)
-	s.signInHint = wrapLabel("No refresh token yet? Sign in: the browser (code flow with PKCE) or a code to approve on another device.")
+	s.signInHint = wrapLabel("")
 	s.signInRow = container.NewHBox(s.signInBtn, s.deviceBtn)
 	s.switchMsg = wrapLabel("")
 	s.switchBtn = widget.NewButtonWithIcon("Switch", theme.NavigateNextIcon(), s.onSwitchToSignIn)
@@ -159,6 +159,9 @@ func historyLine(e exchange.Entry) string {
 	return line
 }
 
+// view: what the request is made of on the left (the profile, this run's
+// changes, the ways to get a first refresh token) with Refresh at the
+// bottom; the request and its answer on the right, above the history.
 func (s *exchangeScreen) view() fyne.CanvasObject {
 	form := widget.NewForm(
 		widget.NewFormItem("Profile", s.profile),
@@ -170,20 +173,20 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 	)
 	// A fixed height: the preview's text changes after layout.
 	previewBox := container.NewScroll(s.preview)
-	previewBox.SetMinSize(fyne.NewSize(0, 190))
+	previewBox.SetMinSize(fyne.NewSize(0, 140))
 	// The action bar stays at the bottom of the pane, whatever the height:
 	// Refresh is never below the fold.
 	actions := container.NewVBox(widget.NewSeparator(), container.NewHBox(s.refreshBtn, s.cancelBtn), s.progress, s.status)
 	left := border(nil, actions, nil, nil, container.NewVScroll(container.NewVBox(
 		form,
-		widget.NewCard("", "Request (secrets masked)", border(nil, container.NewHBox(s.copyBtn, s.copySecBtn), nil, nil, previewBox)),
 		widget.NewCard("", "Sign in and more", container.NewVBox(
 			s.signInHint, s.signInRow, s.switchRow,
 			container.NewHBox(s.userinfoBtn, s.revokeBtn),
 			s.ccRow)),
 	)))
+	request := widget.NewCard("", "Request (secrets masked)", border(nil, container.NewHBox(s.copyBtn, s.copySecBtn), nil, nil, previewBox))
 	right := container.NewVSplit(
-		container.NewVScroll(container.NewVBox(s.notice, s.cards)),
+		container.NewVScroll(container.NewVBox(request, s.notice, s.cards)),
 		widget.NewCard("", "History", border(s.chart, nil, nil, nil, s.history)),
 	)
 	right.Offset = 0.7
@@ -211,11 +214,11 @@ func (s *exchangeScreen) applyGrants(p profiles.Profile) {
 		s.switchRow.Hide()
 		switch {
 		case g.code && g.device:
-			s.signInHint.SetText("No refresh token yet? Sign in: the browser (code flow with PKCE) or a code to approve on another device.")
+			s.signInHint.SetText("No refresh token yet? Sign in through the browser, or with a code on another device.")
 		case g.code:
-			s.signInHint.SetText("No refresh token yet? Sign in through the browser (code flow with PKCE).")
+			s.signInHint.SetText("No refresh token yet? Sign in through the browser.")
 		default:
-			s.signInHint.SetText("No refresh token yet? Sign in with a code to approve on another device.")
+			s.signInHint.SetText("No refresh token yet? Sign in with a code on another device.")
 		}
 		return
 	}

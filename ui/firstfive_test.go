@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
@@ -292,5 +294,30 @@ func TestCtrlRRefreshesFromAnyScreenAndIsListed(t *testing.T) {
 	m.showShortcuts()
 	if !shows(m.win, "Ctrl+R") || !shows(m.win, "Refresh") {
 		t.Fatalf("Keyboard Shortcuts does not list Ctrl+R:\n%s", screenText(m.win))
+	}
+}
+
+// TestExchangeButtonsAreNeverHalfUnderTheRefreshBar: on the first run, at
+// the default size and at 900×600, no button of Exchange is cut by the
+// edge of its scrolled pane; the history's hint reads as body text (4.5:1).
+func TestExchangeButtonsAreNeverHalfUnderTheRefreshBar(t *testing.T) {
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		m, b := firstRun(t, testServices(t), nil)
+		m.app.Settings().SetTheme(variantTheme{newTheme(), v})
+		for _, size := range []fyne.Size{{Width: 1180, Height: 760}, {Width: 900, Height: 600}} {
+			m.win.Resize(size)
+			settleWindow(m, b)
+			if cut := halfHidden(m.win); len(cut) > 0 {
+				t.Errorf("%v at %v: %s", v, size, strings.Join(cut, "; "))
+			}
+		}
+		var hint *canvas.Text
+		for _, s := range visible(m.win, "No refreshes yet") {
+			hint, _ = s.obj.(*canvas.Text)
+		}
+		bg := newTheme().Color(theme.ColorNameBackground, v)
+		if hint == nil || contrast(hint.Color, bg) < 4.5 || hint.TextSize < theme.TextSize() {
+			t.Errorf("%v: the history hint is missing or hard to read: %+v", v, hint)
+		}
 	}
 }

@@ -227,8 +227,9 @@ func (c *historyChart) draw(w, h float32) []fyne.CanvasObject {
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	var objs []fyne.CanvasObject
 	if len(c.bars) == 0 {
-		t := canvas.NewText("No refreshes yet: the chart shows each one's duration and outcome.", th.Color(theme.ColorNameDisabled, v))
-		t.TextSize = th.Size(theme.SizeNameCaptionText)
+		// Body text, not the disabled colour at caption size: it is read.
+		t := canvas.NewText("No refreshes yet: the chart shows each one's duration and outcome.", th.Color(theme.ColorNameForeground, v))
+		t.TextSize = th.Size(theme.SizeNameText)
 		t.Move(fyne.NewPos(0, h/2-t.MinSize().Height/2))
 		return []fyne.CanvasObject{t}
 	}

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -24,10 +26,26 @@ type seen struct {
 // is not on screen, however right its text.
 func onScreen(w fyne.Window) []seen {
 	frame(w)
+	c := w.Canvas()
+	out := under(c.Content())
+	for _, o := range c.Overlays().List() {
+		out = append(out, under(o)...)
+	}
+	return out
+}
+
+// under is what is shown under root (laid out already).
+func under(root fyne.CanvasObject) []seen {
 	var out []seen
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() || o.Size().Width <= 0 || o.Size().Height <= 0 {
+		if o == nil || !o.Visible() {
+			return
+		}
+		// A canvas text draws at its position whatever its size (a chart
+		// moves one, never resizes it); anything else with no size is
+		// not seen.
+		if _, text := o.(*canvas.Text); !text && (o.Size().Width <= 0 || o.Size().Height <= 0) {
 			return
 		}
 		switch x := o.(type) {
@@ -67,11 +85,7 @@ func onScreen(w fyne.Window) []seen {
 			}
 		}
 	}
-	c := w.Canvas()
-	walk(c.Content())
-	for _, o := range c.Overlays().List() {
-		walk(o)
-	}
+	walk(root)
 	return out
 }
 
@@ -148,6 +162,27 @@ func visibleButton(t *testing.T, w fyne.Window, text string) *widget.Button {
 	return found[0]
 }
 
+// dialogButton is the one button whose text is text on the dialog (or
+// pop-up) on top of the window.
+func dialogButton(t *testing.T, w fyne.Window, text string) *widget.Button {
+	t.Helper()
+	frame(w)
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no dialog open; the window shows:\n%s", screenText(w))
+	}
+	var found []*widget.Button
+	for _, s := range under(top) {
+		if b, ok := s.obj.(*widget.Button); ok && b.Text == text {
+			found = append(found, b)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d buttons %q on the dialog; the window shows:\n%s", len(found), text, screenText(w))
+	}
+	return found[0]
+}
+
 // visibleLabel is the first visible label whose text contains text, or nil.
 func visibleLabel(w fyne.Window, text string) *widget.Label {
 	for _, s := range visible(w, text) {
@@ -156,4 +191,49 @@ func visibleLabel(w fyne.Window, text string) *widget.Label {
 		}
 	}
 	return nil
+}
+
+// halfHidden lists the shown buttons that a scroll container cuts: partly
+// inside its viewport and partly out of it, as a button half under the
+// bar below a scrolled pane looks.
+func halfHidden(w fyne.Window) []string {
+	frame(w)
+	drv := fyne.CurrentApp().Driver()
+	type box struct{ top, bottom float32 }
+	var out []string
+	var walk func(o fyne.CanvasObject, clip *box)
+	walk = func(o fyne.CanvasObject, clip *box) {
+		if o == nil || !o.Visible() || o.Size().Width <= 0 || o.Size().Height <= 0 {
+			return
+		}
+		top := drv.AbsolutePositionForObject(o).Y
+		here := box{top, top + o.Size().Height}
+		switch x := o.(type) {
+		case *widget.Button:
+			if clip != nil {
+				in := min(here.bottom, clip.bottom) - max(here.top, clip.top)
+				if in > 1 && in < o.Size().Height-1 {
+					out = append(out, fmt.Sprintf("%q shows %.0f of its %.0f px", x.Text, in, o.Size().Height))
+				}
+			}
+			return
+		case *container.Scroll:
+			if clip != nil {
+				here = box{max(here.top, clip.top), min(here.bottom, clip.bottom)}
+			}
+			clip = &here
+		}
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c, clip)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c, clip)
+			}
+		}
+	}
+	walk(w.Canvas().Content(), nil)
+	return out
 }

@@ -134,6 +134,7 @@ func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
 	m.startup = nil
 	m.setDemo(demo, note)
 	m.clients.reload("")
+	m.clients.updateStorageLine() // the demo's seeding has tried the keyring by now
 	m.exchange.reloadProfiles()
 	if err != nil {
 		m.clients.setStatus("The demo tenant did not start: "+err.Error()+".", widget.DangerImportance)

@@ -309,7 +309,7 @@ func TestTabFollowsTheLayout(t *testing.T) {
 	m.showScreen(screenExchange)
 	ex := m.exchange
 	settleWindow(m, b)
-	order(ex.audience, ex.scope, ex.params, ex.runSecret, ex.runRefresh, ex.copyBtn, ex.refreshBtn)
+	order(ex.audience, ex.scope, ex.params, ex.runSecret, ex.runRefresh, ex.refreshBtn, ex.copyBtn)
 	m.showScreen(screenMigrate)
 	mg := m.migrate
 	order(mg.pasteBtn, mg.openBtn, mg.sample, mg.clearBtn, mg.input, mg.domain, mg.auth, mg.audience, mg.format, mg.reveal)
