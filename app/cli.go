@@ -5,11 +5,14 @@ package app
 
 import (
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
+	"github.com/spf13/pflag"
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -45,6 +48,9 @@ type Env struct {
 	// Open opens a sign-in URL (nil: the system browser); tests follow the
 	// login page instead.
 	Open func(url string) error
+	// StdinTerminal reports whether standard input is a terminal (nil:
+	// never), so decode, verify and migrate print help instead of waiting.
+	StdinTerminal func() bool
 }
 
 // workspace is the shared core over this environment's profiles and
@@ -87,7 +93,14 @@ func (e Env) onSignal(f func()) (stop func()) {
 // OSEnv is the real process environment.
 func OSEnv() Env {
 	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now,
-		Profiles: &profiles.Store{Path: profilesPath()}, Secrets: secrets.WithTimeout{Store: secrets.Keyring{}}}
+		Profiles: &profiles.Store{Path: profilesPath()}, Secrets: secrets.WithTimeout{Store: secrets.Keyring{}}, StdinTerminal: stdinIsTerminal}
+}
+
+// stdinIsTerminal reports whether standard input is a character device (a
+// terminal), not a pipe or a file.
+func stdinIsTerminal() bool {
+	fi, err := os.Stdin.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // profilesPath is profiles.DefaultPath, or profiles.json here when there is
@@ -100,25 +113,137 @@ func profilesPath() string {
 	return p
 }
 
+// command is one subcommand's definition: its usage line, help and
+// example, positional arguments, and define, which declares its flags on
+// fs and returns the run that reads them. The tree below is the one
+// definition help, completions, the man page and docs/cli.md come from.
 type command struct {
-	name, synopsis string
-	run            func(env Env, args []string) int
+	use, short, long, example string
+	args                      cobra.PositionalArgs
+	define                    func(env Env, fs *pflag.FlagSet) func(pos []string) int
+	// exclusive lists flags of which at most one may be given; oneOf,
+	// flags of which exactly one must be.
+	exclusive, oneOf [][]string
+	// readsInput: with no argument and a terminal on standard input, the
+	// command prints its help instead of waiting for a paste.
+	readsInput bool
+	sub        []command
 }
 
 func commands() []command {
 	return []command{
-		{"decode", "decode [--json] [TOKEN|-]", runDecode},
-		{"migrate", "migrate [--format json|form|curl|http|go] [--domain DOMAIN] [--auth none|post|basic] [--audience AUD] [--reveal] [--json] [FILE|-]", runMigrate},
-		{"refresh", "refresh (--profile NAME | --issuer URL | --token-url URL) [--client-id ID] [--auth none|post|basic] [--client-secret-env VAR] [--refresh-token-env VAR] [--audience AUD] [--scope SCOPE] [--param KEY=VALUE]... [--wait DURATION] [--reveal] [--json]", runRefresh},
-		{"profile", "profile list [--json] | show NAME | add NAME [--replace] (--issuer URL | --domain DOMAIN) --client-id ID [--auth none|post|basic] [--audience A] [--scope S] [--client-secret-env VAR] [--refresh-token-env VAR] [--param K=V]... [--redirect-uri URL] | rename OLD NEW | remove NAME", runProfile},
-		{"login", "login --profile NAME [--scope S] [--audience A] [--prompt P] [--organization O] [--connection C] [--login-hint H] [--max-age SECONDS] [--param K=V]... [--redirect-uri URL] [--device] [--no-browser] [--timeout DURATION] [--json] [--reveal]", runLogin},
-		{"token", "token --profile NAME [--audience A] [--scope S] [--json] [--reveal]", runToken},
-		{"userinfo", "userinfo --profile NAME [--access-token-env VAR] [--json]", runUserinfo},
-		{"revoke", "revoke --profile NAME [--json]", runRevoke},
-		{"demo-server", "demo-server [--addr 127.0.0.1:PORT] [--reveal] [--json] [--allow-remote]", runDemoServer},
-		{"scan", "scan [PATH]... [--json|--sarif] [--include-vendor] [--exclude GLOB]...", runScan},
-		{"verify", "verify [--issuer URL] [--jwks FILE|URL] [--key FILE] [--secret-env VAR] [--audience AUD] [--client-id ID] [--nonce N] [--access-token-env VAR] [--leeway DURATION] [--now RFC3339] [--json] [TOKEN|-]", runVerify},
+		{use: "decode [TOKEN|-]", short: "Decode a JWS, JWE or opaque token and explain every claim (no network)", args: cobra.MaximumNArgs(1), readsInput: true,
+			example: "  tokenscope decode eyJhbGciOi...\n  pbpaste | tokenscope decode --json", define: runDecode},
+		{use: "verify [TOKEN|-]", short: "Verify a token's signature and validate its claims", args: cobra.MaximumNArgs(1), readsInput: true,
+			long:      "Verify checks the signature with an explicit algorithm allow-list and validates exp, nbf, iat (with a leeway), iss, aud, azp, nonce and at_hash. Keys come from --secret-env, --key, --jwks or --issuer's discovery document; without any, the token's own iss is looked up, but a token never vouches for itself.",
+			example:   "  tokenscope verify --issuer https://tenant.eu.auth0.com/ --audience https://api \"$ID_TOKEN\"",
+			exclusive: [][]string{{"jwks", "key", "secret-env"}}, define: runVerify},
+		{use: "migrate [FILE|-]", short: "Rewrite legacy /delegation requests into /oauth/token refresh requests", args: cobra.MaximumNArgs(1), readsInput: true,
+			long:    "Migrate reads legacy POST /delegation requests (JSON or form body, raw HTTP, a curl command, a HAR file with many requests) and rewrites each into the equivalent refresh-token request, with findings for what cannot be migrated one to one.",
+			example: "  tokenscope migrate --format curl session.har", define: runMigrate},
+		{use: "refresh", short: "Run the refresh-token grant for a profile or an ad-hoc client", args: cobra.NoArgs,
+			example:   "  tokenscope refresh --profile api\n  RT=... tokenscope refresh --issuer https://tenant.eu.auth0.com/ --client-id ID --refresh-token-env RT --json",
+			exclusive: [][]string{{"profile", "issuer", "token-url"}}, oneOf: [][]string{{"profile", "issuer", "token-url"}}, define: runRefresh},
+		{use: "login", short: "Sign in (authorization code + PKCE, or the device grant) and store the refresh token", args: cobra.NoArgs,
+			example: "  tokenscope login --profile api\n  tokenscope login --profile tv --device", define: runLogin},
+		{use: "token", short: "Get an access token with the client credentials grant", args: cobra.NoArgs, define: runToken},
+		{use: "userinfo", short: "Call the issuer's /userinfo with an access token", args: cobra.NoArgs, define: runUserinfo},
+		{use: "revoke", short: "Revoke the profile's refresh token and remove it from the keyring", args: cobra.NoArgs, define: runRevoke},
+		{use: "profile", short: "List, show, add, rename or remove client profiles (secrets live in the OS keyring)", sub: []command{
+			{use: "list", short: "List the profiles", args: cobra.NoArgs, define: profileList},
+			{use: "show NAME", short: "Show one profile and where its secrets are", args: cobra.ExactArgs(1), define: profileShow},
+			{use: "add NAME", short: "Add a profile (secrets from environment variables, stored in the keyring)", args: cobra.ExactArgs(1),
+				example:   "  SECRET=... tokenscope profile add api --domain tenant.eu.auth0.com --client-id ID --auth post --client-secret-env SECRET",
+				exclusive: [][]string{{"issuer", "domain"}}, oneOf: [][]string{{"issuer", "domain"}}, define: profileAdd},
+			{use: "rename OLD NEW", short: "Rename a profile and move its keyring entries", args: cobra.ExactArgs(2), define: profileRename},
+			{use: "remove NAME", short: "Remove a profile and its keyring entries", args: cobra.ExactArgs(1), define: profileRemove},
+		}},
+		{use: "demo-server", short: "Run the embedded Auth0-compatible demo tenant on loopback", args: cobra.NoArgs, define: runDemoServer},
+		{use: "scan [PATH]...", short: "Find legacy Auth0 calls in a codebase and name each replacement", args: cobra.ArbitraryArgs,
+			example: "  tokenscope scan .\n  tokenscope scan --sarif . > tokenscope.sarif", exclusive: [][]string{{"json", "sarif"}}, define: runScan},
 	}
+}
+
+// exitCode carries a run's exit code out of cobra.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// usageError is a flag or argument cobra refused.
+type usageError struct {
+	cmd string
+	err error
+}
+
+func (e usageError) Error() string { return e.err.Error() }
+
+// newRoot builds the command tree for one run.
+func newRoot(env Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tokenscope",
+		Short: "OAuth 2.0 and OpenID Connect token workbench: refresh, sign in, inspect, verify, migrate off Auth0's legacy endpoints",
+		Long: "Tokenscope renews tokens with the refresh-token grant, signs in, decodes and verifies tokens, and rewrites legacy Auth0 /delegation requests into /oauth/token requests. " +
+			"With no command the desktop build opens its window.\n\nExit codes: 0 success, 1 the input was processed and the verdict is negative, 2 usage error or unreadable input.",
+		Version:       Version(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetVersionTemplate("tokenscope {{.Version}}\n")
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetIn(env.Stdin)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{c.CommandPath(), err} })
+	root.CompletionOptions.HiddenDefaultCmd = false
+	for _, c := range commands() {
+		root.AddCommand(c.build(env))
+	}
+	root.AddCommand(&cobra.Command{Use: "version", Short: "Print the version", Args: cobra.NoArgs,
+		Run: func(c *cobra.Command, _ []string) { fmt.Fprintln(env.Stdout, "tokenscope", Version()) }})
+	root.AddCommand(genDocsCommand(root))
+	return root
+}
+
+func (c command) build(env Env) *cobra.Command {
+	cc := &cobra.Command{Use: c.use, Short: c.short, Long: c.long, Example: c.example, Args: c.args}
+	if cc.Long == "" {
+		cc.Long = c.short + "."
+	}
+	for _, sub := range c.sub {
+		cc.AddCommand(sub.build(env))
+	}
+	if c.define == nil { // a group: it needs one of its subcommands
+		names := make([]string, 0, len(c.sub))
+		for _, sub := range c.sub {
+			names = append(names, strings.Fields(sub.use)[0])
+		}
+		cc.Args = cobra.NoArgs
+		cc.RunE = func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(env.Stderr, "%s: name what to do: %s\n", cmd.CommandPath(), strings.Join(names[:len(names)-1], ", ")+" or "+names[len(names)-1])
+			_ = cmd.Help()
+			return exitCode(ExitUsage)
+		}
+		return cc
+	}
+	cc.Flags().SortFlags = false
+	run := c.define(env, cc.Flags())
+	for _, g := range c.exclusive {
+		cc.MarkFlagsMutuallyExclusive(g...)
+	}
+	for _, g := range c.oneOf {
+		cc.MarkFlagsOneRequired(g...)
+	}
+	cc.RunE = func(cmd *cobra.Command, pos []string) error {
+		if c.readsInput && len(pos) == 0 && env.StdinTerminal != nil && env.StdinTerminal() {
+			fmt.Fprintf(env.Stderr, "%s: no input: give it as an argument, or pipe it in (use - to type it)\n", cmd.CommandPath())
+			_ = cmd.Help()
+			return exitCode(ExitUsage)
+		}
+		if code := run(pos); code != ExitOK {
+			return exitCode(code)
+		}
+		return nil
+	}
+	return cc
 }
 
 // HasSubcommand reports whether args ask for a headless run.
@@ -126,56 +251,88 @@ func HasSubcommand(args []string) bool { return len(args) > 0 }
 
 // RunCommand runs one subcommand and returns the process exit code.
 func RunCommand(env Env, args []string) int {
-	if len(args) == 0 {
-		usage(env.Stderr)
-		return ExitUsage
-	}
-	switch args[0] {
-	case "help", "-h", "--help":
-		usage(env.Stdout)
+	root := newRoot(env)
+	root.SetArgs(args)
+	err := root.Execute()
+	var code exitCode
+	var ue usageError
+	switch {
+	case err == nil:
 		return ExitOK
-	case "version", "--version":
-		fmt.Fprintln(env.Stdout, "tokenscope", Version())
-		return ExitOK
-	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(env, args[1:])
+	case errors.As(err, &code):
+		return int(code)
+	case errors.As(err, &ue):
+		say(env.Stderr, "%s: %v; run '%s --help' for its flags\n", ue.cmd, ue.err, ue.cmd)
+	default: // an unknown command, a wrong number of arguments, flags given together
+		cmd, _, _ := root.Find(args)
+		path := "tokenscope"
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		if msg, ok := flagGroupSentence(err); ok {
+			say(env.Stderr, "%s: %s\n", path, msg)
+		} else {
+			say(env.Stderr, "%s: %v; run '%s --help'\n", path, err, path)
 		}
 	}
-	say(env.Stderr, "tokenscope: %q is not a command; run 'tokenscope help' for the list\n", args[0])
 	return ExitUsage
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage:\n  tokenscope                 open the desktop app")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  tokenscope %s\n", c.synopsis)
+var (
+	exclusiveErr = regexp.MustCompile(`^if any flags in the group \[[^\]]+\] are set none of the others can be; \[([^\]]+)\] were all set$`)
+	oneOfErr     = regexp.MustCompile(`^at least one of the flags in the group \[([^\]]+)\] is required$`)
+)
+
+// flagGroupSentence says cobra's flag-group errors in one plain sentence.
+func flagGroupSentence(err error) (string, bool) {
+	if m := exclusiveErr.FindStringSubmatch(err.Error()); m != nil {
+		return flagList(m[1], "and") + " cannot be given together: choose one", true
 	}
-	fmt.Fprintln(w, "  tokenscope version\n\nExit codes: 0 success, 1 negative verdict, 2 usage error or unreadable input.")
+	if m := oneOfErr.FindStringSubmatch(err.Error()); m != nil {
+		return "give one of " + flagList(m[1], "or"), true
+	}
+	return "", false
 }
 
-// parseFlags parses flags that may come before or after positional
-// arguments ("verify TOKEN --json" and "verify --json TOKEN" both work).
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
+func flagList(names, conj string) string {
+	fs := strings.Fields(names)
+	for i := range fs {
+		fs[i] = "--" + fs[i]
 	}
+	if len(fs) < 2 {
+		return strings.Join(fs, "")
+	}
+	return strings.Join(fs[:len(fs)-1], ", ") + " " + conj + " " + fs[len(fs)-1]
 }
 
-func newFlagSet(env Env, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("tokenscope "+name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	return fs
+// genDocsCommand writes the man pages and the Markdown reference from the
+// same definitions (make man, docs/cli.md). Hidden: it is for packaging.
+func genDocsCommand(root *cobra.Command) *cobra.Command {
+	var manDir, mdDir string
+	c := &cobra.Command{Use: "gen-docs", Short: "Write man pages and Markdown reference pages", Hidden: true, Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			root.DisableAutoGenTag = true
+			if manDir != "" {
+				if err := os.MkdirAll(manDir, 0o755); err != nil {
+					return err
+				}
+				if err := doc.GenManTree(root, &doc.GenManHeader{Title: "TOKENSCOPE", Section: "1", Source: "Tokenscope " + Version(), Manual: "Tokenscope manual"}, manDir); err != nil {
+					return err
+				}
+			}
+			if mdDir != "" {
+				if err := os.MkdirAll(mdDir, 0o755); err != nil {
+					return err
+				}
+				if err := doc.GenMarkdownTree(root, mdDir); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
+	c.Flags().StringVar(&manDir, "man", "", "write man pages into `DIR`")
+	c.Flags().StringVar(&mdDir, "markdown", "", "write Markdown pages into `DIR`")
+	return c
 }
 
 // maxInput caps what a subcommand reads, from a file or from standard

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/spf13/pflag"
 	"io"
 	"sort"
 	"text/tabwriter"
@@ -63,29 +64,27 @@ func compactJSON(b []byte) json.RawMessage {
 	return buf.Bytes()
 }
 
-func runDecode(env Env, args []string) int {
-	fs := newFlagSet(env, "decode")
+func runDecode(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	asJSON := fs.Bool("json", false, "print the documented JSON object instead of text")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return ExitUsage
-	}
-	in, err := readInput(env, pos, "token")
-	if err != nil {
-		return fail(env, "decode", ExitUsage, "%v", err)
-	}
-	tok, err := tokens.Decode(in, env.Now())
-	if err != nil {
-		return fail(env, "decode", ExitUsage, "%v", err)
-	}
-	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(NewDecodeOutput(tok))
+	return func(pos []string) int {
+		var err error
+		in, err := readInput(env, pos, "token")
+		if err != nil {
+			return fail(env, "decode", ExitUsage, "%v", err)
+		}
+		tok, err := tokens.Decode(in, env.Now())
+		if err != nil {
+			return fail(env, "decode", ExitUsage, "%v", err)
+		}
+		if *asJSON {
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(NewDecodeOutput(tok))
+			return ExitOK
+		}
+		printToken(env.Stdout, tok, env.Now())
 		return ExitOK
 	}
-	printToken(env.Stdout, tok, env.Now())
-	return ExitOK
 }
 
 var kindNames = map[tokens.Kind]string{

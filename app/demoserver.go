@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/spf13/pflag"
 	"os"
 	"os/signal"
 	"syscall"
@@ -28,57 +29,52 @@ type DemoServerClient struct {
 	RefreshToken string `json:"refresh_token"`
 }
 
-func runDemoServer(env Env, args []string) int {
-	fs := newFlagSet(env, "demo-server")
+func runDemoServer(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	var (
 		addr        = fs.String("addr", "127.0.0.1:0", "address to listen on (a free loopback port by default)")
 		reveal      = fs.Bool("reveal", false, "print the client secrets and refresh tokens instead of masking them")
 		asJSON      = fs.Bool("json", false, "print one JSON line with the issuer, audience and clients")
 		allowRemote = fs.Bool("allow-remote", false, "allow a non-loopback address (anyone who reaches it gets tokens)")
 	)
-	if pos, err := parseFlags(fs, args); err != nil || len(pos) > 0 {
-		if err == nil {
-			fail(env, "demo-server", ExitUsage, "unexpected argument %q", pos[0])
+	return func(pos []string) int {
+		ten, err := demotenant.New(demotenant.Config{})
+		if err != nil {
+			return fail(env, "demo-server", ExitUsage, "%v", err)
 		}
-		return ExitUsage
-	}
-	ten, err := demotenant.New(demotenant.Config{})
-	if err != nil {
-		return fail(env, "demo-server", ExitUsage, "%v", err)
-	}
-	srv, err := demotenant.Start(ten, *addr, *allowRemote)
-	if err != nil {
-		return fail(env, "demo-server", ExitUsage, "%v", err)
-	}
-	defer srv.Close()
-	grants, err := ten.Grants()
-	if err != nil {
-		return fail(env, "demo-server", ExitUsage, "%v", err)
-	}
-	out := DemoServerOutput{Issuer: srv.Issuer(), Audience: demotenant.APIAudience}
-	for _, g := range grants {
-		c := DemoServerClient{ClientID: g.ID, ClientSecret: g.Secret, Auth: g.Auth, RefreshToken: g.RefreshToken}
-		if !*reveal {
-			c.ClientSecret, c.RefreshToken = secrets.Mask(c.ClientSecret), secrets.Mask(c.RefreshToken)
+		srv, err := demotenant.Start(ten, *addr, *allowRemote)
+		if err != nil {
+			return fail(env, "demo-server", ExitUsage, "%v", err)
 		}
-		out.Clients = append(out.Clients, c)
-	}
-	if *asJSON {
-		_ = json.NewEncoder(env.Stdout).Encode(out) // one line
-	} else {
-		say(env.Stdout, "Demo tenant at %s (stop with Ctrl+C)\nAPI audience: %s\n\n", out.Issuer, out.Audience)
-		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "CLIENT ID\tAUTH\tCLIENT SECRET\tREFRESH TOKEN")
-		for _, c := range out.Clients {
-			say(tw, "%s\t%s\t%s\t%s\n", c.ClientID, c.Auth, orDash(c.ClientSecret), c.RefreshToken)
+		defer srv.Close()
+		grants, err := ten.Grants()
+		if err != nil {
+			return fail(env, "demo-server", ExitUsage, "%v", err)
 		}
-		tw.Flush()
-		if !*reveal {
-			fmt.Fprintln(env.Stdout, "\nSecrets are masked; run with --reveal to see them.")
+		out := DemoServerOutput{Issuer: srv.Issuer(), Audience: demotenant.APIAudience}
+		for _, g := range grants {
+			c := DemoServerClient{ClientID: g.ID, ClientSecret: g.Secret, Auth: g.Auth, RefreshToken: g.RefreshToken}
+			if !*reveal {
+				c.ClientSecret, c.RefreshToken = secrets.Mask(c.ClientSecret), secrets.Mask(c.RefreshToken)
+			}
+			out.Clients = append(out.Clients, c)
 		}
+		if *asJSON {
+			_ = json.NewEncoder(env.Stdout).Encode(out) // one line
+		} else {
+			say(env.Stdout, "Demo tenant at %s (stop with Ctrl+C)\nAPI audience: %s\n\n", out.Issuer, out.Audience)
+			tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "CLIENT ID\tAUTH\tCLIENT SECRET\tREFRESH TOKEN")
+			for _, c := range out.Clients {
+				say(tw, "%s\t%s\t%s\t%s\n", c.ClientID, c.Auth, orDash(c.ClientSecret), c.RefreshToken)
+			}
+			tw.Flush()
+			if !*reveal {
+				fmt.Fprintln(env.Stdout, "\nSecrets are masked; run with --reveal to see them.")
+			}
+		}
+		<-env.done()
+		return ExitOK
 	}
-	<-env.done()
-	return ExitOK
 }
 
 func orDash(s string) string {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/spf13/pflag"
 	"net/url"
 	"os"
 
@@ -48,8 +49,7 @@ func NewMigrateOutput(r migrate.Result, reveal bool) MigrateOutput {
 	return out
 }
 
-func runMigrate(env Env, args []string) int {
-	fs := newFlagSet(env, "migrate")
+func runMigrate(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	var (
 		format   = fs.String("format", "curl", "output: json, form, curl, http or go")
 		domain   = fs.String("domain", "", "tenant domain for the new URL (default: the input's host)")
@@ -58,72 +58,71 @@ func runMigrate(env Env, args []string) int {
 		reveal   = fs.Bool("reveal", false, "show the refresh token and client secret instead of $REFRESH_TOKEN and $CLIENT_SECRET")
 		asJSON   = fs.Bool("json", false, "print the documented JSON array instead of the rendered requests")
 	)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return ExitUsage
-	}
-	var am migrate.AuthMethod
-	if *auth != "" {
-		if am, err = migrate.ParseAuthMethod(*auth); err != nil {
-			return fail(env, "migrate", ExitUsage, "--auth: %v", err)
-		}
-	}
-	f := migrate.Format(*format)
-	if _, err := migrate.Render(&migrate.Request{URL: "https://x/"}, f, false); err != nil {
-		return fail(env, "migrate", ExitUsage, "--format: %v", err)
-	}
-	if *domain != "" {
-		if u, err := url.Parse("https://" + *domain); err != nil || u.Host == "" {
-			return fail(env, "migrate", ExitUsage, "--domain %q is not a host name such as tenant.eu.auth0.com", *domain)
-		}
-	}
-	if len(pos) > 1 {
-		return fail(env, "migrate", ExitUsage, "expected one file, got %d arguments", len(pos))
-	}
-	// Read as a stream: a HAR is taken one entry at a time.
-	in := env.Stdin
-	if len(pos) == 1 && pos[0] != "-" {
-		f, err := os.Open(pos[0])
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				return fail(env, "migrate", ExitUsage, "%s does not exist", pos[0])
+	return func(pos []string) int {
+		var err error
+		var am migrate.AuthMethod
+		if *auth != "" {
+			if am, err = migrate.ParseAuthMethod(*auth); err != nil {
+				return fail(env, "migrate", ExitUsage, "--auth: %v", err)
 			}
-			return fail(env, "migrate", ExitUsage, "cannot open %s: %v", pos[0], err)
 		}
-		defer f.Close()
-		in = f
-	}
-	batch, err := migrate.ParseReader(in)
-	if err != nil {
-		where := "the input"
+		f := migrate.Format(*format)
+		if _, err := migrate.Render(&migrate.Request{URL: "https://x/"}, f, false); err != nil {
+			return fail(env, "migrate", ExitUsage, "--format: %v", err)
+		}
+		if *domain != "" {
+			if u, err := url.Parse("https://" + *domain); err != nil || u.Host == "" {
+				return fail(env, "migrate", ExitUsage, "--domain %q is not a host name such as tenant.eu.auth0.com", *domain)
+			}
+		}
+		if len(pos) > 1 {
+			return fail(env, "migrate", ExitUsage, "expected one file, got %d arguments", len(pos))
+		}
+		// Read as a stream: a HAR is taken one entry at a time.
+		in := env.Stdin
 		if len(pos) == 1 && pos[0] != "-" {
-			where = pos[0]
+			f, err := os.Open(pos[0])
+			if err != nil {
+				if errors.Is(err, os.ErrNotExist) {
+					return fail(env, "migrate", ExitUsage, "%s does not exist", pos[0])
+				}
+				return fail(env, "migrate", ExitUsage, "cannot open %s: %v", pos[0], err)
+			}
+			defer f.Close()
+			in = f
 		}
-		return fail(env, "migrate", ExitUsage, "%s: %v", where, err)
-	}
-	results := migrate.RewriteAll(batch, migrate.Options{Domain: *domain, Auth: am, Audience: *audience})
-	if len(results) == 0 {
-		return fail(env, "migrate", ExitNegative, "the %s has %d entries and none is a /delegation call", batch.Form, batch.Skipped)
-	}
-	allOK := true
-	for _, r := range results {
-		allOK = allOK && r.Migratable
-	}
-	if *asJSON {
-		outs := make([]MigrateOutput, len(results))
-		for i, r := range results {
-			outs[i] = NewMigrateOutput(r, *reveal)
+		batch, err := migrate.ParseReader(in)
+		if err != nil {
+			where := "the input"
+			if len(pos) == 1 && pos[0] != "-" {
+				where = pos[0]
+			}
+			return fail(env, "migrate", ExitUsage, "%s: %v", where, err)
 		}
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(outs)
-	} else {
-		printMigration(env, batch, results, f, *reveal)
+		results := migrate.RewriteAll(batch, migrate.Options{Domain: *domain, Auth: am, Audience: *audience})
+		if len(results) == 0 {
+			return fail(env, "migrate", ExitNegative, "the %s has %d entries and none is a /delegation call", batch.Form, batch.Skipped)
+		}
+		allOK := true
+		for _, r := range results {
+			allOK = allOK && r.Migratable
+		}
+		if *asJSON {
+			outs := make([]MigrateOutput, len(results))
+			for i, r := range results {
+				outs[i] = NewMigrateOutput(r, *reveal)
+			}
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(outs)
+		} else {
+			printMigration(env, batch, results, f, *reveal)
+		}
+		if !allOK {
+			return ExitNegative
+		}
+		return ExitOK
 	}
-	if !allOK {
-		return ExitNegative
-	}
-	return ExitOK
 }
 
 // printMigration writes the rendered requests on stdout (so they can be

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/spf13/pflag"
 	"strings"
 	"text/tabwriter"
 
@@ -19,6 +20,8 @@ type paramFlags map[string]string
 
 func (p paramFlags) String() string { return fmt.Sprint(map[string]string(p)) }
 
+func (p paramFlags) Type() string { return "KEY=VALUE" }
+
 func (p paramFlags) Set(v string) error {
 	k, val, ok := strings.Cut(v, "=")
 	if !ok || k == "" {
@@ -28,55 +31,34 @@ func (p paramFlags) Set(v string) error {
 	return nil
 }
 
-func runProfile(env Env, args []string) int {
-	if len(args) == 0 {
-		return fail(env, "profile", ExitUsage, "say what to do: list, show NAME, add NAME ..., rename OLD NEW or remove NAME")
-	}
-	switch args[0] {
-	case "list":
-		return profileList(env, args[1:])
-	case "show":
-		return profileShow(env, args[1:])
-	case "add":
-		return profileAdd(env, args[1:])
-	case "rename":
-		return profileRename(env, args[1:])
-	case "remove":
-		return profileRemove(env, args[1:])
-	}
-	return fail(env, "profile", ExitUsage, "%q is not list, show, add, rename or remove", args[0])
-}
-
-func profileList(env Env, args []string) int {
-	fs := newFlagSet(env, "profile list")
+func profileList(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	asJSON := fs.Bool("json", false, "print the profiles as a JSON array")
-	if _, err := parseFlags(fs, args); err != nil {
-		return ExitUsage
-	}
-	ps, err := env.Profiles.Load()
-	if err != nil {
-		return fail(env, "profile list", ExitUsage, "%v", err)
-	}
-	if *asJSON {
-		if ps == nil {
-			ps = []profiles.Profile{}
+	return func(pos []string) int {
+		ps, err := env.Profiles.Load()
+		if err != nil {
+			return fail(env, "profile list", ExitUsage, "%v", err)
 		}
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(ps)
+		if *asJSON {
+			if ps == nil {
+				ps = []profiles.Profile{}
+			}
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(ps)
+			return ExitOK
+		}
+		if len(ps) == 0 {
+			fmt.Fprintln(env.Stdout, "No profiles yet: add one with 'tokenscope profile add NAME --domain DOMAIN --client-id ID'.")
+			return ExitOK
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tISSUER\tCLIENT ID\tAUTH")
+		for _, p := range ps {
+			say(tw, "%s\t%s\t%s\t%s\n", p.Name, p.Issuer, p.ClientID, p.Auth)
+		}
+		tw.Flush()
 		return ExitOK
 	}
-	if len(ps) == 0 {
-		fmt.Fprintln(env.Stdout, "No profiles yet: add one with 'tokenscope profile add NAME --domain DOMAIN --client-id ID'.")
-		return ExitOK
-	}
-	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tISSUER\tCLIENT ID\tAUTH")
-	for _, p := range ps {
-		say(tw, "%s\t%s\t%s\t%s\n", p.Name, p.Issuer, p.ClientID, p.Auth)
-	}
-	tw.Flush()
-	return ExitOK
 }
 
 // secretState says where a secret is, without showing it.
@@ -91,47 +73,44 @@ func secretState(s secrets.Store, profile, kind string) string {
 	return "in the OS keyring (" + secrets.Mask(v) + ")"
 }
 
-func profileShow(env Env, args []string) int {
-	fs := newFlagSet(env, "profile show")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return ExitUsage
+func profileShow(env Env, fs *pflag.FlagSet) func(pos []string) int {
+	return func(pos []string) int {
+		var err error
+		if len(pos) != 1 {
+			return fail(env, "profile show", ExitUsage, "name one profile")
+		}
+		p, err := env.Profiles.Get(pos[0])
+		if err != nil {
+			return fail(env, "profile show", ExitUsage, "%v", err)
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		say(tw, "Name:\t%s\nIssuer:\t%s\nClient ID:\t%s\nAuth:\t%s\n", p.Name, p.Issuer, p.ClientID, p.Auth)
+		if p.Audience != "" {
+			say(tw, "Audience:\t%s\n", p.Audience)
+		}
+		if p.Scope != "" {
+			say(tw, "Scope:\t%s\n", p.Scope)
+		}
+		for k, v := range p.Params {
+			say(tw, "Param:\t%s=%s\n", k, v)
+		}
+		if p.RedirectURI != "" {
+			say(tw, "Redirect URI:\t%s\n", p.RedirectURI)
+		}
+		if p.LastSignIn != nil {
+			say(tw, "Last sign-in:\t%s\n", p.LastSignIn.Local().Format("2006-01-02 15:04"))
+		}
+		if p.Endpoints != nil {
+			say(tw, "Token endpoint:\t%s (discovered %s)\n", p.Endpoints.Token, p.Endpoints.DiscoveredAt.Format("2006-01-02 15:04"))
+		}
+		say(tw, "Client secret:\t%s\n", secretState(env.Secrets, p.Name, secrets.ClientSecret))
+		say(tw, "Refresh token:\t%s\n", secretState(env.Secrets, p.Name, secrets.RefreshToken))
+		tw.Flush()
+		return ExitOK
 	}
-	if len(pos) != 1 {
-		return fail(env, "profile show", ExitUsage, "name one profile")
-	}
-	p, err := env.Profiles.Get(pos[0])
-	if err != nil {
-		return fail(env, "profile show", ExitUsage, "%v", err)
-	}
-	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	say(tw, "Name:\t%s\nIssuer:\t%s\nClient ID:\t%s\nAuth:\t%s\n", p.Name, p.Issuer, p.ClientID, p.Auth)
-	if p.Audience != "" {
-		say(tw, "Audience:\t%s\n", p.Audience)
-	}
-	if p.Scope != "" {
-		say(tw, "Scope:\t%s\n", p.Scope)
-	}
-	for k, v := range p.Params {
-		say(tw, "Param:\t%s=%s\n", k, v)
-	}
-	if p.RedirectURI != "" {
-		say(tw, "Redirect URI:\t%s\n", p.RedirectURI)
-	}
-	if p.LastSignIn != nil {
-		say(tw, "Last sign-in:\t%s\n", p.LastSignIn.Local().Format("2006-01-02 15:04"))
-	}
-	if p.Endpoints != nil {
-		say(tw, "Token endpoint:\t%s (discovered %s)\n", p.Endpoints.Token, p.Endpoints.DiscoveredAt.Format("2006-01-02 15:04"))
-	}
-	say(tw, "Client secret:\t%s\n", secretState(env.Secrets, p.Name, secrets.ClientSecret))
-	say(tw, "Refresh token:\t%s\n", secretState(env.Secrets, p.Name, secrets.RefreshToken))
-	tw.Flush()
-	return ExitOK
 }
 
-func profileAdd(env Env, args []string) int {
-	fs := newFlagSet(env, "profile add")
+func profileAdd(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	var (
 		issuer    = fs.String("issuer", "", "issuer URL (its discovery document gives the endpoints)")
 		domain    = fs.String("domain", "", "Auth0 domain, e.g. tenant.eu.auth0.com (issuer https://DOMAIN/)")
@@ -146,102 +125,95 @@ func profileAdd(env Env, args []string) int {
 		params    = paramFlags{}
 	)
 	fs.Var(params, "param", "extra token-request parameter KEY=VALUE (repeatable)")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return ExitUsage
-	}
-	if len(pos) != 1 {
-		return fail(env, "profile add", ExitUsage, "name the profile: tokenscope profile add NAME --domain DOMAIN --client-id ID")
-	}
-	if (*issuer == "") == (*domain == "") {
-		return fail(env, "profile add", ExitUsage, "give exactly one of --issuer and --domain")
-	}
-	am, err := exchange.ParseAuth(*auth)
-	if err != nil {
-		return fail(env, "profile add", ExitUsage, "--auth: %v", err)
-	}
-	iss := *issuer
-	if *domain != "" {
-		iss = discovery.IssuerURL(*domain)
-	}
-	p := profiles.Profile{Name: pos[0], Issuer: iss, ClientID: *clientID, Auth: string(am), Audience: *audience, Scope: *scope, RedirectURI: *redirect}
-	if len(params) > 0 {
-		p.Params = params
-	}
-	if err := p.Validate(); err != nil {
-		return fail(env, "profile add", ExitUsage, "%v", err)
-	}
-	req := workspace.SaveRequest{Profile: p, Replace: *replace}
-	for kind, name := range map[string]string{secrets.ClientSecret: *secretEnv, secrets.RefreshToken: *rtEnv} {
-		if name == "" {
-			continue
+	return func(pos []string) int {
+		var err error
+		if len(pos) != 1 {
+			return fail(env, "profile add", ExitUsage, "name the profile: tokenscope profile add NAME --domain DOMAIN --client-id ID")
 		}
-		v := env.Getenv(name)
-		if v == "" {
-			return fail(env, "profile add", ExitUsage, "%s is empty or unset", name)
+		if (*issuer == "") == (*domain == "") {
+			return fail(env, "profile add", ExitUsage, "give exactly one of --issuer and --domain")
 		}
-		if kind == secrets.ClientSecret {
-			req.ClientSecret = workspace.Store(v)
-		} else {
-			req.RefreshToken = workspace.Store(v)
+		am, err := exchange.ParseAuth(*auth)
+		if err != nil {
+			return fail(env, "profile add", ExitUsage, "--auth: %v", err)
 		}
+		iss := *issuer
+		if *domain != "" {
+			iss = discovery.IssuerURL(*domain)
+		}
+		p := profiles.Profile{Name: pos[0], Issuer: iss, ClientID: *clientID, Auth: string(am), Audience: *audience, Scope: *scope, RedirectURI: *redirect}
+		if len(params) > 0 {
+			p.Params = params
+		}
+		if err := p.Validate(); err != nil {
+			return fail(env, "profile add", ExitUsage, "%v", err)
+		}
+		req := workspace.SaveRequest{Profile: p, Replace: *replace}
+		for kind, name := range map[string]string{secrets.ClientSecret: *secretEnv, secrets.RefreshToken: *rtEnv} {
+			if name == "" {
+				continue
+			}
+			v := env.Getenv(name)
+			if v == "" {
+				return fail(env, "profile add", ExitUsage, "%s is empty or unset", name)
+			}
+			if kind == secrets.ClientSecret {
+				req.ClientSecret = workspace.Store(v)
+			} else {
+				req.RefreshToken = workspace.Store(v)
+			}
+		}
+		res, err := env.workspace().Save(req)
+		switch {
+		case errors.Is(err, profiles.ErrExists):
+			return fail(env, "profile add", ExitUsage, "%v", err)
+		case errors.Is(err, workspace.ErrKeyringAfterSave):
+			return fail(env, "profile add", ExitNegative, "%v", err)
+		case err != nil:
+			return fail(env, "profile add", ExitUsage, "%v", err)
+		}
+		verb := "Saved"
+		if res.Replaced {
+			verb = "Replaced"
+		}
+		say(env.Stdout, "%s profile %s (%s, client %s, auth %s).\n", verb, p.Name, p.Issuer, p.ClientID, p.Auth)
+		if res.Dropped != "" {
+			say(env.Stderr, "tokenscope profile add: %s.\n", res.Dropped)
+		}
+		return ExitOK
 	}
-	res, err := env.workspace().Save(req)
-	switch {
-	case errors.Is(err, profiles.ErrExists):
-		return fail(env, "profile add", ExitUsage, "%v", err)
-	case err != nil && strings.Contains(err.Error(), "keyring"):
-		return fail(env, "profile add", ExitNegative, "%v", err)
-	case err != nil:
-		return fail(env, "profile add", ExitUsage, "%v", err)
-	}
-	verb := "Saved"
-	if res.Replaced {
-		verb = "Replaced"
-	}
-	say(env.Stdout, "%s profile %s (%s, client %s, auth %s).\n", verb, p.Name, p.Issuer, p.ClientID, p.Auth)
-	if res.Dropped != "" {
-		say(env.Stderr, "tokenscope profile add: %s.\n", res.Dropped)
-	}
-	return ExitOK
 }
 
-func profileRename(env Env, args []string) int {
-	fs := newFlagSet(env, "profile rename")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return ExitUsage
-	}
-	if len(pos) != 2 {
-		return fail(env, "profile rename", ExitUsage, "usage: tokenscope profile rename OLD NEW")
-	}
-	if err := env.workspace().Rename(pos[0], pos[1]); err != nil {
-		code := ExitUsage
-		if strings.Contains(err.Error(), "keyring") {
-			code = ExitNegative
+func profileRename(env Env, fs *pflag.FlagSet) func(pos []string) int {
+	return func(pos []string) int {
+		if len(pos) != 2 {
+			return fail(env, "profile rename", ExitUsage, "usage: tokenscope profile rename OLD NEW")
 		}
-		return fail(env, "profile rename", code, "%v", err)
+		if err := env.workspace().Rename(pos[0], pos[1]); err != nil {
+			code := ExitUsage
+			if errors.Is(err, workspace.ErrKeyringAfterSave) {
+				code = ExitNegative
+			}
+			return fail(env, "profile rename", code, "%v", err)
+		}
+		say(env.Stdout, "Renamed %s to %s.\n", pos[0], pos[1])
+		return ExitOK
 	}
-	say(env.Stdout, "Renamed %s to %s.\n", pos[0], pos[1])
-	return ExitOK
 }
 
-func profileRemove(env Env, args []string) int {
-	fs := newFlagSet(env, "profile remove")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return ExitUsage
-	}
-	if len(pos) != 1 {
-		return fail(env, "profile remove", ExitUsage, "name one profile")
-	}
-	if err := env.workspace().Remove(pos[0]); err != nil {
-		code := ExitUsage
-		if strings.Contains(err.Error(), "keyring") {
-			code = ExitNegative
+func profileRemove(env Env, fs *pflag.FlagSet) func(pos []string) int {
+	return func(pos []string) int {
+		if len(pos) != 1 {
+			return fail(env, "profile remove", ExitUsage, "name one profile")
 		}
-		return fail(env, "profile remove", code, "%v", err)
+		if err := env.workspace().Remove(pos[0]); err != nil {
+			code := ExitUsage
+			if errors.Is(err, workspace.ErrKeyringAfterSave) {
+				code = ExitNegative
+			}
+			return fail(env, "profile remove", code, "%v", err)
+		}
+		say(env.Stdout, "Removed %s and its keyring entries.\n", pos[0])
+		return ExitOK
 	}
-	say(env.Stdout, "Removed %s and its keyring entries.\n", pos[0])
-	return ExitOK
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/spf13/pflag"
 	"sort"
 	"strings"
 	"time"
@@ -34,8 +34,7 @@ type RefreshError struct {
 	Hint        string `json:"hint"`
 }
 
-func runRefresh(env Env, args []string) int {
-	fs := newFlagSet(env, "refresh")
+func runRefresh(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	var (
 		profile   = fs.String("profile", "", "a saved profile: its client, endpoints and keyring secrets")
 		issuer    = fs.String("issuer", "", "issuer URL; the token endpoint comes from its discovery document")
@@ -52,84 +51,80 @@ func runRefresh(env Env, args []string) int {
 		params    = paramFlags{}
 	)
 	fs.Var(params, "param", "extra token-request parameter KEY=VALUE (repeatable), e.g. resource=https://api")
-	if _, err := parseFlags(fs, args); err != nil {
-		return ExitUsage
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if n := btoi(set["profile"]) + btoi(set["issuer"]) + btoi(set["token-url"]); n != 1 {
-		return fail(env, "refresh", ExitUsage, "give exactly one of --profile, --issuer and --token-url")
-	}
-	if *wait <= 0 {
-		return fail(env, "refresh", ExitUsage, "--wait must be a positive duration such as 30s")
-	}
-	o := workspace.Overrides{ClientID: *clientID, Audience: *audience, Scope: *scope, Params: params}
-	if set["auth"] {
-		am, err := exchange.ParseAuth(*auth)
-		if err != nil {
-			return fail(env, "refresh", ExitUsage, "--auth: %v", err)
+	return func(pos []string) int {
+		// Exactly one of --profile, --issuer and --token-url: declared on
+		// the command (commands()), checked by cobra before this runs.
+		if *wait <= 0 {
+			return fail(env, "refresh", ExitUsage, "--wait must be a positive duration such as 30s")
 		}
-		o.Auth = am
-	}
-	var err error
-	if o.ClientSecret, err = secretFromEnv(env, *secretEnv); err != nil {
-		return fail(env, "refresh", ExitUsage, "--client-secret-env: %v", err)
-	}
-	if o.RefreshToken, err = secretFromEnv(env, *rtEnv); err != nil {
-		return fail(env, "refresh", ExitUsage, "--refresh-token-env: %v", err)
-	}
-	if o.RefreshToken == "" && *profile == "" {
-		in, err := readInput(env, nil, "refresh token")
-		if err != nil {
-			return fail(env, "refresh", ExitUsage, "%v (or name a variable with --refresh-token-env)", err)
-		}
-		o.RefreshToken = strings.TrimSpace(in)
-	}
-
-	// SIGINT and SIGTERM cancel the request while it is in flight. Once
-	// the server has answered they are held: the process finishes storing
-	// (or printing) a rotated refresh token, then exits.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout+*wait)
-	defer cancel()
-	stop := env.onSignal(func() {
-		fmt.Fprintln(env.Stderr, "tokenscope refresh: interrupted; a refresh token the server already sent is stored or printed before exiting")
-		cancel()
-	})
-	defer stop()
-
-	ws := env.workspace()
-	var res workspace.RefreshResult
-	if *profile != "" {
-		res = ws.Refresh(ctx, *profile, workspace.RefreshOptions{Overrides: o, Wait: *wait, OnWait: func() {
-			say(env.Stderr, "tokenscope refresh: another refresh of profile %s is running; waiting up to %s for it to store its new refresh token…\n", *profile, *wait)
-		}})
-		if !res.Sent {
-			code := ExitUsage
-			if errors.Is(res.Err, workspace.ErrLockTimeout) || errors.Is(res.Err, context.Canceled) {
-				code = ExitNegative
-			}
-			return fail(env, "refresh", code, "%v", res.Err)
-		}
-	} else {
-		r := exchange.Request{TokenURL: *tokenURL, ClientID: o.ClientID, Auth: o.Auth, Audience: o.Audience, Scope: o.Scope, Params: o.Params,
-			ClientSecret: o.ClientSecret, RefreshToken: o.RefreshToken}
-		if r.Auth == "" {
-			r.Auth = exchange.AuthNone
-		}
-		if *issuer != "" {
-			m, err := ws.Discover(ctx, *issuer)
+		o := workspace.Overrides{ClientID: *clientID, Audience: *audience, Scope: *scope, Params: params}
+		if fs.Changed("auth") {
+			am, err := exchange.ParseAuth(*auth)
 			if err != nil {
-				return fail(env, "refresh", ExitUsage, "discovering %s: %v", *issuer, err)
+				return fail(env, "refresh", ExitUsage, "--auth: %v", err)
 			}
-			r.TokenURL = m.TokenEndpoint
+			o.Auth = am
 		}
-		if err := r.Validate(); err != nil {
-			return fail(env, "refresh", ExitUsage, "%v", err)
+		var err error
+		if o.ClientSecret, err = secretFromEnv(env, *secretEnv); err != nil {
+			return fail(env, "refresh", ExitUsage, "--client-secret-env: %v", err)
 		}
-		res.Request = r
-		res.Response, res.Err = ws.RefreshAdHoc(ctx, r)
+		if o.RefreshToken, err = secretFromEnv(env, *rtEnv); err != nil {
+			return fail(env, "refresh", ExitUsage, "--refresh-token-env: %v", err)
+		}
+		if o.RefreshToken == "" && *profile == "" {
+			in, err := readInput(env, nil, "refresh token")
+			if err != nil {
+				return fail(env, "refresh", ExitUsage, "%v (or name a variable with --refresh-token-env)", err)
+			}
+			o.RefreshToken = strings.TrimSpace(in)
+		}
+
+		// SIGINT and SIGTERM cancel the request while it is in flight. Once
+		// the server has answered they are held: the process finishes storing
+		// (or printing) a rotated refresh token, then exits.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout+*wait)
+		defer cancel()
+		stop := env.onSignal(func() {
+			fmt.Fprintln(env.Stderr, "tokenscope refresh: interrupted; a refresh token the server already sent is stored or printed before exiting")
+			cancel()
+		})
+		defer stop()
+
+		ws := env.workspace()
+		var res workspace.RefreshResult
+		if *profile != "" {
+			res = ws.Refresh(ctx, *profile, workspace.RefreshOptions{Overrides: o, Wait: *wait, OnWait: func() {
+				say(env.Stderr, "tokenscope refresh: another refresh of profile %s is running; waiting up to %s for it to store its new refresh token…\n", *profile, *wait)
+			}})
+			if !res.Sent {
+				code := ExitUsage
+				if errors.Is(res.Err, workspace.ErrLockTimeout) || errors.Is(res.Err, context.Canceled) {
+					code = ExitNegative
+				}
+				return fail(env, "refresh", code, "%v", res.Err)
+			}
+		} else {
+			r := exchange.Request{TokenURL: *tokenURL, ClientID: o.ClientID, Auth: o.Auth, Audience: o.Audience, Scope: o.Scope, Params: o.Params,
+				ClientSecret: o.ClientSecret, RefreshToken: o.RefreshToken}
+			if r.Auth == "" {
+				r.Auth = exchange.AuthNone
+			}
+			if *issuer != "" {
+				m, err := ws.Discover(ctx, *issuer)
+				if err != nil {
+					return fail(env, "refresh", ExitUsage, "discovering %s: %v", *issuer, err)
+				}
+				r.TokenURL = m.TokenEndpoint
+			}
+			if err := r.Validate(); err != nil {
+				return fail(env, "refresh", ExitUsage, "%v", err)
+			}
+			res.Request = r
+			res.Response, res.Err = ws.RefreshAdHoc(ctx, r)
+		}
+		return reportRefresh(env, res, *profile, *reveal, *asJSON, grantRefresh)
 	}
-	return reportRefresh(env, res, *profile, *reveal, *asJSON, grantRefresh)
 }
 
 // grantReport says which grant's outcome reportRefresh prints: the JSON

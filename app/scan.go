@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"github.com/spf13/pflag"
 	"io"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ type globs []string
 
 func (g *globs) String() string     { return strings.Join(*g, ",") }
 func (g *globs) Set(s string) error { *g = append(*g, s); return nil }
+func (g *globs) Type() string       { return "GLOB" }
 
 // scanRun is scan.Run (a test stands in one that never returns).
 var scanRun = scan.Run
@@ -57,8 +59,7 @@ func scanUntilStopped(env Env, roots []string, o scan.Options) (*scan.Report, er
 	}
 }
 
-func runScan(env Env, args []string) int {
-	fs := newFlagSet(env, "scan")
+func runScan(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	var (
 		asJSON        = fs.Bool("json", false, "print the documented JSON report")
 		asSARIF       = fs.Bool("sarif", false, "print SARIF 2.1.0 (GitHub code scanning and other CI viewers)")
@@ -66,44 +67,40 @@ func runScan(env Env, args []string) int {
 		exclude       globs
 	)
 	fs.Var(&exclude, "exclude", "skip paths matching `GLOB`, relative to the scanned path (repeatable; ** matches any depth)")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return ExitUsage
-	}
-	if *asJSON && *asSARIF {
-		return fail(env, "scan", ExitUsage, "--json and --sarif are two formats of the same report: choose one")
-	}
-	if len(pos) == 0 {
-		pos = []string{"."}
-	}
-	r, err := scanUntilStopped(env, pos, scan.Options{IncludeVendor: *includeVendor, Exclude: exclude})
-	if err != nil {
-		var ue *scan.UsageError
-		if errors.As(err, &ue) {
-			return fail(env, "scan", ExitUsage, "%v", ue)
+	return func(pos []string) int {
+		var err error
+		if len(pos) == 0 {
+			pos = []string{"."}
 		}
-		if errors.Is(err, context.Canceled) {
-			return fail(env, "scan", ExitUsage, "interrupted; nothing was reported")
+		r, err := scanUntilStopped(env, pos, scan.Options{IncludeVendor: *includeVendor, Exclude: exclude})
+		if err != nil {
+			var ue *scan.UsageError
+			if errors.As(err, &ue) {
+				return fail(env, "scan", ExitUsage, "%v", ue)
+			}
+			if errors.Is(err, context.Canceled) {
+				return fail(env, "scan", ExitUsage, "interrupted; nothing was reported")
+			}
+			return fail(env, "scan", ExitUsage, "%v", err)
 		}
-		return fail(env, "scan", ExitUsage, "%v", err)
+		switch {
+		case *asJSON:
+			err = r.WriteJSON(env.Stdout)
+		case *asSARIF:
+			err = r.WriteSARIF(env.Stdout, Version())
+		default:
+			err = r.WriteText(env.Stdout)
+		}
+		if err != nil {
+			return fail(env, "scan", ExitUsage, "writing the report: %v", err)
+		}
+		if nr := r.NotReadText(); nr != "" && (*asJSON || *asSARIF) {
+			// the report on stdout stays machine-readable; people read this
+			io.WriteString(env.Stderr, nr)
+		}
+		if r.Failing() {
+			return ExitNegative
+		}
+		return ExitOK
 	}
-	switch {
-	case *asJSON:
-		err = r.WriteJSON(env.Stdout)
-	case *asSARIF:
-		err = r.WriteSARIF(env.Stdout, Version())
-	default:
-		err = r.WriteText(env.Stdout)
-	}
-	if err != nil {
-		return fail(env, "scan", ExitUsage, "writing the report: %v", err)
-	}
-	if nr := r.NotReadText(); nr != "" && (*asJSON || *asSARIF) {
-		// the report on stdout stays machine-readable; people read this
-		io.WriteString(env.Stderr, nr)
-	}
-	if r.Failing() {
-		return ExitNegative
-	}
-	return ExitOK
 }

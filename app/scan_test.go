@@ -38,7 +38,7 @@ func TestScanExitCodes(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"scan", filepath.Join(clean, "missing")}, "tokenscope scan: cannot scan " + filepath.Join(clean, "missing") + ": no such file or directory\n"},
-		{[]string{"scan", "--json", "--sarif", clean}, "tokenscope scan: --json and --sarif are two formats of the same report: choose one\n"},
+		{[]string{"scan", "--json", "--sarif", clean}, "tokenscope scan: --json and --sarif cannot be given together: choose one\n"},
 		{[]string{"scan", "--exclude", "[", clean}, "tokenscope scan: the exclude glob \"[\" is not valid: use *, ** and {a,b} as in .gitignore\n"},
 	} {
 		code, out, errOut := run(t, "", nil, c.args...)

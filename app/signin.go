@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/spf13/pflag"
 	"sort"
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
@@ -14,8 +15,7 @@ import (
 
 // runLogin signs in: the browser and a loopback redirect, or the device
 // grant. Its --json output has refresh's shape.
-func runLogin(env Env, args []string) int {
-	fs := newFlagSet(env, "login")
+func runLogin(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	var (
 		profile   = fs.String("profile", "", "the profile to sign in with (its refresh token is stored in the keyring)")
 		scope     = fs.String("scope", "", "scope to ask for (default: the profile's, or "+workspace.DefaultLoginScope+")")
@@ -34,66 +34,65 @@ func runLogin(env Env, args []string) int {
 		params    = paramFlags{}
 	)
 	fs.Var(params, "param", "extra authorization parameter KEY=VALUE (repeatable)")
-	if _, err := parseFlags(fs, args); err != nil {
-		return ExitUsage
-	}
-	if *profile == "" {
-		return fail(env, "login", ExitUsage, "name the profile: tokenscope login --profile NAME")
-	}
-	o := workspace.LoginOptions{Scope: *scope, Audience: *audience, Prompt: *prompt, Organization: *org, Connection: *conn, LoginHint: *hint,
-		RedirectURI: *redirect, Params: params, Timeout: *timeout}
-	if *maxAge >= 0 {
-		o.MaxAge = maxAge
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	stop := env.onSignal(func() {
-		fmt.Fprintln(env.Stderr, "tokenscope login: interrupted; the sign-in is cancelled")
-		cancel()
-	})
-	defer stop()
-	ws := env.workspace()
-	var res workspace.LoginResult
-	if *device {
-		res = ws.LoginDevice(ctx, *profile, o, func(c workspace.DeviceCode) {
-			say(env.Stderr, "To sign in, open %s and enter the code %s", c.VerificationURI, c.UserCode)
-			if c.VerificationURIComplete != "" {
-				say(env.Stderr, " (or open %s)", c.VerificationURIComplete)
-			}
-			say(env.Stderr, ". Waiting…\n")
+	return func(pos []string) int {
+		if *profile == "" {
+			return fail(env, "login", ExitUsage, "name the profile: tokenscope login --profile NAME")
+		}
+		o := workspace.LoginOptions{Scope: *scope, Audience: *audience, Prompt: *prompt, Organization: *org, Connection: *conn, LoginHint: *hint,
+			RedirectURI: *redirect, Params: params, Timeout: *timeout}
+		if *maxAge >= 0 {
+			o.MaxAge = maxAge
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		stop := env.onSignal(func() {
+			fmt.Fprintln(env.Stderr, "tokenscope login: interrupted; the sign-in is cancelled")
+			cancel()
 		})
-	} else {
-		o.OnURL = func(u string) {
-			if *noBrowser {
-				say(env.Stderr, "Open this URL in a browser to sign in:\n%s\nWaiting for the redirect…\n", u)
-			} else {
-				say(env.Stderr, "Opening the browser to sign in (if it does not open, use this URL):\n%s\n", u)
-			}
-		}
-		if !*noBrowser {
-			o.Open = env.opener()
-		}
-		res = ws.Login(ctx, *profile, o)
-	}
-	var le *workspace.LoginError
-	var xe *exchange.Error
-	if res.Err != nil && !errors.As(res.Err, &le) && !errors.As(res.Err, &xe) {
-		return fail(env, "login", ExitUsage, "%v", res.Err)
-	}
-	if res.Err != nil && res.Response == nil && le != nil {
-		out := RefreshOutput{TokenEndpoint: httpx.Redact(res.TokenURL), Error: &RefreshError{Code: le.Code, Description: le.Description, Hint: le.Hint}}
-		if out.Error.Code == "" {
-			out.Error.Code = "cancelled"
-		}
-		if *asJSON {
-			writeJSON(env, out)
+		defer stop()
+		ws := env.workspace()
+		var res workspace.LoginResult
+		if *device {
+			res = ws.LoginDevice(ctx, *profile, o, func(c workspace.DeviceCode) {
+				say(env.Stderr, "To sign in, open %s and enter the code %s", c.VerificationURI, c.UserCode)
+				if c.VerificationURIComplete != "" {
+					say(env.Stderr, " (or open %s)", c.VerificationURIComplete)
+				}
+				say(env.Stderr, ". Waiting…\n")
+			})
 		} else {
-			say(env.Stdout, "Sign-in failed: %v.\n", res.Err)
+			o.OnURL = func(u string) {
+				if *noBrowser {
+					say(env.Stderr, "Open this URL in a browser to sign in:\n%s\nWaiting for the redirect…\n", u)
+				} else {
+					say(env.Stderr, "Opening the browser to sign in (if it does not open, use this URL):\n%s\n", u)
+				}
+			}
+			if !*noBrowser {
+				o.Open = env.opener()
+			}
+			res = ws.Login(ctx, *profile, o)
 		}
-		return ExitNegative
+		var le *workspace.LoginError
+		var xe *exchange.Error
+		if res.Err != nil && !errors.As(res.Err, &le) && !errors.As(res.Err, &xe) {
+			return fail(env, "login", ExitUsage, "%v", res.Err)
+		}
+		if res.Err != nil && res.Response == nil && le != nil {
+			out := RefreshOutput{TokenEndpoint: httpx.Redact(res.TokenURL), Error: &RefreshError{Code: le.Code, Description: le.Description, Hint: le.Hint}}
+			if out.Error.Code == "" {
+				out.Error.Code = "cancelled"
+			}
+			if *asJSON {
+				writeJSON(env, out)
+			} else {
+				say(env.Stdout, "Sign-in failed: %v.\n", res.Err)
+			}
+			return ExitNegative
+		}
+		return reportRefresh(env, workspace.RefreshResult{Profile: res.Profile, Request: exchange.Request{TokenURL: res.TokenURL}, Response: res.Response, Err: res.Err, Sent: true},
+			*profile, *reveal, *asJSON, grantReport{cmd: "login", verb: "Signed in at", failed: "Sign-in failed at", signIn: true, subject: res.Subject, issuer: res.Issuer})
 	}
-	return reportRefresh(env, workspace.RefreshResult{Profile: res.Profile, Request: exchange.Request{TokenURL: res.TokenURL}, Response: res.Response, Err: res.Err, Sent: true},
-		*profile, *reveal, *asJSON, grantReport{cmd: "login", verb: "Signed in at", failed: "Sign-in failed at", signIn: true, subject: res.Subject, issuer: res.Issuer})
 }
 
 // opener is the browser opener: Env.Open in tests, the system browser otherwise.
@@ -105,8 +104,7 @@ func (e Env) opener() func(string) error {
 }
 
 // runToken runs the client credentials grant for a machine-to-machine profile.
-func runToken(env Env, args []string) int {
-	fs := newFlagSet(env, "token")
+func runToken(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	var (
 		profile  = fs.String("profile", "", "a confidential (post or basic) profile")
 		audience = fs.String("audience", "", "API audience (default: the profile's; Auth0 requires one)")
@@ -114,19 +112,18 @@ func runToken(env Env, args []string) int {
 		reveal   = fs.Bool("reveal", false, "accepted for symmetry: client credentials return no refresh token")
 		asJSON   = fs.Bool("json", false, "print the JSON object refresh prints")
 	)
-	if _, err := parseFlags(fs, args); err != nil {
-		return ExitUsage
+	return func(pos []string) int {
+		if *profile == "" {
+			return fail(env, "token", ExitUsage, "name the profile: tokenscope token --profile NAME")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
+		defer cancel()
+		res := env.workspace().ClientCredentials(ctx, *profile, *audience, *scope)
+		if !res.Sent {
+			return fail(env, "token", ExitUsage, "%v", res.Err)
+		}
+		return reportRefresh(env, res, *profile, *reveal, *asJSON, grantClient)
 	}
-	if *profile == "" {
-		return fail(env, "token", ExitUsage, "name the profile: tokenscope token --profile NAME")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
-	defer cancel()
-	res := env.workspace().ClientCredentials(ctx, *profile, *audience, *scope)
-	if !res.Sent {
-		return fail(env, "token", ExitUsage, "%v", res.Err)
-	}
-	return reportRefresh(env, res, *profile, *reveal, *asJSON, grantClient)
 }
 
 // UserinfoOutput is the --json contract of `tokenscope userinfo`.
@@ -139,98 +136,94 @@ type UserinfoOutput struct {
 
 // runUserinfo calls /userinfo with an access token from an environment
 // variable, or (without one) from a fresh refresh of the profile.
-func runUserinfo(env Env, args []string) int {
-	fs := newFlagSet(env, "userinfo")
+func runUserinfo(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	var (
 		profile = fs.String("profile", "", "the profile whose issuer's /userinfo to call")
 		atEnv   = fs.String("access-token-env", "", "environment variable holding the access token (default: refresh the profile for one)")
 		asJSON  = fs.Bool("json", false, "print {endpoint, status, claims, error}")
 	)
-	if _, err := parseFlags(fs, args); err != nil {
-		return ExitUsage
-	}
-	if *profile == "" {
-		return fail(env, "userinfo", ExitUsage, "name the profile: tokenscope userinfo --profile NAME")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
-	defer cancel()
-	ws := env.workspace()
-	at, err := secretFromEnv(env, *atEnv)
-	if err != nil {
-		return fail(env, "userinfo", ExitUsage, "--access-token-env: %v", err)
-	}
-	if at == "" {
-		r := ws.Refresh(ctx, *profile, workspace.RefreshOptions{})
-		if r.Err != nil {
-			return fail(env, "userinfo", ExitNegative, "getting an access token by refreshing profile %s: %v (or give one with --access-token-env)", *profile, r.Err)
+	return func(pos []string) int {
+		if *profile == "" {
+			return fail(env, "userinfo", ExitUsage, "name the profile: tokenscope userinfo --profile NAME")
 		}
-		at = r.Response.AccessToken
-	}
-	res := ws.Userinfo(ctx, *profile, at)
-	out := UserinfoOutput{Endpoint: res.Endpoint, Status: res.Status, Claims: res.Claims}
-	if res.Err != nil {
-		out.Error = res.Err.Error()
-	}
-	if *asJSON {
-		writeJSON(env, out)
-	} else if res.Err == nil {
-		keys := make([]string, 0, len(res.Claims))
-		for k := range res.Claims {
-			keys = append(keys, k)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
+		defer cancel()
+		ws := env.workspace()
+		at, err := secretFromEnv(env, *atEnv)
+		if err != nil {
+			return fail(env, "userinfo", ExitUsage, "--access-token-env: %v", err)
 		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			say(env.Stdout, "%s: %v\n", k, res.Claims[k])
+		if at == "" {
+			r := ws.Refresh(ctx, *profile, workspace.RefreshOptions{})
+			if r.Err != nil {
+				return fail(env, "userinfo", ExitNegative, "getting an access token by refreshing profile %s: %v (or give one with --access-token-env)", *profile, r.Err)
+			}
+			at = r.Response.AccessToken
 		}
+		res := ws.Userinfo(ctx, *profile, at)
+		out := UserinfoOutput{Endpoint: res.Endpoint, Status: res.Status, Claims: res.Claims}
+		if res.Err != nil {
+			out.Error = res.Err.Error()
+		}
+		if *asJSON {
+			writeJSON(env, out)
+		} else if res.Err == nil {
+			keys := make([]string, 0, len(res.Claims))
+			for k := range res.Claims {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				say(env.Stdout, "%s: %v\n", k, res.Claims[k])
+			}
+		}
+		if res.Err != nil {
+			if res.Status == 0 && !*asJSON {
+				return fail(env, "userinfo", ExitUsage, "%v", res.Err)
+			}
+			if !*asJSON {
+				say(env.Stderr, "tokenscope userinfo: %v\n", res.Err)
+			}
+			return ExitNegative
+		}
+		return ExitOK
 	}
-	if res.Err != nil {
-		if res.Status == 0 && !*asJSON {
-			return fail(env, "userinfo", ExitUsage, "%v", res.Err)
-		}
-		if !*asJSON {
-			say(env.Stderr, "tokenscope userinfo: %v\n", res.Err)
-		}
-		return ExitNegative
-	}
-	return ExitOK
 }
 
 // runRevoke revokes the profile's stored refresh token.
-func runRevoke(env Env, args []string) int {
-	fs := newFlagSet(env, "revoke")
+func runRevoke(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	var (
 		profile = fs.String("profile", "", "the profile whose stored refresh token to revoke")
 		asJSON  = fs.Bool("json", false, `print {"endpoint", "revoked", "error"}`)
 	)
-	if _, err := parseFlags(fs, args); err != nil {
-		return ExitUsage
-	}
-	if *profile == "" {
-		return fail(env, "revoke", ExitUsage, "name the profile: tokenscope revoke --profile NAME")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
-	defer cancel()
-	endpoint, err := env.workspace().Revoke(ctx, *profile)
-	if *asJSON {
-		out := map[string]any{"endpoint": endpoint, "revoked": err == nil, "error": nil}
-		if err != nil {
-			out["error"] = err.Error()
+	return func(pos []string) int {
+		if *profile == "" {
+			return fail(env, "revoke", ExitUsage, "name the profile: tokenscope revoke --profile NAME")
 		}
-		writeJSON(env, out)
-	}
-	switch {
-	case err != nil && endpoint == "":
-		return fail(env, "revoke", ExitUsage, "%v", err)
-	case err != nil:
+		ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
+		defer cancel()
+		endpoint, err := env.workspace().Revoke(ctx, *profile)
+		if *asJSON {
+			out := map[string]any{"endpoint": endpoint, "revoked": err == nil, "error": nil}
+			if err != nil {
+				out["error"] = err.Error()
+			}
+			writeJSON(env, out)
+		}
+		switch {
+		case err != nil && endpoint == "":
+			return fail(env, "revoke", ExitUsage, "%v", err)
+		case err != nil:
+			if !*asJSON {
+				say(env.Stderr, "tokenscope revoke: %v\n", err)
+			}
+			return ExitNegative
+		}
 		if !*asJSON {
-			say(env.Stderr, "tokenscope revoke: %v\n", err)
+			say(env.Stdout, "Revoked at %s; the refresh token of %s is removed from the keyring.\n", endpoint, *profile)
 		}
-		return ExitNegative
+		return ExitOK
 	}
-	if !*asJSON {
-		say(env.Stdout, "Revoked at %s; the refresh token of %s is removed from the keyring.\n", endpoint, *profile)
-	}
-	return ExitOK
 }
 
 func writeJSON(env Env, v any) {

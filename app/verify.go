@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/spf13/pflag"
 	"io"
 	"os"
 	"strings"
@@ -16,8 +17,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
-func runVerify(env Env, args []string) int {
-	fs := newFlagSet(env, "verify")
+func runVerify(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	var (
 		issuer    = fs.String("issuer", "", "expected issuer; its discovery document gives the JWKS unless another key is given")
 		jwks      = fs.String("jwks", "", "JWKS file or https URL")
@@ -31,55 +31,54 @@ func runVerify(env Env, args []string) int {
 		nowFlag   = fs.String("now", "", "check times as of this RFC 3339 instant instead of the clock")
 		asJSON    = fs.Bool("json", false, "print the documented JSON object instead of text")
 	)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return ExitUsage
-	}
-	now := env.Now()
-	if *nowFlag != "" {
-		if now, err = time.Parse(time.RFC3339, *nowFlag); err != nil {
-			return fail(env, "verify", ExitUsage, "--now %q is not an RFC 3339 time such as 2026-01-02T15:04:05Z", *nowFlag)
+	return func(pos []string) int {
+		var err error
+		now := env.Now()
+		if *nowFlag != "" {
+			if now, err = time.Parse(time.RFC3339, *nowFlag); err != nil {
+				return fail(env, "verify", ExitUsage, "--now %q is not an RFC 3339 time such as 2026-01-02T15:04:05Z", *nowFlag)
+			}
 		}
-	}
-	if *leeway < 0 {
-		return fail(env, "verify", ExitUsage, "--leeway must not be negative")
-	}
-	in, err := readInput(env, pos, "token")
-	if err != nil {
-		return fail(env, "verify", ExitUsage, "%v", err)
-	}
-	tok, err := tokens.Decode(in, now)
-	if err != nil {
-		return fail(env, "verify", ExitUsage, "%v", err)
-	}
-	if tok.Kind != tokens.KindJWS {
-		return fail(env, "verify", ExitNegative, "the token is %s, not a signed JWT: there is no signature to verify", kindNames[tok.Kind])
-	}
-	opts := tokens.Options{Now: now, Leeway: *leeway, Issuer: *issuer, Audience: *audience, ClientID: *clientID, Nonce: *nonce}
-	if *atEnv != "" {
-		if opts.AccessToken = env.Getenv(*atEnv); opts.AccessToken == "" {
-			return fail(env, "verify", ExitUsage, "--access-token-env names %s, which is empty or unset", *atEnv)
+		if *leeway < 0 {
+			return fail(env, "verify", ExitUsage, "--leeway must not be negative")
 		}
+		in, err := readInput(env, pos, "token")
+		if err != nil {
+			return fail(env, "verify", ExitUsage, "%v", err)
+		}
+		tok, err := tokens.Decode(in, now)
+		if err != nil {
+			return fail(env, "verify", ExitUsage, "%v", err)
+		}
+		if tok.Kind != tokens.KindJWS {
+			return fail(env, "verify", ExitNegative, "the token is %s, not a signed JWT: there is no signature to verify", kindNames[tok.Kind])
+		}
+		opts := tokens.Options{Now: now, Leeway: *leeway, Issuer: *issuer, Audience: *audience, ClientID: *clientID, Nonce: *nonce}
+		if *atEnv != "" {
+			if opts.AccessToken = env.Getenv(*atEnv); opts.AccessToken == "" {
+				return fail(env, "verify", ExitUsage, "--access-token-env names %s, which is empty or unset", *atEnv)
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), httpx.DefaultTimeout)
+		defer cancel()
+		ks, err := verificationKeys(ctx, env, tok, *issuer, *jwks, *keyFile, *secretEnv)
+		if err != nil {
+			return fail(env, "verify", ExitUsage, "%v", err)
+		}
+		opts.Keys, opts.UntrustedKeys = ks.Keys, ks.Untrusted
+		report := tokens.Verify(ctx, tok, opts)
+		if *asJSON {
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(report)
+		} else {
+			printReport(env.Stdout, report)
+		}
+		if !report.Valid {
+			return ExitNegative
+		}
+		return ExitOK
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), httpx.DefaultTimeout)
-	defer cancel()
-	ks, err := verificationKeys(ctx, env, tok, *issuer, *jwks, *keyFile, *secretEnv)
-	if err != nil {
-		return fail(env, "verify", ExitUsage, "%v", err)
-	}
-	opts.Keys, opts.UntrustedKeys = ks.Keys, ks.Untrusted
-	report := tokens.Verify(ctx, tok, opts)
-	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(report)
-	} else {
-		printReport(env.Stdout, report)
-	}
-	if !report.Valid {
-		return ExitNegative
-	}
-	return ExitOK
 }
 
 // verificationKeys picks the key source from the flags, in order of

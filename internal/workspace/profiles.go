@@ -9,6 +9,24 @@ import (
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
+// ErrKeyringAfterSave matches (errors.Is) an error from Save, Rename or
+// Remove when the profiles file changed but the keyring did not follow:
+// the command line exits 1 for it (the request was processed), not 2.
+var ErrKeyringAfterSave = errors.New("the profile changed but the keyring did not follow")
+
+// keyringAfterSave wraps a keyring failure that followed a profile change.
+type keyringAfterSave struct {
+	msg string
+	err error
+}
+
+func (e *keyringAfterSave) Error() string   { return e.msg }
+func (e *keyringAfterSave) Unwrap() []error { return []error{ErrKeyringAfterSave, e.err} }
+
+func afterSave(err error, format string, a ...any) error {
+	return &keyringAfterSave{msg: fmt.Sprintf(format, a...) + ": " + err.Error(), err: err}
+}
+
 // SecretChange says what Save does with one stored secret.
 type SecretChange struct {
 	Value string
@@ -103,10 +121,10 @@ func (w *Workspace) Save(req SaveRequest) (SaveResult, error) {
 			}
 		}
 		if err != nil && rebind {
-			return res, fmt.Errorf("profile %s now names %s, but the old keyring entries could not be replaced (%v); they stay bound to %s and are never sent: store this client's secrets again to replace them", p.Name, Binding(p), err, p.SecretsBoundTo)
+			return res, &keyringAfterSave{msg: fmt.Sprintf("profile %s now names %s, but the old keyring entries could not be replaced (%v); they stay bound to %s and are never sent: store this client's secrets again to replace them", p.Name, Binding(p), err, p.SecretsBoundTo), err: err}
 		}
 		if err != nil {
-			return res, fmt.Errorf("profile %s is saved, but its %s could not be changed in the keyring: %w", p.Name, secretName(kind), err)
+			return res, afterSave(err, "profile %s is saved, but its %s could not be changed in the keyring", p.Name, secretName(kind))
 		}
 	}
 	if rebind {
@@ -143,7 +161,7 @@ func (w *Workspace) Rename(from, to string) error {
 		return err
 	}
 	if err := secrets.Move(w.Secrets, from, to); err != nil {
-		return fmt.Errorf("renamed %s to %s, but its keyring entries did not move: %w", from, to, err)
+		return afterSave(err, "renamed %s to %s, but its keyring entries did not move", from, to)
 	}
 	return nil
 }
@@ -159,7 +177,7 @@ func (w *Workspace) Remove(name string) error {
 		return err
 	}
 	if err := secrets.DeleteProfile(w.Secrets, name); err != nil {
-		return fmt.Errorf("removed %s, but its keyring entries are still there: %w", name, err)
+		return afterSave(err, "removed %s, but its keyring entries are still there", name)
 	}
 	return nil
 }
