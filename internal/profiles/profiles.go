@@ -18,8 +18,8 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/atomicfile"
 	"github.com/tokenscope/tokenscope/internal/httpx"
-	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/oauth"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 )
 
 // Profile is one configured client. Its secrets live in the keyring

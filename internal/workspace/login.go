@@ -289,7 +289,6 @@ func listen(redirect string) ([]net.Listener, string, error) {
 	return lns, redirect, nil
 }
 
-
 // callbackHandler answers the redirect listener. Only a request carrying
 // this sign-in's state ends it — with a code or with the provider's
 // error= (RFC 6749 §4.1.2 and §4.1.2.1 send state back in both); any
