@@ -65,7 +65,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString(nr)
 	}
 	for _, c := range r.Capped {
-		fmt.Fprintf(&b, "\n%s: only the first %s are listed (%s); %d more were not.\n", safetext.Line(c.File), plural(c.Listed, c.Endpoint+" finding"), c.Code, c.Dropped)
+		fmt.Fprintf(&b, "\n%s: only the first %s are listed (%s); %s.\n", safetext.Line(c.File), plural(c.Listed, c.Endpoint+" finding"), c.Code, moreNotListed(c.Dropped))
 	}
 	if b.Len() > 0 {
 		b.WriteByte('\n')
@@ -86,6 +86,13 @@ func (r *Report) notReadCounts() (files, ignores int) {
 		}
 	}
 	return files, ignores
+}
+
+func moreNotListed(n int) string {
+	if n == 1 {
+		return "1 more is not"
+	}
+	return fmt.Sprintf("%d more are not", n)
 }
 
 // notReadShown is how many paths the text output names for each reason.
@@ -469,6 +476,25 @@ func (r *Report) WriteSARIF(w io.Writer, toolVersion string) error {
 		run.AddResult(sarif.NewRuleResult("legacy_sdk_version").WithRuleIndex(index["legacy_sdk_version"]).WithLevel(sarifLevel(m.Severity)).
 			WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s %s: %s First version without them: %s.", m.Package, m.Version, m.Message, m.FixedIn))).
 			WithLocations([]*sarif.Location{location(m.File, m.Line, 0, m.Source)}))
+	}
+	// What was not read and where a cap dropped findings are the run's
+	// notifications (§3.20.21), each pointing at its file.
+	if len(r.NotRead)+len(r.Capped) > 0 {
+		inv := run.AddInvocation(true)
+		for _, n := range r.NotRead {
+			base, rel := r.sarifBase(n.File)
+			inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").
+				WithTextMessage("Not read: "+n.Detail+".").
+				WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+					WithArtifactLocation(sarif.NewSimpleArtifactLocation(URIPath(rel)).WithUriBaseId(base)))}))
+		}
+		for _, c := range r.Capped {
+			base, rel := r.sarifBase(c.File)
+			inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").
+				WithTextMessage(fmt.Sprintf("Only the first %d %s findings (%s) are listed; %s.", c.Listed, c.Endpoint, c.Code, moreNotListed(c.Dropped))).
+				WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+					WithArtifactLocation(sarif.NewSimpleArtifactLocation(URIPath(rel)).WithUriBaseId(base)))}))
+		}
 	}
 	log.AddRun(run)
 	return log.PrettyWrite(w)

@@ -201,8 +201,9 @@ func TestSARIFIsValidAgainstTheSARIF210Schema(t *testing.T) {
 		}
 		return schema.Validate(doc)
 	}
-	abs := writeTree(t, map[string]string{"src/app.js": legacyJS})
-	for _, roots := range [][]string{{filepath.Join("testdata", "corpus")}, {hostileTree(t)}, {abs, filepath.Join("testdata", "corpus", "web-v7"), filepath.Join(abs, "src", "app.js")}} {
+	abs := writeTree(t, map[string]string{"src/app.js": legacyJS, "bin.js": "\x00", "gen.js": "import Auth0 from 'auth0-js';\nconst a0 = new Auth0({});\n" + strings.Repeat("a0.refreshToken(rt, cb);\n", 1001)})
+	os.Symlink("/dev/urandom", filepath.Join(abs, ".gitignore"))
+	for _, roots := range [][]string{{filepath.Join("testdata", "corpus")}, {hostileTree(t)}, {abs}, {abs, filepath.Join("testdata", "corpus", "web-v7"), filepath.Join(abs, "src", "app.js")}} {
 		r, err := Run(context.Background(), roots, Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -213,6 +214,10 @@ func TestSARIFIsValidAgainstTheSARIF210Schema(t *testing.T) {
 		}
 		if err := validate(b.Bytes()); err != nil {
 			t.Fatalf("%v: %v", roots, err)
+		}
+		if roots[0] == abs && (!strings.Contains(b.String(), `"text": "Not read: binary (a NUL byte in its first 8 KB)."`) ||
+			!strings.Contains(b.String(), `"text": "Only the first 1000 /delegation findings (legacy_delegation_call) are listed; 1 more is not."`)) {
+			t.Fatalf("the notifications do not say what was not read:\n%s", b.String())
 		}
 	}
 	var b bytes.Buffer
@@ -251,5 +256,19 @@ func TestTheTextReportSaysWhatWasNotRead(t *testing.T) {
 		"\n1 finding and 0 legacy SDK pins (1 error) in 1 file (64 bytes): /delegation 1. 5 files were not read and 1 .gitignore was not applied.\n"
 	if !strings.HasSuffix(buf.String(), want) {
 		t.Fatalf("text report:\n%s\nwant it to end with:\n%s", buf.String(), want)
+	}
+}
+
+// TestTheTextReportSaysWhereACapDroppedFindings.
+func TestTheTextReportSaysWhereACapDroppedFindings(t *testing.T) {
+	src := "import Auth0 from 'auth0-js';\nconst a0 = new Auth0({});\n" + strings.Repeat("a0.refreshToken(rt, cb);\n", 1200)
+	r, err := Run(context.Background(), []string{writeTree(t, map[string]string{"gen\u202e.js": src})}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	r.WriteText(&buf)
+	if want := "\ngen\\u202e.js: only the first 1000 /delegation findings are listed (legacy_delegation_call); 200 more are not.\n"; !strings.Contains(buf.String(), want) {
+		t.Fatalf("the report does not say %q:\n%s", want, buf.String()[max(0, buf.Len()-600):])
 	}
 }
