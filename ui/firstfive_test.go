@@ -321,3 +321,36 @@ func TestExchangeButtonsAreNeverHalfUnderTheRefreshBar(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenInMigrateFromScanClearsTheLastSendsAnswer: Send's tokens,
+// Inspect buttons and refresh token belong to the request sent; a request
+// opened from Scan takes them off the screen.
+func TestOpenInMigrateFromScanClearsTheLastSendsAnswer(t *testing.T) {
+	m, b := firstRun(t, testServices(t), nil)
+	m.showScreen(screenMigrate)
+	test.Tap(visibleButton(t, m.win, "Sample"))
+	settleWindow(m, b)
+	test.Tap(visibleButton(t, m.win, "Send"))
+	settleWindow(m, b)
+	if !shows(m.win, "Inspect ID token") {
+		t.Fatalf("Send shows no tokens:\n%s", screenText(m.win))
+	}
+	m.showScreen(screenScan)
+	m.scan.scanFolder(filepath.Join("..", "scan", "testdata", "corpus"))
+	settleWindow(m, b)
+	for i, r := range rowTexts(m.scan) {
+		if strings.Contains(r, "/delegation  curl --request POST") {
+			m.scan.rows.Select(i)
+		}
+	}
+	test.Tap(visibleButton(t, m.win, "Open in Migrate"))
+	settleWindow(m, b)
+	if !m.showing(screenMigrate) || !shows(m.win, "curl --request POST") {
+		t.Fatalf("Migrate does not show the request:\n%s", screenText(m.win))
+	}
+	for _, old := range []string{"Inspect ID token", "Inspect access token", "only copy", "succeeded (HTTP 200)"} {
+		if shows(m.win, old) {
+			t.Errorf("the last Send's %q is still on screen", old)
+		}
+	}
+}

@@ -123,8 +123,6 @@ func (s *migrateScreen) buildUI() {
 	s.clearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() {
 		s.input.Enable()
 		s.input.SetText("")
-		s.compare.RemoveAll() // Send's and Compare's results belong to the old input
-		s.compared = nil
 	})
 	s.detected = wrapLabel("")
 
@@ -297,7 +295,11 @@ func (s *migrateScreen) options() migrate.Options {
 }
 
 func (s *migrateScreen) rewrite() {
-	s.stopNet() // whatever was sent answers a request no longer shown
+	// Whatever was sent answers a request no longer shown: cancel it, and
+	// take its answer (tokens, Inspect buttons, a refresh token) away.
+	s.stopNet()
+	s.compare.RemoveAll()
+	s.compared = nil
 	if s.batch == nil {
 		s.results = nil
 	} else {
