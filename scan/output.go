@@ -484,7 +484,7 @@ func (r *Report) WriteSARIF(w io.Writer, toolVersion string) error {
 		for _, n := range r.NotRead {
 			base, rel := r.sarifBase(n.File)
 			inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").
-				WithTextMessage("Not read: "+n.Detail+".").
+				WithTextMessage("Not read: " + n.Detail + ".").
 				WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
 					WithArtifactLocation(sarif.NewSimpleArtifactLocation(URIPath(rel)).WithUriBaseId(base)))}))
 		}
