@@ -234,7 +234,7 @@ func printRefresh(env Env, out RefreshOutput, resp *exchange.Response, profile s
 		}
 		switch {
 		case resp.RefreshToken == "":
-			say(env.Stdout, "%s; no refresh token was issued (ask for the offline_access scope, and allow offline access on the API).\n", who)
+			say(env.Stdout, "%s; no refresh token was issued: ask for the offline_access scope (Auth0: and allow offline access on the API); a provider may drop offline_access unless the sign-in asks for consent (OpenID Connect Core §11), so try --prompt consent.\n", who)
 		case resp.Stored:
 			say(env.Stdout, "%s; refresh token stored in the keyring for profile %s.\n", who, profile)
 		default:

@@ -46,7 +46,18 @@ func (w *Workspace) LoginDevice(ctx context.Context, name string, o LoginOptions
 	for k, v := range o.Params {
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}
-	da, err := cfg.DeviceAuth(hctx, opts...)
+	// RFC 8628 §3.1: RFC 6749 §3.2.1's client authentication applies to
+	// the device authorization request too; x/oauth2's DeviceAuth sends
+	// client_id alone, so the secret is added here, the way the token
+	// request sends it.
+	dctx := hctx
+	switch exchange.Auth(l.Profile.Auth) {
+	case exchange.AuthPost:
+		opts = append(opts, oauth2.SetAuthURLParam("client_secret", l.ClientSecret))
+	case exchange.AuthBasic:
+		dctx = context.WithValue(ctx, oauth2.HTTPClient, withBasicAuth(w.HTTP, m.DeviceAuthorizationEndpoint, l.Profile.ClientID, l.ClientSecret))
+	}
+	da, err := cfg.DeviceAuth(dctx, opts...)
 	if err != nil {
 		res.Err = explainTokenError(err, exchange.Auth(l.Profile.Auth))
 		return res
@@ -102,6 +113,28 @@ func (w *Workspace) LoginDevice(ctx context.Context, name string, o LoginOptions
 	w.record(name, m.TokenEndpoint, start, res.Response, nil)
 	return res
 }
+
+// withBasicAuth is client with HTTP Basic client authentication (RFC 6749
+// §2.3.1: ID and secret form-encoded first) on requests to endpoint only.
+func withBasicAuth(client *http.Client, endpoint, id, secret string) *http.Client {
+	c := *client
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.URL.String() == endpoint {
+			r = r.Clone(r.Context())
+			r.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
+		}
+		return base.RoundTrip(r)
+	})
+	return &c
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func explainDeviceError(err error, auth exchange.Auth) error {
 	var re *oauth2.RetrieveError

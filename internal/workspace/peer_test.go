@@ -438,14 +438,6 @@ func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
 		}, peerLoginSteps()...)
 		steps = append(steps, chromedp.WaitVisible(chromedp.Search(`//h1[text()="Sign-in Success"]`)))
 		res, berr := peerDevice(t, bctx, ws, peerConfidential, steps...)
-		var e *exchange.Error
-		if errors.As(res.Err, &e) && e.Code == "invalid_client" && e.Status == 401 {
-			// Known, reported for issue 18: x/oauth2's Config.DeviceAuth
-			// (v0.38.0) sends client_id alone, never the client's secret,
-			// whatever AuthStyle says. This subtest asserts the sign-in as
-			// soon as grants.go authenticates that request.
-			t.Skipf("KNOWN INCOMPATIBILITY: the device authorization request carries no client authentication (RFC 8628 §3.1): %v", res.Err)
-		}
 		if berr != nil {
 			t.Fatalf("the browser: %v", berr)
 		}

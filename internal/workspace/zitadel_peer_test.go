@@ -162,12 +162,6 @@ func TestPeerZitadelOPEveryGrantItOffers(t *testing.T) {
 			chromedp.Submit(chromedp.ID("password")),
 			chromedp.WaitVisible(chromedp.CSS(`button.green`)),
 			chromedp.Click(chromedp.CSS(`button.green`)))
-		var e *exchange.Error
-		if errors.As(res.Err, &e) && e.Code == "invalid_client" {
-			// Known, reported for issue 18 (see peer_test.go): x/oauth2's
-			// DeviceAuth sends no client authentication.
-			t.Skipf("KNOWN INCOMPATIBILITY: the device authorization request carries no client authentication (RFC 8628 §3.1): %v", res.Err)
-		}
 		if berr != nil {
 			t.Fatalf("the browser: %v", berr)
 		}
