@@ -166,10 +166,16 @@ func (s *scanScreen) onChoose() {
 	}, s.win)
 }
 
+// onCancel stops a running scan and says so at once: the scan's own
+// result, whenever it comes (a read can block in the kernel), is dropped.
 func (s *scanScreen) onCancel() {
-	if s.cancel != nil {
-		s.cancel()
+	if s.cancel == nil {
+		return
 	}
+	s.cancel()
+	s.cancel = nil
+	s.gen++
+	s.scanned(nil, context.Canceled)
 }
 
 // globs reads the Exclude field.
@@ -190,7 +196,9 @@ func (s *scanScreen) scanFolder(root string) {
 	if root == "" {
 		return
 	}
-	s.onCancel()
+	if s.cancel != nil { // a newer scan replaces a running one
+		s.cancel()
+	}
 	s.gen++
 	gen := s.gen
 	ctx, cancel := context.WithCancel(context.Background())
