@@ -47,6 +47,12 @@ func (f *fileScan) scanCode(syn *syntax) {
 	c.findSDKs()
 	for local, b := range f.seeds {
 		c.bound[local] = b
+		if b.factory {
+			if c.factories == nil {
+				c.factories = map[string]binding{}
+			}
+			c.factories[local] = b
+		}
 		if !slices.Contains(c.inUse, b.sdk) {
 			c.inUse = append(c.inUse, b.sdk)
 		}
@@ -222,6 +228,9 @@ func (c *codeFile) prev(i int, text string) bool {
 type binding struct {
 	sdk  *sdk
 	ctor string
+	// factory: the name is a function that returns the object (an
+	// imported initAuth0), so calling it builds one.
+	factory bool
 }
 
 // ctorAt reports whether toks[i] constructs an object of an SDK in use:
@@ -232,6 +241,7 @@ func (c *codeFile) ctorAt(i int) binding {
 		return binding{}
 	}
 	if b, ok := c.factories[t.text]; ok && c.next(i, "(") && !c.prev(i, "fun") && !c.prev(i, "func") {
+		b.factory = false // what the call returns is the object itself
 		return b
 	}
 	call := c.next(i, "(") || (c.next(i, ".") && i+2 < len(c.toks) && c.toks[i+2].text == "new")
@@ -282,9 +292,9 @@ func (c *codeFile) findBindings() {
 					n++
 				}
 				if n < len(c.toks) && c.toks[n].kind == tIdent && !c.next(n, "(") && !c.next(n, ".") {
-					c.bound[c.toks[n].text] = binding{s, t.text} // Java, C#, PHP: Type name
+					c.bound[c.toks[n].text] = binding{sdk: s, ctor: t.text} // Java, C#, PHP: Type name
 				} else if q := c.chainStart(i); q >= 2 && c.prev(q, ":") && c.toks[q-2].kind == tIdent {
-					c.bound[c.toks[q-2].text] = binding{s, t.text} // Kotlin, Swift, TypeScript: name: Type, name: pkg.Type
+					c.bound[c.toks[q-2].text] = binding{sdk: s, ctor: t.text} // Kotlin, Swift, TypeScript: name: Type, name: pkg.Type
 				}
 			}
 			if slices.Contains(s.flag, t.text) && c.setsTrue(i) {
@@ -345,6 +355,7 @@ func (c *codeFile) findFactories() {
 			if c.factories == nil {
 				c.factories = map[string]binding{}
 			}
+			b.factory = true
 			c.factories[name], c.bound[name] = b, b
 		}
 	}

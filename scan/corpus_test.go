@@ -11,7 +11,11 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/corpus/expected.txt from the scanner's output (review the diff!)")
+var update = flag.Bool("update", false, "rewrite testdata/corpus/expected.txt and testdata/shapes/expected.txt from the scanner's output (review the diff!)")
+
+// corpora are the synthetic trees the suite scans: the corpus of every
+// language and SDK, and the shapes distilled from public code's misses.
+var corpora = []string{"corpus", "shapes"}
 
 // corpusKey is how expected.txt names a finding or manifest.
 func findingKey(f Finding) string {
@@ -22,9 +26,9 @@ func manifestKey(m Manifest) string {
 	return fmt.Sprintf("%s:%d manifest %s %s fixed_in=%s", m.File, m.Line, m.Package, m.Version, m.FixedIn)
 }
 
-func readExpected(t *testing.T) []string {
+func readExpected(t *testing.T, corpus string) []string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "corpus", "expected.txt"))
+	b, err := os.ReadFile(filepath.Join("testdata", corpus, "expected.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,13 +41,20 @@ func readExpected(t *testing.T) []string {
 	return out
 }
 
-// TestCorpusRecallAndFalseReports scans the synthetic monorepo in
+// TestCorpusRecallAndFalseReports scans the synthetic monorepos in
 // testdata/corpus (legacy calls in every language, written against the
-// SDKs' real signatures, and the traps listed in its README) and compares
-// every finding with expected.txt: every expected finding must be found
-// (recall 100%) and nothing else reported (0 false reports).
+// SDKs' real signatures, and the traps listed in its README) and
+// testdata/shapes (the shapes public code takes), and compares every
+// finding with each one's expected.txt: every expected finding must be
+// found (recall 100%) and nothing else reported (0 false reports).
 func TestCorpusRecallAndFalseReports(t *testing.T) {
-	r, err := Run(context.Background(), []string{filepath.Join("testdata", "corpus")}, Options{})
+	for _, corpus := range corpora {
+		t.Run(corpus, func(t *testing.T) { checkCorpus(t, corpus) })
+	}
+}
+
+func checkCorpus(t *testing.T, corpus string) {
+	r, err := Run(context.Background(), []string{filepath.Join("testdata", corpus)}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,12 +68,12 @@ func TestCorpusRecallAndFalseReports(t *testing.T) {
 	sort.Strings(got)
 	if *update {
 		header := "# file:line:column severity code endpoint — one line per finding `tokenscope scan` must report in this corpus\n# file:line manifest package version fixed_in — one per legacy SDK pin\n"
-		if err := os.WriteFile(filepath.Join("testdata", "corpus", "expected.txt"), []byte(header+strings.Join(got, "\n")+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join("testdata", corpus, "expected.txt"), []byte(header+strings.Join(got, "\n")+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	want := readExpected(t)
+	want := readExpected(t, corpus)
 	have := map[string]bool{}
 	for _, g := range got {
 		have[g] = true
@@ -84,7 +95,7 @@ func TestCorpusRecallAndFalseReports(t *testing.T) {
 			t.Errorf("false report: %s", g)
 		}
 	}
-	t.Logf("corpus: %d expected, recall %.1f%% (%d/%d), %d false reports, %d files scanned",
-		len(want), 100*float64(found)/float64(len(want)), found, len(want), falseReports, r.Summary.Files)
-	fmt.Printf("scan corpus: recall %.1f%% (%d/%d), false reports %d\n", 100*float64(found)/float64(len(want)), found, len(want), falseReports)
+	t.Logf("%s: %d expected, recall %.1f%% (%d/%d), %d false reports, %d files scanned",
+		corpus, len(want), 100*float64(found)/float64(len(want)), found, len(want), falseReports, r.Summary.Files)
+	fmt.Printf("scan %s: recall %.1f%% (%d/%d), false reports %d\n", corpus, 100*float64(found)/float64(len(want)), found, len(want), falseReports)
 }

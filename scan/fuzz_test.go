@@ -11,12 +11,20 @@ import (
 
 // fuzzNames are one file name per language scanner and manifest reader.
 var fuzzNames = []string{"a.js", "a.ts", "index.html", "A.java", "A.kt", "A.swift", "A.cs", "a.py", "a.php", "a.rb", "a.go", "a.sh", "a.yml", "a.json", ".env",
+	"A.m", "a.erb", "a.hbs", "a.pl", "main.tf", "a.md", "a.ipynb",
 	"package.json", "package-lock.json", "yarn.lock", "build.gradle", "Podfile", "Podfile.lock", "A.csproj", "packages.config",
 	"requirements.txt", "pyproject.toml", "composer.json", "Gemfile", "Gemfile.lock"}
 
-// seedFromCorpus adds every corpus file, under its own name's scanner.
+// seedFromCorpus adds every corpus and shapes file, under its own name's
+// scanner.
 func seedFromCorpus(f *testing.F) {
-	filepath.WalkDir(filepath.Join("testdata", "corpus"), func(p string, d fs.DirEntry, err error) error {
+	for _, corpus := range corpora {
+		seedFrom(f, filepath.Join("testdata", corpus))
+	}
+}
+
+func seedFrom(f *testing.F, dir string) {
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil
 		}

@@ -64,7 +64,7 @@ func isManifest(name string) bool {
 // pins reads the Auth0 SDK versions a manifest names.
 func pins(rel string, data []byte) []pin {
 	base := path.Base(rel)
-	if !hasAuth0(data) {
+	if !hasAuth0(data) && !(strings.HasPrefix(base, "Podfile") && bytes.Contains(data, []byte("Lock"))) { // Lock for iOS 1.x: pod 'Lock'
 		return nil
 	}
 	src := string(data)

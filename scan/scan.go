@@ -300,6 +300,10 @@ func scanFile(rel string, data []byte, seeds map[string]binding) *fileScan {
 		return &fileScan{rel: rel}
 	}
 	auth0, any := worthReading(data)
+	if !any && (lang == "objc" || lang == "swift") {
+		// Lock for iOS 1.x code need not spell Auth0: A0Lock, A0APIClient.
+		any = bytes.Contains(data, []byte("A0Lock")) || bytes.Contains(data, []byte("A0APIClient"))
+	}
 	if !any && len(seeds) == 0 { // an importer of an SDK object is read whatever it names
 		f := &fileScan{rel: rel}
 		if linksModules(lang) {

@@ -116,12 +116,12 @@ var sdks = []*sdk{
 		pkg:   "auth0-lock", fixedMajor: 11,
 		methods: []method{
 			{name: "getProfile", endpoint: "/tokeninfo", cond: belowMajor, versions: "Lock 10 (not OIDC-conformant)", replacement: "Lock 11 lock.getUserInfo(accessToken, cb) — " + replaceUserinfo},
-			// Lock 7–10's getClient() (and its $auth0) is the auth0.js 7 client.
-			{name: "getDelegationToken", via: lockClient, endpoint: "/delegation", cond: belowMajor, versions: "Lock 7–10 getClient() (auth0.js 7)", replacement: replaceWebRenew},
-			{name: "refreshToken", via: lockClient, endpoint: "/delegation", cond: belowMajor, versions: "Lock 7–10 getClient() (auth0.js 7)", replacement: replaceWebRenew},
-			{name: "renewIdToken", via: lockClient, endpoint: "/delegation", cond: belowMajor, versions: "Lock 7–10 getClient() (auth0.js 7)", replacement: replaceWebRenew},
-			{name: "getSSOData", via: lockClient, endpoint: "/user/ssodata", cond: belowMajor, versions: "Lock 7–10 getClient() (auth0.js 7)", replacement: replaceSSOData},
-			{name: "loginWithResourceOwner", via: lockClient, endpoint: "/oauth/ro", cond: belowMajor, versions: "Lock 7–10 getClient() (auth0.js 7)", replacement: replacePassword},
+			// Lock 7–9: getClient() (and $auth0) is its auth0.js 6 client.
+			{name: "getDelegationToken", via: lockClient, endpoint: "/delegation", cond: belowMajor, versions: "Lock 7–9 getClient() (auth0.js 6)", replacement: replaceWebRenew},
+			{name: "refreshToken", via: lockClient, endpoint: "/delegation", cond: belowMajor, versions: "Lock 7–9 getClient() (auth0.js 6)", replacement: replaceWebRenew},
+			{name: "renewIdToken", via: lockClient, endpoint: "/delegation", cond: belowMajor, versions: "Lock 7–9 getClient() (auth0.js 6)", replacement: replaceWebRenew},
+			{name: "getSSOData", via: lockClient, endpoint: "/user/ssodata", cond: belowMajor, versions: "Lock 7–9 getClient() (auth0.js 6)", replacement: replaceSSOData},
+			{name: "loginWithResourceOwner", via: lockClient, endpoint: "/oauth/ro", cond: belowMajor, versions: "Lock 7–9 getClient() (auth0.js 6)", replacement: replacePassword},
 		},
 	},
 	{

@@ -1,0 +1,1 @@
+export { initAuth0 as createClient } from './client';
