@@ -354,3 +354,43 @@ func TestOpenInMigrateFromScanClearsTheLastSendsAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyingTheDemosOwnTokenIsValidInTheWindowsWords: a fresh demo ID
+// token opened from Exchange verifies as valid with the profile's issuer
+// expected; Migrate's findings name the window's fields, never a flag.
+func TestVerifyingTheDemosOwnTokenIsValidInTheWindowsWords(t *testing.T) {
+	m, b := firstRun(t, testServices(t), nil)
+	test.Tap(visibleButton(t, m.win, "Refresh"))
+	settleWindow(m, b)
+	var inspect []*widget.Button
+	for _, s := range visible(m.win, "Inspect") {
+		if btn, ok := s.obj.(*widget.Button); ok && btn.Text == "Inspect" {
+			inspect = append(inspect, btn)
+		}
+	}
+	if len(inspect) != 2 {
+		t.Fatalf("%d Inspect buttons:\n%s", len(inspect), screenText(m.win))
+	}
+	test.Tap(inspect[1]) // the ID token's
+	settleWindow(m, b)
+	m.inspect.tabs.SelectIndex(2) // Verify
+	test.Tap(visibleButton(t, m.win, "Verify"))
+	settleWindow(m, b)
+	if !shows(m.win, "Valid: the signature is verified and no check failed.") {
+		t.Fatalf("the demo's own ID token:\n%s", screenText(m.win))
+	}
+	m.showScreen(screenMigrate)
+	test.Tap(visibleButton(t, m.win, "Sample"))
+	settleWindow(m, b)
+	for _, s := range onScreen(m.win) {
+		if _, out := s.obj.(*widget.Entry); out {
+			continue // the input and the rendered request are text, not advice
+		}
+		if strings.Contains(s.text, "with --") || strings.Contains(s.text, "(--") || strings.Contains(s.text, "give --") {
+			t.Errorf("the window names a flag: %q", s.text)
+		}
+	}
+	if !shows(m.win, "in Client auth") {
+		t.Fatalf("the findings do not name the field:\n%s", screenText(m.win))
+	}
+}

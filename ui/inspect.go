@@ -109,7 +109,9 @@ type inspectScreen struct {
 	token     *tokens.Token // what the tables show (the nested JWT once decrypted)
 	outer     *tokens.Token // the token as pasted
 	cancelNet context.CancelFunc
-	busy      sync.WaitGroup // background work in flight; tests wait on it
+	// issuerFromProfile is the Issuer the screen filled in (expectIssuer).
+	issuerFromProfile string
+	busy              sync.WaitGroup // background work in flight; tests wait on it
 }
 
 func newInspectScreen(svc Services, win fyne.Window, do uiDo) *inspectScreen {
@@ -251,6 +253,19 @@ func (s *inspectScreen) SetToken(text string) {
 	s.large = ""
 	s.input.Enable()
 	s.input.SetText(text) // fires onInputChanged
+}
+
+// expectIssuer sets the issuer the user trusts, when a token comes from
+// one of their profiles (Exchange's Inspect), and verifies with its keys:
+// the profile's issuer is the one they configured. An issuer they typed
+// themselves is kept.
+func (s *inspectScreen) expectIssuer(iss string) {
+	if t := strings.TrimSpace(s.issuer.Text); t != "" && t != s.issuerFromProfile {
+		return
+	}
+	s.issuerFromProfile = iss
+	s.issuer.SetText(iss)
+	s.keySource.SetSelected(keyIssuer)
 }
 
 func (s *inspectScreen) onOpen() { showOpenFile(s.win, s.loadFile) }

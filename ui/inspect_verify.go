@@ -217,7 +217,7 @@ func (s *inspectScreen) showReport(r tokens.Report) {
 	s.checks.RemoveAll()
 	s.checkRows = map[string]*checkRow{}
 	for _, c := range r.Checks {
-		row := &checkRow{check: c, name: boldLabel(c.Name), detail: wrapLabel(c.Detail)}
+		row := &checkRow{check: c, name: boldLabel(c.Name), detail: wrapLabel(windowWords(c.Detail))}
 		switch c.Status {
 		case tokens.Pass:
 			row.icon = widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
@@ -234,6 +234,10 @@ func (s *inspectScreen) showReport(r tokens.Report) {
 	case r.Valid:
 		s.verdict.Importance = widget.SuccessImportance
 		s.verdict.SetText("Valid: the signature is verified and no check failed.")
+	case onlyUntrusted(r):
+		// Not a forgery, not proof either: the user has one field to fill.
+		s.verdict.Importance = widget.WarningImportance
+		s.verdict.SetText("The signature matches the keys of the issuer the token names itself, which proves nothing: type the issuer you trust in the Issuer field, then Verify.")
 	case sig.Status == tokens.Skip:
 		s.verdict.Importance = widget.WarningImportance
 		s.verdict.SetText("Claims checked, signature not verified: give a key.")
@@ -241,6 +245,22 @@ func (s *inspectScreen) showReport(r tokens.Report) {
 		s.verdict.Importance = widget.DangerImportance
 		s.verdict.SetText("Not valid: see the failed checks.")
 	}
+}
+
+// onlyUntrusted reports whether the one failed check is a signature that
+// matches keys found through the token's own iss.
+func onlyUntrusted(r tokens.Report) bool {
+	untrusted := false
+	for _, c := range r.Checks {
+		if c.Status != tokens.Fail {
+			continue
+		}
+		if c.Name != "signature" || !strings.Contains(c.Detail, "signature matches, but") {
+			return false
+		}
+		untrusted = true
+	}
+	return untrusted
 }
 
 // --- JWE ---

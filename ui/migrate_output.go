@@ -31,7 +31,7 @@ func (s *migrateScreen) render() {
 		return
 	}
 	for _, f := range r.Findings {
-		s.findings.Add(border(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(f.Message)))
+		s.findings.Add(border(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(windowWords(f.Message))))
 	}
 	if !r.Migratable {
 		s.output.SetText("")

@@ -166,7 +166,7 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 	m.inspect = newInspectScreen(svc, w, do)
 	m.migrate = newMigrateScreen(svc, w, do)
 	m.clients = newClientsScreen(svc, w, do)
-	m.exchange = newExchangeScreen(svc, w, do, m.openInInspector)
+	m.exchange = newExchangeScreen(svc, w, do, m.inspectFromExchange)
 	m.clients.onProfilesChanged = m.exchange.reloadProfiles
 	m.migrate.inspect = m.openInInspector
 	m.migrate.onProfilesChanged = func() { m.exchange.reloadProfiles(); m.clients.reload("") }
@@ -363,6 +363,15 @@ func (m *mainWindow) showing(id screenID) bool { return m.tabs.SelectedIndex() =
 func (m *mainWindow) openInInspector(token string) {
 	m.showScreen(screenInspect)
 	m.inspect.SetToken(token)
+}
+
+// inspectFromExchange shows a token a profile's issuer just sent, with
+// that issuer expected: Verify then uses keys the user has reason to trust.
+func (m *mainWindow) inspectFromExchange(token string) {
+	m.openInInspector(token)
+	if p := m.exchange.current; p != nil {
+		m.inspect.expectIssuer(p.Issuer)
+	}
 }
 
 func (m *mainWindow) selectScreen(i int) {
