@@ -1,3 +1,5 @@
+//go:build !headless
+
 // Command tokenscope is a desktop app and a command-line tool for OAuth 2.0
 // and OpenID Connect tokens. With no arguments it opens the window; with a
 // subcommand it runs headless (see `tokenscope help`).
