@@ -19,3 +19,4 @@ awk '
 			if (a && f) printf "  %-28s %10.0f ns  floor %-30s %10.0f ns  ×%.2f\n", p[1], a, p[2], f, a / f
 		}
 	}' "$out"
+scripts/bench-startup.sh "$go"
