@@ -93,8 +93,15 @@ func (f *fileScan) scanCode(syn *syntax) {
 // template (ERB, JSP, Razor, Handlebars, EJS) is read as JavaScript, and
 // its text (documentation, a backquoted path in prose) is not code.
 func scriptsOnly(src string) string {
-	lower := strings.ToLower(src)
 	b := []byte(src)
+	lb := make([]byte, len(b)) // ASCII-only lowering keeps every offset (strings.ToLower does not on invalid UTF-8)
+	for i, ch := range b {
+		if ch >= 'A' && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		lb[i] = ch
+	}
+	lower := string(lb)
 	keepFrom := -1 // start of the script being kept
 	for i := 0; i < len(b); {
 		if keepFrom < 0 {

@@ -10,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tokenscope/tokenscope/internal/finding"
 )
@@ -157,7 +158,11 @@ func clip(line string) string {
 	if len(line) <= maxSource {
 		return line
 	}
-	return strings.ToValidUTF8(line[:maxSource], "")
+	cut := maxSource // at a character's start, so the source stays a prefix of its line
+	for cut > 0 && !utf8.RuneStart(line[cut]) {
+		cut--
+	}
+	return line[:cut]
 }
 
 // maxPerKind caps one file's findings of one endpoint and kind (a
