@@ -3,8 +3,6 @@ package scan
 import (
 	"path/filepath"
 	"strings"
-
-	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 )
 
 // ignoreFile is one .gitignore's patterns, indexed so that a name is
@@ -32,8 +30,17 @@ type ignoreFile struct {
 
 type ignorePattern struct {
 	negate, dirOnly bool
-	name            string            // a pattern without a slash, matched against the last name (filepath.Match)
-	path            gitignore.Pattern // a pattern with a slash, matched against the path below the .gitignore
+	name            string   // a pattern without a slash, matched against the last name (filepath.Match)
+	path            []string // a pattern with a slash, one glob per name of the path below the .gitignore; "**" is any number of folders
+}
+
+// glob turns one name of a git pattern into filepath.Match's syntax: git
+// negates a class with [! as well as [^, and ** inside a name is *.
+func glob(name string) string {
+	for strings.Contains(name, "**") {
+		name = strings.ReplaceAll(name, "**", "*")
+	}
+	return strings.ReplaceAll(name, "[!", "[^")
 }
 
 const wildcards = `*?[\`
@@ -65,9 +72,17 @@ func parseIgnore(lines []string, depth int) *ignoreFile {
 			continue
 		}
 		if strings.Contains(body, "/") {
-			p.path = gitignore.ParsePattern(line, nil)
-			f.pats = append(f.pats, p)
 			names := strings.Split(strings.TrimPrefix(body, "/"), "/")
+			for _, n := range names {
+				if n == "**" && len(p.path) > 0 && p.path[len(p.path)-1] == "**" {
+					continue // a/**/**/b is a/**/b
+				}
+				if n != "**" {
+					n = glob(n)
+				}
+				p.path = append(p.path, n)
+			}
+			f.pats = append(f.pats, p)
 			last, head := names[len(names)-1], names[0]
 			switch {
 			case last != "**" && !strings.ContainsAny(last, wildcards):
@@ -81,7 +96,7 @@ func parseIgnore(lines []string, depth int) *ignoreFile {
 			}
 			continue
 		}
-		p.name = body
+		p.name = glob(body)
 		f.pats = append(f.pats, p)
 		f.byName(i, body)
 	}
@@ -154,14 +169,45 @@ func (f *ignoreFile) last(parts []string, isDir bool) int {
 }
 
 func (p *ignorePattern) matches(name string, below []string, isDir bool) bool {
-	if p.path != nil {
-		return p.path.Match(below, isDir) != gitignore.NoMatch
-	}
 	if p.dirOnly && !isDir {
 		return false
 	}
+	if p.path != nil {
+		return matchPath(p.path, below)
+	}
 	ok, err := filepath.Match(p.name, name)
 	return ok && err == nil
+}
+
+// matchPath matches a path, name by name, against a pattern's globs, as
+// git's wildmatch does with a slash in the pattern: a glob never crosses a
+// slash, "**" matches any number of folders (at the end: at least one
+// name, everything inside). It is dynamic programming over the two lists,
+// O(len(pat) × len(path)) however many "**" a hostile pattern holds.
+func matchPath(pat, path []string) bool {
+	n := len(path)
+	next := make([]bool, n+1) // pat[i+1:] matches path[j:]
+	next[n] = true
+	cur := make([]bool, n+1)
+	for i := len(pat) - 1; i >= 0; i-- {
+		for j := n; j >= 0; j-- {
+			switch {
+			case pat[i] == "**" && i == len(pat)-1:
+				cur[j] = j < n
+			case pat[i] == "**":
+				cur[j] = next[j] || j < n && cur[j+1]
+			default:
+				ok := false
+				if j < n {
+					m, err := filepath.Match(pat[i], path[j])
+					ok = m && err == nil && next[j+1]
+				}
+				cur[j] = ok
+			}
+		}
+		next, cur = cur, next
+	}
+	return next[0]
 }
 
 // ignored reports whether the .gitignore files from the root down (files,

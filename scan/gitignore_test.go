@@ -3,10 +3,12 @@ package scan
 import (
 	"context"
 	"fmt"
+	"math/rand"
 	"os/exec"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // walkedFiles lists what the walk visits under root.
@@ -124,4 +126,141 @@ func bigIgnore(n int) []string {
 		}
 	}
 	return lines
+}
+
+// TestGitignoreAgreesWithGitOnGeneratedPatterns: 25 trees, each with a
+// root and a nested .gitignore of generated patterns (wildcards, classes
+// with [ab] and [!a], ** at the start, middle and end, anchoring,
+// folder-only patterns, negation) over generated paths; the walk keeps
+// exactly the files git ls-files --others --exclude-standard lists.
+func TestGitignoreAgreesWithGitOnGeneratedPatterns(t *testing.T) {
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed: the peer this test compares with")
+	}
+	for seed := int64(1); seed <= 25; seed++ {
+		rnd := rand.New(rand.NewSource(seed))
+		names := []string{"a", "b", "ab", "abc", "x", "build", "out", "src", "lib", "ba"}
+		pick := func() string { return names[rnd.Intn(len(names))] }
+		comp := func() string {
+			switch rnd.Intn(8) {
+			case 0:
+				return "*"
+			case 1:
+				return pick() + "*"
+			case 2:
+				return "*" + pick()
+			case 3:
+				return "**"
+			case 4:
+				return "[ab]" + pick()
+			case 5:
+				return pick() + "?"
+			case 6:
+				return "[!a]" + pick()
+			}
+			return pick()
+		}
+		var lines []string
+		for i := 0; i < 12; i++ {
+			n := 1 + rnd.Intn(3)
+			var cs []string
+			for j := 0; j < n; j++ {
+				cs = append(cs, comp())
+			}
+			p := strings.Join(cs, "/")
+			if rnd.Intn(4) == 0 {
+				p = "/" + p
+			}
+			if rnd.Intn(4) == 0 {
+				p += "/"
+			}
+			if rnd.Intn(5) == 0 {
+				p = "!" + p
+			}
+			if rnd.Intn(3) == 0 {
+				p += ".js"
+			}
+			lines = append(lines, p)
+		}
+		files := map[string]string{".gitignore": strings.Join(lines[:8], "\n") + "\n", "a/.gitignore": strings.Join(lines[8:], "\n") + "\n"}
+		for i := 0; i < 60; i++ {
+			n := 1 + rnd.Intn(3)
+			var cs []string
+			for j := 0; j < n; j++ {
+				cs = append(cs, pick())
+			}
+			files[strings.Join(cs, "/")+".js"] = "x\n"
+		}
+		// a name is a file or a folder, not both
+		for f := range files {
+			for g := range files {
+				if strings.HasPrefix(g, strings.TrimSuffix(f, ".js")+".js/") {
+					delete(files, g)
+				}
+			}
+		}
+		root := writeTree(t, files)
+		if err := exec.Command(gitBin, "-C", root, "init", "-q").Run(); err != nil {
+			t.Skipf("git init: %v", err)
+		}
+		cmd := exec.Command(gitBin, "-c", "core.excludesFile=/dev/null", "ls-files", "--others", "--exclude-standard")
+		cmd.Dir = root
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("git ls-files: %v", err)
+		}
+		var want []string
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if strings.HasSuffix(l, ".js") {
+				want = append(want, l)
+			}
+		}
+		sort.Strings(want)
+		got := walkedFiles(t, root)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			gs, ws := map[string]bool{}, map[string]bool{}
+			for _, g := range got {
+				gs[g] = true
+			}
+			for _, w := range want {
+				ws[w] = true
+			}
+			var diff []string
+			for g := range gs {
+				if !ws[g] {
+					diff = append(diff, "we keep, git ignores: "+g)
+				}
+			}
+			for w := range ws {
+				if !gs[w] {
+					diff = append(diff, "git keeps, we ignore: "+w)
+				}
+			}
+			sort.Strings(diff)
+			t.Errorf("seed %d patterns %q:\n%s", seed, lines, strings.Join(diff, "\n"))
+		}
+	}
+}
+
+// TestAHostileGitignorePatternStaysLinear: "a/**/a/**/…" 2,000 times over
+// a path 40 names deep, which a backtracking matcher takes exponential
+// time on, is decided in well under a second.
+func TestAHostileGitignorePatternStaysLinear(t *testing.T) {
+	pattern := strings.Repeat("a/**/", 2000) + "b.js"
+	path := strings.Repeat("a/", 40) + "c.js"
+	f := parseIgnore([]string{pattern}, 0)
+	done := make(chan bool, 1)
+	go func() { done <- ignored([]*ignoreFile{f}, strings.Split(path, "/"), false) }()
+	select {
+	case got := <-done:
+		if got {
+			t.Fatal("c.js matched a pattern for b.js")
+		}
+	case <-time.After(time.Second):
+		t.Fatal("one pattern took more than a second")
+	}
+	if !ignored([]*ignoreFile{parseIgnore([]string{"a/**/a/**/c.js"}, 0)}, strings.Split(path, "/"), false) {
+		t.Fatal("a/**/a/**/c.js does not match " + path)
+	}
 }
