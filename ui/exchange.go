@@ -128,7 +128,7 @@ func (s *exchangeScreen) buildUI() {
 	s.switchBtn = widget.NewButtonWithIcon("Switch", theme.NavigateNextIcon(), s.onSwitchToSignIn)
 	s.switchRow = border(nil, nil, nil, s.switchBtn, s.switchMsg)
 	s.switchRow.Hide()
-	s.ccRow = border(nil, nil, s.ccBtn, nil, wrapLabel("machine-to-machine: a token for the Audience above, no user"))
+	s.ccRow = border(nil, nil, s.ccBtn, nil, wrapLabel("A token for the Audience above, with no user (machine to machine)."))
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()
 	s.progress.Hide()
@@ -224,7 +224,7 @@ func (s *exchangeScreen) applyGrants(p profiles.Profile) {
 	}
 	s.signInHint.Hide()
 	s.signInRow.Hide()
-	msg := p.Name + " is a machine-to-machine client: no user signs in with it."
+	msg := p.Name + " is a client for machines: no user signs in with it."
 	if other := s.svc.demoSignInProfile(); other != "" {
 		s.switchTo = other
 		msg += " To sign in, use " + other + "."

@@ -171,7 +171,7 @@ func TestSignInIsOfferedOnlyWhereAUserCanSignIn(t *testing.T) {
 	if shows(w, "Sign in…") || shows(w, "Sign in with a code…") {
 		t.Fatalf("demo-backend offers a sign-in:\n%s", screenText(w))
 	}
-	if !shows(w, "demo-backend is a machine-to-machine client") || !shows(w, "Client credentials token") {
+	if !shows(w, "demo-backend is a client for machines") || !shows(w, "Client credentials token") {
 		t.Fatalf("demo-backend does not say who can sign in:\n%s", screenText(w))
 	}
 	test.Tap(visibleButton(t, w, "Switch to demo-native"))
@@ -181,7 +181,7 @@ func TestSignInIsOfferedOnlyWhereAUserCanSignIn(t *testing.T) {
 	}
 	visibleButton(t, w, "Sign in…")
 	visibleButton(t, w, "Sign in with a code…")
-	if shows(w, "Client credentials token") || shows(w, "machine-to-machine client") {
+	if shows(w, "Client credentials token") || shows(w, "a client for machines") {
 		t.Fatalf("demo-native offers client credentials or the sentence:\n%s", screenText(w))
 	}
 	m.exchange.profile.SetSelected("demo-web")
@@ -253,6 +253,16 @@ func approveDeviceSignIn(t *testing.T, m *mainWindow, b *testBridge) {
 	c := m.exchange.signIn.deviceCode
 	if !shows(m.win, c.UserCode) {
 		t.Fatalf("the code is not on screen:\n%s", screenText(m.win))
+	}
+	// The address is shown whole, on one line.
+	var where *widget.Label
+	for _, s := range visible(m.win, c.VerificationURI) {
+		if l, ok := s.obj.(*widget.Label); ok && l.Text == c.VerificationURI {
+			where = l
+		}
+	}
+	if where == nil || where.Wrapping != fyne.TextWrapOff || where.Size().Width < fyne.MeasureText(c.VerificationURI, theme.TextSize(), where.TextStyle).Width {
+		t.Fatalf("the address %s is not shown whole:\n%s", c.VerificationURI, screenText(m.win))
 	}
 	resp, err := http.PostForm(c.VerificationURI, url.Values{"user_code": {c.UserCode}, "decision": {"allow"}})
 	if err != nil {
@@ -392,5 +402,47 @@ func TestVerifyingTheDemosOwnTokenIsValidInTheWindowsWords(t *testing.T) {
 	}
 	if !shows(m.win, "in Client auth") {
 		t.Fatalf("the findings do not name the field:\n%s", screenText(m.win))
+	}
+}
+
+// TestTheComparisonBreaksNoWord: Compare's claims at 900×600 and 1440×900
+// show every e-mail address and URL whole (four equal columns once broke
+// dana@demo.tokens|cope.dev and cut iss).
+func TestTheComparisonBreaksNoWord(t *testing.T) {
+	m, b := firstRun(t, testServices(t), nil)
+	m.showScreen(screenMigrate)
+	test.Tap(visibleButton(t, m.win, "Sample"))
+	settleWindow(m, b)
+	test.Tap(visibleButton(t, m.win, "Compare"))
+	settleWindow(m, b)
+	if !shows(m.win, "Side by side") {
+		t.Fatalf("no comparison:\n%s", screenText(m.win))
+	}
+	for _, size := range []fyne.Size{{Width: 900, Height: 600}, {Width: 1440, Height: 900}} {
+		m.win.Resize(size)
+		settleWindow(m, b)
+		for _, p := range layoutProblems(m.win, m.screens[screenMigrate].view) {
+			t.Errorf("%v: %s", size, p)
+		}
+	}
+	if !shows(m.win, "@demo.tokenscope.dev") {
+		t.Fatalf("no e-mail address on screen:\n%s", screenText(m.win))
+	}
+}
+
+// TestThePasteHintBreaksNoWord: each line of the token field's hint fits
+// the field at 900×600 (the field breaks anywhere: "qu|otes").
+func TestThePasteHintBreaksNoWord(t *testing.T) {
+	m, b := firstRun(t, testServices(t), nil)
+	m.win.Resize(fyne.NewSize(900, 600))
+	m.showScreen(screenInspect)
+	settleWindow(m, b)
+	frame(m.win)
+	in := m.inspect.input
+	room := in.Size().Width - 4*theme.InnerPadding()
+	for _, line := range strings.Split(in.PlaceHolder, "\n") {
+		if w := fyne.MeasureText(line, theme.TextSize(), fyne.TextStyle{}).Width; w > room {
+			t.Errorf("the hint line %q is %.0f px in a %.0f px field", line, w, room)
+		}
 	}
 }

@@ -125,7 +125,9 @@ func newInspectScreen(svc Services, win fyne.Window, do uiDo) *inspectScreen {
 
 func (s *inspectScreen) buildUI() {
 	s.input = newTokenEntry(s.onLargePaste)
-	s.input.SetPlaceHolder("Paste a token: a JWT, a JWE or an opaque token. A Bearer prefix, quotes and line breaks are fine. You can also drop a file here.")
+	// Short lines: the field breaks its text anywhere (a token has no
+	// spaces), so a long hint would break inside words.
+	s.input.SetPlaceHolder("Paste a token: JWT, JWE or opaque.\nA Bearer prefix, quotes and\nline breaks are fine.\nOr drop a file here.")
 	s.input.OnChanged = s.onInputChanged
 	s.pasteBtn = widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), s.onPaste)
 	s.openBtn = widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), s.onOpen)

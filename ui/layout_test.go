@@ -82,10 +82,9 @@ func layoutProblems(w fyne.Window, root fyne.CanvasObject) []string {
 	drv := fyne.CurrentApp().Driver()
 	win := w.Canvas().Size()
 	minChars := fyne.MeasureText("MMMMMM", theme.TextSize(), fyne.TextStyle{}).Width
-	for _, o := range test.LaidOutObjects(root) {
-		if !o.Visible() || o.Size().Width <= 0 {
-			continue
-		}
+	frame(w)
+	for _, shown := range under(root) { // what is shown: not under a hidden parent
+		o := shown.obj
 		switch x := o.(type) {
 		case *widget.Label:
 			text := strings.TrimSpace(x.Text)
@@ -95,6 +94,15 @@ func layoutProblems(w fyne.Window, root fyne.CanvasObject) []string {
 			full := fyne.MeasureText(text, theme.TextSize(), x.TextStyle).Width
 			if x.Size().Width < minChars && x.Size().Width < full {
 				out = append(out, fmt.Sprintf("the label %.40q is %.0f px wide: its text wraps a few characters a line", text, x.Size().Width))
+			}
+			// Word wrap breaks a word only when it is wider than the
+			// label: an e-mail address or a URL cut in two.
+			if x.Wrapping == fyne.TextWrapWord && !x.TextStyle.Monospace {
+				for _, word := range strings.Fields(text) {
+					if w := fyne.MeasureText(word, theme.TextSize(), x.TextStyle).Width; w > x.Size().Width-2*theme.InnerPadding() && len(word) < 60 {
+						out = append(out, fmt.Sprintf("the label %.40q breaks the word %q (%.0f px) in a %.0f px column", text, word, w, x.Size().Width))
+					}
+				}
 			}
 		case *widget.Button:
 			if x.Importance != widget.HighImportance {

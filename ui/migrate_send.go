@@ -185,19 +185,21 @@ func (s *migrateScreen) showComparison(c *workspace.Comparison) {
 	}
 	s.compare.Add(widget.NewLabelWithStyle("Side by side: the ID tokens of both requests", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	s.compare.Add(wrapLabel(head("POST /delegation", c.Legacy) + "\n" + head("POST /oauth/token", c.New)))
-	grid := container.NewGridWithColumns(4, boldLabel("claim"), boldLabel("/delegation"), boldLabel("/oauth/token"), boldLabel(""))
+	// One block a claim, its values at the pane's full width: four equal
+	// columns broke an e-mail address mid-word and cut URLs.
 	for _, d := range c.Claims {
 		state := widget.NewLabel(claimStateText[d.State])
 		if d.State != tokens.ClaimSame {
 			state.Importance = widget.WarningImportance
 		}
-		grid.Add(widget.NewLabel(d.Name))
-		// Word wrap: values break between words, not mid-word.
-		grid.Add(wrapLabel(truncate(d.Left, 200)))
-		grid.Add(wrapLabel(truncate(d.Right, 200)))
-		grid.Add(state)
+		var values fyne.CanvasObject
+		if d.State == tokens.ClaimSame {
+			values = wrapLabel("both: " + truncate(d.Left, 200))
+		} else {
+			values = container.NewVBox(wrapLabel("/delegation: "+orDash(truncate(d.Left, 200))), wrapLabel("/oauth/token: "+orDash(truncate(d.Right, 200))))
+		}
+		s.compare.Add(container.NewVBox(container.NewHBox(boldLabel(d.Name), state), values))
 	}
-	s.compare.Add(grid)
 	if c.Legacy.Err == "" && c.New.Err == "" {
 		s.status.Importance = widget.SuccessImportance
 		s.status.SetText("Both requests succeeded; compare their claims below. The refresh token has rotated: press Sample for a fresh one.")
@@ -206,4 +208,11 @@ func (s *migrateScreen) showComparison(c *workspace.Comparison) {
 		s.status.SetText("A request failed: see below. A refresh token is single-use here: press Sample for a fresh one.")
 	}
 	s.showAnswer()
+}
+
+func orDash(v string) string {
+	if v == "" {
+		return "—"
+	}
+	return v
 }

@@ -146,8 +146,11 @@ func (f *signInFlow) showDeviceCode(c workspace.DeviceCode, cancelBtn *widget.Bu
 	f.deviceCode = c
 	code := widget.NewLabelWithStyle(c.UserCode, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true, Bold: true})
 	code.SizeName = theme.SizeNameHeadingText
-	f.message.SetText(fmt.Sprintf("On another device, open %s and enter this code (it expires at %s):", c.VerificationURI, c.Expires.Local().Format("15:04")))
-	objs := []fyne.CanvasObject{f.message, code}
+	f.message.SetText(fmt.Sprintf("On another device, open this address and enter the code below (it expires at %s):", c.Expires.Local().Format("15:04")))
+	// The address on a line of its own, never wrapped: a URL has no
+	// spaces, so wrapping would break it mid-word ("activ|ate").
+	where := widget.NewLabelWithStyle(c.VerificationURI, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
+	objs := []fyne.CanvasObject{f.message, where, code}
 	target := c.VerificationURIComplete
 	if target == "" {
 		target = c.VerificationURI
