@@ -124,6 +124,7 @@ type command struct {
 	// exclusive lists flags of which at most one may be given; oneOf,
 	// flags of which exactly one must be.
 	exclusive, oneOf [][]string
+	required         []string
 	// readsInput: with no argument and a terminal on standard input, the
 	// command prints its help instead of waiting for a paste.
 	readsInput bool
@@ -146,6 +147,9 @@ func commands() []command {
 			exclusive: [][]string{{"profile", "issuer", "token-url"}}, oneOf: [][]string{{"profile", "issuer", "token-url"}}, define: runRefresh},
 		{use: "login", short: "Sign in (authorization code + PKCE, or the device grant) and store the refresh token", args: cobra.NoArgs,
 			example: "  tokenscope login --profile api\n  tokenscope login --profile tv --device", define: runLogin},
+		{use: "access-token", short: "Print a valid access token for the profile (cached in the keyring, refreshed when needed)", args: cobra.NoArgs,
+			long:    "Access-token prints only an access token that stays valid for at least --min-valid: the one cached in the OS keyring, or a new one from a refresh under the profile's lock (every process waits for that one refresh). Nothing else goes to standard output; a failure is one sentence on standard error and exit 1.",
+			example: "  curl -H \"Authorization: Bearer $(tokenscope access-token --profile api)\" https://api.example.com/", required: []string{"profile"}, define: runAccessToken},
 		{use: "token", short: "Get an access token with the client credentials grant", args: cobra.NoArgs, define: runToken},
 		{use: "userinfo", short: "Call the issuer's /userinfo with an access token", args: cobra.NoArgs, define: runUserinfo},
 		{use: "revoke", short: "Revoke the profile's refresh token and remove it from the keyring", args: cobra.NoArgs, define: runRevoke},
@@ -231,6 +235,9 @@ func (c command) build(env Env) *cobra.Command {
 	}
 	for _, g := range c.oneOf {
 		cc.MarkFlagsOneRequired(g...)
+	}
+	for _, f := range c.required {
+		_ = cc.MarkFlagRequired(f)
 	}
 	cc.RunE = func(cmd *cobra.Command, pos []string) error {
 		if c.readsInput && len(pos) == 0 && env.StdinTerminal != nil && env.StdinTerminal() {

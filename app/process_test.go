@@ -271,3 +271,58 @@ func TestTwentyConcurrentProfileAddsKeepEveryProfile(t *testing.T) {
 		t.Fatalf("%d profiles kept (%v)", len(ps), err)
 	}
 }
+
+// Twenty `access-token --profile P` processes at once cause one refresh:
+// they wait for one another on the profile's lock and find the token the
+// first cached in the keyring. Each prints that token and nothing else.
+func TestTwentyAccessTokenProcessesAtOnceCauseOneRefresh(t *testing.T) {
+	needKeyring(t)
+	dir := t.TempDir()
+	srv := newReuseDetectingServer(t, "v1.first-refresh-token-of-at", 200*time.Millisecond)
+	addProfile(t, dir, "at", srv.URL+"/oauth/token", "v1.first-refresh-token-of-at")
+	var wg sync.WaitGroup
+	outs := make([]string, 20)
+	errs := make([]string, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var stdout, stderr bytes.Buffer
+			cmd := cli(context.Background(), dir, nil, "access-token", "--profile", "at")
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil || stderr.Len() > 0 {
+				errs[i] = fmt.Sprintf("%v: %s", err, stderr.String())
+			}
+			outs[i] = stdout.String()
+		}()
+	}
+	wg.Wait()
+	for i := range 20 {
+		if errs[i] != "" || outs[i] != "at-v1.rotated-refresh-token-001\n" {
+			t.Errorf("process %d: stdout %q, %s", i, outs[i], errs[i])
+		}
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.n != 1 || srv.reuses != 0 {
+		t.Fatalf("%d refreshes and %d reuses for twenty callers (want 1 and 0)", srv.n, srv.reuses)
+	}
+}
+
+// No valid token: exit 1, one sentence on stderr, nothing on stdout.
+func TestAccessTokenFailureIsOneSentenceOnStderr(t *testing.T) {
+	w := newWorld(t)
+	srv, _ := rotatingServer(t, "v1.valid")
+	w.env["RT"] = "v1.revoked"
+	if code, _, stderr := w.run(t, "", "profile", "add", "gone", "--issuer", srv.URL+"/", "--client-id", "c", "--refresh-token-env", "RT"); code != 0 {
+		t.Fatal(stderr)
+	}
+	_ = w.profiles.Update("gone", func(p *profiles.Profile) error { p.Endpoints = &profiles.Endpoints{Token: srv.URL + "/oauth/token"}; return nil })
+	code, stdout, stderr := w.run(t, "", "access-token", "--profile", "gone")
+	if code != ExitNegative || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "invalid_grant") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, stdout, _ := w.run(t, "", "access-token", "--profile", "nope"); code != ExitUsage || stdout != "" {
+		t.Fatalf("unknown profile: exit %d %q", code, stdout)
+	}
+}

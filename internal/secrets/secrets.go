@@ -15,11 +15,16 @@ import (
 // Service is the keyring service name for every Tokenscope secret.
 const Service = "tokenscope"
 
-// Kinds of secret a profile has.
+// Kinds of secret a profile has. AccessToken is the cached access token
+// `tokenscope access-token` hands out (an access token is a secret too).
 const (
 	ClientSecret = "client_secret"
 	RefreshToken = "refresh_token"
+	AccessToken  = "access_token"
 )
+
+// kinds is every kind, for moving and deleting a profile's entries.
+var kinds = []string{ClientSecret, RefreshToken, AccessToken}
 
 // ErrNotFound means the keyring has no such entry.
 var ErrNotFound = errors.New("not in the keyring")
@@ -129,9 +134,9 @@ func classify(err error) error {
 	return &UnavailableError{Cause: err}
 }
 
-// Move renames a profile's entries (both kinds), as renaming a profile does.
+// Move renames a profile's entries (every kind), as renaming a profile does.
 func Move(s Store, from, to string) error {
-	for _, kind := range []string{ClientSecret, RefreshToken} {
+	for _, kind := range kinds {
 		v, err := s.Get(from, kind)
 		if errors.Is(err, ErrNotFound) {
 			continue
@@ -149,9 +154,9 @@ func Move(s Store, from, to string) error {
 	return nil
 }
 
-// DeleteProfile removes both of a profile's entries.
+// DeleteProfile removes every entry of a profile.
 func DeleteProfile(s Store, profile string) error {
-	for _, kind := range []string{ClientSecret, RefreshToken} {
+	for _, kind := range kinds {
 		if err := s.Delete(profile, kind); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}

@@ -93,6 +93,11 @@ func (w *Workspace) Refresh(ctx context.Context, name string, o RefreshOptions) 
 		return RefreshResult{Err: err}
 	}
 	defer unlock()
+	return w.refreshLocked(ctx, name, o)
+}
+
+// refreshLocked is Refresh once the profile's lock is held.
+func (w *Workspace) refreshLocked(ctx context.Context, name string, o RefreshOptions) RefreshResult {
 	// Read under the lock: another refresh may just have rotated it.
 	l, err := w.Load(ctx, name)
 	if err != nil {
