@@ -383,11 +383,12 @@ func (s *scanScreen) showDetail() {
 // documentExts are the kinds of file Open file hands to the system's
 // opener: data and source formats no common system runs when opened. A
 // script or program (.sh, .bat, .cmd, .ps1, .js, .py, .exe, …), a
-// launcher (.desktop), a page or template, a file with no extension and
-// anything marked executable is shown as text in the window instead.
+// launcher (.desktop), a page or template, a spreadsheet's CSV (formulas
+// run on open), a file with no extension and anything marked executable is
+// shown as text in the window instead.
 var documentExts = map[string]bool{
 	".txt": true, ".md": true, ".json": true, ".yaml": true, ".yml": true, ".xml": true, ".toml": true, ".ini": true,
-	".cfg": true, ".conf": true, ".properties": true, ".plist": true, ".gradle": true, ".csv": true,
+	".cfg": true, ".conf": true, ".properties": true, ".plist": true, ".gradle": true,
 	".java": true, ".kt": true, ".swift": true, ".cs": true, ".go": true, ".m": true,
 }
 
