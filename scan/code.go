@@ -63,9 +63,15 @@ func (f *fileScan) scanCode(syn *syntax) {
 		if linksModules(c.lang) {
 			c.findExports()
 		}
+		if c.lang == "js" || c.lang == "html" {
+			c.findGlobals()
+		}
 	}
 	if linksModules(c.lang) {
 		c.findImports()
+	}
+	if c.lang == "js" || c.lang == "html" {
+		c.findGlobalUses()
 	}
 	ctx := f.auth0Context || len(c.inUse) > 0
 	for i, t := range c.toks {

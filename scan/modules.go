@@ -5,6 +5,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // A JavaScript, TypeScript or Python module that builds an SDK object and
@@ -235,6 +236,99 @@ func (c *codeFile) findImports() {
 	}
 }
 
+// Scripts a page loads share one global scope: var lock = new Auth0Lock(…)
+// at the top of one script, or window.auth0 = new auth0.WebAuth(…), is the
+// lock or auth0 another script (or the page's inline script) calls. Such a
+// global is exported under the module "global:", and a script that calls
+// a legacy method on a name it does not bind imports it from there.
+const globalModule = "global:"
+
+// findGlobals exports the SDK objects this script puts in the global
+// scope: a var (or an undeclared assignment) outside any block, or a
+// property of window.
+func (c *codeFile) findGlobals() {
+	module := false // a module's top-level var is its own, not the page's
+	for i, t := range c.toks {
+		if t.kind == tIdent && (t.text == "require" && c.next(i, "(") || t.text == "export" || t.text == "import" || t.text == "module" && c.next(i, ".")) {
+			module = true
+			break
+		}
+	}
+	depth := 0
+	for i := 0; i+2 < len(c.toks); i++ {
+		t := c.toks[i]
+		if t.kind == tPunct {
+			switch t.text {
+			case "{":
+				depth++
+			case "}":
+				depth--
+			}
+			continue
+		}
+		if t.kind != tIdent {
+			continue
+		}
+		name := ""
+		switch {
+		case t.text == "window" && c.next(i, ".") && c.toks[i+2].kind == tIdent && i+3 < len(c.toks) && c.toks[i+3].text == "=":
+			name = c.toks[i+2].text
+		case !module && depth == 0 && t.text == "var" && c.toks[i+1].kind == tIdent && c.toks[i+2].text == "=":
+			name = c.toks[i+1].text
+		}
+		if b, ok := c.bound[name]; ok && name != "" {
+			if c.exports == nil {
+				c.exports = map[string]binding{}
+			}
+			c.exports[globalModule+name] = b
+		}
+	}
+}
+
+// findGlobalUses imports from the global scope each name this script calls
+// a legacy method on without binding it (auth0.getDelegationToken(…),
+// window.lock.getProfile(…)).
+func (c *codeFile) findGlobalUses() {
+	seen := map[string]bool{}
+	for _, imp := range c.imports { // a name the script imports is not a global
+		seen[imp.local] = true
+	}
+	for i := 0; i+3 < len(c.toks); i++ {
+		t := c.toks[i]
+		if t.kind != tIdent {
+			continue
+		}
+		j := i // over a chain: webAuth.client.delegation(…)
+		for k := 0; k < 3 && c.next(j, ".") && j+2 < len(c.toks) && c.toks[j+2].kind == tIdent; k++ {
+			j += 2
+		}
+		if j == i || !c.next(j, "(") || !jsLegacyMethods()[c.toks[j].text] {
+			continue
+		}
+		if c.prev(i, ".") && !(i >= 2 && c.toks[i-2].text == "window") || t.text == "this" || t.text == "window" {
+			continue
+		}
+		if _, bound := c.bound[t.text]; bound || seen[t.text] {
+			continue
+		}
+		seen[t.text] = true
+		c.imports = append(c.imports, relImport{module: globalModule, imported: t.text, local: t.text})
+	}
+}
+
+// jsLegacyMethods are the legacy method names of the JavaScript SDKs.
+var jsLegacyMethods = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range sdks {
+		if slices.Contains(s.langs, "js") {
+			for _, m := range s.methods {
+				out[m.name] = true
+			}
+		}
+	}
+	return out
+})
+
 // findPythonExports records the SDK objects a Python module binds at its
 // top level (a name at the start of a line, assigned).
 func (c *codeFile) findPythonExports() {
@@ -318,6 +412,14 @@ func exportIndex(modules []*moduleInfo) map[string]map[string]binding {
 	for _, m := range modules {
 		if len(m.exports) == 0 {
 			continue
+		}
+		for name, b := range m.exports {
+			if g, ok := strings.CutPrefix(name, globalModule); ok {
+				if out[globalModule] == nil {
+					out[globalModule] = map[string]binding{}
+				}
+				out[globalModule][g] = b
+			}
 		}
 		key := moduleKey(m.rel)
 		out[key] = m.exports
