@@ -14,8 +14,10 @@ BUILD_PKGS := gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # The smoke test (a real window under Xvfb and a screenshot), the keyring
 # tests (gnome-keyring's Secret Service on a private D-Bus session) and the
-# sign-in tests (a real headless Chromium driven over CDP).
-TEST_PKGS := $(BUILD_PKGS) xvfb x11-utils xdotool imagemagick gnome-keyring dbus-x11 libsecret-tools chromium
+# sign-in tests (a real headless Chromium driven over CDP), and the package
+# test (the .desktop and AppStream validators, dpkg-shlibdeps).
+TEST_PKGS := $(BUILD_PKGS) xvfb x11-utils xdotool imagemagick gnome-keyring dbus-x11 libsecret-tools chromium \
+	desktop-file-utils appstream dpkg-dev
 
 export LANG := C
 export CGO_ENABLED := 1
@@ -37,7 +39,7 @@ deps-test:
 check-go:
 	@command -v $(GO) >/dev/null || { echo "Go is not on PATH: install Go 1.26 or newer from go.dev/dl and add it to PATH" >&2; exit 1; }
 
-test: deps-test check-go lint unit smoke
+test: deps-test check-go lint unit smoke package-test
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -101,6 +103,77 @@ fuzz:
 			echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
 		done; \
 	done
+
+# Packages (issue 22). The app ID and version come from FyneApp.toml. Every
+# output goes under build/ (the headless build, man pages, icons, the staged
+# and built .deb) or dist/ (make release), both git-ignored.
+APP_ID := $(shell sed -n 's/^ID *= *"\(.*\)"$$/\1/p' FyneApp.toml)
+VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"$$/\1/p' FyneApp.toml)
+PREFIX ?= /usr/local
+HEADLESS := build/tokenscope-headless
+ICON_SIZES := 16 22 24 32 48 64 128 256 512
+ICONS := $(foreach s,$(ICON_SIZES),build/icons/$(s)x$(s)/apps/$(APP_ID).png)
+# make deb and make tarball package ./tokenscope (make build) unless
+# DESKTOP_BIN names another desktop build (make release makes one).
+DESKTOP_BIN ?= $(BIN)
+DESKTOP_DEP := $(if $(filter $(BIN),$(DESKTOP_BIN)),build)
+DEB_DIR ?= build
+DEB_COMPRESS ?= xz
+TARBALL_DIR ?= build
+FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+PKG_ENV = APP_ID=$(APP_ID) VERSION=$(VERSION) ICON_SIZES="$(ICON_SIZES)" HEADLESS=$(HEADLESS)
+
+.PHONY: headless man install uninstall deb tarball release package-test
+
+# The command-line build: every subcommand, no Fyne, no cgo: a static binary.
+headless: check-go
+	CGO_ENABLED=0 $(GO) build -tags headless -trimpath -o $(HEADLESS) .
+
+# tokenscope.1 and a page per subcommand, from the command definitions.
+man: headless
+	@rm -rf build/man && mkdir -p build/man
+	$(HEADLESS) gen-docs --man build/man
+
+# The icon in the hicolor sizes, resized from assets/icon.png (no dates
+# written into the PNGs).
+build/icons/%/apps/$(APP_ID).png: assets/icon.png
+	@command -v convert >/dev/null || scripts/install-deps.sh imagemagick
+	@mkdir -p $(@D)
+	convert $< -resize $* -strip -define png:exclude-chunks=date,time PNG32:$@
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the desktop build, its
+# .desktop file, hicolor icons, AppStream metainfo, man pages and shell
+# completions (packaging/install.sh lists them). make uninstall removes them.
+install: build man $(ICONS)
+	@$(PKG_ENV) BIN=$(BIN) DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" packaging/install.sh install
+
+uninstall:
+	@$(PKG_ENV) DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" packaging/install.sh uninstall
+
+# The desktop build's .deb, by dpkg-deb from a make-install tree staged with
+# PREFIX=/usr (packaging/build-deb.sh), into $(DEB_DIR).
+deb: $(DESKTOP_DEP) man $(ICONS)
+	@scripts/install-deps.sh dpkg-dev
+	@rm -rf build/deb
+	@$(PKG_ENV) BIN=$(DESKTOP_BIN) DESTDIR=$(CURDIR)/build/deb PREFIX=/usr STRIP=1 packaging/install.sh install >/dev/null
+	@VERSION=$(VERSION) DEB_COMPRESS=$(DEB_COMPRESS) packaging/build-deb.sh build/deb $(DEB_DIR)
+
+# The Linux tarball, by fyne package from the desktop build, into $(TARBALL_DIR).
+tarball: $(DESKTOP_DEP)
+	@GO=$(GO) FYNE_TOOL=$(FYNE_TOOL) VERSION=$(VERSION) packaging/build-tarball.sh $(DESKTOP_BIN) $(TARBALL_DIR)
+
+# dist/: the .deb, the tarball, the headless build for linux, darwin and
+# windows on amd64 and arm64, and SHA256SUMS (scripts/release.sh).
+release: check-go
+	@GO=$(GO) TAGS=$(TAGS) MAKE="$(MAKE)" VERSION=$(VERSION) scripts/release.sh
+
+# The packages as a user gets them (scripts/package-test.sh): the headless
+# build static, Depends against ldd, the validators, make install/uninstall,
+# the .deb installed, run and removed. Reuses make build's ./tokenscope; the
+# .deb it tests is gzip-compressed (xz takes 14 s of a 2-core machine).
+package-test: DEB_COMPRESS := gzip
+package-test: build headless deb
+	@$(PKG_ENV) BIN=$(BIN) MAKE="$(MAKE)" scripts/package-test.sh build/tokenscope_$(VERSION)_$$(dpkg --print-architecture).deb
 
 clean:
 	rm -f $(BIN)

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# make release: everything a release publishes, in dist/ (git-ignored):
+#
+#   tokenscope_VERSION_ARCH.deb            the desktop build (make deb)
+#   tokenscope-VERSION-linux-ARCH.tar.xz   the desktop build (fyne package)
+#   tokenscope-{linux,darwin,windows}-{amd64,arm64}[.exe]
+#                                          the headless build, static, cross-compiled
+#   SHA256SUMS                             sha256sum -c SHA256SUMS checks them
+#
+# The desktop build is built here with -trimpath (no build-machine paths in a
+# published binary) into build/release/, for this machine's architecture only
+# (cgo: Fyne needs the target's C libraries).
+#
+# Environment: GO, TAGS (the desktop build's tags), MAKE, VERSION.
+set -euo pipefail
+
+GO=${GO:-go}
+TAGS=${TAGS:-migrated_fynedo}
+MAKE=${MAKE:-make}
+: "${VERSION:?VERSION is not set (make release passes it from FyneApp.toml)}"
+start=$SECONDS
+
+rm -rf dist
+mkdir -p dist build/release
+
+echo "release: the desktop build (-trimpath)"
+CGO_ENABLED=1 "$GO" build -tags "$TAGS" -trimpath -o build/release/tokenscope .
+
+echo "release: the .deb"
+"$MAKE" --no-print-directory deb DESKTOP_BIN=build/release/tokenscope DEB_DIR=dist
+echo "release: the tarball (fyne package)"
+"$MAKE" --no-print-directory tarball DESKTOP_BIN=build/release/tokenscope TARBALL_DIR=dist
+
+for os in linux darwin windows; do
+	for arch in amd64 arm64; do
+		ext=
+		[ "$os" = windows ] && ext=.exe
+		echo "release: the headless build for $os/$arch"
+		CGO_ENABLED=0 GOOS=$os GOARCH=$arch "$GO" build -tags headless -trimpath -o "dist/tokenscope-$os-$arch$ext" .
+	done
+done
+
+# The headless build for this machine is static and says its version.
+host=dist/tokenscope-$("$GO" env GOHOSTOS)-$("$GO" env GOHOSTARCH)
+v=$("$host" --version)
+[[ $v == "tokenscope $VERSION"* ]] || { echo "release: $host --version says '$v', not $VERSION" >&2; exit 1; }
+
+(cd dist && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)
+echo "release: dist/ in $((SECONDS - start)) s:"
+(cd dist && ls -l --time-style=+ | awk 'NR > 1 { printf "  %10d  %s\n", $5, $NF }')
