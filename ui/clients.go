@@ -17,6 +17,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/discovery"
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -75,7 +76,9 @@ func (s *clientsScreen) buildUI() {
 	s.list = widget.NewList(
 		func() int { return len(s.profiles) },
 		func() fyne.CanvasObject { return widget.NewLabel("profile name") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.profiles[i].Name) })
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(safetext.Line(s.profiles[i].Name))
+		})
 	s.list.OnSelected = s.onSelected
 	s.name = widget.NewEntry()
 	s.name.SetPlaceHolder("a short name, e.g. prod-eu")
@@ -157,7 +160,7 @@ func (s *clientsScreen) reload(selectName string) {
 	}
 	if err != nil {
 		s.status.Importance = widget.DangerImportance
-		s.status.SetText(err.Error())
+		s.status.SetText(safetext.Block(err.Error()))
 	}
 	s.profiles = ps
 	s.list.UnselectAll()
@@ -257,7 +260,7 @@ func (s *clientsScreen) showEndpoints(e *profiles.Endpoints) {
 		s.endpoints.SetText("Not discovered yet: press Discover.")
 		return
 	}
-	s.endpoints.SetText(fmt.Sprintf("Token endpoint: %s\nJWKS: %s\nUserinfo: %s\nDiscovered %s", e.Token, e.JWKS, e.Userinfo, e.DiscoveredAt.Local().Format("2006-01-02 15:04")))
+	s.endpoints.SetText(safetext.Block(fmt.Sprintf("Token endpoint: %s\nJWKS: %s\nUserinfo: %s\nDiscovered %s", e.Token, e.JWKS, e.Userinfo, e.DiscoveredAt.Local().Format("2006-01-02 15:04"))))
 }
 
 func formatParams(m map[string]string) string {
@@ -310,7 +313,7 @@ func (s *clientsScreen) formProfile() (profiles.Profile, error) {
 
 func (s *clientsScreen) setStatus(msg string, imp widget.Importance) {
 	s.status.Importance = imp
-	s.status.SetText(msg)
+	s.status.SetText(safetext.Block(msg)) // it may quote a server, a file or a token
 }
 
 // secretChange turns what a secret field shows into what Save does: left

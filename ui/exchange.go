@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
@@ -457,7 +458,7 @@ func (s *exchangeScreen) onCopyWithSecrets() {
 
 func (s *exchangeScreen) setStatus(msg string, imp widget.Importance) {
 	s.status.Importance = imp
-	s.status.SetText(msg)
+	s.status.SetText(safetext.Block(msg)) // it may quote a server, a file or a token
 }
 
 // onRefresh sends the request off the UI goroutine, through the
@@ -622,9 +623,9 @@ func userinfoTable(ui, id map[string]any) fyne.CanvasObject {
 		widget.NewLabelWithStyle("/userinfo", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabelWithStyle("ID token", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, d := range tokens.CompareClaims(ui, id) {
-		grid.Add(widget.NewLabel(d.Name))
-		grid.Add(wrapLabel(claimText(d.Left)))
-		grid.Add(wrapLabel(claimText(d.Right)))
+		grid.Add(widget.NewLabel(safetext.Line(d.Name)))
+		grid.Add(wrapLabel(safetext.Line(claimText(d.Left))))
+		grid.Add(wrapLabel(safetext.Line(claimText(d.Right))))
 	}
 	return grid
 }
@@ -712,7 +713,7 @@ func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult)
 			title = fmt.Sprintf("Refresh failed: HTTP %d %s", xe.Status, xe.Code)
 		}
 		s.setStatus(title+".", widget.DangerImportance)
-		body := wrapLabel(err.Error() + ".")
+		body := wrapLabel(safetext.Block(err.Error()) + ".")
 		body.Importance = widget.DangerImportance
 		s.cards.Add(widget.NewCard(title, "", body))
 		return
@@ -733,7 +734,7 @@ func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult)
 	case resp.Rotated:
 		why := "this run used a typed refresh token"
 		if resp.StoreErr != nil {
-			why = "it could not be stored: " + resp.StoreErr.Error()
+			why = "it could not be stored: " + safetext.Line(resp.StoreErr.Error())
 		}
 		s.notice.Importance = widget.DangerImportance
 		s.notice.SetText("The refresh token rotated and the new one was not saved (" + why + "). It is below, and it is the only copy: copy it now.")
@@ -752,7 +753,7 @@ func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult)
 		s.cards.Add(widget.NewCard("Expiry", "", s.expiryLabel))
 	}
 	if resp.Scope != "" {
-		s.cards.Add(widget.NewCard("Scope", "", wrapLabel(resp.Scope)))
+		s.cards.Add(widget.NewCard("Scope", "", wrapLabel(safetext.Line(resp.Scope))))
 	}
 	s.updatePreview()
 }
@@ -789,5 +790,5 @@ func (s *exchangeScreen) addTokenCard(title, name, tok string, inspectable bool)
 		}
 		actions = append(actions, widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { copySecret(s.do, s.clipboard(), tok) }))
 	}
-	s.cards.Add(widget.NewCard(title, "", container.NewVBox(monoLabel(shown), container.NewHBox(actions...))))
+	s.cards.Add(widget.NewCard(title, "", container.NewVBox(monoLabel(safetext.Line(shown)), container.NewHBox(actions...))))
 }

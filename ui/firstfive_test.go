@@ -3,11 +3,14 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -19,6 +22,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
@@ -445,4 +449,58 @@ func TestThePasteHintBreaksNoWord(t *testing.T) {
 			t.Errorf("the hint line %q is %.0f px in a %.0f px field", line, w, room)
 		}
 	}
+}
+
+// noHiddenCharacters fails when anything on screen carries a control,
+// BiDi or zero-width character.
+func noHiddenCharacters(t *testing.T, w fyne.Window) {
+	t.Helper()
+	for _, s := range onScreen(w) {
+		if safetext.Has(strings.NewReplacer("\n", "", "\t", "").Replace(s.text)) {
+			t.Errorf("on screen with a hidden character: %q", s.text)
+		}
+	}
+}
+
+// TestUntrustedTextIsShownVisibly: a pasted token whose claim name and
+// value hold ESC and U+202E (RIGHT-TO-LEFT OVERRIDE), and a server error
+// holding them, are shown with those characters as escapes, in the claim
+// rows, the raw JSON and the status line.
+func TestUntrustedTextIsShownVisibly(t *testing.T) {
+	h := newTestInspector(t)
+	claims := auth0Claims()
+	claims["x\x1b[2Jname"] = "invoice\u202egpj.exe"
+	h.typeToken(signToken(t, testRSAKey(), jose.RS256, claims))
+	h.settle()
+	if !shows(h.win, `x\x1b[2Jname`) || !shows(h.win, `invoice\u202egpj.exe`) {
+		t.Fatalf("the claim is not shown with visible escapes:\n%s", screenText(h.win))
+	}
+	noHiddenCharacters(t, h.win)
+	test.Tap(h.s.rawJSON)
+	if !shows(h.win, `\u202e`) {
+		t.Fatalf("the raw JSON does not show the override:\n%s", screenText(h.win))
+	}
+	noHiddenCharacters(t, h.win)
+
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"error":"invalid_grant","error_description":"token revoked \u001b[31mby admin\u202e"}`))
+	}))
+	defer srv.Close()
+	svc := testServices(t)
+	svc.Save(workspace.SaveRequest{Profile: profiles.Profile{Name: "real", Issuer: srv.URL + "/", ClientID: "abc", Auth: "none",
+		Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}, RefreshToken: workspace.Store("v1.a-refresh-token")})
+	b := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 860))
+	m := newMainWindow(fyne.CurrentApp(), w, svc, b.Do)
+	settleWindow(m, b)
+	m.showScreen(screenExchange)
+	test.Tap(visibleButton(t, w, "Refresh"))
+	settleWindow(m, b)
+	if !shows(w, "invalid_grant") || !shows(w, `\x1b[31m`) {
+		t.Fatalf("the server's error is not shown with visible escapes:\n%s", screenText(w))
+	}
+	noHiddenCharacters(t, w)
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
@@ -377,7 +378,7 @@ func (s *inspectScreen) stopBusy() {
 
 func (s *inspectScreen) setStatus(msg string, imp widget.Importance) {
 	s.status.Importance = imp
-	s.status.SetText(msg)
+	s.status.SetText(safetext.Block(msg)) // it may quote a server, a file or a token
 }
 
 var kindPhrases = map[tokens.Kind]string{
@@ -464,6 +465,6 @@ func (s *inspectScreen) drawFindings(outer, shown *tokens.Token) {
 		s.findings.Add(widget.NewLabel("Nothing unusual."))
 	}
 	for _, f := range fs {
-		s.findings.Add(border(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(f.Message)))
+		s.findings.Add(border(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(safetext.Block(f.Message))))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 
@@ -20,7 +21,7 @@ func (s *inspectScreen) drawHeader(t *tokens.Token) {
 		return
 	}
 	for _, f := range t.Header {
-		s.header.Add(fieldRow(f.Name, truncate(fieldValue(f), maxValueShown), tokens.ExplainHeader(f.Name), nil))
+		s.header.Add(fieldRow(safetext.Line(f.Name), safetext.Block(truncate(fieldValue(f), maxValueShown)), safetext.Line(tokens.ExplainHeader(f.Name)), nil))
 	}
 }
 
@@ -98,7 +99,7 @@ func (s *inspectScreen) drawClaims(t *tokens.Token) {
 		return
 	}
 	if t.PayloadText != "" {
-		s.payload.SetText(truncate(t.PayloadText, 20000))
+		s.payload.SetText(safetext.Block(truncate(t.PayloadText, 20000)))
 		s.payload.Show()
 		return
 	}
@@ -110,8 +111,10 @@ func (s *inspectScreen) drawClaims(t *tokens.Token) {
 			break
 		}
 		value := fieldValue(f)
-		r := &claimRow{claim: f.Name, name: boldLabel(f.Name), value: monoLabel(truncate(value, maxValueShown))}
-		r.explain = wrapLabel(tokens.ExplainClaim(f.Name))
+		// A token is untrusted text: its control, BiDi and zero-width
+		// characters are shown as escapes, never acted on (Copy is exact).
+		r := &claimRow{claim: f.Name, name: boldLabel(safetext.Line(f.Name)), value: monoLabel(safetext.Block(truncate(value, maxValueShown)))}
+		r.explain = wrapLabel(safetext.Line(tokens.ExplainClaim(f.Name)))
 		r.explain.TextStyle = fyne.TextStyle{Italic: true}
 		full := value
 		r.copy = copyButton("", s.do, s.clipboard, func() string { return full })

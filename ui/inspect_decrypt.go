@@ -5,6 +5,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2/widget"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 
@@ -21,7 +22,7 @@ func (s *inspectScreen) onDecrypt() {
 	inner, err := tokens.Decrypt(s.outer, keys, s.svc.Now())
 	if err != nil {
 		s.decryptMsg.Importance = widget.DangerImportance
-		s.decryptMsg.SetText(err.Error() + ".")
+		s.decryptMsg.SetText(safetext.Block(err.Error()) + ".")
 		return
 	}
 	s.show(s.outer, inner)

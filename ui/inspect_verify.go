@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/tokenscope/tokenscope/internal/discovery"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
@@ -188,7 +189,7 @@ func (s *inspectScreen) onVerify() {
 			s.setStatus(s.decodedStatus(), widget.SuccessImportance)
 			if err != nil {
 				s.verdict.Importance = widget.DangerImportance
-				s.verdict.SetText("Could not get the keys: " + err.Error())
+				s.verdict.SetText("Could not get the keys: " + safetext.Line(err.Error()))
 				return
 			}
 			s.remote, s.remoteFor = ks, fetchedFor
@@ -217,7 +218,7 @@ func (s *inspectScreen) showReport(r tokens.Report) {
 	s.checks.RemoveAll()
 	s.checkRows = map[string]*checkRow{}
 	for _, c := range r.Checks {
-		row := &checkRow{check: c, name: boldLabel(c.Name), detail: wrapLabel(windowWords(c.Detail))}
+		row := &checkRow{check: c, name: boldLabel(c.Name), detail: wrapLabel(windowWords(safetext.Block(c.Detail)))}
 		switch c.Status {
 		case tokens.Pass:
 			row.icon = widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon()))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/iox"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/migrate"
 )
@@ -225,7 +226,7 @@ func (s *migrateScreen) loadFile(r io.ReadCloser) {
 		defer r.Close()
 		head, err := io.ReadAll(io.LimitReader(r, largeInput+1))
 		if err != nil {
-			return func() { s.status.SetText("Could not read the file: " + err.Error()) }
+			return func() { s.status.SetText("Could not read the file: " + safetext.Line(err.Error())) }
 		}
 		if len(head) <= largeInput {
 			return func() { s.setInput(string(head)) }
@@ -275,7 +276,7 @@ func (s *migrateScreen) parsed(text string, batch *migrate.Batch, err error) {
 		s.detected.SetText("")
 	case err != nil:
 		s.detected.Importance = widget.DangerImportance
-		s.detected.SetText("Cannot read this input: " + err.Error() + ".")
+		s.detected.SetText("Cannot read this input: " + safetext.Line(err.Error()) + ".")
 	default:
 		s.batch = batch
 		s.detected.Importance = widget.MediumImportance

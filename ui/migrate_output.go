@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 	"github.com/tokenscope/tokenscope/migrate"
+
+	"github.com/tokenscope/tokenscope/internal/safetext"
 )
 
 func (s *migrateScreen) render() {
@@ -31,12 +33,12 @@ func (s *migrateScreen) render() {
 		return
 	}
 	for _, f := range r.Findings {
-		s.findings.Add(border(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(windowWords(f.Message))))
+		s.findings.Add(border(nil, nil, widget.NewIcon(severityIcon(string(f.Severity))), nil, wrapLabel(windowWords(safetext.Block(f.Message)))))
 	}
 	if !r.Migratable {
 		s.output.SetText("")
 		s.status.Importance = widget.DangerImportance
-		s.status.SetText(r.Source.Location + ": cannot be migrated one to one. The findings below say why and what to do instead.")
+		s.status.SetText(safetext.Line(r.Source.Location) + ": cannot be migrated one to one. The findings below say why and what to do instead.")
 		return
 	}
 	text, err := migrate.Render(r.Request, migrate.Format(s.format.Selected), s.reveal.Checked)
@@ -46,7 +48,7 @@ func (s *migrateScreen) render() {
 	}
 	s.output.SetText(text)
 	s.status.Importance = widget.SuccessImportance
-	s.status.SetText(r.Source.Location + ": migrated to " + r.Request.Method + " " + r.Request.URL)
+	s.status.SetText(safetext.Line(r.Source.Location + ": migrated to " + r.Request.Method + " " + r.Request.URL))
 	s.copyBtn.Enable()
 	s.copySecBtn.Enable()
 	if !strings.Contains(r.Request.URL, migrate.PlaceholderDomain) {

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/tokenscope/tokenscope/internal/demotenant"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
@@ -82,7 +83,7 @@ func (s *migrateScreen) showSent(sent workspace.Sent) {
 	s.compare.RemoveAll()
 	if sent.Err != "" {
 		s.status.Importance = widget.DangerImportance
-		s.status.SetText(fmt.Sprintf("The new request failed (HTTP %d): %s", sent.Status, sent.Err))
+		s.status.SetText(fmt.Sprintf("The new request failed (HTTP %d): %s", sent.Status, safetext.Line(sent.Err)))
 		return
 	}
 	s.status.Importance = widget.SuccessImportance
@@ -162,7 +163,7 @@ func (s *migrateScreen) onCompare() {
 			s.compareBtn.Enable()
 			if err != nil {
 				s.status.Importance = widget.DangerImportance
-				s.status.SetText("Compare failed: " + err.Error())
+				s.status.SetText("Compare failed: " + safetext.Line(err.Error()))
 				return
 			}
 			s.showComparison(c)
@@ -179,7 +180,7 @@ func (s *migrateScreen) showComparison(c *workspace.Comparison) {
 	s.compare.RemoveAll()
 	head := func(name string, sent workspace.Sent) string {
 		if sent.Err != "" {
-			return fmt.Sprintf("%s: HTTP %d, %s", name, sent.Status, sent.Err)
+			return fmt.Sprintf("%s: HTTP %d, %s", name, sent.Status, safetext.Line(sent.Err))
 		}
 		return fmt.Sprintf("%s: HTTP %d", name, sent.Status)
 	}
@@ -194,11 +195,11 @@ func (s *migrateScreen) showComparison(c *workspace.Comparison) {
 		}
 		var values fyne.CanvasObject
 		if d.State == tokens.ClaimSame {
-			values = wrapLabel("both: " + truncate(d.Left, 200))
+			values = wrapLabel("both: " + safetext.Line(truncate(d.Left, 200)))
 		} else {
-			values = container.NewVBox(wrapLabel("/delegation: "+orDash(truncate(d.Left, 200))), wrapLabel("/oauth/token: "+orDash(truncate(d.Right, 200))))
+			values = container.NewVBox(wrapLabel("/delegation: "+orDash(safetext.Line(truncate(d.Left, 200)))), wrapLabel("/oauth/token: "+orDash(safetext.Line(truncate(d.Right, 200)))))
 		}
-		s.compare.Add(container.NewVBox(container.NewHBox(boldLabel(d.Name), state), values))
+		s.compare.Add(container.NewVBox(container.NewHBox(boldLabel(safetext.Line(d.Name)), state), values))
 	}
 	if c.Legacy.Err == "" && c.New.Err == "" {
 		s.status.Importance = widget.SuccessImportance

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 )
 
 // --- the token timeline ---
@@ -258,7 +259,7 @@ func jsonRichText(raw []byte) *widget.RichText {
 	if json.Indent(&buf, raw, "", "  ") == nil { // keeps the token's own order
 		text = buf.String()
 	}
-	rt := widget.NewRichText(jsonSegments(text)...)
+	rt := widget.NewRichText(jsonSegments(safetext.Block(text))...)
 	rt.Wrapping = fyne.TextWrapBreak
 	return rt
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -133,7 +134,7 @@ func (f *signInFlow) browserOpened(name, u string, err error) {
 		f.message.SetText("Your browser shows the sign-in page of " + name + ". Finish signing in there; this window waits for the redirect. No browser window? Copy the link.")
 		return
 	}
-	f.message.SetText("No browser could be opened here (" + err.Error() + "). Open this link in a browser on this machine to sign in; this window waits for the redirect:")
+	f.message.SetText("No browser could be opened here (" + safetext.Line(err.Error()) + "). Open this link in a browser on this machine to sign in; this window waits for the redirect:")
 	f.link.SetText(u)
 	f.link.Show()
 	f.copyLink.Importance = widget.HighImportance
@@ -181,7 +182,7 @@ func needsOnlyCopy(resp *exchange.Response, memory, demo bool) bool {
 func loginResultText(name string, res workspace.LoginResult, memory, demo bool) (string, widget.Importance) {
 	switch {
 	case res.Err != nil:
-		return "Sign-in failed: " + res.Err.Error() + ".", widget.DangerImportance
+		return "Sign-in failed: " + safetext.Line(res.Err.Error()) + ".", widget.DangerImportance
 	case res.Response != nil && res.Response.RefreshToken != "" && !res.Response.Stored:
 		return "Signed in, but the refresh token could not be stored: copy it from the dialog now.", widget.DangerImportance
 	case res.Response != nil && res.Response.RefreshToken == "":
@@ -203,11 +204,11 @@ func showOnlyCopy(win fyne.Window, do uiDo, cb fyne.Clipboard, profile string, r
 	why := "this run used a typed refresh token, so it was not stored in the profile"
 	switch {
 	case resp.StoreErr != nil:
-		why = "it could not be stored in the OS keyring: " + resp.StoreErr.Error()
+		why = "it could not be stored in the OS keyring: " + safetext.Line(resp.StoreErr.Error())
 	case resp.Stored:
 		why = "there is no OS keyring here, so it is only in memory until Tokenscope closes"
 	}
-	msg := wrapLabel("There is a new refresh token for " + profile + " (any older one no longer works), and " + why + ". Copy it and keep it safe.")
+	msg := wrapLabel("There is a new refresh token for " + safetext.Line(profile) + " (any older one no longer works), and " + why + ". Copy it and keep it safe.")
 	msg.Importance = widget.DangerImportance
 	tok := resp.RefreshToken
 	var d dialog.Dialog
