@@ -300,6 +300,7 @@ func (w *Workspace) Revoke(ctx context.Context, name string) (endpoint string, e
 		hint := exchange.Explain(resp.StatusCode, e.Error, e.ErrorDescription, resp.Header, auth)
 		return m.RevocationEndpoint, fmt.Errorf("%s refused the revocation (%s %s %s): %s; the refresh token is still stored", m.RevocationEndpoint, resp.Status, e.Error, e.ErrorDescription, hint)
 	}
+	w.noteFamily(name, func(f *Family, now time.Time) { f.revoked(l.RefreshToken, now) })
 	if err := w.Secrets.Delete(name, secrets.RefreshToken); err != nil && !errors.Is(err, secrets.ErrNotFound) {
 		return m.RevocationEndpoint, fmt.Errorf("revoked at the server, but the keyring entry could not be removed: %w", err)
 	}

@@ -391,6 +391,9 @@ func (w *Workspace) storeSignIn(ctx context.Context, name string, resp *exchange
 	unlock, err := w.LockProfile(ctx, name, DefaultWait, nil)
 	if err == nil {
 		resp.StoreErr = w.Secrets.Set(name, secrets.RefreshToken, resp.RefreshToken)
+		if resp.StoreErr == nil {
+			w.noteFamily(name, func(f *Family, now time.Time) { f.begin(resp.RefreshToken, "sign-in", now) })
+		}
 		unlock()
 	} else {
 		resp.StoreErr = err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"time"
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
@@ -114,7 +116,9 @@ func (w *Workspace) Save(req SaveRequest) (SaveResult, error) {
 		var err error
 		switch {
 		case c.stores():
-			err = w.Secrets.Set(p.Name, kind, c.Value)
+			if err = w.Secrets.Set(p.Name, kind, c.Value); err == nil && kind == secrets.RefreshToken {
+				w.noteFamily(p.Name, func(f *Family, now time.Time) { f.begin(c.Value, "stored", now) })
+			}
 		case c.changes():
 			if err = w.Secrets.Delete(p.Name, kind); errors.Is(err, secrets.ErrNotFound) {
 				err = nil
@@ -160,6 +164,7 @@ func (w *Workspace) Rename(from, to string) error {
 	if err := w.Profiles.Rename(from, to); err != nil {
 		return err
 	}
+	_ = os.Rename(w.familyPath(from), w.familyPath(to)) // the lineage is a record: losing it loses no token
 	if err := secrets.Move(w.Secrets, from, to); err != nil {
 		return afterSave(err, "renamed %s to %s, but its keyring entries did not move", from, to)
 	}
@@ -176,6 +181,7 @@ func (w *Workspace) Remove(name string) error {
 	if err := w.Profiles.Remove(name); err != nil {
 		return err
 	}
+	_ = os.Remove(w.familyPath(name))
 	if err := secrets.DeleteProfile(w.Secrets, name); err != nil {
 		return afterSave(err, "removed %s, but its keyring entries are still there", name)
 	}

@@ -115,6 +115,9 @@ func (w *Workspace) refreshLocked(ctx context.Context, name string, o RefreshOpt
 	res.Sent = true
 	res.Response, res.Err = w.Exchange.Refresh(ctx, name, res.Request, store)
 	w.record(name, res.Request.TokenURL, start, res.Response, res.Err)
+	if store != nil {
+		w.noteFamily(name, func(f *Family, now time.Time) { f.used(res.Request.RefreshToken, res.Response, res.Err, now) })
+	}
 	return res
 }
 

@@ -1,0 +1,48 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/workspace"
+)
+
+// `family` lists the lineage a user built with `refresh`: a fingerprint
+// per token (never the token), where it came from, and what it is now.
+func TestFamilyListsTheLineageByFingerprint(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	srv, _ := rotatingServer(t, "v1.first-token")
+	w.env["RT"] = "v1.first-token"
+	if code, _, stderr := w.run(t, "", "profile", "add", "api", "--issuer", srv.URL+"/", "--client-id", "c", "--refresh-token-env", "RT"); code != 0 {
+		t.Fatal(stderr)
+	}
+	_ = w.profiles.Update("api", func(p *profiles.Profile) error {
+		p.Endpoints = &profiles.Endpoints{Token: srv.URL + "/oauth/token"}
+		return nil
+	})
+	for range 2 {
+		if code, out, stderr := w.run(t, "", "refresh", "--profile", "api"); code != 0 {
+			t.Fatalf("%s %s", out, stderr)
+		}
+	}
+	code, out, _ := w.run(t, "", "family", "--profile", "api")
+	if code != 0 || strings.Contains(out, "v1.") {
+		t.Fatalf("exit %d, or a token in the output:\n%s", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 || !strings.Contains(lines[2], workspace.Fingerprint("v1.first-token")) || !strings.Contains(lines[2], "stored") ||
+		!strings.Contains(lines[3], "↳") || !strings.Contains(lines[3], "used") || !strings.Contains(lines[4], "current") {
+		t.Fatalf("the chain:\n%s", out)
+	}
+	_, out, _ = w.run(t, "", "family", "--profile", "api", "--json")
+	var f workspace.Family
+	if err := json.Unmarshal([]byte(out), &f); err != nil || f.Profile != "api" || len(f.Tokens) != 3 || f.Tokens[2].State != workspace.StateCurrent || f.Tokens[1].Uses != 1 {
+		t.Fatalf("--json: %v\n%s", err, out)
+	}
+	if code, _, stderr := w.run(t, "", "family", "--profile", "nope"); code != ExitUsage || !strings.Contains(stderr, "nope") {
+		t.Fatalf("unknown profile: exit %d %q", code, stderr)
+	}
+}

@@ -1,0 +1,95 @@
+package workspace
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
+)
+
+// The lineage follows what Tokenscope saw: a token stored by hand, two
+// rotations, a refusal; fingerprints only, never a token, in the file.
+func TestTheFamilyFollowsRotationsAndRefusalsWithoutSecrets(t *testing.T) {
+	t.Parallel()
+	ws, mem := newWorkspace(t)
+	srv := newSpyRotator(t)
+	p := profiles.Profile{Name: "api", Issuer: srv.URL + "/", ClientID: "c", Auth: "none", Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}
+	if _, err := ws.Save(SaveRequest{Profile: p, RefreshToken: Store("v1.first")}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for range 2 {
+		if r := ws.Refresh(ctx, "api", RefreshOptions{}); r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	// Someone else spent the current token: the next refresh is refused.
+	_ = mem.Set("api", secrets.RefreshToken, "v1.first")
+	if r := ws.Refresh(ctx, "api", RefreshOptions{}); r.Err == nil {
+		t.Fatal("a spent token was accepted")
+	}
+	f, err := ws.Family("api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tok := range f.Tokens {
+		got = append(got, tok.Origin+":"+string(tok.State))
+	}
+	want := "stored:rejected rotation:used rotation:current"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("family %v, want %s", got, want)
+	}
+	if f.Tokens[0].Fingerprint != Fingerprint("v1.first") || f.Tokens[0].Uses != 2 || !strings.Contains(f.Tokens[0].Reason, "invalid_grant") {
+		t.Fatalf("first token %+v", f.Tokens[0])
+	}
+	b, _ := os.ReadFile(ws.familyPath("api"))
+	if strings.Contains(string(b), "v1.") {
+		t.Fatalf("the family file holds a token:\n%s", b)
+	}
+	var back Family
+	if json.Unmarshal(b, &back) != nil || len(back.Tokens) != 3 {
+		t.Fatalf("the file is not the family: %s", b)
+	}
+	// Removing the profile removes its lineage.
+	if err := ws.Remove("api"); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := ws.Family("api"); len(f.Tokens) != 0 {
+		t.Fatalf("lineage kept after remove: %+v", f)
+	}
+}
+
+// newSpyRotator rotates refresh tokens: each valid one is spent once,
+// starting with v1.first.
+func newSpyRotator(t *testing.T) *httptest.Server {
+	var mu sync.Mutex
+	valid, n := map[string]bool{"v1.first": true}, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		rt := r.PostForm.Get("refresh_token")
+		if !valid[rt] {
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}`))
+			return
+		}
+		delete(valid, rt)
+		n++
+		next := fmt.Sprintf("v1.rotated-%d", n)
+		valid[next] = true
+		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 60, "refresh_token": next})
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
