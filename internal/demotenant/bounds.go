@@ -103,7 +103,7 @@ func (t *Tenant) sweepLocked(now time.Time) int {
 	}
 	ended := map[*family]bool{}
 	for k, f := range t.families {
-		if f.revoked || now.Sub(f.created) > t.cfg.AbsoluteLifetime {
+		if f.revoked || t.absoluteExpired(f, now) {
 			ended[f] = true
 			delete(t.families, k)
 			removed++

@@ -83,8 +83,11 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request) (any, *apiError) 
 }
 
 // refresh implements the grant: lifetimes, reuse detection with Auth0's
-// reuse interval, scope that can only narrow, the original audience, and
-// rotation.
+// reuse interval, the audience and scope (grant), and rotation. Every
+// refusal of the token is Auth0's 403 invalid_grant "Unknown or invalid
+// refresh token.", whatever the reason (expired, reused, revoked), as
+// Auth0 answers it
+// (https://community.auth0.com/t/troubleshoot-refresh-token-unknown-or-invalid-before-expiry-403-unknown-or-invalid-refresh-token/120406).
 func (t *Tenant) refresh(c *Client, value, scope, audience string) (map[string]any, *apiError) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -94,40 +97,24 @@ func (t *Tenant) refresh(c *Client, value, scope, audience string) (map[string]a
 		return nil, errorf(403, "invalid_grant", "%s", errUnknownToken)
 	}
 	f := rt.family
-	if now.Sub(f.created) > t.cfg.AbsoluteLifetime || now.Sub(rt.lastUsed) > t.cfg.IdleLifetime {
+	if t.absoluteExpired(f, now) || t.idleExpired(rt, now) {
 		return nil, errorf(403, "invalid_grant", "%s", errUnknownToken)
 	}
-	if !rt.usedAt.IsZero() {
-		// A rotated-out token. Within the Reuse Interval the previous token
-		// may be exchanged again and a new token is issued; the
-		// second-to-last one, or any reuse after the interval, is a breach
-		// that revokes the family
-		// (https://auth0.com/docs/secure/tokens/refresh-tokens/configure-refresh-token-rotation).
-		successor := t.tokens[rt.next]
-		if now.Sub(rt.usedAt) > t.cfg.ReuseInterval || successor == nil || !successor.usedAt.IsZero() {
-			f.revoked = true
-			return nil, errorf(403, "invalid_grant", "%s", errUnknownToken)
-		}
+	if !rt.usedAt.IsZero() && !t.reusable(rt, now) {
+		// A rotated-out token past the Reuse Interval, or the
+		// second-to-last one: a breach that revokes the whole family
+		// (https://auth0.com/docs/secure/tokens/refresh-tokens/refresh-token-rotation,
+		// "Automatic reuse detection").
+		f.revoked, f.revokedBy = true, revokedByReuse
+		return nil, errorf(403, "invalid_grant", "%s", errUnknownToken)
 	}
-	granted := f.scope
-	if scope != "" {
-		req := strings.Fields(scope)
-		for _, s := range req {
-			if !slices.Contains(f.scope, s) {
-				return nil, errorf(403, "invalid_scope", "The scope %q was not granted to this refresh token.", s)
-			}
-		}
-		granted = req
+	granted, aud, apiErr := t.grant(c, f, scope, audience)
+	if apiErr != nil {
+		return nil, apiErr
 	}
-	// Without Multi-Resource Refresh Token policies Auth0 ignores an
-	// audience on a refresh and issues the token for the original one
-	// (auth0/auth0-server-python#58: "Tokens requested for audiences
-	// outside your configured policies will be ignored by Auth0, which will
-	// return a token for the default audience instead").
-	_ = audience
 	rt.lastUsed = now
 	resp := map[string]any{"token_type": "Bearer", "expires_in": int(t.cfg.AccessTokenLifetime.Seconds()), "scope": strings.Join(granted, " ")}
-	access, err := t.accessToken(c, granted, f.audience, now)
+	access, err := t.accessToken(c, granted, aud, now)
 	if err != nil {
 		return nil, errorf(500, "server_error", "%v", err)
 	}
@@ -139,7 +126,7 @@ func (t *Tenant) refresh(c *Client, value, scope, audience string) (map[string]a
 		}
 		resp["id_token"] = id
 	}
-	if c.Rotate {
+	if t.rotates(c) {
 		if rt.usedAt.IsZero() {
 			rt.usedAt = now
 		}

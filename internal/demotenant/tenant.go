@@ -44,6 +44,9 @@ type Client struct {
 	// loopback callback matches any port (RFC 8252 §7.3); a confidential
 	// client's must match exactly.
 	Callbacks []string
+	// Policies are the client's Multi-Resource Refresh Token policies
+	// (nil: Config.Policies).
+	Policies []Policy
 }
 
 // User is the demo user every token is about.
@@ -56,14 +59,38 @@ type User struct {
 }
 
 // Config holds the tenant's policies; zero values take Auth0's defaults.
+//
+// The refresh-token settings are those of an Auth0 application's
+// refresh_token object (Management API), applied to every client:
+// Rotation is rotation_type, ReuseInterval is leeway, AbsoluteLifetime and
+// IdleLifetime are token_lifetime and idle_token_lifetime,
+// InfiniteLifetime and InfiniteIdleLifetime are infinite_token_lifetime and
+// infinite_idle_token_lifetime, and Policies are the Multi-Resource Refresh
+// Token policies (https://auth0.com/docs/secure/tokens/refresh-tokens/configure-refresh-token-rotation,
+// https://auth0.com/docs/secure/tokens/refresh-tokens/configure-refresh-token-expiration,
+// https://auth0.com/docs/secure/tokens/refresh-tokens/multi-resource-refresh-token/configure-and-implement-multi-resource-refresh-token).
 type Config struct {
+	// Rotation is RotationRotating or RotationNonRotating for every
+	// client; "" keeps each client's own Rotate (the seeded ones rotate).
+	Rotation string
 	// ReuseInterval: a rotated-out refresh token is still accepted this
-	// long after its first use (Auth0's "Reuse Interval"), default 0.
+	// long after its first use (Auth0's "Reuse Interval", leeway);
+	// default 0, no reuse at all.
 	ReuseInterval time.Duration
-	// AbsoluteLifetime and IdleLifetime expire refresh tokens (Auth0
-	// defaults: 30 days and 15 days).
+	// AbsoluteLifetime and IdleLifetime expire refresh tokens (Auth0's
+	// documented defaults: 30 days each). The absolute lifetime counts
+	// from the family's first token and does not extend on rotation; the
+	// idle lifetime counts from a token's issue or last exchange.
 	AbsoluteLifetime time.Duration
 	IdleLifetime     time.Duration
+	// InfiniteLifetime and InfiniteIdleLifetime turn those lifetimes off
+	// (they take precedence over AbsoluteLifetime and IdleLifetime).
+	InfiniteLifetime     bool
+	InfiniteIdleLifetime bool
+	// Policies are the Multi-Resource Refresh Token policies of every
+	// client that has none of its own (Client.Policies); none leaves MRRT
+	// off, and an audience on a refresh is then ignored.
+	Policies []Policy
 	// AccessTokenLifetime (default 24 h) and IDTokenLifetime (default 10 h).
 	AccessTokenLifetime time.Duration
 	IDTokenLifetime     time.Duration
@@ -144,7 +171,11 @@ type family struct {
 	audience string
 	created  time.Time
 	revoked  bool
-	sid      string
+	// revokedBy says why: revokedByReuse (reuse detection) or
+	// revokedByUser (/oauth/revoke).
+	revokedBy string
+	sid       string
+	tokens    []*refreshToken // in the order they were issued
 }
 
 type refreshToken struct {
@@ -168,7 +199,10 @@ func New(cfg Config) (*Tenant, error) {
 		cfg.AbsoluteLifetime = 30 * 24 * time.Hour
 	}
 	if cfg.IdleLifetime == 0 {
-		cfg.IdleLifetime = 15 * 24 * time.Hour
+		cfg.IdleLifetime = 30 * 24 * time.Hour
+	}
+	if err := checkRefreshSettings(cfg); err != nil {
+		return nil, err
 	}
 	if cfg.AccessTokenLifetime == 0 {
 		cfg.AccessTokenLifetime = 24 * time.Hour
@@ -328,7 +362,9 @@ func (t *Tenant) MintRefreshToken(clientID, scope, audience string) (string, err
 
 func (t *Tenant) newRefreshToken(f *family, now time.Time) string {
 	v := "v1.demo." + randomString(48)
-	t.tokens[v] = &refreshToken{value: v, family: f, issued: now, lastUsed: now}
+	rt := &refreshToken{value: v, family: f, issued: now, lastUsed: now}
+	t.tokens[v] = rt
+	f.tokens = append(f.tokens, rt)
 	return v
 }
 

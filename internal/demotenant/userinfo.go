@@ -81,7 +81,7 @@ func (t *Tenant) revoke(w http.ResponseWriter, r *http.Request) (any, *apiError)
 	}
 	t.mu.Lock()
 	if rt, ok := t.tokens[p.Get("token")]; ok && rt.family.clientID == c.ID {
-		rt.family.revoked = true
+		rt.family.revoked, rt.family.revokedBy = true, revokedByUser
 	}
 	t.mu.Unlock()
 	return nil, nil
