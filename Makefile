@@ -45,6 +45,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:" $$unformatted >&2; exit 1; fi
 	$(GO) vet -tags $(TAGS) ./...
+	CGO_ENABLED=0 $(GO) vet -tags headless . ./app
 	@test -x $(GOBIN)/staticcheck || GOFLAGS= $(GO) install $(STATICCHECK)
 	$(GOBIN)/staticcheck -tags $(TAGS) ./...
 
@@ -70,6 +71,9 @@ test-peers:
 unit: export TOKENSCOPE_OIDC_PROVIDER_DIR := $(OIDC_PROVIDER_DIR)
 unit: test-peers
 	scripts/with-keyring.sh $(GO) test -race -tags $(TAGS) -count=1 ./...
+	# The command line again as the headless build (no Fyne, CGO_ENABLED=0),
+	# against the same demo tenant and keyring.
+	scripts/with-keyring.sh env CGO_ENABLED=0 $(GO) test -tags headless -count=1 ./app
 	@$(GO) test -tags $(TAGS) -count=1 -run '^TestCorpusRecallAndFalseReports$$' ./scan -v | grep '^scan corpus:'
 
 # The smoke test's screenshot goes to a temporary file: make test leaves the
