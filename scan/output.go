@@ -242,7 +242,7 @@ func Caret(src string, col int) (string, string) {
 // WriteJSON writes the documented --json contract. It is exact: a file
 // name that is not UTF-8 (which JSON strings cannot hold) keeps its lossy
 // "file" and gains "file_bytes", the name's bytes in base64, as ripgrep's
-// JSON carries such paths.
+// JSON carries such paths (and a source line, "source_bytes").
 func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -257,13 +257,15 @@ func fileBytes(name string) []byte {
 	return []byte(name)
 }
 
-// MarshalJSON adds file_bytes to a finding whose file name is not UTF-8.
+// MarshalJSON adds file_bytes to a finding whose file name is not UTF-8,
+// and source_bytes when its line is not.
 func (f Finding) MarshalJSON() ([]byte, error) {
 	type plain Finding
 	return json.Marshal(struct {
 		plain
-		FileBytes []byte `json:"file_bytes,omitempty"`
-	}{plain(f), fileBytes(f.File)})
+		FileBytes   []byte `json:"file_bytes,omitempty"`
+		SourceBytes []byte `json:"source_bytes,omitempty"`
+	}{plain(f), fileBytes(f.File), fileBytes(f.Source)})
 }
 
 // MarshalJSON adds file_bytes to a manifest whose file name is not UTF-8.

@@ -64,7 +64,8 @@ func TestTheTextReportShowsHostileNamesAndLinesEscaped(t *testing.T) {
 }
 
 // TestANameThatIsNotUTF8RoundTripsThroughJSONAndSARIF: --json keeps the
-// name's bytes in file_bytes; SARIF's uri percent-decodes to them.
+// name's bytes in file_bytes (and a line's in source_bytes); SARIF's uri
+// percent-decodes to them.
 func TestANameThatIsNotUTF8RoundTripsThroughJSONAndSARIF(t *testing.T) {
 	r, err := Run(context.Background(), []string{hostileTree(t)}, Options{})
 	if err != nil {
@@ -76,8 +77,9 @@ func TestANameThatIsNotUTF8RoundTripsThroughJSONAndSARIF(t *testing.T) {
 	}
 	var doc struct {
 		Findings []struct {
-			File      string `json:"file"`
-			FileBytes string `json:"file_bytes"`
+			File        string `json:"file"`
+			FileBytes   string `json:"file_bytes"`
+			SourceBytes []byte `json:"source_bytes"`
 		} `json:"findings"`
 	}
 	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
@@ -86,6 +88,11 @@ func TestANameThatIsNotUTF8RoundTripsThroughJSONAndSARIF(t *testing.T) {
 	name, _ := base64.StdEncoding.DecodeString(doc.Findings[0].FileBytes)
 	if string(name) != hostileName || doc.Findings[1].FileBytes != "" {
 		t.Fatalf("file_bytes %q (%q), then %q", name, doc.Findings[0].File, doc.Findings[1].FileBytes)
+	}
+	r.Findings[0].Source = "fetch('https://acme.auth0.com/delegation') // caf\xe9"
+	js.Reset()
+	if err := r.WriteJSON(&js); err != nil || json.Unmarshal(js.Bytes(), &doc) != nil || string(doc.Findings[0].SourceBytes) != r.Findings[0].Source || doc.Findings[1].SourceBytes != nil {
+		t.Fatalf("source_bytes %q, %v", doc.Findings[0].SourceBytes, err)
 	}
 	var sb bytes.Buffer
 	if err := r.WriteSARIF(&sb, "1.0.0"); err != nil {
