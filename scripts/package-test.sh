@@ -9,8 +9,8 @@
 #  3. the .deb holds the binary, the .desktop file, the hicolor icons at
 #     their sizes, the AppStream metainfo, the man pages and the completions,
 #     and they agree with FyneApp.toml;
-#  4. desktop-file-validate and appstreamcli validate --no-net pass on the
-#     files the .deb ships;
+#  4. desktop-file-validate and appstreamcli validate --no-net (and
+#     validate-tree) pass on the files the .deb ships;
 #  5. make install into a scratch DESTDIR installs the same files and make
 #     uninstall removes every one;
 #  6. dpkg -i installs the .deb, /usr/bin/tokenscope --version runs, dpkg -r
@@ -29,7 +29,7 @@ start=$SECONDS
 fail() { echo "package-test: $*" >&2; exit 1; }
 ok() { echo "package-test: ok: $*"; }
 
-scripts/install-deps.sh desktop-file-utils appstream dpkg-dev binutils file
+scripts/install-deps.sh desktop-file-utils appstream dpkg-dev binutils file man-db
 [ -f "$deb" ] || fail "$deb is missing: run make deb"
 
 tmp=$(mktemp -d)
@@ -133,7 +133,10 @@ ok "the .desktop file and the metainfo agree with FyneApp.toml ($APP_ID $VERSION
 dfv=$(desktop-file-validate "$root/$desktop" 2>&1) || fail "desktop-file-validate: $dfv"
 if grep -E ': (error|warning):' <<<"$dfv"; then fail "desktop-file-validate warns about $desktop"; fi
 asv=$(appstreamcli validate --no-net "$root/$metainfo" 2>&1) || fail "appstreamcli validate: $asv"
-ok "desktop-file-validate and appstreamcli validate --no-net pass"
+# The tree as a whole: the metainfo's launchable is the .desktop file, whose
+# Icon is in hicolor.
+asv=$(appstreamcli validate-tree --no-net "$root" 2>&1) || fail "appstreamcli validate-tree: $asv"
+ok "desktop-file-validate, appstreamcli validate --no-net and validate-tree pass"
 
 # 5. make install / make uninstall into a scratch DESTDIR (nothing rebuilt:
 #    make package-test already made the builds, the man pages and the icons).
