@@ -21,10 +21,7 @@ func TestTheFamilyFollowsRotationsAndRefusalsWithoutSecrets(t *testing.T) {
 	t.Parallel()
 	ws, mem := newWorkspace(t)
 	srv := newSpyRotator(t)
-	p := profiles.Profile{Name: "api", Issuer: srv.URL + "/", ClientID: "c", Auth: "none", Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}
-	if _, err := ws.Save(SaveRequest{Profile: p, RefreshToken: Store("v1.first")}); err != nil {
-		t.Fatal(err)
-	}
+	saveRotatingProfile(t, ws, srv.URL)
 	ctx := context.Background()
 	for range 2 {
 		if r := ws.Refresh(ctx, "api", RefreshOptions{}); r.Err != nil {
@@ -92,4 +89,14 @@ func newSpyRotator(t *testing.T) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// saveRotatingProfile saves profile "api" on a newSpyRotator server with
+// its first refresh token.
+func saveRotatingProfile(t *testing.T, ws *Workspace, url string) {
+	t.Helper()
+	p := profiles.Profile{Name: "api", Issuer: url + "/", ClientID: "c", Auth: "none", Endpoints: &profiles.Endpoints{Token: url + "/oauth/token"}}
+	if _, err := ws.Save(SaveRequest{Profile: p, RefreshToken: Store("v1.first")}); err != nil {
+		t.Fatal(err)
+	}
 }
