@@ -25,6 +25,9 @@ type RefreshOutput struct {
 	Rotated       bool           `json:"rotated"`
 	Stored        bool           `json:"stored"`
 	Error         *RefreshError  `json:"error"`
+	// Ignored is what the server left out of the audience and scope asked
+	// for, with one sentence saying why; null when nothing was (#24).
+	Ignored *workspace.Ignored `json:"ignored"`
 }
 
 // RefreshError explains a failed refresh.
@@ -169,6 +172,9 @@ func reportRefresh(env Env, res workspace.RefreshResult, profile string, reveal,
 			out.Response["refresh_token"] = secrets.Mask(rt)
 		}
 	}
+	if g.cmd == grantRefresh.cmd {
+		out.Ignored = res.Ignored()
+	}
 	if asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -253,6 +259,9 @@ func printRefresh(env Env, out RefreshOutput, resp *exchange.Response, profile s
 	}
 	if !resp.Expiry.IsZero() {
 		say(env.Stdout, "The access token expires at %s.\n", resp.Expiry.UTC().Format(time.RFC3339))
+	}
+	if out.Ignored != nil {
+		say(env.Stdout, "%s\n", out.Ignored.Explanation)
 	}
 	if resp.Rotated && resp.Stored && !g.signIn {
 		say(env.Stdout, "The refresh token rotated; the new one replaced the old in the OS keyring for profile %s.\n", profile)
