@@ -525,12 +525,31 @@ var noRelativeImports = []relImport{{}}
 // linking costs O(files + imports). Only a file that can hold a relative
 // import is lexed.
 func importsRecorded(rel, lang string, data []byte) []relImport {
-	end := -1
+	// The last import in the file, found going forward with the fast
+	// Index (LastIndex is a slow Rabin-Karp): "import" in Python, a quoted
+	// './' or '../' specifier elsewhere.
+	word := []byte("./")
 	if lang == "python" {
-		end = bytes.LastIndex(data, []byte("import"))
-	} else {
-		for _, q := range []string{`'./`, `"./`, "`./", `'../`, `"../`, "`../"} {
-			end = max(end, bytes.LastIndex(data, []byte(q)))
+		word = []byte("import")
+	}
+	end := -1
+	for off := 0; ; {
+		k := bytes.Index(data[off:], word)
+		if k < 0 {
+			break
+		}
+		k += off
+		off = k + len(word)
+		if lang == "python" {
+			end = k
+			continue
+		}
+		q := k - 1
+		if q >= 0 && data[q] == '.' { // ../
+			q--
+		}
+		if q >= 0 && (data[q] == '\'' || data[q] == '"' || data[q] == '`') {
+			end = k
 		}
 	}
 	if end < 0 {
