@@ -183,7 +183,7 @@ func (c *codeFile) findSDKs() {
 		if !s.speaks(c.lang) {
 			continue
 		}
-		if c.importsSDK(s, modules) || c.buildsStrong(s) {
+		if c.importsSDK(s, modules) || c.buildsStrong(s) || s.provider != "" && c.configures(s.provider) {
 			c.inUse = append(c.inUse, s)
 		}
 	}
@@ -206,6 +206,17 @@ func (c *codeFile) importsSDK(s *sdk, modules []string) bool {
 			if m == imp || strings.HasPrefix(m, imp+".") || strings.HasPrefix(m, imp+"/") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// configures reports whether the file calls a method of provider
+// (authProvider.init(…)).
+func (c *codeFile) configures(provider string) bool {
+	for i, t := range c.toks {
+		if t.kind == tIdent && t.text == provider && c.next(i, ".") {
+			return true
 		}
 	}
 	return false
@@ -287,6 +298,11 @@ func (c *codeFile) ctorAt(i int) binding {
 // findBindings follows SDK objects into variables: assignments from a
 // constructor, typed variables and parameters, aliases and destructuring.
 func (c *codeFile) findBindings() {
+	for _, s := range c.inUse {
+		if s.service != "" {
+			c.bound[s.service] = binding{sdk: s, ctor: s.service} // injected wherever the app asks for it
+		}
+	}
 	c.findFactories()
 	for i, t := range c.toks {
 		if t.kind != tIdent {

@@ -247,6 +247,14 @@ const globalModule = "global:"
 // scope: a var (or an undeclared assignment) outside any block, or a
 // property of window.
 func (c *codeFile) findGlobals() {
+	for _, s := range c.inUse {
+		if s.service != "" { // an AngularJS service is the whole app's
+			if c.exports == nil {
+				c.exports = map[string]binding{}
+			}
+			c.exports[globalModule+s.service] = c.bound[s.service]
+		}
+	}
 	module := false // a module's top-level var is its own, not the page's
 	for i, t := range c.toks {
 		if t.kind == tIdent && (t.text == "require" && c.next(i, "(") || t.text == "export" || t.text == "import" || t.text == "module" && c.next(i, ".")) {

@@ -21,8 +21,8 @@ import (
 // realWorldFloor is what the scanner must keep on the set: the recall it
 // reached and the false reports it had when the figures were last taken.
 const (
-	realWorldMinRecall       = 0.0
-	realWorldMaxFalseReports = 1000
+	realWorldMinRecall       = 0.97 // 68 of 70 marks (42.9%, 30 of 70, before issue 19)
+	realWorldMaxFalseReports = 4    // AuthenticateAsync in auth0.net's own 4.0 tests: no manifest pins the SDK
 )
 
 // realMark is one reviewer's mark: a legacy call at path:line, or a file

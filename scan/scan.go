@@ -305,6 +305,11 @@ func scanFile(rel string, data []byte, seeds map[string]binding) *fileScan {
 		return &fileScan{rel: rel}
 	}
 	auth0, any := worthReading(data)
+	if !any && (lang == "js" || lang == "html") {
+		// A script may call a legacy method on a global another script
+		// builds (lock.getProfile, auth.refreshIdToken) without naming Auth0.
+		any = bytes.Contains(data, []byte("Token(")) || bytes.Contains(data, []byte("Profile("))
+	}
 	if !any && (lang == "objc" || lang == "swift") {
 		// Lock for iOS 1.x code need not spell Auth0: A0Lock, A0APIClient.
 		any = bytes.Contains(data, []byte("A0Lock")) || bytes.Contains(data, []byte("A0APIClient"))

@@ -44,6 +44,10 @@ type sdk struct {
 	ctors  []string
 	strong []string
 	types  []string // type names whose variables and parameters are SDK objects
+	// provider, when named before a "." in a file, configures the SDK
+	// there (auth0-angular's authProvider.init); service is the name its
+	// object is injected under, app-wide (Angular's auth).
+	provider, service string
 	// flag is how code makes the SDK OIDC-conformant (for unlessOIDC methods).
 	flag       []string
 	pkg        string // manifest package name, for version conditions
@@ -122,6 +126,18 @@ var sdks = []*sdk{
 			{name: "renewIdToken", via: lockClient, endpoint: "/delegation", cond: belowMajor, versions: "Lock 7–9 getClient() (auth0.js 6)", replacement: replaceWebRenew},
 			{name: "getSSOData", via: lockClient, endpoint: "/user/ssodata", cond: belowMajor, versions: "Lock 7–9 getClient() (auth0.js 6)", replacement: replaceSSOData},
 			{name: "loginWithResourceOwner", via: lockClient, endpoint: "/oauth/ro", cond: belowMajor, versions: "Lock 7–9 getClient() (auth0.js 6)", replacement: replacePassword},
+		},
+	},
+	{
+		// auth0-angular 4 (AngularJS): the auth service wraps auth0.js 7 / Lock.
+		name: "auth0-angular@4", langs: []string{"js"},
+		imports:  []string{"auth0-angular"},
+		provider: "authProvider", service: "auth",
+		methods: []method{
+			{name: "getToken", endpoint: "/delegation", versions: "auth0-angular 4 (getDelegationToken)", replacement: "auth0-angular-v2 / angular-auth0 with auth0.js 9 checkSession() — " + replaceWebRenew},
+			{name: "refreshIdToken", endpoint: "/delegation", versions: "auth0-angular 4 (refreshToken)", replacement: replaceWebRenew},
+			{name: "renewIdToken", endpoint: "/delegation", versions: "auth0-angular 4 (renewIdToken)", replacement: replaceWebRenew},
+			{name: "getProfile", endpoint: "/tokeninfo", versions: "auth0-angular 4 (auth0.js 7 / Lock getProfile)", replacement: "auth0.js 9 client.userInfo(accessToken) — " + replaceUserinfo},
 		},
 	},
 	{
