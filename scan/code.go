@@ -715,6 +715,12 @@ func callText(s string) string {
 // path a handler; ruby-auth0's post('/tokeninfo', params) and Angular's
 // this.http.post('/delegation', body) are requests.
 func (c *codeFile) isRouteDefinition(i int) bool {
+	if c.lang == "ruby" && i >= 1 && i+1 < len(c.toks) && (c.toks[i+1].text == "do" || c.toks[i+1].text == "{") {
+		switch c.toks[i-1].text {
+		case "get", "post", "put", "delete", "patch": // Sinatra: post '/delegation' do … end
+			return true
+		}
+	}
 	if i < 2 || c.toks[i-1].text != "(" {
 		return false
 	}

@@ -64,6 +64,25 @@ func TestEachLanguageTellsAnSDKCallFromALookAlike(t *testing.T) {
 		{"a custom domain with no Auth0 around", "a.py", "requests.post('https://login.example.com/tokeninfo', data=d)\n", ""},
 		{"a longer path is somebody else's API", "a.js", "// auth0\nfetch('https://acme.auth0.com/api/v2/delegation/settings');\n", ""},
 		{"a Go raw string", "a.go", "package x\n// AUTH0\nconst u = `https://acme.auth0.com/delegation`\n", "3:11 legacy_delegation_request"},
+		// Requests that join a legacy path to a base URL (issue 19).
+		{"a PHP base URL joined to oauth/ro", "a.php", "<?php\n// auth0\n$endpoint = \"https://$domain/\";\nwp_remote_post($endpoint . 'oauth/ro', []);\n", "4:28 legacy_ro_request"},
+		{"a C# Uri built from the Auth0 domain", "A.cs", "// Auth0 by hand\nvar u = new Uri(auth0Domain, \"tokeninfo\");\n", "2:30 legacy_tokeninfo_request"},
+		{"a template string on a base URL", "a.js", "// auth0\nfetch(`${AUTH0_URL}delegation`);\n", "2:7 legacy_delegation_request"},
+		{"a bare word in a log line is not a request", "a.js", "// auth0\nconsole.log('delegation');\n", ""},
+		{"a settings key is not a request", "a.js", "// auth0\nconst f = { 'delegation': true };\n", ""},
+		{"a joined path in a file that never names Auth0", "a.js", "fetch(urljoin(baseUrl, 'delegation'));\n", ""},
+		{"ruby-auth0's own post('/tokeninfo') is a request", "a.rb", "# auth0\npost('/tokeninfo', id_token: t)\n", "2:6 legacy_tokeninfo_request"},
+		{"a Sinatra route with a block is not a request", "a.rb", "# auth0 proxy\npost '/delegation' do\nend\npost('/delegation') do\nend\n", ""},
+		// Receivers that are not a literal constructor in the same file.
+		{"a factory's object", "a.js", "import auth0 from 'auth0-js';\nfunction initAuth0() { return new auth0.WebAuth({}); }\nconst w = initAuth0();\nw.client.delegation({}, cb);\n", "4:1 legacy_delegation_call"},
+		{"a getter's object", "a.py", "from auth0.v3.authentication import Delegated\nclass Jobs:\n    def client(self):\n        return Delegated('acme.auth0.com')\n    def run(self):\n        self.client.get_token('id', 't', 'app', 'g')\n", "6:9 legacy_delegation_call"},
+		{"Lock 9's own auth0.js client", "a.js", "var lock = new Auth0Lock('id', 'acme.auth0.com');\nlock.getClient().getDelegationToken({}, cb);\n", "2:1 legacy_delegation_call"},
+		{"an Objective-C message to Lock's API client", "A.m", "#import <Lock/Lock.h>\nA0Lock *lock = [A0Lock sharedLock];\n[lock.apiClient fetchUserProfileWithIdToken:t success:nil failure:nil];\n", "3:2 legacy_tokeninfo_call"},
+		// Any text file, prose and pages.
+		{"a Perl script's Auth0 URL", "a.pl", "$ua->post('https://acme.auth0.com/oauth/ro');\n", "1:12 legacy_ro_request"},
+		{"a Lua script's URL on another host", "a.lua", "http.request('https://api.example.com/delegation')\n", ""},
+		{"a Markdown code block is info", "a.md", "```\ncurl https://acme.auth0.com/delegation\n```\n", "2:6 legacy_endpoint_mention"},
+		{"a page's text is not code", "a.html", "<p>We used to call `/delegation` on auth0.</p>\n", ""},
 		// Scripts and configuration.
 		{"a URL in a YAML comment is info", "c.yml", "# was: https://acme.auth0.com/delegation\nurl: https://acme.auth0.com/oauth/token\n", "1:8 legacy_endpoint_mention"},
 		{"an .env value", ".env", "AUTH0_RO_URL=https://acme.auth0.com/oauth/ro\n", "1:14 legacy_ro_request"},
