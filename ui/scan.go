@@ -281,6 +281,7 @@ func (s *scanScreen) filter() {
 	s.selected = -1
 	s.rows.UnselectAll()
 	s.detail.RemoveAll()
+	s.shownText = nil
 	if s.report == nil {
 		s.rows.Refresh()
 		return
@@ -330,6 +331,7 @@ func (s *scanScreen) filter() {
 // hand.
 func (s *scanScreen) showDetail() {
 	s.detail.RemoveAll()
+	s.shownText = nil
 	if s.selected < 0 || s.selected >= len(s.shown) {
 		return
 	}
@@ -462,7 +464,10 @@ func (s *scanScreen) openURI(abs string) {
 // showText shows a file the system could run as text in the detail pane,
 // numbered, with hidden characters escaped, centred on line.
 func (s *scanScreen) showText(abs string, line int, why string) {
-	s.detail.Remove(s.shownText)
+	if s.shownText != nil {
+		s.detail.Remove(s.shownText)
+		s.shownText = nil
+	}
 	data, err := scan.ReadText(abs, maxShown)
 	if err != nil {
 		s.setStatus("Could not show "+safetext.Line(abs)+": "+err.Error()+".", widget.DangerImportance)
