@@ -236,6 +236,14 @@ func (c *codeFile) buildsStrong(s *sdk) bool {
 			return true
 		}
 	}
+	if c.lang != "ruby" || !slices.Contains(s.ctors, "Auth0.Client") {
+		return false
+	}
+	for i, t := range c.toks { // Auth0::Client.new(…), ruby-auth0's other name for it
+		if t.text == "Client" && c.prev(i, "::") && i >= 2 && c.toks[i-2].text == "Auth0" && c.next(i, ".") && i+2 < len(c.toks) && c.toks[i+2].text == "new" {
+			return true
+		}
+	}
 	return false
 }
 
@@ -281,7 +289,7 @@ func (c *codeFile) ctorAt(i int) binding {
 			if t.text != base {
 				continue
 			}
-			if dotted && !(i >= 2 && c.prev(i, ".") && c.toks[i-2].text == qual) {
+			if dotted && !(i >= 2 && (c.prev(i, ".") || c.prev(i, "::")) && c.toks[i-2].text == qual) {
 				continue
 			}
 			if c.prev(i, ".") && !dotted && !(i >= 2 && c.toks[i-2].kind == tIdent && i >= 3 && c.toks[i-3].text == "new") && !(i >= 2 && strings.EqualFold(c.toks[i-2].text, "auth0")) {
@@ -315,6 +323,19 @@ func (c *codeFile) findBindings() {
 			continue
 		}
 		for _, s := range c.inUse {
+			if slices.Contains(s.types, t.text) && c.resolvedFromContainer(i) {
+				// x = container.get<WebAuth>(…), provider.GetRequiredService<IAuthenticationApiClient>(),
+				// ctx.getBean(AuthenticationAPIClient.class), injector.get(Delegated)
+				for k := i - 1; k >= 1 && k > i-12; k-- {
+					if c.toks[k].kind == tPunct && (c.toks[k].text == "=" || c.toks[k].text == ":=") {
+						if name := c.assignedTo(k + 1); name != "" {
+							c.bound[name] = binding{sdk: s, ctor: t.text}
+						}
+						break
+					}
+				}
+				continue
+			}
 			if slices.Contains(s.types, t.text) {
 				n := i + 1
 				if c.next(i, "*") { // Objective-C: A0Lock *lock
@@ -435,6 +456,25 @@ func (c *codeFile) enclosingFunction(i int) string {
 	return ""
 }
 
+// resolvedFromContainer reports whether the type name at toks[i] asks a
+// dependency-injection container for an object: a generic argument of a
+// call (get<T>(), GetService<T>()), T.class, or the argument of get,
+// resolve, getBean or inject.
+func (c *codeFile) resolvedFromContainer(i int) bool {
+	switch {
+	case c.prev(i, "<") && c.next(i, ">") && i+2 < len(c.toks) && c.toks[i+2].text == "(":
+		return true
+	case c.next(i, ".") && i+2 < len(c.toks) && c.toks[i+2].text == "class":
+		return true
+	case c.prev(i, "(") && i >= 2:
+		switch c.toks[i-2].text {
+		case "get", "resolve", "getBean", "inject", "Resolve", "GetService", "GetRequiredService", "getInstance":
+			return true
+		}
+	}
+	return false
+}
+
 // setsTrue reports whether the flag at toks[i] is set to true:
 // flag(true), flag = true or flag: true.
 func (c *codeFile) setsTrue(i int) bool {
@@ -448,7 +488,7 @@ func (c *codeFile) setsTrue(i int) bool {
 // chainStart walks back from toks[i] over a qualifier (auth0.WebAuth) and
 // the words that may precede a constructor call.
 func (c *codeFile) chainStart(i int) int {
-	for i >= 2 && c.prev(i, ".") && c.toks[i-2].kind == tIdent {
+	for i >= 2 && (c.prev(i, ".") || c.prev(i, "::")) && c.toks[i-2].kind == tIdent {
 		i -= 2
 	}
 	for i >= 1 && (c.toks[i-1].text == "new" || c.toks[i-1].text == "await" || c.toks[i-1].text == "try" || c.toks[i-1].text == "!" && i >= 2 && c.toks[i-2].text == "try") {

@@ -78,6 +78,9 @@ func TestEachLanguageTellsAnSDKCallFromALookAlike(t *testing.T) {
 		{"a getter's object", "a.py", "from auth0.v3.authentication import Delegated\nclass Jobs:\n    def client(self):\n        return Delegated('acme.auth0.com')\n    def run(self):\n        self.client.get_token('id', 't', 'app', 'g')\n", "6:9 legacy_delegation_call"},
 		{"Lock 9's own auth0.js client", "a.js", "var lock = new Auth0Lock('id', 'acme.auth0.com');\nlock.getClient().getDelegationToken({}, cb);\n", "2:1 legacy_delegation_call"},
 		{"an Objective-C message to Lock's API client", "A.m", "#import <Lock/Lock.h>\nA0Lock *lock = [A0Lock sharedLock];\n[lock.apiClient fetchUserProfileWithIdToken:t success:nil failure:nil];\n", "3:2 legacy_tokeninfo_call"},
+		{"an SDK object from a DI container", "a.ts", "import { WebAuth } from 'auth0-js';\nconst webAuth = container.get<WebAuth>(TYPES.WebAuth);\nwebAuth.client.delegation({}, cb);\n", "3:1 legacy_delegation_call"},
+		{"a C# client from the service provider", "A.cs", "using Auth0.AuthenticationApi;\nvar client = provider.GetRequiredService<IAuthenticationApiClient>();\nclient.GetDelegationTokenAsync(r);\n", "3:1 legacy_delegation_call"},
+		{"ruby-auth0's Auth0::Client from Bundler", "a.rb", "client = Auth0::Client.new(domain: 'acme.auth0.com')\nclient.token_info(id_token)\n", "2:1 legacy_tokeninfo_call"},
 		// Any text file, prose and pages.
 		{"a Perl script's Auth0 URL", "a.pl", "$ua->post('https://acme.auth0.com/oauth/ro');\n", "1:12 legacy_ro_request"},
 		{"a Lua script's URL on another host", "a.lua", "http.request('https://api.example.com/delegation')\n", ""},

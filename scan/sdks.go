@@ -238,7 +238,7 @@ var sdks = []*sdk{
 	{
 		name: "ruby-auth0@4", langs: []string{"ruby"},
 		imports: []string{"auth0"},
-		ctors:   []string{"Auth0Client"}, strong: []string{"Auth0Client"},
+		ctors:   []string{"Auth0Client", "Auth0.Client"}, strong: []string{"Auth0Client"},
 		pkg: "auth0",
 		methods: []method{
 			{name: "login", endpoint: "/oauth/ro", cond: belowVersion, fixedIn: "4.3.0", versions: "ruby-auth0 4.0–4.2", replacement: "ruby-auth0 4.3+ login(…) posts /oauth/token — " + replacePassword},
