@@ -166,6 +166,9 @@ func commands() []command {
 			{use: "remove NAME", short: "Remove a profile and its keyring entries", args: cobra.ExactArgs(1), define: profileRemove},
 		}},
 		{use: "demo-server", short: "Run the embedded Auth0-compatible demo tenant on loopback", args: cobra.NoArgs, define: runDemoServer},
+		{use: "rehearse", short: "Rehearse the refresh-token rotation races on a demo tenant and show each timeline", args: cobra.NoArgs,
+			long:    "Rehearse runs the races people hit with rotating refresh tokens — two tabs refreshing at once, a retry after a timeout, an old token replayed after the reuse interval, an idle gap past the idle lifetime — each on a fresh refresh-token family of an embedded demo tenant with the settings given (as Auth0 names them), passing time on the tenant's clock. Each request shows the token sent (by fingerprint, never the token), the answer, and the family's state after it.",
+			example: "  tokenscope rehearse\n  tokenscope rehearse --reuse-interval 30s --idle-lifetime 1h --json", define: runRehearse},
 		{use: "scan [PATH]...", short: "Find legacy Auth0 calls in a codebase and name each replacement", args: cobra.ArbitraryArgs,
 			example: "  tokenscope scan .\n  tokenscope scan --sarif . > tokenscope.sarif", exclusive: [][]string{{"json", "sarif"}}, define: runScan},
 	}

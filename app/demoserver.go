@@ -35,9 +35,19 @@ func runDemoServer(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		reveal      = fs.Bool("reveal", false, "print the client secrets and refresh tokens instead of masking them")
 		asJSON      = fs.Bool("json", false, "print one JSON line with the issuer, audience and clients")
 		allowRemote = fs.Bool("allow-remote", false, "allow a non-loopback address (anyone who reaches it gets tokens)")
+		// Auth0's refresh-token settings and Multi-Resource Refresh Token (#24).
+		settings = refreshSettingsFlags(fs)
+		mrrt     = fs.Bool("mrrt", false, "give the demo clients Multi-Resource Refresh Token policies: write:orders on "+demotenant.APIAudience+", read:billing on "+demotenant.BillingAudience)
 	)
 	return func(pos []string) int {
-		ten, err := demotenant.New(demotenant.Config{})
+		cfg := demotenant.Config{}
+		if err := settings(&cfg); err != nil {
+			return fail(env, "demo-server", ExitUsage, "%v", err)
+		}
+		if *mrrt {
+			cfg.Policies = demotenant.DemoPolicies()
+		}
+		ten, err := demotenant.New(cfg)
 		if err != nil {
 			return fail(env, "demo-server", ExitUsage, "%v", err)
 		}

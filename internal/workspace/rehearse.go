@@ -2,8 +2,6 @@ package workspace
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -35,7 +33,7 @@ import (
 //	    "auth0_docs": "the page that says what Auth0 does here",
 //	    "steps": [{
 //	      "elapsed_seconds": 0, "actor": "tab 1", "kind": "refresh"|"wait", "note": "…",
-//	      "sent": {"label": "RT1", "fingerprint": "9f86d081"},      (refresh only)
+//	      "sent": {"label": "RT1", "fingerprint": "9f86d081884c"},  (refresh only)
 //	      "status": 200, "error": "invalid_grant", "error_description": "…",
 //	      "issued": {"label": "RT2", "fingerprint": "…"},         (when a new refresh token came back)
 //	      "answer_lost": true,                                    (the client never read this answer)
@@ -45,8 +43,9 @@ import (
 //	}
 //
 // A null lifetime is infinite. Tokens appear only by label (RT1, RT2, … in
-// the order the tenant issued them) and fingerprint (the first 4 bytes of
-// the token's SHA-256, in hex), never by value. Family states are
+// the order the tenant issued them) and fingerprint (Fingerprint: the
+// first 12 hex digits of the token's SHA-256, as `tokenscope family`
+// shows them), never by value. Family states are
 // demotenant's: "active", "revoked: reuse detected", "revoked",
 // "expired: absolute lifetime", "expired: idle lifetime"; token states
 // "current", "reusable", "used", "revoked", "expired: idle lifetime",
@@ -222,13 +221,6 @@ func (w *Workspace) newRace(ctx context.Context, r Rehearsal, c demotenant.Clien
 	return run, nil
 }
 
-// rehearsalFingerprint names a token without revealing it: the first 4
-// bytes of its SHA-256, in hex.
-func rehearsalFingerprint(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:4])
-}
-
 // snapshotLocked reads the family and labels tokens in the order the
 // tenant issued them. Call it with run.mu held.
 func (run *raceRun) snapshotLocked() FamilySnapshot {
@@ -240,7 +232,7 @@ func (run *raceRun) snapshotLocked() FamilySnapshot {
 	for _, t := range f.Tokens {
 		ref, seen := run.labels[t.Value]
 		if !seen {
-			ref = TokenRef{Label: fmt.Sprintf("RT%d", len(run.labels)+1), Fingerprint: rehearsalFingerprint(t.Value)}
+			ref = TokenRef{Label: fmt.Sprintf("RT%d", len(run.labels)+1), Fingerprint: Fingerprint(t.Value)}
 			run.labels[t.Value] = ref
 		}
 		out.Tokens = append(out.Tokens, TokenSnapshot{TokenRef: ref, State: t.State})
@@ -366,7 +358,7 @@ func raceTwoTabs(run *raceRun) error {
 	}
 	run.finish(map[string]string{
 		OutcomeKept:    keptSummary(run, "Both tabs got an answer they could use", "the second tab's refresh fell inside the reuse interval, so it got a new token too"),
-		OutcomeRevoked: "The second tab's refresh reused a token that had just rotated and no reuse interval covered it, so reuse detection revoked the whole family: both tabs must sign in again.",
+		OutcomeRevoked: "The later of the two refreshes reused a token that had just rotated and no reuse interval covered it, so reuse detection revoked the whole family: both tabs must sign in again.",
 		OutcomeExpired: "The family expired during the race: the user must sign in again.",
 	})
 	return nil

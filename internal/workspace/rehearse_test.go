@@ -159,7 +159,7 @@ func TestRehearsalShowsFingerprintsNeverTokensAndTheSettings(t *testing.T) {
 		t.Fatalf("settings %s", b)
 	}
 	first := rep.Races[0].Steps[0]
-	if first.Sent.Label != "RT1" || len(first.Sent.Fingerprint) != 8 || first.Family.Tokens[0].Fingerprint != first.Sent.Fingerprint {
+	if first.Sent.Label != "RT1" || len(first.Sent.Fingerprint) != 12 || first.Family.Tokens[0].Fingerprint != first.Sent.Fingerprint {
 		t.Fatalf("first step %+v", first)
 	}
 	idle := rep.Races[3]

@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/tokenscope/tokenscope/internal/demotenant"
+	"github.com/tokenscope/tokenscope/internal/workspace"
+)
+
+// runRehearse is `tokenscope rehearse`: the rotation races on a fresh demo
+// tenant with the settings given, as a timeline (workspace.Rehearse; its
+// doc comment is the --json contract).
+func runRehearse(env Env, fs *pflag.FlagSet) func(pos []string) int {
+	settings := refreshSettingsFlags(fs)
+	retry := fs.Duration("retry-delay", workspace.DefaultRetryDelay, "how long the client in the retry race waits before retrying a refresh whose answer it lost")
+	asJSON := fs.Bool("json", false, "print the documented JSON report instead of text")
+	return func(pos []string) int {
+		if *retry <= 0 {
+			return fail(env, "rehearse", ExitUsage, "--retry-delay must be a positive duration such as 10s")
+		}
+		start := time.Now()
+		if env.Now != nil {
+			start = env.Now()
+		}
+		clock := demotenant.NewClock(start)
+		cfg := demotenant.Config{Now: clock.Now, Logf: func(format string, a ...any) { say(env.Stderr, format+"\n", a...) }}
+		if err := settings(&cfg); err != nil {
+			return fail(env, "rehearse", ExitUsage, "%v", err)
+		}
+		ten, err := demotenant.New(cfg)
+		if err != nil {
+			return fail(env, "rehearse", ExitUsage, "%v", err)
+		}
+		srv, err := demotenant.Start(ten, "", false)
+		if err != nil {
+			return fail(env, "rehearse", ExitUsage, "starting the demo tenant: %v", err)
+		}
+		defer srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		rep, err := env.workspace().Rehearse(ctx, workspace.Rehearsal{Server: srv, Clock: clock, RetryDelay: *retry})
+		if err != nil {
+			return fail(env, "rehearse", ExitUsage, "%v", err)
+		}
+		if *asJSON {
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(rep)
+			return ExitOK
+		}
+		printRehearsal(env, rep)
+		return ExitOK
+	}
+}
+
+func printRehearsal(env Env, rep workspace.RehearsalReport) {
+	s := rep.Settings
+	say(env.Stdout, "Rotation rehearsal on a demo tenant (client %s): %s, reuse interval %s, absolute lifetime %s, idle lifetime %s; a lost answer is retried after %s.\n",
+		rep.ClientID, s.Rotation, seconds(s.ReuseIntervalSeconds), lifetime(s.AbsoluteLifetimeSeconds), lifetime(s.IdleLifetimeSeconds), seconds(s.RetryDelaySeconds))
+	say(env.Stdout, "Refresh tokens are shown by label and fingerprint (RT1 9f86d081884c), never by value.\n")
+	for _, r := range rep.Races {
+		say(env.Stdout, "\n%s: %s\n", r.Title, r.Outcome)
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		for _, st := range r.Steps {
+			say(tw, "  +%s\t%s\t%s\t%s\n", seconds(st.ElapsedSeconds), st.Actor, stepText(st), familyText(st.Family))
+		}
+		tw.Flush()
+		say(env.Stdout, "  %s\n  Auth0: %s\n", r.Summary, r.Auth0Docs)
+	}
+}
+
+// stepText is a step's request and answer in one cell.
+func stepText(st workspace.Step) string {
+	if st.Kind == workspace.StepWait {
+		return st.Note
+	}
+	b := fmt.Sprintf("sends %s %s: ", st.Sent.Label, st.Sent.Fingerprint)
+	switch {
+	case st.Status == 200 && st.Issued != nil:
+		b += fmt.Sprintf("200, new %s %s", st.Issued.Label, st.Issued.Fingerprint)
+	case st.Status == 200:
+		b += "200, the same refresh token stays"
+	default:
+		b += fmt.Sprintf("%d %s (%s)", st.Status, st.Error, st.ErrorDescription)
+	}
+	if st.AnswerLost {
+		b += ", but the answer is lost (client timeout)"
+	}
+	return b
+}
+
+// familyText is the family after a step: its state and each token's.
+func familyText(f workspace.FamilySnapshot) string {
+	parts := make([]string, 0, len(f.Tokens))
+	for _, t := range f.Tokens {
+		parts = append(parts, t.Label+" "+t.State)
+	}
+	return "family " + f.State + " (" + strings.Join(parts, ", ") + ")"
+}
+
+func seconds(s float64) string { return shortDuration(time.Duration(s * float64(time.Second))) }
+
+// shortDuration is a Go duration without its trailing zero units: "720h",
+// "2m", "10s", "720h0m1s".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func lifetime(s *float64) string {
+	if s == nil {
+		return "infinite"
+	}
+	return seconds(*s)
+}
+
+// refreshSettingsFlags declares the demo tenant's refresh-token settings,
+// named as Auth0 names them, and returns what puts them into a Config.
+// demo-server and rehearse share them.
+func refreshSettingsFlags(fs *pflag.FlagSet) func(*demotenant.Config) error {
+	rotation := fs.String("rotation", demotenant.RotationRotating, "rotation_type: rotating (each refresh token is single-use) or non-rotating")
+	reuse := fs.Duration("reuse-interval", 0, "Auth0's reuse interval (leeway): how long a rotated-out refresh token may still be exchanged; 0 disables it, Auth0's default")
+	absolute := &lifetimeFlag{d: 30 * 24 * time.Hour}
+	idle := &lifetimeFlag{d: 30 * 24 * time.Hour}
+	fs.Var(absolute, "absolute-lifetime", "token_lifetime: how long a refresh-token family lives, rotation or not (a duration, or infinite)")
+	fs.Var(idle, "idle-lifetime", "idle_token_lifetime: how long a refresh token lives unused (a duration, or infinite)")
+	return func(cfg *demotenant.Config) error {
+		switch *rotation {
+		case demotenant.RotationRotating, demotenant.RotationNonRotating:
+		default:
+			return fmt.Errorf("--rotation %q: say rotating or non-rotating", *rotation)
+		}
+		if *reuse < 0 {
+			return fmt.Errorf("--reuse-interval cannot be negative")
+		}
+		cfg.Rotation, cfg.ReuseInterval = *rotation, *reuse
+		cfg.AbsoluteLifetime, cfg.InfiniteLifetime = absolute.d, absolute.infinite
+		cfg.IdleLifetime, cfg.InfiniteIdleLifetime = idle.d, idle.infinite
+		if absolute.infinite {
+			cfg.AbsoluteLifetime = demotenant.MaxLifetime
+		}
+		if idle.infinite {
+			cfg.IdleLifetime = demotenant.MaxLifetime
+		}
+		return nil
+	}
+}
+
+// lifetimeFlag is a Go duration or "infinite".
+type lifetimeFlag struct {
+	d        time.Duration
+	infinite bool
+}
+
+func (f *lifetimeFlag) String() string {
+	if f.infinite {
+		return "infinite"
+	}
+	return shortDuration(f.d)
+}
+
+func (f *lifetimeFlag) Set(s string) error {
+	if s == "infinite" {
+		f.infinite = true
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("%q is neither a positive duration such as 720h nor infinite", s)
+	}
+	f.d, f.infinite = d, false
+	return nil
+}
+
+func (f *lifetimeFlag) Type() string { return "duration|infinite" }
