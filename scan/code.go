@@ -764,8 +764,8 @@ func (c *codeFile) isRouteDefinition(i int) bool {
 	if i < 2 || c.toks[i-1].text != "(" {
 		return false
 	}
-	switch c.toks[i-2].text {
-	case "HandleFunc", "Handle", "GetMapping", "PostMapping", "RequestMapping", "Route", "HttpPost", "HttpGet", "api_view", "path", "re_path", "url":
+	switch strings.TrimPrefix(c.toks[i-2].text, "@") { // Java's annotations lex as @PostMapping
+	case "HandleFunc", "Handle", "GetMapping", "PostMapping", "RequestMapping", "Route", "HttpPost", "HttpGet", "api_view", "path", "re_path", "url", "Path":
 		return true
 	case "get", "post", "put", "all", "route", "use", "Get", "Post":
 	default:
@@ -788,7 +788,7 @@ func (c *codeFile) isRouteDefinition(i int) bool {
 
 // routers are the names web frameworks' examples give the object that
 // routes are declared on.
-var routers = map[string]bool{"app": true, "router": true, "server": true, "api": true, "routes": true, "route": true, "r": true, "e": true, "mux": true, "express": true, "fastify": true}
+var routers = map[string]bool{"app": true, "router": true, "server": true, "routes": true, "route": true, "mux": true, "express": true, "fastify": true}
 
 func handlerName(name string) bool {
 	l := strings.ToLower(name)

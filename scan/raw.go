@@ -109,7 +109,7 @@ func namesTenant(u string) bool {
 // isPlaceholder reports whether host is filled in at run time:
 // ${domain}, {{domain}}, {domain}, {}, $DOMAIN, %s, #{domain}, YOUR_DOMAIN.
 func isPlaceholder(host string) bool {
-	return strings.ContainsAny(host, "{}$%") || strings.HasPrefix(host, "YOUR_") || strings.Contains(host, "<") || strings.Contains(host, "+")
+	return strings.ContainsAny(host, "{}$%") || strings.Contains(host, `\(`) || strings.HasPrefix(host, "YOUR_") || strings.Contains(host, "<") || strings.Contains(host, "+")
 }
 
 // rawURL reports a string literal that is a legacy endpoint's URL.

@@ -46,6 +46,7 @@ var baseURLWords = []string{"domain", "baseurl", "base_url", "baseuri", "base_ur
 // a base URL or send it.
 var joiningCalls = map[string]bool{"addPathSegment": true, "addPathSegments": true, "addPath": true, "urljoin": true, "urlJoin": true, "url_join": true, "join": true, "Join": true,
 	"resolve": true, "Uri": true, "URL": true, "URI": true, "UriBuilder": true, "PostAsync": true, "GetAsync": true, "SendAsync": true, "post": true, "get": true, "request": true,
+	"@POST": true, "@GET": true, // Retrofit: @POST("oauth/ro") on an Auth0 base URL
 	"post_form": true, "format": true, "Format": true, "sprintf": true, "Sprintf": true, "appendingPathComponent": true, "URLByAppendingPathComponent": true, "stringByAppendingPathComponent": true, "URLWithString": true}
 
 func hasBaseURLWord(name string) bool {

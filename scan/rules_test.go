@@ -73,6 +73,11 @@ func TestEachLanguageTellsAnSDKCallFromALookAlike(t *testing.T) {
 		{"a joined path in a file that never names Auth0", "a.js", "fetch(urljoin(baseUrl, 'delegation'));\n", ""},
 		{"ruby-auth0's own post('/tokeninfo') is a request", "a.rb", "# auth0\npost('/tokeninfo', id_token: t)\n", "2:6 legacy_tokeninfo_request"},
 		{"a Sinatra route with a block is not a request", "a.rb", "# auth0 proxy\npost '/delegation' do\nend\npost('/delegation') do\nend\n", ""},
+		{"a Retrofit call on the Auth0 base URL", "A.java", "// Auth0 API\ninterface Legacy { @POST(\"oauth/ro\") Call<Token> login(@Body Map<String, String> body); }\n", "2:26 legacy_ro_request"},
+		{"a JAX-RS route this server defines", "A.java", "// auth0 proxy\n@Path(\"/delegation\")\nclass Proxy {}\n", ""},
+		{"a Spring route this server defines", "A.java", "// auth0 proxy\n@PostMapping(\"/tokeninfo\")\nvoid f() {}\n", ""},
+		{"an axios instance named api posts a request", "a.js", "// auth0\nconst api = axios.create({ baseURL: AUTH0_URL });\napi.post('/delegation', body);\n", "3:10 legacy_delegation_request"},
+		{"a Swift interpolated host", "A.swift", "// auth0\nlet url = URL(string: \"https://\\(domain)/tokeninfo\")\n", "2:23 legacy_tokeninfo_request"},
 		// Receivers that are not a literal constructor in the same file.
 		{"a factory's object", "a.js", "import auth0 from 'auth0-js';\nfunction initAuth0() { return new auth0.WebAuth({}); }\nconst w = initAuth0();\nw.client.delegation({}, cb);\n", "4:1 legacy_delegation_call"},
 		{"a getter's object", "a.py", "from auth0.v3.authentication import Delegated\nclass Jobs:\n    def client(self):\n        return Delegated('acme.auth0.com')\n    def run(self):\n        self.client.get_token('id', 't', 'app', 'g')\n", "6:9 legacy_delegation_call"},
