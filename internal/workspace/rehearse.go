@@ -12,7 +12,21 @@ import (
 	"github.com/tokenscope/tokenscope/internal/exchange"
 )
 
-// A rotation rehearsal runs the races people hit with rotating refresh
+// Rehearsal is what a rehearsal runs against.
+type Rehearsal struct {
+	// Server is a started demo tenant whose Config.Now is Clock.Now.
+	Server *demotenant.Server
+	Clock  *demotenant.Clock
+	// RetryDelay is how long a client waits before retrying a refresh
+	// whose answer it lost (default DefaultRetryDelay).
+	RetryDelay time.Duration
+}
+
+// DefaultRetryDelay is a client's wait before it retries a refresh that
+// timed out.
+const DefaultRetryDelay = 10 * time.Second
+
+// RehearsalReport is a rotation rehearsal's outcome. A rehearsal runs the races people hit with rotating refresh
 // tokens — two tabs refreshing at once, a retry after a timeout, an old
 // token replayed after the reuse interval, an idle gap past the idle
 // lifetime — each against a fresh refresh-token family on a demo tenant,
@@ -50,23 +64,9 @@ import (
 // "expired: absolute lifetime", "expired: idle lifetime"; token states
 // "current", "reusable", "used", "revoked", "expired: idle lifetime",
 // "expired: absolute lifetime". Outcome is the family's at the end: kept
-// (it still works), revoked, or expired.
-
-// Rehearsal is what a rehearsal runs against.
-type Rehearsal struct {
-	// Server is a started demo tenant whose Config.Now is Clock.Now.
-	Server *demotenant.Server
-	Clock  *demotenant.Clock
-	// RetryDelay is how long a client waits before retrying a refresh
-	// whose answer it lost (default DefaultRetryDelay).
-	RetryDelay time.Duration
-}
-
-// DefaultRetryDelay is a client's wait before it retries a refresh that
-// timed out.
-const DefaultRetryDelay = 10 * time.Second
-
-// RehearsalReport is a rehearsal's outcome (see the JSON above).
+// (it still works), revoked, or expired. Steps are in the order the
+// tenant took the requests; a step's family is as it was once its answer
+// came (for the two tabs' requests sent at once, after both).
 type RehearsalReport struct {
 	Settings RehearsalSettings `json:"settings"`
 	ClientID string            `json:"client_id"`
