@@ -128,7 +128,9 @@ func (t *Tenant) idleExpired(rt *refreshToken, now time.Time) bool {
 // successor is unused ("Only the previous token can be reused; if the
 // second-to-last one is exchanged, breach detection will be triggered",
 // https://auth0.com/docs/secure/tokens/refresh-tokens/configure-refresh-token-rotation).
-// With no interval (Auth0's default, "leeway is disabled") nothing is.
+// The page does not say from when the interval counts; the demo counts
+// from the token's first exchange. With no interval (Auth0's default,
+// "By default leeway is disabled") nothing is.
 func (t *Tenant) reusable(rt *refreshToken, now time.Time) bool {
 	successor := t.tokens[rt.next]
 	return now.Sub(rt.usedAt) < t.cfg.ReuseInterval && successor != nil && successor.usedAt.IsZero()

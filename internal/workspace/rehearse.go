@@ -357,7 +357,7 @@ func raceTwoTabs(run *raceRun) error {
 		}
 	}
 	run.finish(map[string]string{
-		OutcomeKept:    keptSummary(run, "Both tabs got an answer they could use", "the second tab's refresh fell inside the reuse interval, so it got a new token too"),
+		OutcomeKept:    keptSummary(run, "Both tabs got an answer they could use", "the later of the two refreshes fell inside the reuse interval, so it got a new token too"),
 		OutcomeRevoked: "The later of the two refreshes reused a token that had just rotated and no reuse interval covered it, so reuse detection revoked the whole family: both tabs must sign in again.",
 		OutcomeExpired: "The family expired during the race: the user must sign in again.",
 	})
