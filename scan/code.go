@@ -183,7 +183,7 @@ func (c *codeFile) findSDKs() {
 		if !s.speaks(c.lang) {
 			continue
 		}
-		if c.importsSDK(s, modules) || c.buildsStrong(s) || s.provider != "" && c.configures(s.provider) {
+		if c.importsSDK(s, modules) || c.buildsStrong(s) || s.provider != "" && c.configures(s.provider) || s == lockSDK() && c.auth0Context && c.reachesLockClient() {
 			c.inUse = append(c.inUse, s)
 		}
 	}
@@ -206,6 +206,17 @@ func (c *codeFile) importsSDK(s *sdk, modules []string) bool {
 			if m == imp || strings.HasPrefix(m, imp+".") || strings.HasPrefix(m, imp+"/") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// reachesLockClient reports whether the file calls a method on
+// getClient() or $auth0, Lock's auth0.js client.
+func (c *codeFile) reachesLockClient() bool {
+	for i, t := range c.toks {
+		if t.kind == tIdent && (t.text == "getClient" && c.next(i, "(") || t.text == "$auth0" && c.next(i, ".")) {
+			return true
 		}
 	}
 	return false
@@ -690,6 +701,11 @@ func (c *codeFile) findCalls() {
 			}
 		} else if nb, ok := c.bare[t.text]; ok {
 			b = nb
+		}
+		if b.sdk == nil && slices.Contains(lockClient, via) && c.auth0Context && (c.lang == "js" || c.lang == "html") {
+			// app.Auth0.lock.getClient().getDelegationToken(…): Lock's auth0.js
+			// client, whoever holds the Lock, in a file that names Auth0.
+			b = binding{sdk: lockSDK()}
 		}
 		s := b.sdk
 		if s == nil {

@@ -43,7 +43,9 @@ func legacyURL(s string, auth0Context bool) string {
 		path = s
 	default:
 		i := strings.IndexByte(s, '/')
-		if i <= 0 || !isPlaceholder(s[:i]) {
+		// "https://" . $tenant . ".auth0.com/tokeninfo": the rest of a host
+		// built by concatenation.
+		if i <= 0 || !isPlaceholder(s[:i]) && !strings.HasSuffix(strings.ToLower(s[:i]), "auth0.com") {
 			return ""
 		}
 		host, path = s[:i], s[i:]

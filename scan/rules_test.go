@@ -86,6 +86,9 @@ func TestEachLanguageTellsAnSDKCallFromALookAlike(t *testing.T) {
 		{"an SDK object from a DI container", "a.ts", "import { WebAuth } from 'auth0-js';\nconst webAuth = container.get<WebAuth>(TYPES.WebAuth);\nwebAuth.client.delegation({}, cb);\n", "3:1 legacy_delegation_call"},
 		{"a C# client from the service provider", "A.cs", "using Auth0.AuthenticationApi;\nvar client = provider.GetRequiredService<IAuthenticationApiClient>();\nclient.GetDelegationTokenAsync(r);\n", "3:1 legacy_delegation_call"},
 		{"ruby-auth0's Auth0::Client from Bundler", "a.rb", "client = Auth0::Client.new(domain: 'acme.auth0.com')\nclient.token_info(id_token)\n", "2:1 legacy_tokeninfo_call"},
+		{"Lock's client held by another object", "a.js", "// Auth0 session\nMetaMap.Auth0.lock.getClient().getDelegationToken({ api_type: 'firebase' }, cb);\n", "2:1 legacy_delegation_call"},
+		{"a Hadoop client's getDelegationToken", "a.js", "fs.getClient().getDelegationToken(renewer);\n", ""},
+		{"a tenant host built by concatenation", "a.php", "<?php\n$url = \"https://\" . $tenant . \".auth0.com/tokeninfo?id_token=\" . $t;\n", "2:31 legacy_tokeninfo_request"},
 		// Any text file, prose and pages.
 		{"a Perl script's Auth0 URL", "a.pl", "$ua->post('https://acme.auth0.com/oauth/ro');\n", "1:12 legacy_ro_request"},
 		{"a Lua script's URL on another host", "a.lua", "http.request('https://api.example.com/delegation')\n", ""},

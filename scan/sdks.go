@@ -75,6 +75,16 @@ func hasLabel(l string) func(callArgs) bool {
 	}
 }
 
+// lockSDK is Lock for the web, whose getClient() is the way to its auth0.js.
+func lockSDK() *sdk {
+	for _, s := range sdks {
+		if s.name == "auth0-lock@10" {
+			return s
+		}
+	}
+	panic("scan: no Lock in the SDK table")
+}
+
 // lockClient names the way to Lock's own auth0.js client.
 var lockClient = []string{"getClient", "$auth0"}
 
