@@ -268,13 +268,6 @@ func printRefresh(env Env, out RefreshOutput, resp *exchange.Response, profile s
 	}
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func firstNonEmpty(s ...string) string {
 	for _, v := range s {
 		if v != "" {

@@ -67,6 +67,8 @@ type exchangeScreen struct {
 	// The access token's expiry on the cards, ticking.
 	expiry      time.Time
 	expiryLabel *widget.Label
+	// Keep fresh and the refresh-token family (a panel of its own).
+	fresh *freshPanel
 
 	// UI-goroutine state.
 	current *profiles.Profile
@@ -142,7 +144,16 @@ func (s *exchangeScreen) buildUI() {
 		func() int { return len(s.entries) },
 		func() fyne.CanvasObject { return widget.NewLabel("2026-01-01 00:00:00  profile  200  100 ms") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(historyLine(s.entries[i])) })
+	s.fresh = newFreshPanel(s.svc, s.do, notifyDesktop)
+	s.fresh.onRefreshed = s.reloadHistory
 	s.setButtons(false)
+}
+
+// notifyDesktop raises a desktop notification.
+func notifyDesktop(title, body string) {
+	if a := fyne.CurrentApp(); a != nil {
+		a.SendNotification(fyne.NewNotification(title, body))
+	}
 }
 
 func historyLine(e exchange.Entry) string {
@@ -184,6 +195,7 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 			s.signInHint, s.signInRow, s.switchRow,
 			container.NewHBox(s.userinfoBtn, s.revokeBtn),
 			s.ccRow)),
+		widget.NewCard("", "Keep fresh", s.fresh.view()),
 	)))
 	request := widget.NewCard("", "Request (secrets masked)", border(nil, container.NewHBox(s.copyBtn, s.copySecBtn), nil, nil, previewBox))
 	right := container.NewVSplit(
@@ -298,6 +310,7 @@ func (s *exchangeScreen) reloadHistory() {
 	s.entries, _ = s.svc.History.Load()
 	s.history.Refresh()
 	s.chart.setEntries(s.entries)
+	s.fresh.reloadFamily() // a refresh, a sign-in or a revocation changed it
 }
 
 // onProfile loads the profile's secrets and endpoint off the UI goroutine.
@@ -320,6 +333,7 @@ func (s *exchangeScreen) onProfile(name string) {
 		s.notice.Hide()
 		s.userinfoBtn.Disable()
 	}
+	s.fresh.setProfile(name)
 	s.load(p)
 }
 

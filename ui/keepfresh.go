@@ -206,7 +206,9 @@ func (p *freshPanel) reloadFamily() {
 			if i > 0 && t.Origin == "rotation" {
 				rows = append(rows, widget.NewLabel("   ↓ rotated"))
 			}
-			rows = append(rows, widget.NewLabelWithStyle(familyLine(t), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+			line := wrapLabel(familyLine(t)) // wraps: the pane is narrow at 900×600
+			line.TextStyle = fyne.TextStyle{Monospace: true}
+			rows = append(rows, line)
 		}
 	}
 	p.chain.Objects = rows

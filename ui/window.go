@@ -427,6 +427,9 @@ func (m *mainWindow) onClose() {
 	p.SetFloat(prefWidth, float64(size.Width))
 	p.SetFloat(prefHeight, float64(size.Height))
 	p.SetInt(prefScreen, m.tabs.SelectedIndex())
+	if m.exchange != nil {
+		m.exchange.fresh.stopAll()
+	}
 	close(m.stop)
 	m.win.Close()
 }
