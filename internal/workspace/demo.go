@@ -100,7 +100,9 @@ func (w *Workspace) StartDemo() (*demotenant.Server, DemoSeed, error) {
 	if err != nil || !NeedsDemo(ps) {
 		return nil, DemoSeed{}, err
 	}
-	ten, err := demotenant.New(demotenant.Config{})
+	// The demo's applications have Multi-Resource Refresh Token policies,
+	// so asking another API's audience on refresh shows what Auth0 does.
+	ten, err := demotenant.New(demotenant.Config{Policies: demotenant.DemoPolicies()})
 	if err != nil {
 		return nil, DemoSeed{}, err
 	}
