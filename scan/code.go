@@ -80,6 +80,11 @@ func (f *fileScan) scanCode(syn *syntax) {
 		}
 		switch t.kind {
 		case tString:
+			if f.auth0Context && i >= 2 && c.toks[i-1].kind == tPunct && (c.toks[i-1].text == "=" || c.toks[i-1].text == ":" || c.toks[i-1].text == "=>" || c.toks[i-1].text == ":=") {
+				if d := customDomain(c.toks[i-2].text, t.text); d != "" { // AUTH0_DOMAIN = 'login.example.com'
+					f.flags = append(f.flags, flagHit{file: f.rel, off: t.off, ln: f.ln, domain: d})
+				}
+			}
 			if strings.HasPrefix(t.text, "/") && c.isRouteDefinition(i) {
 				continue
 			}

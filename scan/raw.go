@@ -117,14 +117,71 @@ func isPlaceholder(host string) bool {
 // rawURL reports a string literal that is a legacy endpoint's URL.
 func (f *fileScan) rawURL(value string, off int, written string, ctx bool, params [][2]string) {
 	ep := legacyURL(value, ctx)
+	host := ""
 	if ep == "" {
-		return
+		if ep, host = customDomainURL(value); ep == "" {
+			return
+		}
 	}
 	fd := f.newFinding(off, ep, "raw HTTP", callText(written), SeverityError, codeFor(ep, "request"))
 	fd.Message = "A request to " + ep + ", a legacy Authentication API endpoint, built by hand."
 	fd.Replacement = rawReplacement[ep]
 	fd.Request = requestFor(value, ep, params)
+	if host != "" {
+		fd.cond, fd.host = onCustomDomain, host
+	}
 	f.add(fd)
+}
+
+// customDomainURL reads a full URL to a legacy path on a host that is
+// neither Auth0's nor a known third party's: a request if the tree
+// configures that host as its Auth0 custom domain (resolve decides).
+func customDomainURL(s string) (ep, host string) {
+	s = strings.TrimRight(strings.TrimSpace(s), ".,;:)]}>\"'`")
+	_, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return "", ""
+	}
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	host, path, ok := strings.Cut(rest, "/")
+	if !ok || host == "" || isPlaceholder(host) {
+		return "", ""
+	}
+	host = strings.ToLower(host)
+	for _, h := range lookAlikeHosts {
+		if host == h || strings.HasSuffix(host, "."+h) {
+			return "", ""
+		}
+	}
+	path = "/" + strings.TrimSuffix(path, "/")
+	for _, e := range Endpoints {
+		if path == e {
+			return e, host
+		}
+	}
+	return "", ""
+}
+
+// domainSetting finds a setting whose key names a domain and its value,
+// in a config, .env, YAML, JSON or shell file.
+var domainSetting = lazyRegexp(`(?i)([A-Za-z0-9_.-]*domain[A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9.:/-]+)`)
+
+// customDomain reads the host an Auth0 domain setting names
+// (AUTH0_DOMAIN=login.example.com, domain: 'login.example.com' in a file
+// that names Auth0), or "".
+func customDomain(key, value string) string {
+	if !strings.Contains(strings.ToLower(key), "domain") {
+		return ""
+	}
+	v := strings.ToLower(strings.Trim(strings.TrimSpace(value), "\"'`"))
+	v = strings.TrimPrefix(strings.TrimPrefix(v, "https://"), "http://")
+	v = strings.TrimSuffix(v, "/")
+	if strings.HasSuffix(v, ".auth0.com") || !strings.Contains(v, ".") || strings.ContainsAny(v, " /{}$%<>()\\") || strings.HasPrefix(v, "your") {
+		return ""
+	}
+	return v
 }
 
 // mention reports a comment that holds a legacy endpoint's URL (commented-
@@ -233,6 +290,13 @@ func requestFor(u, ep string, params [][2]string) string {
 // path is a URL candidate; a curl command becomes the finding's request.
 func (f *fileScan) scanText(comment string) {
 	src := f.src
+	if f.auth0Context { // AUTH0_DOMAIN=login.example.com, domain: "login.example.com"
+		for _, m := range domainSetting().FindAllStringSubmatchIndex(src, -1) {
+			if d := customDomain(src[m[2]:m[3]], src[m[4]:m[5]]); d != "" {
+				f.flags = append(f.flags, flagHit{file: f.rel, off: m[4], ln: f.ln, domain: d})
+			}
+		}
+	}
 	seen := map[int]bool{}
 	var postman map[string]string
 	if f.lang == "json" {
@@ -270,9 +334,14 @@ func (f *fileScan) scanText(comment string) {
 				}
 				continue
 			}
-			got := legacyURL(word, f.auth0Context)
-			if got == "" || f.lang == "text" && !auth0Host(word) {
-				continue
+			got, host := legacyURL(word, f.auth0Context), ""
+			if got != "" && f.lang == "text" && !auth0Host(word) {
+				got = ""
+			}
+			if got == "" {
+				if got, host = customDomainURL(word); got == "" {
+					continue
+				}
 			}
 			fd := f.newFinding(start, got, "raw HTTP", callText(word), SeverityError, codeFor(got, "request"))
 			fd.Message = "A request to " + got + ", a legacy Authentication API endpoint, built by hand."
@@ -284,6 +353,9 @@ func (f *fileScan) scanText(comment string) {
 				fd.Call = callText(cmd)
 			} else {
 				fd.Request = requestFor(word, got, nil)
+			}
+			if host != "" {
+				fd.cond, fd.host = onCustomDomain, host
 			}
 			f.add(fd)
 		}

@@ -61,6 +61,7 @@ func TestEachLanguageTellsAnSDKCallFromALookAlike(t *testing.T) {
 		{"a templated host and Auth0's own path", "a.go", "package x\nvar u = fmt.Sprintf(\"https://%s/oauth/ro\", domain)\n", "2:21 legacy_ro_request"},
 		{"a templated host and a shared path without Auth0", "a.js", "fetch(`${FB_GRAPH}/oauth/access_token`);\n", ""},
 		{"a custom domain in an Auth0 file", "a.py", "AUTH0_DOMAIN = 'login.example.com'\nrequests.post('https://login.example.com/delegation', data=d)\n", "2:15 legacy_delegation_request"},
+		{"a custom domain's URL is left to the tree, which knows its settings", "a.js", "fetch('https://login.example.com/tokeninfo');\n", ""},
 		{"a custom domain with no Auth0 around", "a.py", "requests.post('https://login.example.com/tokeninfo', data=d)\n", ""},
 		{"a longer path is somebody else's API", "a.js", "// auth0\nfetch('https://acme.auth0.com/api/v2/delegation/settings');\n", ""},
 		{"a Go raw string", "a.go", "package x\n// AUTH0\nconst u = `https://acme.auth0.com/delegation`\n", "3:11 legacy_delegation_request"},

@@ -48,6 +48,7 @@ type Finding struct {
 	cond    condition
 	sdk     *sdk
 	fixedIn string
+	host    string // for onCustomDomain
 }
 
 // Manifest is an Auth0 SDK pinned at a version with the legacy methods.
@@ -140,6 +141,9 @@ type flagHit struct {
 	file string
 	off  int
 	ln   *lines
+	// domain, when set, is an Auth0 custom domain the file configures
+	// (AUTH0_DOMAIN=login.example.com), not an SDK flag.
+	domain string
 }
 
 func (f *fileScan) newFinding(off int, ep, sdkName, call string, sev Severity, code string) Finding {
@@ -264,7 +268,7 @@ func worthReading(b []byte) (auth0 bool, any bool) {
 	if auth0 {
 		return true, true
 	}
-	for _, p := range [][]byte{[]byte("/delegation"), []byte("/oauth/ro"), []byte("/user/ssodata")} {
+	for _, p := range [][]byte{[]byte("/delegation"), []byte("/oauth/ro"), []byte("/user/ssodata"), []byte("/tokeninfo"), []byte("/oauth/access_token")} { // the last two on a custom domain
 		if bytes.Contains(b, p) {
 			return false, true
 		}
@@ -295,7 +299,13 @@ func hasAuth0(b []byte) bool {
 // and for tests and fuzzing.
 func File(rel string, data []byte) ([]Finding, []flagHit) {
 	f := scanFile(rel, data, nil)
-	return f.out, f.flags
+	out := f.out[:0:0]
+	for _, fd := range f.out {
+		if fd.cond != onCustomDomain { // only the tree can say its custom domain
+			out = append(out, fd)
+		}
+	}
+	return out, f.flags
 }
 
 // scanFile is File with the SDK objects a module's imports give it.
@@ -335,9 +345,22 @@ func scanFile(rel string, data []byte, seeds map[string]binding) *fileScan {
 // set in another file and SDK versions pinned in a manifest.
 func resolve(r *Report, flags []flagHit, ps []pin) {
 	r.Manifests = append(r.Manifests, legacyPins(ps)...)
+	domains := map[string]*flagHit{}
+	for i := range flags {
+		if d := flags[i].domain; d != "" && domains[d] == nil {
+			domains[d] = &flags[i]
+		}
+	}
 	kept := r.Findings[:0]
 	for _, f := range r.Findings {
 		switch f.cond {
+		case onCustomDomain:
+			hit := domains[f.host]
+			if hit == nil {
+				continue // a host nobody configures as Auth0's: somebody else's API
+			}
+			line, _ := hit.ln.at(hit.off)
+			f.Message += fmt.Sprintf(" %s is the Auth0 custom domain %s:%d configures.", f.host, hit.file, line)
 		case unlessOIDC:
 			if hit := flagFor(flags, f.sdk); hit != nil {
 				line, _ := hit.ln.at(hit.off)

@@ -8,10 +8,11 @@ package scan
 type condition uint8
 
 const (
-	always       condition = iota
-	unlessOIDC             // unless the SDK instance is configured OIDC-conformant
-	belowMajor             // only while the pinned package's major version is below fixedMajor
-	belowVersion           // only while the pinned package's version is below the method's fixedIn
+	always         condition = iota
+	unlessOIDC               // unless the SDK instance is configured OIDC-conformant
+	belowMajor               // only while the pinned package's major version is below fixedMajor
+	belowVersion             // only while the pinned package's version is below the method's fixedIn
+	onCustomDomain           // a URL on a host the tree configures as its Auth0 custom domain
 )
 
 type method struct {

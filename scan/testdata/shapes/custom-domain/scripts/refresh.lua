@@ -1,0 +1,2 @@
+local http = require("socket.http")
+local body = http.request("https://login.example.com/delegation", "refresh_token=" .. token)
