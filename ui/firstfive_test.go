@@ -504,3 +504,28 @@ func TestUntrustedTextIsShownVisibly(t *testing.T) {
 	}
 	noHiddenCharacters(t, w)
 }
+
+// TestOnlyTheScreenInFrontIsBuiltBeforeTheFirstFrame: Create lays out the
+// screen restoreState brings to the front and no other; a screen is built
+// on its first show, by a shortcut or a click on its tab.
+func TestOnlyTheScreenInFrontIsBuiltBeforeTheFirstFrame(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	w := test.NewTempWindow(t, nil)
+	m := newLazyMainWindow(a, w, testServices(t), (&testBridge{}).Do)
+	m.restoreState()
+	for i, s := range m.screens {
+		if built := len(s.view.Objects) > 0; built != (i == int(screenExchange)) {
+			t.Errorf("%s built: %v", s.title, built)
+		}
+	}
+	typed := w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
+	typed.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault})
+	if !m.showing(screenInspect) || w.Canvas().Focused() != m.inspect.input || !shows(w, "Paste a token") {
+		t.Fatalf("Ctrl+L on an unbuilt Inspect:\n%s", screenText(w))
+	}
+	m.tabs.SelectIndex(int(screenMigrate)) // a click on the tab
+	if !shows(w, "Sample") {
+		t.Fatalf("Migrate after a click on its tab:\n%s", screenText(w))
+	}
+}

@@ -53,11 +53,14 @@ const (
 	prefScanRoot = "scan.root" // the folder scanned last
 )
 
-// screen is one entry of the navigation, as in fyne_demo's table.
+// screen is one entry of the navigation, as in fyne_demo's table. view
+// holds the screen's layout, which build makes on the screen's first show:
+// only the screen in front is laid out (and themed) before the first frame.
 type screen struct {
 	title string
 	icon  fyne.Resource
-	view  fyne.CanvasObject
+	view  *fyne.Container
+	build func() fyne.CanvasObject
 	focus func()
 }
 
@@ -100,7 +103,7 @@ func Create(a fyne.App, svc Services, start Startup) fyne.Window {
 	if svc.Icon != nil {
 		w.SetIcon(svc.Icon)
 	}
-	m := newMainWindow(a, w, svc, fyneDo)
+	m := newLazyMainWindow(a, w, svc, fyneDo)
 	m.restoreState()
 	m.startScan()
 	w.SetCloseIntercept(m.onClose)
@@ -161,7 +164,27 @@ func (m *mainWindow) setDemo(demo *demotenant.Tenant, note string) {
 	m.migrate.onDemoChanged()
 }
 
+// newMainWindow is the window with every screen built (tests use it; they
+// read any screen at any time).
 func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow {
+	m := newLazyMainWindow(a, w, svc, do)
+	for i := range m.screens {
+		m.build(i)
+	}
+	return m
+}
+
+// build makes screen i's layout, once.
+func (m *mainWindow) build(i int) {
+	if s := &m.screens[i]; len(s.view.Objects) == 0 {
+		s.view.Objects = []fyne.CanvasObject{s.build()}
+		s.view.Refresh()
+	}
+}
+
+// newLazyMainWindow is the window with no screen laid out yet: Create
+// builds the one restoreState brings to the front, the others on first use.
+func newLazyMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow {
 	m := &mainWindow{app: a, win: w, svc: svc, do: do, stop: make(chan struct{})}
 	m.inspect = newInspectScreen(svc, w, do)
 	m.migrate = newMigrateScreen(svc, w, do)
@@ -176,11 +199,11 @@ func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow
 	m.scan.migrate = func(request string) { m.showScreen(screenMigrate); m.migrate.setInput(request) }
 	m.migrate.scanFolder = m.scanAFolder
 	m.screens = []screen{ // in screenID order
-		{"Clients", theme.AccountIcon(), m.clients.view(), m.clients.focus},
-		{"Exchange", theme.ViewRefreshIcon(), m.exchange.view(), m.exchange.focus},
-		{"Inspect", theme.SearchIcon(), m.inspect.view(), m.inspect.focus},
-		{"Migrate", theme.MediaReplayIcon(), m.migrate.view(), m.migrate.focus},
-		{"Scan", theme.SearchReplaceIcon(), m.scan.view(), m.scan.focus},
+		{"Clients", theme.AccountIcon(), container.NewStack(), m.clients.view, m.clients.focus},
+		{"Exchange", theme.ViewRefreshIcon(), container.NewStack(), m.exchange.view, m.exchange.focus},
+		{"Inspect", theme.SearchIcon(), container.NewStack(), m.inspect.view, m.inspect.focus},
+		{"Migrate", theme.MediaReplayIcon(), container.NewStack(), m.migrate.view, m.migrate.focus},
+		{"Scan", theme.SearchReplaceIcon(), container.NewStack(), m.scan.view, m.scan.focus},
 	}
 	items := make([]*container.TabItem, len(m.screens))
 	for i, s := range m.screens {
@@ -376,14 +399,18 @@ func (m *mainWindow) inspectFromExchange(token string) {
 
 func (m *mainWindow) selectScreen(i int) {
 	if i >= 0 && i < len(m.tabs.Items) {
+		m.build(i)
 		m.tabs.SelectIndex(i)
 	}
 }
 
 func (m *mainWindow) onScreenSelected(item *container.TabItem) {
 	m.app.Preferences().SetInt(prefScreen, m.tabs.SelectedIndex())
-	if i := m.tabs.SelectedIndex(); i >= 0 && m.screens[i].focus != nil {
-		m.screens[i].focus()
+	if i := m.tabs.SelectedIndex(); i >= 0 {
+		m.build(i) // a click on a tab not shown before
+		if m.screens[i].focus != nil {
+			m.screens[i].focus()
+		}
 	}
 }
 
