@@ -25,27 +25,13 @@ func runRehearse(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		if *retry <= 0 {
 			return fail(env, "rehearse", ExitUsage, "--retry-delay must be a positive duration such as 10s")
 		}
-		start := time.Now()
-		if env.Now != nil {
-			start = env.Now()
-		}
-		clock := demotenant.NewClock(start)
-		cfg := demotenant.Config{Now: clock.Now, Logf: func(format string, a ...any) { say(env.Stderr, format+"\n", a...) }}
+		cfg := demotenant.Config{Logf: func(format string, a ...any) { say(env.Stderr, format+"\n", a...) }}
 		if err := settings(&cfg); err != nil {
 			return fail(env, "rehearse", ExitUsage, "%v", err)
 		}
-		ten, err := demotenant.New(cfg)
-		if err != nil {
-			return fail(env, "rehearse", ExitUsage, "%v", err)
-		}
-		srv, err := demotenant.Start(ten, "", false)
-		if err != nil {
-			return fail(env, "rehearse", ExitUsage, "starting the demo tenant: %v", err)
-		}
-		defer srv.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		rep, err := env.workspace().Rehearse(ctx, workspace.Rehearsal{Server: srv, Clock: clock, RetryDelay: *retry})
+		rep, err := env.workspace().RehearseOnDemo(ctx, cfg, *retry)
 		if err != nil {
 			return fail(env, "rehearse", ExitUsage, "%v", err)
 		}
@@ -69,40 +55,11 @@ func printRehearsal(env Env, rep workspace.RehearsalReport) {
 		say(env.Stdout, "\n%s: %s\n", r.Title, r.Outcome)
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		for _, st := range r.Steps {
-			say(tw, "  +%s\t%s\t%s\t%s\n", seconds(st.ElapsedSeconds), st.Actor, stepText(st), familyText(st.Family))
+			say(tw, "  +%s\t%s\t%s\t%s\n", seconds(st.ElapsedSeconds), st.Actor, st.Describe(), st.Family.Describe())
 		}
 		tw.Flush()
 		say(env.Stdout, "  %s\n  Auth0: %s\n", r.Summary, r.Auth0Docs)
 	}
-}
-
-// stepText is a step's request and answer in one cell.
-func stepText(st workspace.Step) string {
-	if st.Kind == workspace.StepWait {
-		return st.Note
-	}
-	b := fmt.Sprintf("sends %s %s: ", st.Sent.Label, st.Sent.Fingerprint)
-	switch {
-	case st.Status == 200 && st.Issued != nil:
-		b += fmt.Sprintf("200, new %s %s", st.Issued.Label, st.Issued.Fingerprint)
-	case st.Status == 200:
-		b += "200, the same refresh token stays"
-	default:
-		b += fmt.Sprintf("%d %s (%s)", st.Status, st.Error, st.ErrorDescription)
-	}
-	if st.AnswerLost {
-		b += ", but the answer is lost (client timeout)"
-	}
-	return b
-}
-
-// familyText is the family after a step: its state and each token's.
-func familyText(f workspace.FamilySnapshot) string {
-	parts := make([]string, 0, len(f.Tokens))
-	for _, t := range f.Tokens {
-		parts = append(parts, t.Label+" "+t.State)
-	}
-	return "family " + f.State + " (" + strings.Join(parts, ", ") + ")"
 }
 
 func seconds(s float64) string { return shortDuration(time.Duration(s * float64(time.Second))) }

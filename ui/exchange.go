@@ -144,7 +144,7 @@ func (s *exchangeScreen) buildUI() {
 		func() int { return len(s.entries) },
 		func() fyne.CanvasObject { return widget.NewLabel("2026-01-01 00:00:00  profile  200  100 ms") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(historyLine(s.entries[i])) })
-	s.fresh = newFreshPanel(s.svc, s.do, notifyDesktop)
+	s.fresh = newFreshPanel(s.svc, s.win, s.do, &s.busy, notifyDesktop)
 	s.fresh.onRefreshed = s.reloadHistory
 	s.setButtons(false)
 }

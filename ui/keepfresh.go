@@ -3,13 +3,18 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
@@ -30,7 +35,11 @@ type freshPanel struct {
 	toggle    *widget.Check
 	countdown *widget.Label
 	chain     *fyne.Container
+	rehearse  *widget.Button
 	box       *fyne.Container
+	// win shows the rehearsal's timeline; busy counts the rehearsal.
+	win  fyne.Window
+	busy *sync.WaitGroup
 
 	// UI-goroutine state.
 	profile string
@@ -44,12 +53,16 @@ type freshRun struct {
 	next, expiry time.Time
 }
 
-func newFreshPanel(svc Services, do uiDo, notify func(title, body string)) *freshPanel {
-	p := &freshPanel{svc: svc, do: do, notify: notify, runs: map[string]*freshRun{}}
+func newFreshPanel(svc Services, win fyne.Window, do uiDo, busy *sync.WaitGroup, notify func(title, body string)) *freshPanel {
+	p := &freshPanel{svc: svc, win: win, do: do, busy: busy, notify: notify, runs: map[string]*freshRun{}}
 	p.toggle = widget.NewCheck("Keep the access token fresh", p.onToggle)
 	p.countdown = wrapLabel("Refreshes before the access token expires, until an error, one at a time with the command line.")
 	p.chain = container.NewVBox()
-	p.box = container.NewVBox(p.toggle, p.countdown, widget.NewLabelWithStyle("Refresh-token family", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.chain)
+	p.rehearse = widget.NewButtonWithIcon("Rehearse rotation races…", theme.MediaPlayIcon(), p.onRehearse)
+	p.box = container.NewVBox(p.toggle, p.countdown, widget.NewLabelWithStyle("Refresh-token family", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.chain,
+		widget.NewSeparator(),
+		wrapLabel("What happens to a family when two tabs refresh at once, a retry follows a timeout, an old token is replayed, or it sits idle: each race on a fresh demo tenant, with Auth0's default rotation settings."),
+		container.NewHBox(p.rehearse))
 	p.setProfile("")
 	return p
 }
@@ -226,4 +239,48 @@ func familyLine(t workspace.FamilyToken) string {
 		state += " (" + safetext.Line(t.Reason) + ")"
 	}
 	return strings.Join(append(parts, state), " · ")
+}
+
+// onRehearse runs the rotation races on a fresh demo tenant off the UI
+// goroutine and shows their timelines.
+func (p *freshPanel) onRehearse() {
+	p.rehearse.Disable()
+	p.rehearse.SetText("Rehearsing…")
+	p.busy.Add(1)
+	go func() {
+		defer p.busy.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		rep, err := p.svc.Workspace.RehearseOnDemo(ctx, demotenant.Config{Logf: func(string, ...any) {}}, workspace.DefaultRetryDelay)
+		p.do(func() {
+			p.rehearse.Enable()
+			p.rehearse.SetText("Rehearse rotation races…")
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("the rehearsal could not run: %w", err), p.win)
+				return
+			}
+			p.showRehearsal(rep)
+		})
+	}()
+}
+
+// showRehearsal shows each race: its outcome, every request and answer
+// with the family after it, the one-sentence summary and Auth0's page.
+func (p *freshPanel) showRehearsal(rep workspace.RehearsalReport) {
+	s := rep.Settings
+	rows := []fyne.CanvasObject{wrapLabel(fmt.Sprintf("Demo tenant, client %s: %s, reuse interval %gs. Tokens are shown by label and fingerprint, never by value.",
+		rep.ClientID, s.Rotation, s.ReuseIntervalSeconds))}
+	for _, r := range rep.Races {
+		rows = append(rows, widget.NewSeparator(), widget.NewLabelWithStyle(r.Title+": "+r.Outcome, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, st := range r.Steps {
+			rows = append(rows, wrapLabel(fmt.Sprintf("+%gs  %s  %s — %s", st.ElapsedSeconds, st.Actor, safetext.Line(st.Describe()), st.Family.Describe())))
+		}
+		rows = append(rows, wrapLabel(r.Summary))
+		if u, err := url.Parse(r.Auth0Docs); err == nil && r.Auth0Docs != "" {
+			rows = append(rows, widget.NewHyperlink("What Auth0 documents", u))
+		}
+	}
+	scroll := container.NewVScroll(container.NewVBox(rows...))
+	scroll.SetMinSize(fyne.NewSize(640, 460))
+	dialog.ShowCustom("Rotation rehearsal", "Close", scroll, p.win)
 }

@@ -28,6 +28,7 @@ type freshWorld struct {
 	mu     sync.Mutex
 	fail   bool
 	notes  []string
+	busy   sync.WaitGroup
 }
 
 func newFreshWorld(t *testing.T) *freshWorld {
@@ -53,9 +54,10 @@ func newFreshWorld(t *testing.T) *freshWorld {
 	if _, err := ws.Save(workspace.SaveRequest{Profile: p, RefreshToken: workspace.Store("v1.first")}); err != nil {
 		t.Fatal(err)
 	}
-	fw.p = newFreshPanel(Services{Workspace: ws, Now: time.Now}, fw.bridge.Do, func(title, body string) { fw.notes = append(fw.notes, title+": "+body) })
+	fw.win = test.NewTempWindow(t, nil)
+	fw.p = newFreshPanel(Services{Workspace: ws, Now: time.Now}, fw.win, fw.bridge.Do, &fw.busy, func(title, body string) { fw.notes = append(fw.notes, title+": "+body) })
 	t.Cleanup(fw.p.stopAll)
-	fw.win = test.NewTempWindow(t, fw.p.view())
+	fw.win.SetContent(fw.p.view())
 	fw.win.Resize(fyne.NewSize(700, 500))
 	fw.p.setProfile("api")
 	return fw
@@ -112,5 +114,30 @@ func TestKeepFreshStopsOnAnErrorAndSaysWhy(t *testing.T) {
 	}
 	if len(fw.notes) != 1 || !strings.Contains(fw.notes[0], "invalid_grant") {
 		t.Fatalf("notifications %v", fw.notes)
+	}
+}
+
+// Rehearse runs the four races on a fresh demo tenant and shows each
+// race's timeline: the requests, the answers and the family after each,
+// with Auth0's default rotation settings (no reuse interval), where two
+// tabs at once revoke the family.
+func TestRehearseShowsEachRaceTimelineInTheWindow(t *testing.T) {
+	fw := newFreshWorld(t)
+	test.Tap(visibleButton(t, fw.win, "Rehearse rotation races…"))
+	settle(fw.bridge, &fw.busy)
+	dialogText := strings.Join(func() []string {
+		var out []string
+		for _, s := range under(fw.win.Canvas().Overlays().Top()) {
+			out = append(out, s.text)
+		}
+		return out
+	}(), "\n")
+	for _, want := range []string{"Two tabs", "revoked", "sends RT1", "family revoked: reuse detected", "What Auth0 documents", "idle"} {
+		if !strings.Contains(strings.ToLower(dialogText), strings.ToLower(want)) {
+			t.Errorf("the rehearsal dialog does not show %q:\n%s", want, dialogText)
+		}
+	}
+	if strings.Contains(dialogText, "v1.") {
+		t.Fatalf("a token value is on screen")
 	}
 }
