@@ -754,6 +754,12 @@ func (s *exchangeScreen) showResult(profile string, res workspace.RefreshResult)
 		s.notice.SetText("The refresh token rotated and the new one was not saved (" + why + "). It is below, and it is the only copy: copy it now.")
 		s.notice.Show()
 	}
+	if ig := res.Ignored(); ig != nil {
+		// What was asked for and not granted: Auth0 ignores it silently.
+		body := wrapLabel(safetext.Line(ig.Explanation))
+		body.Importance = widget.WarningImportance
+		s.cards.Add(widget.NewCard("Asked for, not granted", "", body))
+	}
 	if resp.AccessToken != "" {
 		s.userinfoBtn.Enable()
 	}

@@ -141,3 +141,17 @@ func TestRehearseShowsEachRaceTimelineInTheWindow(t *testing.T) {
 		t.Fatalf("a token value is on screen")
 	}
 }
+
+// A refresh that asks for an audience outside the application's
+// Multi-Resource Refresh Token policies gets the default audience with no
+// error (Auth0's behaviour, modelled by the demo tenant): Exchange says
+// plainly what was asked for and not granted, and why.
+func TestExchangeSaysWhenAnAudienceWasIgnored(t *testing.T) {
+	s, bridge, _, w := demoExchange(t, "allow")
+	test.Type(s.audience, "https://reports.example")
+	test.Tap(visibleButton(t, w, "Refresh"))
+	settleExchange(s, bridge)
+	if !shows(w, "Asked for, not granted") || !shows(w, "https://reports.example") || !shows(w, "Multi-Resource Refresh Token") {
+		t.Fatalf("the window shows:\n%s", screenText(w))
+	}
+}
