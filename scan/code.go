@@ -393,8 +393,9 @@ func (c *codeFile) findBindings() {
 // new SDK object: return new X(…) inside function f() {…}, def f(): return
 // X(…), const f = () => new X(…).
 func (c *codeFile) findFactories() {
+	searched := 0
 	for i, t := range c.toks {
-		if t.kind != tIdent {
+		if t.kind != tIdent || searched >= maxFactorySearches {
 			continue
 		}
 		b := c.ctorAt(i)
@@ -405,6 +406,7 @@ func (c *codeFile) findFactories() {
 		name := ""
 		switch {
 		case c.prev(st, "return"):
+			searched++
 			name = c.enclosingFunction(st - 1)
 		case c.prev(st, "=>") && st >= 2 && c.toks[st-2].text == ")":
 			if open := c.matchBack(st - 2); open >= 2 {
@@ -426,6 +428,10 @@ func (c *codeFile) findFactories() {
 		}
 	}
 }
+
+// maxFactorySearches bounds the walks back to an enclosing function, so a
+// generated file of a million return new X() stays linear.
+const maxFactorySearches = 1000
 
 // controlWords open a block that is not a function.
 var controlWords = map[string]bool{"if": true, "for": true, "while": true, "switch": true, "catch": true, "function": true, "return": true, "with": true, "foreach": true, "using": true, "lock": true, "elif": true, "else": true}
@@ -795,16 +801,22 @@ func (c *codeFile) isRouteDefinition(i int) bool {
 	if i >= 4 && c.toks[i-3].text == "." && routers[c.toks[i-4].text] {
 		return true
 	}
-	_, end := c.args(i - 1)
-	for k := i + 1; k < end; k++ {
+	depth := 1 // inside the call's "("; the handler is the next argument or two
+	for k := i + 1; k < len(c.toks) && k < i+64; k++ {
 		switch t := c.toks[k]; {
 		case t.kind == tIdent && (t.text == "function" || t.text == "do" || t.text == "lambda" || t.text == "async"),
 			t.kind == tPunct && (t.text == "=>" || t.text == "->"),
 			t.kind == tIdent && handlerName(t.text):
 			return true
+		case t.kind == tPunct && (t.text == "(" || t.text == "[" || t.text == "{"):
+			depth++
+		case t.kind == tPunct && (t.text == ")" || t.text == "]" || t.text == "}"):
+			if depth--; depth == 0 { // post('/delegation') do … end
+				return k+1 < len(c.toks) && (c.toks[k+1].text == "do" || c.toks[k+1].text == "{" && c.lang == "ruby")
+			}
 		}
 	}
-	return end+1 < len(c.toks) && (c.toks[end+1].text == "do" || c.toks[end+1].text == "{" && c.lang == "ruby")
+	return false
 }
 
 // routers are the names web frameworks' examples give the object that

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // keys names each finding as "line:column code" for the table below.
@@ -169,5 +170,42 @@ func TestAPostmanRequestCarriesItsMethodHeadersAndBody(t *testing.T) {
 		`{"client_id":"{{client_id}}","grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","refresh_token":"{{refresh_token}}","api_type":"app"}`
 	if fs[0].Request != want {
 		t.Fatalf("request:\n%q\nwant\n%q", fs[0].Request, want)
+	}
+}
+
+// TestHostileInputStaysLinear: generated or hostile files — one very long
+// line of findings, unclosed calls nested without end, a million factories
+// or script tags — cost time in proportion to their size. Eight times the
+// input may take eight times as long, with room for a loaded machine, but
+// not the sixty-four times a quadratic rule would.
+func TestHostileInputStaysLinear(t *testing.T) {
+	if testing.Short() {
+		t.Skip("times each input at two sizes")
+	}
+	for _, c := range []struct{ name, file, unit string }{
+		{"findings along one long line of prose", "a.md", "https://a.auth0.com/delegation "},
+		{"unclosed calls nested without end", "a.js", "// auth0\nget('/delegation', get('/delegation', "},
+		{"a factory per line", "a.js", "import Auth0 from 'auth0-js';function f(){ return new Auth0({}); }\n"},
+		{"script tags that never close", "a.html", "<scRipt x>lock.getProfile(t);"},
+		{"globals on window", "a.js", "window.lock = new window.Auth0Lock('a','b.auth0.com'); lock.getProfile(x);\n"},
+		{"joined base URLs", "a.js", "// auth0\nfetch(`${AUTH0_URL}delegation`);"},
+		{"re-exports", "a.js", "export { a as b } from './x';\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			timeOf := func(n int) time.Duration {
+				src := []byte(strings.Repeat(c.unit, n))
+				best := time.Duration(1 << 62)
+				for range 3 {
+					start := time.Now()
+					File(c.file, src)
+					best = min(best, time.Since(start))
+				}
+				return best
+			}
+			small, large := timeOf(5000), timeOf(40000)
+			if large > 24*small+20*time.Millisecond {
+				t.Errorf("8× the input took %v against %v (%.0f×)", large, small, float64(large)/float64(small))
+			}
+		})
 	}
 }
