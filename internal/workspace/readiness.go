@@ -109,7 +109,7 @@ var flagFor = map[string]string{"/delegation": FlagDelegation, "/oauth/ro": Flag
 // legacyGrantTypes are an application's grant types that only the legacy
 // pipeline serves.
 var legacyGrantTypes = map[string]string{
-	"urn:ietf:params:oauth:grant-type:jwt-bearer": "/delegation",
+	"urn:ietf:params:oauth:grant-type:jwt-bearer":                       "/delegation",
 	"http://auth0.com/oauth/legacy/grant-type/delegation/refresh_token": "/delegation",
 	"http://auth0.com/oauth/legacy/grant-type/delegation/id_token":      "/delegation",
 	"http://auth0.com/oauth/legacy/grant-type/ro":                       "/oauth/ro",
