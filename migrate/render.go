@@ -30,14 +30,21 @@ const (
 	EnvClientSecret = "CLIENT_SECRET"
 	EnvPassword     = "PASSWORD"
 	EnvAccessToken  = "ACCESS_TOKEN"
+	// EnvSubjectToken is the subject token of a token exchange: the
+	// legacy call's id_token, or the user's current token when it had a
+	// refresh token (which is never a subject token).
+	EnvSubjectToken = "SUBJECT_TOKEN"
 )
 
+// placeholderEnvs are the names every "$NAME" placeholder uses.
+var placeholderEnvs = []string{EnvRefreshToken, EnvClientSecret, EnvPassword, EnvAccessToken, EnvSubjectToken}
+
 // secretParams are the body parameters that are masked.
-var secretParams = map[string]string{"refresh_token": EnvRefreshToken, "client_secret": EnvClientSecret, "password": EnvPassword}
+var secretParams = map[string]string{"refresh_token": EnvRefreshToken, "client_secret": EnvClientSecret, "password": EnvPassword, "subject_token": EnvSubjectToken}
 
 // isPlaceholder reports whether s is one of the "$NAME" placeholders.
 func isPlaceholder(s string) bool {
-	for _, env := range []string{EnvRefreshToken, EnvClientSecret, EnvPassword, EnvAccessToken} {
+	for _, env := range placeholderEnvs {
 		if s == "$"+env {
 			return true
 		}
@@ -46,7 +53,7 @@ func isPlaceholder(s string) bool {
 }
 
 func hasPlaceholder(s string) bool {
-	for _, env := range []string{EnvRefreshToken, EnvClientSecret, EnvPassword, EnvAccessToken} {
+	for _, env := range placeholderEnvs {
 		if strings.Contains(s, "$"+env) {
 			return true
 		}
@@ -271,7 +278,7 @@ func heredocEscape(s string) string {
 }
 
 func startsWithPlaceholder(s string) bool {
-	for _, env := range []string{EnvRefreshToken, EnvClientSecret, EnvPassword, EnvAccessToken} {
+	for _, env := range placeholderEnvs {
 		if strings.HasPrefix(s, "$"+env) {
 			return true
 		}
@@ -305,8 +312,11 @@ func renderCurl(r *Request) string {
 	return b.String()
 }
 
+// goString is s as a Go expression: a "$NAME" placeholder reads the
+// environment, revealed or not (with reveal, a placeholder is still one:
+// the legacy call never had that value).
 func goString(s string, reveal bool) string {
-	if !reveal && isPlaceholder(s) {
+	if isPlaceholder(s) {
 		return fmt.Sprintf("os.Getenv(%q)", s[1:])
 	}
 	return strconv.Quote(s)
@@ -364,6 +374,9 @@ func renderGo(r *Request, reveal bool) (string, error) {
 	if _, ok := r.Body.Get("password"); ok && !reveal {
 		env = append(env, "PASSWORD")
 	}
+	if v, ok := r.Body.Get("subject_token"); ok && isPlaceholder(v) {
+		env = append(env, EnvSubjectToken)
+	}
 	run := "Run it with " + strings.Join(env, " and ") + " in the environment."
 	if len(env) == 0 {
 		run = "It needs nothing from the environment."
@@ -371,10 +384,21 @@ func renderGo(r *Request, reveal bool) (string, error) {
 	rt, _ := r.Body.Get("refresh_token")
 	src := fmt.Sprintf(goProgram, commentSafe(r.URL), run, goString(rt, reveal), r.ClientID, secret, r.URL, style, params.String())
 	if !refresh {
+		purpose := goGrantPurpose[grant]
+		if purpose == "" {
+			purpose = "asks for tokens at %s with the " + commentSafe(grant) + " grant"
+		}
 		src = strings.Replace(src, goRefreshRead, "", 1)
-		src = strings.Replace(src, "renews tokens at "+commentSafe(r.URL)+" with the refresh_token grant", "signs in at "+commentSafe(r.URL)+" with Auth0's password-realm grant", 1)
+		src = strings.Replace(src, "renews tokens at "+commentSafe(r.URL)+" with the refresh_token grant", fmt.Sprintf(purpose, commentSafe(r.URL)), 1)
 	}
 	return formatGo(src)
+}
+
+// goGrantPurpose is the first line of the generated program's comment for
+// the grants other than refresh_token.
+var goGrantPurpose = map[string]string{
+	passwordRealmGrant: "signs in at %s with Auth0's password-realm grant",
+	TokenExchangeGrant: "exchanges a token at %s with the token-exchange grant\n// (RFC 8693; Auth0's Custom Token Exchange)",
 }
 
 // goRefreshRead is the part of goProgram that reads the refresh token; a

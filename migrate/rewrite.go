@@ -29,6 +29,10 @@ type Options struct {
 	Domain   string     // overrides the input's host; "" keeps it
 	Auth     AuthMethod // default none
 	Audience string     // optional
+	// SubjectTokenType names the token-exchange alternative's
+	// subject_token_type; "" uses DefaultSubjectTokenType. See
+	// CheckSubjectTokenType.
+	SubjectTokenType string
 }
 
 // Severity ranks a finding.
@@ -89,18 +93,17 @@ type Result struct {
 	Migratable bool
 	Request    *Request // nil when not migratable
 	Findings   []Finding
+	// Delegation says which use of /delegation the call was, and why; nil
+	// for the other endpoints and for requests that are not a delegation.
+	Delegation *DelegationUse
+	// Alternative is another way to the same tokens, rendered like Request:
+	// the RFC 8693 token exchange for a token for another API. It is
+	// there whether or not Request is (Migratable speaks of Request only).
+	Alternative *Request
 }
 
 // PlaceholderDomain stands in when neither the input nor the user names one.
 const PlaceholderDomain = "YOUR_TENANT.auth0.com"
-
-// Add-on api_types: Auth0's delegation to third-party APIs, which has no
-// OIDC-conformant equivalent.
-var addonAPITypes = map[string]string{
-	"firebase": "Firebase", "aws": "Amazon Web Services", "azure_sb": "Azure Service Bus",
-	"salesforce_api": "Salesforce", "salesforce_sandbox_api": "Salesforce (sandbox)",
-	"sap_api": "SAP", "wams": "Windows Azure Mobile Services",
-}
 
 // Scopes the OIDC-conformant pipeline understands without an API.
 var oidcScopes = map[string]bool{"openid": true, "profile": true, "email": true, "address": true, "phone": true, "offline_access": true}
@@ -244,6 +247,10 @@ func Rewrite(l Legacy, o Options) Result {
 		return r
 	}
 
+	use := ClassifyDelegation(l)
+	r.Delegation = &use
+	r.Findings = append(r.Findings, use.finding())
+
 	clientID, _ := l.Params.Get("client_id")
 	if clientID == "" {
 		clientID = l.BasicUser
@@ -263,26 +270,28 @@ func Rewrite(l Legacy, o Options) Result {
 		add(SeverityError, CodeMissingParameter, "The request has neither a refresh_token nor an id_token to exchange.")
 		blocked = true
 	}
-	if target, ok := l.Params.Get("target"); ok && target != "" && target != clientID {
+	switch use.Kind {
+	case DelegationOtherAPI:
 		if o.Audience != "" {
-			add(SeverityWarning, CodeTargetClient, "The target is another client (%s). The new request asks for an access token for the API %s instead: define that client's backend as an API in Auth0 (Applications → APIs → Create API) with the identifier %s, and authorize this application to request it.", target, o.Audience, o.Audience)
+			add(SeverityWarning, CodeTargetClient, "The target is another client (%s). The new request asks for an access token for the API %s instead: define that client's backend as an API in Auth0 (Applications → APIs → Create API) with the identifier %s, and authorize this application to request it.", use.Target, o.Audience, o.Audience)
 		} else {
-			add(SeverityError, CodeTargetClient, "The target is another client (%s). There is no one-to-one equivalent: model that client's backend as an API in Auth0 and request an access token with audience set to the API's identifier (give it with --audience, or the Audience field, and the request is produced).", target)
+			add(SeverityError, CodeTargetClient, "The target is another client (%s). There is no one-to-one equivalent: model that client's backend as an API in Auth0 and request an access token with audience set to the API's identifier (give it with --audience, or the Audience field, and the request is produced).", use.Target)
 			blocked = true
 		}
-	}
-	// api_type app and auth0 both asked for a token for the calling app
-	// (auth0.js v7's refreshToken and renewIdToken send api_type=auth0 and
-	// target=the app's own client ID); the rest are add-ons.
-	if apiType, ok := l.Params.Get("api_type"); ok && apiType != "" && apiType != "app" && apiType != "auth0" {
-		name := addonAPITypes[apiType]
-		if name == "" {
-			name = "an unknown add-on"
-		}
-		add(SeverityError, CodeAddonAPIType, "api_type %s asks for a token for %s through an Auth0 add-on; the OIDC-conformant pipeline has no equivalent, so this call cannot be migrated.", apiType, name)
+	case DelegationAddon:
+		// An add-on's target is the application the add-on is enabled on,
+		// so it is no "other client" to model as an API.
+		add(SeverityError, CodeAddonAPIType, "api_type %s asks for a token for %s through an Auth0 add-on; the OIDC-conformant pipeline has no equivalent, so this call cannot be migrated.", use.APIType, use.AddOn)
 		blocked = true
 	}
-	dropNonParams(l, delegationParams, add)
+	known := delegationParams
+	if use.Kind == DelegationAddon {
+		known = addonParams(use.APIType)
+		for p := range delegationParams {
+			known[p] = true
+		}
+	}
+	dropNonParams(l, known, add)
 
 	scope, hasScope := l.Params.Get("scope")
 	if hasScope {
@@ -295,11 +304,15 @@ func Rewrite(l Legacy, o Options) Result {
 	endpoint := newEndpoint(l, o, "/oauth/token", add)
 	auth := inferAuth(l, o.Auth, hasBodySecret(l), add)
 	secret := secretFor(l, auth, add)
+	base := Request{Method: "POST", URL: endpoint, Encoding: encodingOf(l), Auth: auth, ClientID: clientID, ClientSecret: secret}
+	if use.Kind == DelegationOtherAPI && clientID != "" {
+		r.Alternative = tokenExchange(l, o, base, add)
+	}
 	if blocked {
 		return r
 	}
 
-	req := &Request{Method: "POST", URL: endpoint, Encoding: encodingOf(l), Auth: auth, ClientID: clientID, ClientSecret: secret}
+	req := &base
 	req.Body = Params{{"grant_type", "refresh_token"}, {"client_id", clientID}, {"refresh_token", refresh}}
 	if auth == AuthPost {
 		req.Body = append(req.Body, Param{"client_secret", secret})
