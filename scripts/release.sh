@@ -12,7 +12,8 @@
 # 40; stack traces stay) into build/release/, for this machine's architecture
 # only (cgo: Fyne needs the target's C libraries).
 #
-# Environment: GO, TAGS (the desktop build's tags), MAKE, VERSION.
+# Environment: GO, TAGS (the desktop build's tags), MAKE, VERSION,
+# SOURCE_DATE_EPOCH.
 set -euo pipefail
 
 GO=${GO:-go}
@@ -20,6 +21,10 @@ TAGS=${TAGS:-migrated_fynedo}
 MAKE=${MAKE:-make}
 : "${VERSION:?VERSION is not set (make release passes it from FyneApp.toml)}"
 start=$SECONDS
+# One date for everything: the last commit's, unless given. The .deb is then
+# reproducible (same binary, same bytes); the metainfo's release date is it.
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
+export SOURCE_DATE_EPOCH
 
 rm -rf dist
 mkdir -p dist build/release
