@@ -10,6 +10,7 @@ import (
 type callArgs struct {
 	count  int
 	labels []string // Swift argument labels
+	first  string   // the first argument's first token
 }
 
 // codeFile is one source file being read for SDK calls.
@@ -671,6 +672,9 @@ func (c *codeFile) args(open int) (callArgs, int) {
 			}
 		}
 		if t.kind != tComment {
+			if !nonEmpty && depth == 1 {
+				a.first = t.text
+			}
 			nonEmpty = true
 		}
 	}

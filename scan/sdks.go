@@ -224,6 +224,21 @@ var sdks = []*sdk{
 		},
 	},
 	{
+		// Xamarin.Auth0Client (namespace Auth0.SDK): Auth0Constants holds
+		// https://{0}/oauth/ro and https://{0}/delegation.
+		name: "Xamarin.Auth0Client", langs: []string{"csharp"},
+		imports: []string{"Auth0.SDK"},
+		ctors:   []string{"Auth0Client"},
+		types:   []string{"Auth0Client"},
+		methods: []method{
+			// LoginAsync(connection, userName, password, …); the other overloads open a login widget on a view.
+			{name: "LoginAsync", endpoint: "/oauth/ro", args: func(a callArgs) bool { return a.count >= 3 && a.first != "this" }, versions: "Xamarin.Auth0Client (all versions)", replacement: "Auth0.OidcClient (Xamarin) LoginAsync with Universal Login, or " + replacePassword},
+			{name: "GetDelegationToken", endpoint: "/delegation", versions: "Xamarin.Auth0Client (all versions)", replacement: "Auth0.OidcClient RefreshTokenAsync(refreshToken) (POST /oauth/token)"},
+			{name: "RenewIdToken", endpoint: "/delegation", versions: "Xamarin.Auth0Client (all versions)", replacement: "Auth0.OidcClient RefreshTokenAsync(refreshToken) (POST /oauth/token)"},
+			{name: "RefreshToken", endpoint: "/delegation", versions: "Xamarin.Auth0Client (all versions)", replacement: "Auth0.OidcClient RefreshTokenAsync(refreshToken) (POST /oauth/token)"},
+		},
+	},
+	{
 		name: "auth0-python", langs: []string{"python"},
 		imports: []string{"auth0.v3.authentication", "auth0.v2.authentication", "auth0.authentication"},
 		ctors:   []string{"Delegated", "Users", "Database", "Social"},
