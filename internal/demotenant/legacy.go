@@ -2,7 +2,9 @@ package demotenant
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 )
 
 // delegation is the legacy endpoint
@@ -29,6 +31,12 @@ func (t *Tenant) delegation(w http.ResponseWriter, r *http.Request) (any, *apiEr
 	c, err := t.client(p.Get("client_id"))
 	if err != nil {
 		return nil, err
+	}
+	if grant := delegationGrant(p); grant != "" {
+		if err := t.legacyAllowed(c, grant); err != nil {
+			return nil, err
+		}
+		t.depnote(FeatureDelegation, c, r)
 	}
 	if api := p.Get("api_type"); api != "" && api != "app" && api != "auth0" {
 		if addonAPITypes[api] {
@@ -100,3 +108,150 @@ func (t *Tenant) delegation(w http.ResponseWriter, r *http.Request) (any, *apiEr
 
 // addonAPITypes are the /delegation add-ons Auth0 had.
 var addonAPITypes = map[string]bool{"firebase": true, "aws": true, "azure_sb": true, "salesforce_api": true, "salesforce_sandbox_api": true, "sap_api": true, "wams": true}
+
+// delegationGrant is the legacy grant type a /delegation request uses:
+// by a refresh token or by an ID token ("" when it has neither).
+func delegationGrant(p url.Values) string {
+	switch {
+	case p.Get("refresh_token") != "":
+		return GrantLegacyDelegationRefresh
+	case p.Get("id_token") != "":
+		return GrantLegacyDelegationIDToken
+	}
+	return ""
+}
+
+// legacyAllowed says whether a client may use a legacy grant type now: an
+// OIDC-conformant client has none, and with the tenant's flag off no
+// client has it. Auth0 then answers the legacy endpoints as it answers any
+// grant the application lacks: unauthorized_client "Grant type '…' not
+// allowed for the client." (for /oauth/ro: auth0/Auth0.swift#121,
+// auth0-community/ember-simple-auth-auth0#83; the status is the 403 of
+// /oauth/token's, ibi-group/datatools-server#487).
+func (t *Tenant) legacyAllowed(c *Client, grant string) *apiError {
+	f := t.Flags()
+	on := f.AllowLegacyROGrantTypes
+	if grant == GrantLegacyDelegationRefresh || grant == GrantLegacyDelegationIDToken {
+		on = f.AllowLegacyDelegationGrantTypes
+	}
+	if on && !c.OIDCConformant {
+		return nil
+	}
+	return errorf(403, "unauthorized_client", "Grant type '%s' not allowed for the client.", grant)
+}
+
+// DemoUserPassword is the demo user's password at the legacy /oauth/ro
+// (username: the user's email or nickname).
+const DemoUserPassword = "tokenscope-demo"
+
+// resourceOwner is the legacy POST /oauth/ro
+// (https://auth0.com/docs/api/authentication/resource-owner-legacy/resource-owner-password-grant):
+// grant_type password with username, password and connection, or
+// urn:ietf:params:oauth:grant-type:jwt-bearer with an id_token; the answer
+// is an ID token and an (opaque) access token.
+func (t *Tenant) resourceOwner(w http.ResponseWriter, r *http.Request) (any, *apiError) {
+	p, err := params(r)
+	if err != nil {
+		return nil, err
+	}
+	gt := p.Get("grant_type")
+	if gt == "" {
+		return nil, missing("grant_type")
+	}
+	c, err := t.client(p.Get("client_id"))
+	if err != nil {
+		return nil, err
+	}
+	grant := GrantLegacyRO
+	switch gt {
+	case "password":
+	case JWTBearer:
+		grant = GrantLegacyROJWTBearer
+	default:
+		return nil, errorf(400, "unsupported_grant_type", "grant_type must be password or %s", JWTBearer)
+	}
+	if err := t.legacyAllowed(c, grant); err != nil {
+		return nil, err
+	}
+	t.depnote(FeatureRO, c, r)
+	var sid string
+	if grant == GrantLegacyRO {
+		for _, k := range []string{"username", "password", "connection"} {
+			if p.Get(k) == "" {
+				return nil, missing(k)
+			}
+		}
+		if u := p.Get("username"); u != t.user.Email && u != t.user.Nickname || p.Get("password") != DemoUserPassword {
+			// The legacy endpoint's answer to a wrong password.
+			return nil, errorf(401, "invalid_user_password", "Wrong email or password.")
+		}
+		sid = randomString(16)
+	} else {
+		if p.Get("id_token") == "" {
+			return nil, missing("id_token")
+		}
+		claims, err := t.verify(p.Get("id_token"))
+		if err != nil || !audIncludes(claims["aud"], c.ID) {
+			return nil, errorf(401, "invalid_grant", "The id_token is not valid for %s.", c.ID)
+		}
+		sid, _ = claims["sid"].(string)
+	}
+	scope := strings.Fields(p.Get("scope"))
+	if len(scope) == 0 {
+		scope = []string{"openid"}
+	}
+	now := t.cfg.Now()
+	t.mu.Lock()
+	access, err2 := t.accessToken(c, scope, "", now)
+	var id string
+	if err2 == nil {
+		id, err2 = t.idToken(c.ID, scope, sid, access, "", time.Time{}, now)
+	}
+	t.mu.Unlock()
+	if err2 != nil {
+		return nil, errorf(500, "server_error", "%v", err2)
+	}
+	return map[string]any{"id_token": id, "access_token": access, "token_type": "bearer"}, nil
+}
+
+// tokeninfo is the legacy POST /tokeninfo
+// (https://auth0.com/docs/api/authentication/user-profile-legacy/get-token-info):
+// an ID token in, the user's profile out. Off — the tenant's
+// allow_legacy_tokeninfo_endpoint, or an OIDC-conformant client — the
+// route is not there: 404 (lukeocodes/auth0-elixir-countdown#6, "Route to
+// /tokeninfo gives 404" for an OIDC-conformant client; the body is the demo's).
+func (t *Tenant) tokeninfo(w http.ResponseWriter, r *http.Request) (any, *apiError) {
+	p, err := params(r)
+	if err != nil {
+		return nil, err
+	}
+	if !t.Flags().AllowLegacyTokenInfoEndpoint {
+		return nil, errTokeninfoOff()
+	}
+	if p.Get("id_token") == "" {
+		return nil, missing("id_token")
+	}
+	claims, verr := t.verify(p.Get("id_token"))
+	if verr != nil {
+		return nil, errorf(401, "invalid_token", "The id_token is not valid: %v", verr)
+	}
+	aud, _ := claims["aud"].(string)
+	t.mu.Lock()
+	c, ok := t.clients[aud]
+	t.mu.Unlock()
+	if !ok {
+		return nil, errorf(401, "invalid_token", "The id_token was issued to no client of this tenant.")
+	}
+	if c.OIDCConformant {
+		return nil, errTokeninfoOff()
+	}
+	t.depnote(FeatureTokeninfo, c, r)
+	out := map[string]any{"user_id": t.user.ID, "clientID": c.ID,
+		"identities": []map[string]any{{"provider": "auth0", "user_id": strings.TrimPrefix(t.user.ID, "auth0|"), "connection": "Username-Password-Authentication", "isSocial": false}}}
+	t.profileClaims(out, []string{"profile", "email"})
+	return out, nil
+}
+
+func errTokeninfoOff() *apiError {
+	return errorf(404, "not_found", "/tokeninfo is not available on this tenant (allow_legacy_tokeninfo_endpoint is off, or the application is OIDC conformant).")
+}

@@ -21,6 +21,8 @@ func (t *Tenant) Handler() http.Handler {
 	mux.HandleFunc("GET /.well-known/jwks.json", t.jwks)
 	mux.HandleFunc("POST /oauth/token", t.serve(t.token))
 	mux.HandleFunc("POST /delegation", t.serve(t.delegation))
+	mux.HandleFunc("POST /oauth/ro", t.serve(t.resourceOwner))
+	mux.HandleFunc("POST /tokeninfo", t.serve(t.tokeninfo))
 	mux.HandleFunc("GET /userinfo", t.serve(t.userinfo))
 	mux.HandleFunc("POST /userinfo", t.serve(t.userinfo))
 	mux.HandleFunc("POST /oauth/revoke", t.serve(t.revoke))
@@ -29,6 +31,7 @@ func (t *Tenant) Handler() http.Handler {
 	mux.HandleFunc("POST /oauth/device/code", t.serve(t.deviceCode))
 	mux.HandleFunc("GET /activate", t.activate)
 	mux.HandleFunc("POST /activate", t.activate)
+	t.managementRoutes(mux)
 	return t.checkHost(mux)
 }
 

@@ -12,6 +12,9 @@ type ClientGrant struct {
 	Client
 	RefreshToken string
 	Audience     string
+	// Scope is what a profile for the client asks for; set for the
+	// Management API application (ManagementClient), empty otherwise.
+	Scope string
 }
 
 // Grants mints a refresh token for every client: the web and backend apps

@@ -277,8 +277,20 @@ func (t *Tenant) clientCredentials(c *Client, p url.Values) (any, *apiError) {
 	if aud == "" {
 		return nil, errorf(403, "access_denied", "No audience parameter was provided, and no default audience has been configured")
 	}
+	if aud == t.ManagementAudience() {
+		granted, err := t.managementGrant(c, aud, p.Get("scope"))
+		if err != nil {
+			return nil, err
+		}
+		return t.machineToken(c, aud, granted)
+	}
 	if aud != APIAudience {
 		return nil, errorf(403, "access_denied", "Service not found: %s", aud)
+	}
+	if len(c.ManagementScopes) > 0 {
+		// The Management application has a client grant for that API only.
+		_, err := t.managementGrant(&Client{}, aud, "")
+		return nil, err
 	}
 	scope := APIScopes
 	if s := p.Get("scope"); s != "" {
@@ -289,6 +301,12 @@ func (t *Tenant) clientCredentials(c *Client, p url.Values) (any, *apiError) {
 			}
 		}
 	}
+	return t.machineToken(c, aud, scope)
+}
+
+// machineToken is a client-credentials access token: sub CLIENT_ID@clients,
+// gty client-credentials, the granted scopes in scope.
+func (t *Tenant) machineToken(c *Client, aud string, scope []string) (any, *apiError) {
 	now := t.cfg.Now()
 	tok, err := t.sign(map[string]any{"iss": t.Issuer(), "sub": c.ID + "@clients", "aud": aud, "iat": now.Unix(),
 		"exp": now.Add(t.cfg.AccessTokenLifetime).Unix(), "azp": c.ID, "scope": strings.Join(scope, " "), "gty": "client-credentials", "jti": randomHex(8)})

@@ -47,6 +47,13 @@ type Client struct {
 	// Policies are the client's Multi-Resource Refresh Token policies
 	// (nil: Config.Policies).
 	Policies []Policy
+	// OIDCConformant is Auth0's "OIDC Conformant" toggle: such a client
+	// has no legacy grant types, so the legacy endpoints refuse it. The
+	// seeded applications predate it (a legacy tenant's), so they are not.
+	OIDCConformant bool
+	// ManagementScopes are the client's grant for the tenant's Management
+	// API (ManagementAudience); none means it has no access to it.
+	ManagementScopes []string
 }
 
 // User is the demo user every token is about.
@@ -125,6 +132,15 @@ type Config struct {
 	// HeaderTimeout is how long Start's server waits for a request's
 	// headers (default 10 s).
 	HeaderTimeout time.Duration
+	// Flags are the tenant settings' legacy flags at start; nil is a legacy
+	// tenant, every flag on (LegacyFlags). SetFlags and the Management
+	// API's PATCH /api/v2/tenants/settings change them later.
+	Flags *TenantFlags
+	// ManagementRate is the Management API's bucket, one per access token
+	// (default: Auth0's free tenants, 2 requests a second with bursts of 10).
+	ManagementRate Rate
+	// MaxLogs caps the tenant log; the oldest entries go first (default 10,000).
+	MaxLogs int
 	// Logf is the tenant's log (default log.Printf): it says when a cap or
 	// a rate limit turns requests away.
 	Logf func(format string, args ...any)
@@ -162,6 +178,12 @@ type Tenant struct {
 	issuerHost string               // the issuer's host:port, lower case, for the Host check
 	lastSweep  time.Time            // when expired entries were last removed
 	lastLogged map[string]time.Time // when each kind of refusal was last logged
+
+	flags    TenantFlags
+	logs     []LogEntry           // the tenant log, oldest first
+	logSeq   int64                // the last log_id's sequence number
+	depnoted map[string]time.Time // feature|client → the hour its last depnote was written in
+	seeded   bool                 // SeedLegacyHistory ran
 }
 
 type family struct {
@@ -246,6 +268,12 @@ func New(cfg Config) (*Tenant, error) {
 	if cfg.HeaderTimeout == 0 {
 		cfg.HeaderTimeout = 10 * time.Second
 	}
+	if cfg.ManagementRate.Burst == 0 {
+		cfg.ManagementRate = defaultManagementRate
+	}
+	if cfg.MaxLogs == 0 {
+		cfg.MaxLogs = 10000
+	}
 	if cfg.Logf == nil {
 		cfg.Logf = log.Printf
 	}
@@ -272,10 +300,16 @@ func New(cfg Config) (*Tenant, error) {
 		codes:      map[string]*authCode{},
 		devices:    map[string]*deviceRequest{},
 		lastLogged: map[string]time.Time{},
+		flags:      LegacyFlags(),
+		depnoted:   map[string]time.Time{},
+	}
+	if cfg.Flags != nil {
+		t.flags = *cfg.Flags
 	}
 	for _, c := range SeedClients() {
 		t.AddClient(c)
 	}
+	t.AddClient(managementClient())
 	return t, nil
 }
 
@@ -300,13 +334,17 @@ func (t *Tenant) AddClient(c Client) {
 	t.clients[c.ID] = &cc
 }
 
-// Clients returns the registered clients, in ID order.
+// Clients returns the registered applications people sign in to, in ID
+// order. An application granted the Management API (ManagementScopes) is
+// not among them: it holds no user's refresh token (see ManagementClient).
 func (t *Tenant) Clients() []Client {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := make([]Client, 0, len(t.clients))
 	for _, c := range t.clients {
-		out = append(out, *c)
+		if len(c.ManagementScopes) == 0 {
+			out = append(out, *c)
+		}
 	}
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].ID < out[j-1].ID; j-- {
