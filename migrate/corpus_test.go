@@ -27,6 +27,10 @@ type corpusExpected struct {
 	Auth       AuthMethod        `json:"auth,omitempty"`
 	Body       map[string]string `json:"body,omitempty"`
 	Findings   []string          `json:"findings"`
+	// Delegation is the kind of a /delegation call; Alternative the body
+	// of the token exchange rendered for a token for another API.
+	Delegation  DelegationKind    `json:"delegation,omitempty"`
+	Alternative map[string]string `json:"alternative,omitempty"`
 }
 
 // corpusActual runs one corpus file through Parse and Rewrite.
@@ -58,6 +62,15 @@ func corpusActual(t *testing.T, path string) (corpusCase, *Batch, []Result) {
 				for _, p := range r.Request.Body {
 					e.Body[p.Name] = p.Value
 				}
+			}
+		}
+		if r.Delegation != nil {
+			e.Delegation = r.Delegation.Kind
+		}
+		if r.Alternative != nil {
+			e.Alternative = map[string]string{}
+			for _, p := range r.Alternative.Body {
+				e.Alternative[p.Name] = p.Value
 			}
 		}
 		got.Requests = append(got.Requests, e)
@@ -121,17 +134,20 @@ func TestCorpusRenderingsMaskEverySecret(t *testing.T) {
 		}
 		_, _, results := corpusActual(t, f)
 		for _, r := range results {
-			if r.Request == nil {
-				continue
-			}
-			for _, format := range Formats {
-				text, err := Render(r.Request, format, false)
-				if err != nil {
-					t.Fatalf("%s %s: %v", f, format, err)
+			for _, req := range []*Request{r.Request, r.Alternative} {
+				if req == nil {
+					continue
 				}
-				for _, secret := range []string{"v1.MRrT3gL0b_Zqk9Xc2rA4nW7yP", "correct-horse", "DEMO_WEB_SECRET", "DEMO_BACKEND_SECRET"} {
-					if strings.Contains(text, secret) {
-						t.Errorf("%s rendered as %s shows %s", filepath.Base(f), format, secret)
+				for _, format := range Formats {
+					text, err := Render(req, format, false)
+					if err != nil {
+						t.Fatalf("%s %s: %v", f, format, err)
+					}
+					// The ID token is a secret too once it is a token exchange's subject_token.
+					for _, secret := range []string{"v1.MRrT3gL0b_Zqk9Xc2rA4nW7yP", "correct-horse", "DEMO_WEB_SECRET", "DEMO_BACKEND_SECRET", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhdXRoMHwxMjMifQ.c2ln"} {
+						if strings.Contains(text, secret) {
+							t.Errorf("%s rendered as %s shows %s", filepath.Base(f), format, secret)
+						}
 					}
 				}
 			}
