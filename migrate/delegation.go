@@ -230,7 +230,6 @@ func article(s string) string {
 	return "a"
 }
 
-
 // TokenExchangeGrant is RFC 8693's grant type, which Auth0's Custom Token
 // Exchange uses.
 const TokenExchangeGrant = "urn:ietf:params:oauth:grant-type:token-exchange"

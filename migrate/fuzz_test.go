@@ -27,9 +27,27 @@ func fuzzParse(f *testing.F, seeds ...string) {
 			if r.Migratable != (r.Request != nil) {
 				t.Fatal("Migratable and Request disagree")
 			}
-			if r.Request != nil {
+			// A /delegation call has exactly one kind and one finding
+			// saying it; only a token for another API has an alternative.
+			kinds := 0
+			for _, f := range r.Findings {
+				switch f.Code {
+				case CodeDelegationRenew, CodeDelegationOtherAPI, CodeDelegationAddon:
+					kinds++
+				}
+			}
+			if (r.Delegation != nil) != (kinds == 1) || kinds > 1 {
+				t.Fatalf("%d classification findings for %+v", kinds, r.Delegation)
+			}
+			if r.Alternative != nil && (r.Delegation == nil || r.Delegation.Kind != DelegationOtherAPI) {
+				t.Fatalf("an alternative for %+v", r.Delegation)
+			}
+			for _, req := range []*Request{r.Request, r.Alternative} {
+				if req == nil {
+					continue
+				}
 				for _, f := range Formats {
-					if _, err := Render(r.Request, f, false); err != nil {
+					if _, err := Render(req, f, false); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -43,7 +61,27 @@ func FuzzParseJSON(f *testing.F) {
 }
 
 func FuzzParseForm(f *testing.F) {
-	fuzzParse(f, "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&client_id=a&refresh_token=r", "a=%zz", "=&=")
+	fuzzParse(f, "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&client_id=a&refresh_token=r", "a=%zz", "=&=",
+		"grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&client_id=a&target=b&api_type=auth0&id_token=x&scope=openid+name",
+		"grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&client_id=a&api_type=aws&id_token=x&role=r&principal=p")
+}
+
+// FuzzCheckSubjectTokenType: any string is either accepted as a URI
+// outside Auth0's reserved namespaces or refused with one sentence, and
+// nothing the check accepts is in a reserved namespace.
+func FuzzCheckSubjectTokenType(f *testing.F) {
+	for _, s := range []string{DefaultSubjectTokenType, "urn:ietf:params:oauth:token-type:id_token", "https://tenant.auth0.com/x", "URN:AUTH0:x", "http://okta.com.", "urn:", "https://", "%zz", "urn:okta"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		err := CheckSubjectTokenType(s)
+		if err == nil && reservedNamespace(s) != "" {
+			t.Fatalf("%q accepted in %s", s, reservedNamespace(s))
+		}
+		if err != nil && strings.ContainsAny(strings.TrimSuffix(err.Error(), "."), "\n") {
+			t.Fatalf("not one line: %v", err)
+		}
+	})
 }
 
 func FuzzParseHTTP(f *testing.F) {

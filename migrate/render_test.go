@@ -60,6 +60,41 @@ func TestRenderersMatchTheirGoldenFiles(t *testing.T) {
 	}
 }
 
+// The token exchange rendered for a delegation to another application
+// (Custom Token Exchange, RFC 8693) in every format, masked and revealed.
+func TestTokenExchangeRenderingsMatchTheirGoldenFiles(t *testing.T) {
+	for _, auth := range []AuthMethod{AuthNone, AuthPost, AuthBasic} {
+		for _, f := range Formats {
+			for _, reveal := range []bool{false, true} {
+				name := "token-exchange-" + string(auth) + "-" + string(f)
+				if reveal {
+					name += "-reveal"
+				}
+				t.Run(name, func(t *testing.T) {
+					got, err := Render(tokenExchangeRequest(t, auth), f, reveal)
+					if err != nil {
+						t.Fatal(err)
+					}
+					path := filepath.Join("testdata", "golden", name+".txt")
+					if *update {
+						os.WriteFile(path, []byte(got), 0o644)
+					}
+					want, err := os.ReadFile(path)
+					if err != nil {
+						t.Fatalf("%v (run go test ./migrate -update to create it)", err)
+					}
+					if got != string(want) {
+						t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+					}
+					if !reveal && (strings.Contains(got, "eyJ.eyJ.sig") || strings.Contains(got, "s3cr'et")) {
+						t.Fatal("a secret leaked into the masked rendering")
+					}
+				})
+			}
+		}
+	}
+}
+
 func TestCurlRenderingParsesBackToTheSameRequest(t *testing.T) {
 	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
 		for _, auth := range []AuthMethod{AuthNone, AuthPost, AuthBasic} {
@@ -112,17 +147,36 @@ func TestGoRenderingCompiles(t *testing.T) {
 	}
 	gosum, _ := os.ReadFile("../go.sum")
 	for _, auth := range []AuthMethod{AuthNone, AuthBasic} {
-		dir := t.TempDir()
-		src, _ := Render(goldenRequest(t, EncodingJSON, auth), RenderGo, false)
-		os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644)
-		os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module refresh\n\ngo 1.22\n\nrequire golang.org/x/oauth2 "+version+"\n"), 0o644)
-		os.WriteFile(filepath.Join(dir, "go.sum"), gosum, 0o644)
-		cmd := exec.Command("go", "vet", ".")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go vet of the %s rendering: %v\n%s\n%s", auth, err, out, src)
+		for _, req := range []*Request{goldenRequest(t, EncodingJSON, auth), tokenExchangeRequest(t, auth)} {
+			vetGo(t, req, auth, version, gosum)
 		}
+	}
+}
+
+// tokenExchangeRequest is the alternative of a delegation for another
+// application (auth0.js 7's getDelegationToken with targetClientId).
+func tokenExchangeRequest(t *testing.T, auth AuthMethod) *Request {
+	t.Helper()
+	r := rewriteOne(t, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=mY8tQj2ZpW&client_secret=s3cr%27et&target=orders-api&api_type=auth0&id_token=eyJ.eyJ.sig&scope=openid+read%3Aorders",
+		Options{Domain: "tenant.eu.auth0.com", Auth: auth, Audience: "https://orders.example.com"})
+	if r.Alternative == nil {
+		t.Fatal(r.Findings)
+	}
+	return r.Alternative
+}
+
+func vetGo(t *testing.T, req *Request, auth AuthMethod, version string, gosum []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	src, _ := Render(req, RenderGo, false)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644)
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module refresh\n\ngo 1.22\n\nrequire golang.org/x/oauth2 "+version+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "go.sum"), gosum, 0o644)
+	cmd := exec.Command("go", "vet", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go vet of the %s rendering: %v\n%s\n%s", auth, err, out, src)
 	}
 }
 
