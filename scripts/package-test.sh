@@ -107,8 +107,9 @@ for page in "$root"/usr/share/man/man1/*.gz; do
 	[ -z "$warnings" ] || fail "groff warns about $(basename "$page"): $warnings"
 done
 bash -n "$root/usr/share/bash-completion/completions/tokenscope" || fail "the bash completion does not parse"
-stray=$(cd "$root" && find . -type f | sed 's#^\./##' | grep -v -e '^usr/share/man/man1/tokenscope.*\.1\.gz$' \
-	$(printf -- '-e ^%s$ ' "${want[@]}") || true)
+patterns=(-e '^usr/share/man/man1/tokenscope.*\.1\.gz$')
+for f in "${want[@]}"; do patterns+=(-e "^$f\$"); done
+stray=$(cd "$root" && find . -type f | sed 's#^\./##' | grep -v "${patterns[@]}" || true)
 [ -z "$stray" ] || fail "the .deb holds files nobody listed: $stray"
 ok "the .deb holds the binary, the .desktop file, ${ICON_SIZES// /, } px icons, metainfo, $pages man pages and 3 completions ($(du -k "$deb" | cut -f1) KiB)"
 
