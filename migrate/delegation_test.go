@@ -301,3 +301,65 @@ func TestTheTokenExchangeRendersInEveryFormatWithSecretsMasked(t *testing.T) {
 		}
 	}
 }
+
+// scope never decides the kind: in /delegation it chose the claims of the
+// token issued, not its recipient
+// (https://auth0.com/docs/api/authentication/delegation-legacy/delegation:
+// "The profile scope value requests access to the End-User's default
+// profile Claims"). It is carried into the replacement, rewritten as the
+// refresh rewrites it; passthrough leaves it out.
+func TestScopeNeverChangesTheKindAndIsCarriedIntoTheExchange(t *testing.T) {
+	for _, c := range []struct{ scope, want string }{
+		{"openid", "openid"},
+		{"openid name email", "openid profile email"},
+		{"openid read:orders", "openid read:orders"},
+		{"passthrough", ""},
+		{"", ""},
+	} {
+		for _, target := range []string{"app", "backend"} {
+			in := `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"app","target":"` + target + `","api_type":"app","refresh_token":"r","scope":"` + c.scope + `"}`
+			r := rewriteOne(t, in, Options{})
+			want := DelegationRenew
+			if target != "app" {
+				want = DelegationOtherAPI
+			}
+			if r.Delegation.Kind != want {
+				t.Errorf("scope %q, target %s: %s, want %s", c.scope, target, r.Delegation.Kind, want)
+			}
+			if want == DelegationOtherAPI {
+				if got, _ := r.Alternative.Body.Get("scope"); got != c.want {
+					t.Errorf("scope %q: the exchange asks for %q, want %q", c.scope, got, c.want)
+				}
+			}
+		}
+	}
+}
+
+// The token_exchange finding says what Auth0 requires before the exchange
+// works (https://auth0.com/docs/authenticate/custom-token-exchange/configure-custom-token-exchange:
+// "Is a first-party client", "Is OIDC-conformant", Early Access "for all
+// Auth0 Enterprise and B2B Pro customers"; each subject_token_type maps to
+// a Custom Token Exchange Profile and its Action). A public client sends
+// no secret, as the endpoint allows when the application's token endpoint
+// authentication method is none
+// (https://auth0.com/docs/api/authentication/custom-token-exchange/get-token).
+func TestTheTokenExchangeFindingSaysWhatTheTenantNeeds(t *testing.T) {
+	r := rewriteOne(t, `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"app","target":"backend","api_type":"auth0","id_token":"x.y.z"}`, Options{})
+	var msg string
+	for _, f := range r.Findings {
+		if f.Code == CodeTokenExchange {
+			msg = f.Message
+		}
+	}
+	for _, w := range []string{"Custom Token Exchange Profile", "Action validates the subject token", "first-party", "OIDC-conformant", "Early Access", "Enterprise", "replace acme", "--subject-token-type", "replace " + PlaceholderAudience, "--audience"} {
+		if !strings.Contains(msg, w) {
+			t.Errorf("the token_exchange finding does not say %q:\n%s", w, msg)
+		}
+	}
+	if strings.Contains(msg, EnvSubjectToken) {
+		t.Errorf("the legacy id_token is the subject token, yet the finding asks for one: %s", msg)
+	}
+	if _, ok := r.Alternative.Body.Get("client_secret"); ok || r.Alternative.Auth != AuthNone {
+		t.Errorf("a public client's exchange sends a secret: %+v", r.Alternative.Body)
+	}
+}

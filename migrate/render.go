@@ -141,8 +141,9 @@ func (r *Request) BodyForm() string {
 	return strings.Join(parts, "&")
 }
 
-// Render writes the request in format f. Without reveal, the refresh token
-// and client secret appear as $REFRESH_TOKEN and $CLIENT_SECRET (os.Getenv
+// Render writes the request in format f. Without reveal, the refresh token,
+// client secret, password and a token exchange's subject token appear as
+// $REFRESH_TOKEN, $CLIENT_SECRET, $PASSWORD and $SUBJECT_TOKEN (os.Getenv
 // in Go), so the text can be shared or committed.
 func Render(r *Request, f Format, reveal bool) (string, error) {
 	if !reveal {

@@ -2,8 +2,11 @@
 // form a developer has them (a JSON or form body, raw HTTP, a curl command,
 // a HAR export, an /authorize URL) and rewrites each into the equivalent
 // OIDC-conformant POST /oauth/token refresh-token request, with findings
-// for what cannot be carried over one to one. It is a pure library: no
-// Fyne, no network.
+// for what cannot be carried over one to one. Each /delegation call is
+// classified by what it was for (ClassifyDelegation: renewing tokens, a
+// token for another API, an add-on's third-party token), and a token for
+// another API also gets the RFC 8693 token exchange as an alternative. It
+// is a pure library: no Fyne, no network.
 package migrate
 
 import "strings"
