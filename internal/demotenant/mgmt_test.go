@@ -78,6 +78,9 @@ func TestTheManagementApplicationGetsATokenForTheAPIv2Audience(t *testing.T) {
 			t.Fatal("Clients lists the Management application, which holds no user's refresh token")
 		}
 	}
+	if c, ok := ten.Client(ManagementClientID); !ok || c.Secret != m.Secret || !c.ClientCredentialsGrant || c.RefreshGrant {
+		t.Fatalf("Client(%s) = %+v, %v", ManagementClientID, c, ok)
+	}
 	claims, err := ten.verify(mgmtToken(t, ten, srv, ""))
 	if err != nil || claims["aud"] != m.Audience || claims["scope"] != m.Scope || claims["gty"] != "client-credentials" || claims["sub"] != m.ID+"@clients" {
 		t.Fatalf("%v %v", claims, err)

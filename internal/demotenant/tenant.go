@@ -354,6 +354,18 @@ func (t *Tenant) Clients() []Client {
 	return out
 }
 
+// Client finds any registered application by ID, the Management
+// application (ManagementClientID) included.
+func (t *Tenant) Client(id string) (Client, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c, ok := t.clients[id]
+	if !ok {
+		return Client{}, false
+	}
+	return *c, true
+}
+
 // Issuer is the tenant's issuer URL, with Auth0's trailing slash.
 func (t *Tenant) Issuer() string {
 	t.mu.Lock()
