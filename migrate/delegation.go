@@ -126,7 +126,10 @@ func addonParams(apiType string) map[string]bool {
 //     2 sends whatever api_type it is given, so api_type app or auth0 does
 //     not decide.
 //  3. Anything else (no target, or the caller itself; api_type app, auth0
-//     or none): renew. With a refresh_token the refresh-token grant
+//     or none): renew. With no api_type Auth0 used the application's first
+//     active add-on, if it had one (auth0.js v7.6.1 README: api "defaults
+//     to the first active addon if any"); the reason says so, because the
+//     call alone cannot tell. With a refresh_token the refresh-token grant
 //     replaces it; with an id_token nothing exchanges it any more and the
 //     user signs in again (silently).
 //
@@ -183,7 +186,9 @@ func ClassifyDelegation(l Legacy) DelegationUse {
 		}
 		switch apiType {
 		case "":
-			why += " and no api_type"
+			// auth0.js 7's README: api "defaults to the first active addon
+			// if any", and the library sends none when it is not given.
+			why += " and no api_type (unless an add-on is enabled on this application: then Auth0 answered for the first active one)"
 		default:
 			why += " and api_type " + apiType + " means the calling application"
 		}

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -361,5 +362,39 @@ func TestTheTokenExchangeFindingSaysWhatTheTenantNeeds(t *testing.T) {
 	}
 	if _, ok := r.Alternative.Body.Get("client_secret"); ok || r.Alternative.Auth != AuthNone {
 		t.Errorf("a public client's exchange sends a secret: %+v", r.Alternative.Body)
+	}
+}
+
+// The --json contract's field names for "delegation" (DelegationUse's doc).
+func TestTheDelegationJSONKeepsItsFieldNames(t *testing.T) {
+	r := rewriteOne(t, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=a&target=a&api_type=firebase&id_token=x", Options{})
+	b, err := json.Marshal(r.Delegation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	want := map[string]any{"kind": "addon", "subject": "id_token", "api_type": "firebase", "add_on": "Firebase"}
+	for k, v := range want {
+		if m[k] != v {
+			t.Errorf("%s = %v, want %v (%s)", k, m[k], v, b)
+		}
+	}
+	for _, k := range []string{"reason", "replacement"} {
+		if s, _ := m[k].(string); s == "" {
+			t.Errorf("no %s: %s", k, b)
+		}
+	}
+	if _, ok := m["target"]; ok {
+		t.Errorf("target is the caller itself, yet shown: %s", b)
+	}
+	if len(m) != 6 {
+		t.Errorf("fields %s", b)
+	}
+
+	// With no api_type the call alone cannot rule out an add-on.
+	r = rewriteOne(t, `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"a","id_token":"x"}`, Options{})
+	if r.Delegation.Kind != DelegationRenew || !strings.Contains(r.Delegation.Reason, "first active") {
+		t.Errorf("%+v", r.Delegation)
 	}
 }
