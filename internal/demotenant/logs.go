@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,10 +185,7 @@ func logTerm(field, value string) (func(LogEntry) bool, *mgmtError) {
 		return func(e LogEntry) bool { return e.ClientID == value }, nil
 	case "description":
 		pattern := strings.ToLower(value)
-		return func(e LogEntry) bool {
-			ok, _ := path.Match(pattern, strings.ToLower(e.Description))
-			return ok
-		}, nil
+		return func(e LogEntry) bool { return wildcard(pattern, strings.ToLower(e.Description)) }, nil
 	case "date":
 		from, to, err := dateRange(value)
 		if err != nil {
@@ -198,6 +194,33 @@ func logTerm(field, value string) (func(LogEntry) bool, *mgmtError) {
 		return func(e LogEntry) bool { return !e.Date.Before(from) && e.Date.Before(to) }, nil
 	}
 	return nil, badQuery("The demo tenant's log search does not know the field %q (it knows type, client_id, description and date).", field)
+}
+
+// wildcard matches s against a pattern where * stands for any run of
+// characters (slashes too, unlike path.Match) and ? for one.
+func wildcard(pattern, s string) bool {
+	p, str := []rune(pattern), []rune(s)
+	star, mark := -1, 0
+	i, j := 0, 0
+	for j < len(str) {
+		switch {
+		case i < len(p) && (p[i] == '?' || p[i] == str[j]):
+			i++
+			j++
+		case i < len(p) && p[i] == '*':
+			star, mark = i, j
+			i++
+		case star >= 0:
+			i, mark = star+1, mark+1
+			j = mark
+		default:
+			return false
+		}
+	}
+	for i < len(p) && p[i] == '*' {
+		i++
+	}
+	return i == len(p)
 }
 
 // dateRange turns a date term into [from, to).

@@ -204,6 +204,11 @@ func TestLogsAreSearchedAndPagedAsAuth0Does(t *testing.T) {
 	if span.Total != 7 {
 		t.Fatalf("the web app since the 20th: %d notices", span.Total)
 	}
+	// Auth0's own example of a description search: type:depnote AND description:ignore*request*host*header*
+	// (https://auth0.com/docs/troubleshoot/product-lifecycle/past-migrations/tenant-hostname-migration).
+	if ro := get("include_totals=true&q=" + url.QueryEscape("type:depnote AND description:*/oauth/ro*")); ro.Total != 2 {
+		t.Fatalf("description:*/oauth/ro*: %d notices", ro.Total)
+	}
 	if asc := get("sort=date:1&per_page=1&include_totals=true"); asc.Logs[0]["date"] != "2026-11-19T09:07:00.000Z" {
 		t.Fatalf("date:1 starts with %v", asc.Logs[0]["date"])
 	}
