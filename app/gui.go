@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/assets"
 	"github.com/tokenscope/tokenscope/internal/demotenant"
@@ -32,6 +33,17 @@ func NewServices() ui.Services {
 		Version:   Version(),
 		Icon:      fyne.NewStaticResource("icon.png", assets.IconPNG),
 	}
+}
+
+// OpenFloorWindow is the benchmark's floor (TOKENSCOPE_WINDOW_FLOOR=1):
+// a window holding one label, made by the same binary the same way as the
+// real one (same start-up, same metadata, same size), so make bench-window
+// can put the real window's first frame and memory beside it.
+func OpenFloorWindow(a fyne.App) fyne.Window {
+	w := a.NewWindow("Tokenscope")
+	w.SetContent(widget.NewLabel("Tokenscope"))
+	w.Resize(fyne.NewSize(1180, 760))
+	return w
 }
 
 // FyneMetadata returns FyneApp.toml's details in Fyne's form, for
@@ -65,7 +77,7 @@ func OpenWindow(a fyne.App) fyne.Window {
 			return nil, "", err
 		}
 		return srv.Tenant, seed.DemoNote(), err
-	})
+	}, Started)
 }
 
 // noDisplay is the sentence for a machine where the window cannot open.

@@ -6,9 +6,12 @@
 # the config directory at it and $work, so the app never touches the
 # user's own.
 start_xvfb() {
-	display=:$((90 + RANDOM % 100))
-	Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+	# Xvfb picks a free display itself and writes its number on fd 3 (a
+	# random one could be taken by another run on this machine).
+	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
 	xvfb_pid=$!
+	for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
+	display=:$(head -n1 "$work/display")
 	for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
 	export DISPLAY=$display TOKENSCOPE_CONFIG_DIR=$work/config HOME=$work/home
 	mkdir -p "$HOME"

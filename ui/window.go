@@ -95,9 +95,11 @@ type mainWindow struct {
 type Startup func() (demo *demotenant.Tenant, note string, err error)
 
 // Create builds the main window on a, ready to show. start runs in the
-// background while the window shows a progress line; the screens take its
-// result when it is done.
-func Create(a fyne.App, svc Services, start Startup) fyne.Window {
+// background once the app runs (started is called first, when not nil),
+// so its work never competes with building the first frame; meanwhile the
+// window shows a progress line, and the screens take its result when it
+// is done.
+func Create(a fyne.App, svc Services, start Startup, started func()) fyne.Window {
 	a.Settings().SetTheme(newTheme())
 	w := a.NewWindow("Tokenscope")
 	if svc.Icon != nil {
@@ -109,7 +111,15 @@ func Create(a fyne.App, svc Services, start Startup) fyne.Window {
 	w.SetCloseIntercept(m.onClose)
 	w.SetOnDropped(m.onDropped)
 	m.startClock()
-	m.runStartup(start)
+	if start != nil {
+		m.showStartup()
+	}
+	a.Lifecycle().SetOnStarted(func() {
+		if started != nil {
+			started()
+		}
+		m.beginStartup(start)
+	})
 	return w
 }
 
@@ -119,10 +129,24 @@ func (m *mainWindow) runStartup(start Startup) {
 	if start == nil {
 		return
 	}
+	m.showStartup()
+	m.beginStartup(start)
+}
+
+// showStartup puts the progress line on top of the window.
+func (m *mainWindow) showStartup() {
 	line := widget.NewLabel("Starting: loading profiles and the demo tenant…")
 	bar := widget.NewProgressBarInfinite()
 	m.startup = border(nil, widget.NewSeparator(), nil, nil, container.NewHBox(line, bar))
 	m.win.SetContent(border(m.startup, nil, nil, nil, m.tabs))
+}
+
+// beginStartup runs start off the UI goroutine, then hands the demo
+// tenant to the screens.
+func (m *mainWindow) beginStartup(start Startup) {
+	if start == nil {
+		return
+	}
 	m.startBusy.Add(1)
 	go func() {
 		defer m.startBusy.Done()
