@@ -109,6 +109,15 @@ func TestFlagsOffRefuseTheLegacyEndpointsAsAuth0Does(t *testing.T) {
 	if status, body, _ := post(t, srv, "/oauth/token", twin, "", ""); status != 200 {
 		t.Fatalf("the migrated twin: %d %v", status, body)
 	}
+	// An OIDC-conformant application has no legacy grant, flags or not.
+	ten.SetFlags(LegacyFlags())
+	conformant := native
+	conformant.ID, conformant.OIDCConformant = "demo-conformant-app", true
+	ten.AddClient(conformant)
+	byConformant := url.Values{"grant_type": {JWTBearer}, "client_id": {conformant.ID}, "id_token": calls["/tokeninfo"]["id_token"]}
+	if status, body, _ := post(t, srv, "/delegation", byConformant, "", ""); status != 403 || body["error"] != "unauthorized_client" {
+		t.Fatalf("an OIDC-conformant application at /delegation: %d %v", status, body)
+	}
 	// One flag at a time: /delegation back on, /oauth/ro still off.
 	ten.SetFlags(TenantFlags{AllowLegacyDelegationGrantTypes: true})
 	if status, _, _ := post(t, srv, "/delegation", byIDToken, "", ""); status != 200 {

@@ -155,12 +155,13 @@ func (t *Tenant) mgmt(scopes []string, h func(w http.ResponseWriter, r *http.Req
 	}
 }
 
-// managementToken checks the request's bearer token. Auth0's answers: no
-// token is 401 "Missing authentication"; an expired one 401 "Expired token
-// received for JSON Web Token validation", with the message repeated in
-// attributes.error (both seen in Auth0 SDK users' reports, e.g. the .NET
-// ErrorApiException quoted in many a blog); the demo words every other
-// refusal (signature, issuer, audience) "Invalid token" in the same shape.
+// managementToken checks the request's bearer token. Auth0's answers, as
+// Auth0.NET's ErrorApiException quotes them: an expired token is 401
+// "Expired token received for JSON Web Token validation" and a token that
+// is not the tenant's 401 "Invalid token", each with the message repeated
+// in attributes.error; no token at all is 401 "Missing authentication"
+// (the hapi words the Management API's shape comes from). The demo words
+// every refusal but expiry (signature, issuer, audience) "Invalid token".
 func (t *Tenant) managementToken(r *http.Request) (map[string]any, *mgmtError) {
 	h := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(h, "Bearer ")
