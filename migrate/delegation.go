@@ -94,7 +94,7 @@ const backendInstead = "have a backend API that accepts Auth0 access tokens call
 var addons = map[string]addon{
 	"firebase": {name: "Firebase", instead: "have your backend mint a Firebase custom token with the Firebase Admin SDK (createCustomToken) after it verifies the user's Auth0 access token, and sign in with signInWithCustomToken"},
 	"aws": {name: "Amazon Web Services", params: []string{"role", "principal"},
-		instead: "register the tenant as an OpenID Connect identity provider in AWS IAM and call STS AssumeRoleWithWebIdentity with the user's ID token (or use a Cognito identity pool); role becomes the RoleArn and principal the IAM provider"},
+		instead: "register the tenant as an OpenID Connect identity provider in AWS IAM and call STS AssumeRoleWithWebIdentity with the user's ID token (or use a Cognito identity pool); role becomes the RoleArn, and the OIDC provider takes the place of principal's SAML provider"},
 	"azure_sb":               {name: "Azure Service Bus", instead: fmt.Sprintf(backendInstead, "Azure Service Bus")},
 	"azure_blob":             {name: "Azure Blob Storage", instead: "have a backend API that accepts Auth0 access tokens issue the Shared Access Signature with the storage account's key"},
 	"salesforce_api":         {name: "Salesforce", instead: fmt.Sprintf(backendInstead, "Salesforce")},
@@ -160,14 +160,14 @@ func ClassifyDelegation(l Legacy) DelegationUse {
 		u.Kind = DelegationAddon
 		a, known := addons[apiType]
 		u.AddOn = a.name
-		if !known {
-			u.AddOn = "an add-on Tokenscope does not know"
-			a.instead = fmt.Sprintf(backendInstead, "that service")
-		}
 		u.Reason = fmt.Sprintf("api_type %s asks the %s add-on for a third-party token, and %s.", apiType, u.AddOn, subject)
 		if !known {
+			a.instead = fmt.Sprintf(backendInstead, "that service")
 			u.Reason = fmt.Sprintf("api_type %s is neither app nor auth0, so it names an add-on (one Tokenscope does not know), and %s.", apiType, subject)
 		}
+		// "OIDC-conformant applications cannot be the source or target of
+		// delegation requests" (the oidc-adoption-delegation page), hence
+		// "from an application that is not OIDC-conformant".
 		u.Replacement = "Auth0 has no OIDC-conformant replacement for add-on tokens (\"no OIDC-compliant mechanism exists to get third-party API tokens\"), so this call can stay on /delegation while the add-on is in use, from an application that is not OIDC-conformant; to leave it, " + a.instead + "."
 	case target != "" && target != clientID:
 		u.Kind = DelegationOtherAPI
@@ -223,9 +223,17 @@ func (u DelegationUse) finding() Finding {
 	kind := map[DelegationKind]string{
 		DelegationRenew:    "Renewing tokens",
 		DelegationOtherAPI: "A token for another API",
-		DelegationAddon:    "A third-party add-on token (" + u.AddOn + ")",
+		DelegationAddon:    "A third-party add-on token (" + u.addOnName() + ")",
 	}[u.Kind]
 	return Finding{Severity: SeverityInfo, Code: u.code(), Message: kind + ": " + u.Reason + " " + u.Replacement}
+}
+
+// addOnName is the add-on's name for a sentence.
+func (u DelegationUse) addOnName() string {
+	if u.AddOn == "" {
+		return "an unknown add-on"
+	}
+	return u.AddOn
 }
 
 func article(s string) string {

@@ -105,7 +105,7 @@ func TestEachDelegationCallIsClassifiedFromWhatItCarries(t *testing.T) {
 			source: "Lock's Delegation API page: api_type values other than app are add-ons (https://auth0.com/docs/libraries/lock-android/v2/delegation-api)",
 			input:  jwt + "&client_id=demo-native-app&api_type=box&refresh_token=v1.rt",
 			kind:   DelegationAddon, subject: "refresh_token",
-			words: []string{"api_type box", "does not know"},
+			words: []string{"api_type box", "does not know", "unknown add-on"},
 		},
 		{
 			name:   "the client ID of a Basic header is the caller a target is compared with",
@@ -396,5 +396,13 @@ func TestTheDelegationJSONKeepsItsFieldNames(t *testing.T) {
 	r = rewriteOne(t, `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"a","id_token":"x"}`, Options{})
 	if r.Delegation.Kind != DelegationRenew || !strings.Contains(r.Delegation.Reason, "first active") {
 		t.Errorf("%+v", r.Delegation)
+	}
+}
+
+// An api_type Tokenscope does not know shows no made-up name in --json.
+func TestAnUnknownAddOnHasNoName(t *testing.T) {
+	r := rewriteOne(t, `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"a","api_type":"box","id_token":"x"}`, Options{})
+	if r.Delegation.Kind != DelegationAddon || r.Delegation.AddOn != "" || r.Delegation.APIType != "box" {
+		t.Fatalf("%+v", r.Delegation)
 	}
 }

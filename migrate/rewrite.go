@@ -281,7 +281,7 @@ func Rewrite(l Legacy, o Options) Result {
 	case DelegationAddon:
 		// An add-on's target is the application the add-on is enabled on,
 		// so it is no "other client" to model as an API.
-		add(SeverityError, CodeAddonAPIType, "api_type %s asks for a token for %s through an Auth0 add-on; the OIDC-conformant pipeline has no equivalent, so this call cannot be migrated.", use.APIType, use.AddOn)
+		add(SeverityError, CodeAddonAPIType, "api_type %s asks for a token for %s through an Auth0 add-on; the OIDC-conformant pipeline has no equivalent, so this call cannot be migrated.", use.APIType, use.addOnName())
 		blocked = true
 	}
 	known := delegationParams
