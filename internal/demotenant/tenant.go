@@ -1,7 +1,10 @@
 // Package demotenant is an embedded authorization server that behaves
 // like Auth0 wherever Auth0's behaviour is documented: discovery, JWKS,
 // the refresh-token grant with rotation and reuse detection, the legacy
-// /delegation endpoint, /userinfo and /oauth/revoke. It runs on loopback
+// /delegation, /oauth/ro and /tokeninfo endpoints (with the tenant's legacy
+// flags and the depnote entries their use leaves in the tenant log),
+// /userinfo, /oauth/revoke, and the Management API calls a readiness
+// report makes (tenant settings, applications, logs). It runs on loopback
 // so every Tokenscope flow works with no account anywhere.
 //
 // Its signing key is generated per run and kept only in memory, so tokens
