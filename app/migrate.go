@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/migrate"
@@ -18,6 +19,12 @@ type MigrateOutput struct {
 	Migratable bool              `json:"migratable"`
 	Request    *MigrateRequest   `json:"request"`
 	Findings   []migrate.Finding `json:"findings"`
+	// Delegation says what a /delegation call was for (renew, other_api,
+	// addon) and what replaces it; null for other endpoints.
+	Delegation *migrate.DelegationUse `json:"delegation"`
+	// Alternative is the RFC 8693 token exchange for a call that asked for
+	// another API's token, shaped like request; null when there is none.
+	Alternative *MigrateRequest `json:"alternative"`
 }
 
 // MigrateRequest is the new request, its body decoded into an object
@@ -32,21 +39,28 @@ type MigrateRequest struct {
 
 // NewMigrateOutput shapes a result for --json, masking secrets unless reveal.
 func NewMigrateOutput(r migrate.Result, reveal bool) MigrateOutput {
-	out := MigrateOutput{Source: r.Source, Migratable: r.Migratable, Findings: r.Findings}
+	out := MigrateOutput{Source: r.Source, Migratable: r.Migratable, Findings: r.Findings, Delegation: r.Delegation}
 	if out.Findings == nil {
 		out.Findings = []migrate.Finding{}
 	}
-	if req := r.Request; req != nil {
-		if !reveal {
-			req = req.Masked()
-		}
-		headers := map[string]string{}
-		for _, h := range req.Headers() {
-			headers[h.Name] = h.Value
-		}
-		out.Request = &MigrateRequest{Method: req.Method, URL: req.URL, Headers: headers, ContentType: req.ContentType(), Body: req.BodyJSON(false)}
-	}
+	out.Request = newMigrateRequest(r.Request, reveal)
+	out.Alternative = newMigrateRequest(r.Alternative, reveal)
 	return out
+}
+
+// newMigrateRequest shapes a request for --json (nil for none).
+func newMigrateRequest(req *migrate.Request, reveal bool) *MigrateRequest {
+	if req == nil {
+		return nil
+	}
+	if !reveal {
+		req = req.Masked()
+	}
+	headers := map[string]string{}
+	for _, h := range req.Headers() {
+		headers[h.Name] = h.Value
+	}
+	return &MigrateRequest{Method: req.Method, URL: req.URL, Headers: headers, ContentType: req.ContentType(), Body: req.BodyJSON(false)}
 }
 
 func runMigrate(env Env, fs *pflag.FlagSet) func(pos []string) int {
@@ -55,6 +69,7 @@ func runMigrate(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		domain   = fs.String("domain", "", "tenant domain for the new URL (default: the input's host)")
 		auth     = fs.String("auth", "", "client authentication: none (native apps), post or basic (default: as the legacy call did)")
 		audience = fs.String("audience", "", "audience to request (see the audience_on_refresh finding)")
+		subject  = fs.String("subject-token-type", "", "subject_token_type of the token-exchange alternative: a `URI` you own (default "+migrate.DefaultSubjectTokenType+", a placeholder)")
 		reveal   = fs.Bool("reveal", false, "show the refresh token and client secret instead of $REFRESH_TOKEN and $CLIENT_SECRET")
 		asJSON   = fs.Bool("json", false, "print the documented JSON array instead of the rendered requests")
 	)
@@ -64,6 +79,11 @@ func runMigrate(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		if *auth != "" {
 			if am, err = migrate.ParseAuthMethod(*auth); err != nil {
 				return fail(env, "migrate", ExitUsage, "--auth: %v", err)
+			}
+		}
+		if *subject != "" {
+			if err := migrate.CheckSubjectTokenType(*subject); err != nil {
+				return fail(env, "migrate", ExitUsage, "--subject-token-type: %v", err)
 			}
 		}
 		f := migrate.Format(*format)
@@ -99,7 +119,7 @@ func runMigrate(env Env, fs *pflag.FlagSet) func(pos []string) int {
 			}
 			return fail(env, "migrate", ExitUsage, "%s: %v", where, err)
 		}
-		results := migrate.RewriteAll(batch, migrate.Options{Domain: *domain, Auth: am, Audience: *audience})
+		results := migrate.RewriteAll(batch, migrate.Options{Domain: *domain, Auth: am, Audience: *audience, SubjectTokenType: *subject})
 		if len(results) == 0 {
 			return fail(env, "migrate", ExitNegative, "the %s has %d entries and none is a /delegation call", batch.Form, batch.Skipped)
 		}
@@ -139,12 +159,27 @@ func printMigration(env Env, batch *migrate.Batch, results []migrate.Result, f m
 		for _, fd := range r.Findings {
 			say(env.Stderr, "  %-7s %s: %s\n", fd.Severity, fd.Code, fd.Message)
 		}
-		if r.Request != nil {
-			text, _ := migrate.Render(r.Request, f, reveal)
+		// stdout holds one request a call: the refresh, or, when there is
+		// none, the token exchange; an alternative beside a refresh goes to
+		// stderr after the findings.
+		main, alt := r.Request, r.Alternative
+		if main == nil {
+			main, alt = alt, nil
+		}
+		if main != nil {
+			text, _ := migrate.Render(main, f, reveal)
 			if i > 0 {
 				fmt.Fprintln(env.Stdout)
 			}
 			fmt.Fprint(env.Stdout, safetext.Block(text))
+		}
+		if alt != nil {
+			text, _ := migrate.Render(alt, f, reveal)
+			say(env.Stderr, "  Alternative, an RFC 8693 token exchange (Custom Token Exchange):\n")
+			fmt.Fprint(env.Stderr, safetext.Block(text))
+			if !strings.HasSuffix(text, "\n") {
+				fmt.Fprintln(env.Stderr)
+			}
 		}
 	}
 }

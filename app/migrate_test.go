@@ -70,3 +70,27 @@ func TestMigrateExitCodesAndFindingsOnStderr(t *testing.T) {
 }
 
 func jsonQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// A /delegation call for another application's API is classified, and the
+// RFC 8693 token exchange comes with it; a subject_token_type in Auth0's
+// reserved namespaces is refused before anything is read.
+func TestMigrateClassifiesDelegationAndOffersTheTokenExchange(t *testing.T) {
+	t.Parallel()
+	other := `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"spa","target":"other-api-client","id_token":"eyJ.x.y","api_type":"app","scope":"openid"}`
+	code, out, stderr := run(t, other, nil, "migrate", "--json", "--subject-token-type", "urn:acme:legacy", "--domain", "t.eu.auth0.com")
+	var outs []MigrateOutput
+	if err := json.Unmarshal([]byte(out), &outs); err != nil || len(outs) != 1 {
+		t.Fatalf("exit %d %v\n%s\n%s", code, err, out, stderr)
+	}
+	o := outs[0]
+	if o.Delegation == nil || o.Delegation.Kind != "other_api" || o.Alternative == nil || !strings.Contains(string(o.Alternative.Body), "urn:ietf:params:oauth:grant-type:token-exchange") ||
+		!strings.Contains(string(o.Alternative.Body), "urn:acme:legacy") {
+		t.Fatalf("delegation %+v alternative %+v", o.Delegation, o.Alternative)
+	}
+	if code, _, stderr := run(t, other, nil, "migrate", "--subject-token-type", "urn:ietf:params:oauth:token-type:jwt"); code != ExitUsage || !strings.Contains(stderr, "--subject-token-type") {
+		t.Fatalf("a reserved type: exit %d %q", code, stderr)
+	}
+	if _, _, stderr := run(t, other, nil, "migrate", "--domain", "t.eu.auth0.com"); !strings.Contains(stderr, "Alternative, an RFC 8693 token exchange") && !strings.Contains(stderr, "token_exchange") {
+		t.Fatalf("the text output does not offer the token exchange:\n%s", stderr)
+	}
+}
