@@ -309,7 +309,8 @@ func (c *codeFile) ctorAt(i int) binding {
 			if dotted && !(i >= 2 && (c.prev(i, ".") || c.prev(i, "::")) && c.toks[i-2].text == qual) {
 				continue
 			}
-			if c.prev(i, ".") && !dotted && !(i >= 2 && c.toks[i-2].kind == tIdent && i >= 3 && c.toks[i-3].text == "new") && !(i >= 2 && strings.EqualFold(c.toks[i-2].text, "auth0")) {
+			getter := strings.HasPrefix(base, "get") && len(base) > 3 // lock.getAuthenticationAPIClient()
+			if c.prev(i, ".") && !dotted && !getter && !(i >= 2 && c.toks[i-2].kind == tIdent && i >= 3 && c.toks[i-3].text == "new") && !(i >= 2 && strings.EqualFold(c.toks[i-2].text, "auth0")) {
 				// x.Authentication(...) is somebody else's method,
 				// unless it is new auth0.WebAuth(...) or auth0.Authentication(...).
 				continue

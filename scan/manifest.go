@@ -26,7 +26,7 @@ var manifestRules = []struct {
 	{isBase("package.json"), lazyRegexp(`"(auth0-js|auth0-lock|auth0)"\s*:\s*"([^"]*)"`), "npm"},
 	{isBase("package-lock.json"), lazyRegexp(`"(?:node_modules/)?(auth0-js|auth0-lock|auth0)"\s*:\s*\{[^{}]*?"version"\s*:\s*"([^"]*)"`), "npm"},
 	{isBase("yarn.lock"), lazyRegexp(`(?m)^"?(auth0-js|auth0-lock|auth0)@[^\n]*:\n\s+version:? "?([^"\n]+)"?`), "npm"},
-	{hasSuffix(".gradle", ".gradle.kts"), lazyRegexp(`(com\.auth0\.android:auth0):([0-9][^'")\s]*)`), "maven"},
+	{hasSuffix(".gradle", ".gradle.kts"), lazyRegexp(`(com\.auth0\.android:(?:auth0|lock)):([0-9][^'")\s]*)`), "maven"},
 	{isBase("Podfile"), lazyRegexp(`pod\s+['"](Auth0|Lock)['"]\s*,\s*['"]([^'"]+)['"]`), "cocoapods"},
 	{isBase("Podfile.lock"), lazyRegexp(`(?m)^\s+- (Auth0|Lock) \(([^)]+)\)`), "cocoapods"},
 	{hasSuffix(".csproj", ".fsproj", ".vbproj"), lazyRegexp(`<PackageReference\s+Include="(Auth0\.AuthenticationApi)"\s+Version="([^"]+)"`), "nuget"},
@@ -76,9 +76,7 @@ func pins(rel string, data []byte) []pin {
 		}
 		for _, m := range r.pattern().FindAllStringSubmatchIndex(src, -1) {
 			pkg, version := src[m[2]:m[3]], strings.TrimSpace(src[m[4]:m[5]])
-			if strings.HasSuffix(base, ".gradle") || strings.HasSuffix(base, ".gradle.kts") {
-				pkg = "com.auth0.android:auth0"
-			}
+
 			major, ok := majorOf(version)
 			if !ok {
 				continue

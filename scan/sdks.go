@@ -193,6 +193,26 @@ var sdks = []*sdk{
 		},
 	},
 	{
+		// Lock for Android 1.x (com.auth0.api, com.auth0.lock): its own
+		// AuthenticationAPIClient, whose every login goes to /oauth/ro.
+		name: "Lock.Android@1", langs: []string{"java", "kotlin"},
+		imports: []string{"com.auth0.api", "com.auth0.lock", "com.auth0.core"},
+		ctors:   []string{"AuthenticationAPIClient", "getAuthenticationAPIClient"},
+		types:   []string{"AuthenticationAPIClient"},
+		pkg:     "com.auth0.android:lock", fixedMajor: 2,
+		methods: []method{
+			{name: "login", endpoint: "/oauth/ro", versions: "Lock.Android 1.x", replacement: "Auth0.Android 2+ login(usernameOrEmail, password, realm) — " + replacePassword},
+			{name: "loginWithResourceOwner", endpoint: "/oauth/ro", versions: "Lock.Android 1.x", replacement: replacePassword},
+			{name: "loginWithPhoneNumber", endpoint: "/oauth/ro", versions: "Lock.Android 1.x", replacement: "Auth0.Android 2+ loginWithPhoneNumber (passwordless /oauth/token)"},
+			{name: "loginWithEmail", endpoint: "/oauth/ro", versions: "Lock.Android 1.x", replacement: "Auth0.Android 2+ loginWithEmail (passwordless /oauth/token)"},
+			{name: "loginWithOAuthAccessToken", endpoint: "/oauth/access_token", versions: "Lock.Android 1.x", replacement: replaceSocialToken},
+			{name: "tokenInfo", endpoint: "/tokeninfo", versions: "Lock.Android 1.x", replacement: "userInfo(accessToken) — " + replaceUserinfo},
+			{name: "delegation", endpoint: "/delegation", versions: "Lock.Android 1.x", replacement: "Auth0.Android 2+ renewAuth(refreshToken)"},
+			{name: "delegationWithIdToken", endpoint: "/delegation", versions: "Lock.Android 1.x", replacement: "Auth0.Android 2+ renewAuth(refreshToken); an ID token cannot be renewed"},
+			{name: "delegationWithRefreshToken", endpoint: "/delegation", versions: "Lock.Android 1.x", replacement: "Auth0.Android 2+ renewAuth(refreshToken) (POST /oauth/token)"},
+		},
+	},
+	{
 		// Lock for iOS 1.x: A0Lock and its A0APIClient, from Objective-C and Swift.
 		name: "Lock.iOS@1", langs: []string{"objc", "swift"},
 		imports: []string{"Lock"},
@@ -288,6 +308,7 @@ var manifestPackages = []struct {
 	{"npm", "auth0-js", "8.0.0", "auth0.js 7 calls /delegation (getDelegationToken, refreshToken, renewIdToken), /tokeninfo, /oauth/ro and /user/ssodata; 8.0.0 drops that API (8–10 still ship client.delegation and loginWithResourceOwner)"},
 	{"npm", "auth0-lock", "11.0.0", "Lock 10 calls /tokeninfo from getProfile unless oidcConformant is set; Lock 11 uses only OIDC endpoints"},
 	{"npm", "auth0", "4.0.0", "node-auth0 2–3 ship tokens.getDelegationToken, tokens.getInfo (/tokeninfo) and oauth.signIn (/oauth/ro); 4.0.0 drops them"},
+	{"maven", "com.auth0.android:lock", "2.0.0", "Lock.Android 1.x ships its own AuthenticationAPIClient (login and every passwordless login on /oauth/ro, tokenInfo, delegation*, loginWithOAuthAccessToken); Lock.Android 2 uses Auth0.Android"},
 	{"maven", "com.auth0.android:auth0", "2.0.0", "Auth0.Android 1.x ships delegation*, tokenInfo and non-OIDC renewAuth/login; 2.0.0 removes the legacy endpoints"},
 	{"cocoapods", "Auth0", "2.0.0", "Auth0.swift 1.x ships delegation(withParameters:), tokenInfo(token:) and login(…connection:) (/oauth/ro); 2.0.0 removes them"},
 	{"nuget", "Auth0.AuthenticationApi", "4.0.0", "Auth0.AuthenticationApi 3.x ships GetDelegationTokenAsync and an AuthenticateAsync that calls /oauth/ro; 4.0.0 is for OIDC-conformant clients"},
