@@ -50,20 +50,19 @@ type exchangeScreen struct {
 	// grants: the sign-in buttons, or a sentence naming a profile that can
 	// sign in with a button to switch to it; client credentials only for
 	// a client that has them.
-	signInHint *widget.Label
-	signInRow  *fyne.Container
-	switchMsg  *widget.Label
-	switchBtn  *widget.Button
-	switchRow  *fyne.Container
-	ccRow      *fyne.Container
-	switchTo   string
-	signIn     *signInFlow
-	progress   *widget.ProgressBarInfinite
-	status     *widget.Label
-	notice     *widget.Label
-	cards      *fyne.Container
-	history    *widget.List
-	chart      *historyChart
+	signInRow *fyne.Container
+	switchMsg *widget.Label
+	switchBtn *widget.Button
+	switchRow *fyne.Container
+	ccRow     *fyne.Container
+	switchTo  string
+	signIn    *signInFlow
+	progress  *widget.ProgressBarInfinite
+	status    *widget.Label
+	notice    *widget.Label
+	cards     *fyne.Container
+	history   *widget.List
+	chart     *historyChart
 	// The access token's expiry on the cards, ticking.
 	expiry      time.Time
 	expiryLabel *widget.Label
@@ -125,7 +124,6 @@ func (s *exchangeScreen) buildUI() {
 	s.userinfoBtn.Disable()
 	s.revokeBtn = widget.NewButtonWithIcon("Revoke refresh token…", theme.DeleteIcon(), s.onRevoke)
 	s.ccBtn = widget.NewButtonWithIcon("Client credentials token", theme.ComputerIcon(), s.onClientCredentials)
-	s.signInHint = wrapLabel("")
 	s.signInRow = container.NewHBox(s.signInBtn, s.deviceBtn)
 	s.switchMsg = wrapLabel("")
 	s.switchBtn = widget.NewButtonWithIcon("Switch", theme.NavigateNextIcon(), s.onSwitchToSignIn)
@@ -192,7 +190,7 @@ func (s *exchangeScreen) view() fyne.CanvasObject {
 	left := border(nil, actions, nil, nil, container.NewVScroll(container.NewVBox(
 		form,
 		widget.NewCard("", "Sign in and more", container.NewVBox(
-			s.signInHint, s.signInRow, s.switchRow,
+			s.signInRow, s.switchRow,
 			container.NewHBox(s.userinfoBtn, s.revokeBtn),
 			s.ccRow)),
 		widget.NewCard("", "Keep fresh", s.fresh.view()),
@@ -222,20 +220,10 @@ func (s *exchangeScreen) applyGrants(p profiles.Profile) {
 	showIf(s.ccRow, g.clientCredentials)
 	s.switchTo = ""
 	if g.signsIn() {
-		showIf(s.signInHint, true)
-		showIf(s.signInRow, true)
+		s.signInRow.Show()
 		s.switchRow.Hide()
-		switch {
-		case g.code && g.device:
-			s.signInHint.SetText("No refresh token yet? Sign in through the browser, or with a code on another device.")
-		case g.code:
-			s.signInHint.SetText("No refresh token yet? Sign in through the browser.")
-		default:
-			s.signInHint.SetText("No refresh token yet? Sign in with a code on another device.")
-		}
 		return
 	}
-	s.signInHint.Hide()
 	s.signInRow.Hide()
 	msg := p.Name + " is a client for machines: no user signs in with it."
 	if other := s.svc.demoSignInProfile(); other != "" {
