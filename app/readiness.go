@@ -28,6 +28,7 @@ func runReadiness(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		roots   = fs.StringArray("scan", nil, "a codebase to scan and join by client ID (repeatable)")
 		asJSON  = fs.Bool("json", false, "print the documented JSON report instead of text")
 		html    = fs.String("html", "", "write the report as one self-contained HTML page to `FILE`")
+		demo    = fs.Bool("demo", false, "run the whole report on a fresh embedded demo tenant, with a rehearsal of its legacy flags switched off")
 	)
 	return func(pos []string) int {
 		d, err := parseSince(*since)
@@ -38,7 +39,14 @@ func runReadiness(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		defer cancel()
 		stop := env.onSignal(cancel)
 		defer stop()
-		rep, err := env.workspace().Readiness(ctx, *profile, workspace.ReadinessOptions{Since: d, ScanRoots: *roots, Scan: scanForReadiness, Now: env.Now})
+		o := workspace.ReadinessOptions{Since: d, ScanRoots: *roots, Scan: scanForReadiness, Now: env.Now}
+		var rep workspace.ReadinessReport
+		if *demo {
+			o.Now = nil // the demo tenant's history is on the real clock
+			rep, err = workspace.ReadinessOnDemo(ctx, o)
+		} else {
+			rep, err = env.workspace().Readiness(ctx, *profile, o)
+		}
 		switch {
 		case errors.Is(err, profiles.ErrNoProfile):
 			return fail(env, "readiness", ExitUsage, "%v", err)
@@ -109,6 +117,13 @@ func scanForReadiness(ctx context.Context, root string) ([]workspace.CodeFinding
 	return out, nil
 }
 
+func twinStatus(s int) string {
+	if s == 0 {
+		return "not served here"
+	}
+	return strconv.Itoa(s)
+}
+
 var lightWords = map[workspace.Light]string{
 	workspace.LightLegacy: "STILL CALLING LEGACY ENDPOINTS",
 	workspace.LightFlag:   "ONLY ALLOWED BY A SETTING",
@@ -138,6 +153,12 @@ func printReadiness(env Env, rep workspace.ReadinessReport) {
 			say(env.Stdout, "  %d. %s\n", i+1, s)
 		}
 	}
+	if len(rep.Rehearsal) > 0 {
+		say(env.Stdout, "\nRehearsal on the demo tenant: each legacy call with the flags on, then off, next to its migrated twin:\n")
+		for _, r := range rep.Rehearsal {
+			say(env.Stdout, "  %s (%s): flags on %d, flags off %d %s; twin %s: %s\n    %s\n", r.Endpoint, r.ClientID, r.FlagsOn, r.FlagsOff, r.FlagsOffError, r.Twin, twinStatus(r.TwinStatus), r.Verdict)
+		}
+	}
 	if len(rep.Unattributed) > 0 {
 		say(env.Stdout, "\nLegacy calls in code no application's client ID was found beside:\n")
 		for _, c := range rep.Unattributed {
@@ -155,6 +176,7 @@ var readinessPage = template.Must(template.New("readiness").Funcs(template.FuncM
 	"words": func(l workspace.Light) string { return lightWords[l] },
 	"date":  func(t time.Time) string { return t.Format("2006-01-02 15:04 MST") },
 	"on":    func(flags map[string]bool, f string) bool { return flags[f] },
+	"twin":  twinStatus,
 	"flags": func() []string { return []string{workspace.FlagDelegation, workspace.FlagRO, workspace.FlagTokeninfo} },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -176,6 +198,10 @@ code{font-size:.9em}ol{margin:.2rem 0 0 1.1rem;padding:0}.muted{color:#57606a}
 <td>{{if .Steps}}<ol>{{range .Steps}}<li>{{.}}</li>{{end}}</ol>{{else}}Nothing left.{{end}}</td>
 </tr>
 {{end}}</tbody></table>
+{{if .Rehearsal}}<h2>Rehearsal: the legacy flags switched off on the demo tenant</h2>
+<table><thead><tr><th>Legacy call</th><th>Flags on</th><th>Flags off</th><th>Migrated twin (flags off)</th><th>Verdict</th></tr></thead><tbody>
+{{range .Rehearsal}}<tr class="replay"><td><code>{{.Endpoint}}</code><br><code>{{.ClientID}}</code></td><td>{{.FlagsOn}}</td><td>{{.FlagsOff}} {{.FlagsOffError}}</td><td>{{.Twin}}: {{twin .TwinStatus}}</td><td>{{.Verdict}}</td></tr>
+{{end}}</tbody></table>{{end}}
 {{if .Unattributed}}<h2>Legacy calls in code no application's client ID was found beside</h2><ul>{{range .Unattributed}}<li><code>{{.File}}:{{.Line}}</code> {{.Endpoint}} ({{.Code}})</li>{{end}}</ul>{{end}}
 </body></html>
 `))

@@ -128,3 +128,18 @@ func TestReadinessHTMLOpensInARealBrowser(t *testing.T) {
 		t.Fatalf("the name shown is %q (%v)", name, err)
 	}
 }
+
+// readiness --demo runs on a fresh demo tenant with a seeded week of
+// legacy calls: a report with something to show on a fresh machine, and
+// the rehearsal of the flags switched off, in JSON and text alike.
+func TestReadinessDemoShowsAReportAndTheRehearsal(t *testing.T) {
+	t.Parallel()
+	code, out, stderr := run(t, "", nil, "readiness", "--demo", "--json")
+	var rep workspace.ReadinessReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitNegative || len(rep.Rehearsal) != 3 || len(rep.Applications) < 3 {
+		t.Fatalf("exit %d, %v, stderr %q\n%.600s", code, err, stderr, out)
+	}
+	if code, _, stderr := run(t, "", nil, "readiness", "--demo", "--profile", "x"); code != ExitUsage || !strings.Contains(stderr, "--demo and --profile cannot be given together") && !strings.Contains(stderr, "--profile and --demo cannot be given together") {
+		t.Fatalf("--demo with --profile: exit %d %q", code, stderr)
+	}
+}

@@ -94,6 +94,9 @@ type ReadinessReport struct {
 	// UnknownClients are client IDs in the logs that match no application
 	// (deleted since, or another tenant's).
 	UnknownClients []string `json:"unknown_clients,omitempty"`
+	// Rehearsal is the demo's replay of legacy calls with the flags on and
+	// off next to their twins (readiness --demo only).
+	Rehearsal []LegacyReplay `json:"rehearsal,omitempty"`
 }
 
 // Legacy flags, by their Management API names.

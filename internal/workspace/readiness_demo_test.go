@@ -1,0 +1,42 @@
+package workspace
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// The whole report on a fresh demo tenant: its seeded week of legacy calls
+// lights its applications, and the rehearsal shows what switching the
+// flags off does — each legacy call refused as Auth0 refuses it
+// (unauthorized_client for /delegation and /oauth/ro, 404 for /tokeninfo),
+// and the twins that replace /delegation and /tokeninfo still working.
+func TestReadinessOnTheDemoTenantRehearsesTheFlagsOff(t *testing.T) {
+	t.Parallel()
+	rep, err := ReadinessOnDemo(context.Background(), ReadinessOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lights := map[string]Light{}
+	for _, a := range rep.Applications {
+		lights[a.ClientID] = a.Light
+	}
+	if lights["demo-native-app"] != LightLegacy || !rep.Flags[FlagDelegation] {
+		t.Fatalf("lights %v, flags %v", lights, rep.Flags)
+	}
+	byEndpoint := map[string]LegacyReplay{}
+	for _, r := range rep.Rehearsal {
+		byEndpoint[r.Endpoint] = r
+	}
+	d, ro, ti := byEndpoint["/delegation"], byEndpoint["/oauth/ro"], byEndpoint["/tokeninfo"]
+	if d.FlagsOn != http.StatusOK || d.FlagsOff != http.StatusForbidden || !strings.Contains(d.FlagsOffError, "unauthorized_client") || d.TwinStatus != http.StatusOK {
+		t.Fatalf("/delegation: %+v", d)
+	}
+	if ro.FlagsOn != http.StatusOK || ro.FlagsOff != http.StatusForbidden || ro.TwinStatus != 0 || !strings.Contains(ro.Verdict, "migrate it before") {
+		t.Fatalf("/oauth/ro: %+v", ro)
+	}
+	if ti.FlagsOn != http.StatusOK || ti.FlagsOff != http.StatusNotFound || ti.TwinStatus != http.StatusOK || !strings.Contains(ti.Verdict, "twin works") {
+		t.Fatalf("/tokeninfo: %+v", ti)
+	}
+}
