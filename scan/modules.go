@@ -239,8 +239,10 @@ func (c *codeFile) findImports() {
 // Scripts a page loads share one global scope: var lock = new Auth0Lock(…)
 // at the top of one script, or window.auth0 = new auth0.WebAuth(…), is the
 // lock or auth0 another script (or the page's inline script) calls. Such a
-// global is exported under the module "global:", and a script that calls
-// a legacy method on a name it does not bind imports it from there.
+// global is exported under the module "global:" + its folder (and that
+// folder's parent), and a script that calls a legacy method on a name it
+// does not bind imports it from "global:" + each folder above it: a page's
+// globals reach its own app's scripts, not every script in a monorepo.
 const globalModule = "global:"
 
 // findGlobals exports the SDK objects this script puts in the global
@@ -301,6 +303,11 @@ func (c *codeFile) findGlobalUses() {
 	for _, imp := range c.imports { // a name the script imports is not a global
 		seen[imp.local] = true
 	}
+	for name := range c.declaredNames() { // nor one it declares (a parameter shadows the page's lock) …
+		if !injected[name] { // … but AngularJS hands its services in as parameters
+			seen[name] = true
+		}
+	}
 	for i := 0; i+3 < len(c.toks); i++ {
 		t := c.toks[i]
 		if t.kind != tIdent {
@@ -320,8 +327,71 @@ func (c *codeFile) findGlobalUses() {
 			continue
 		}
 		seen[t.text] = true
-		c.imports = append(c.imports, relImport{module: globalModule, imported: t.text, local: t.text})
+		for dir := path.Dir(c.rel); ; dir = path.Dir(dir) { // the page's folder may be this script's or above it
+			c.imports = append(c.imports, relImport{module: globalModule + dir, imported: t.text, local: t.text})
+			if dir == "." || dir == "/" {
+				break
+			}
+		}
 	}
+}
+
+// injected are the names SDK services are injected under (auth0-angular's auth).
+var injected = func() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range sdks {
+		if s.service != "" {
+			out[s.service] = true
+		}
+	}
+	return out
+}()
+
+// declaredNames are the names a script declares itself: var, let and const,
+// and the parameters of its functions and arrow functions.
+func (c *codeFile) declaredNames() map[string]bool {
+	out := map[string]bool{}
+	params := func(open int) { // the identifiers of ( … ) at its own depth
+		depth := 0
+		for k := open; k < len(c.toks) && k < open+maxLookaround; k++ {
+			switch c.toks[k].text {
+			case "(", "[", "{":
+				depth++
+				continue
+			case ")", "]", "}":
+				if depth--; depth == 0 {
+					return
+				}
+				continue
+			}
+			if c.toks[k].kind == tIdent && (c.toks[k-1].text == "(" || c.toks[k-1].text == "," || c.toks[k-1].text == "...") {
+				out[c.toks[k].text] = true
+			}
+		}
+	}
+	for i, t := range c.toks {
+		switch {
+		case t.kind == tIdent && (t.text == "var" || t.text == "let" || t.text == "const") && i+1 < len(c.toks) && c.toks[i+1].kind == tIdent:
+			out[c.toks[i+1].text] = true
+		case t.kind == tIdent && t.text == "function":
+			j := i + 1
+			if j < len(c.toks) && c.toks[j].kind == tIdent {
+				j++
+			}
+			if j < len(c.toks) && c.toks[j].text == "(" {
+				params(j)
+			}
+		case t.kind == tPunct && t.text == "=>" && i > 0:
+			if c.toks[i-1].kind == tIdent {
+				out[c.toks[i-1].text] = true
+			} else if c.toks[i-1].text == ")" {
+				if open := c.matchBack(i - 1); open >= 0 {
+					params(open)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // jsLegacyMethods are the legacy method names of the JavaScript SDKs.
@@ -423,10 +493,19 @@ func exportIndex(modules []*moduleInfo) map[string]map[string]binding {
 		}
 		for name, b := range m.exports {
 			if g, ok := strings.CutPrefix(name, globalModule); ok {
-				if out[globalModule] == nil {
-					out[globalModule] = map[string]binding{}
+				// A global is seen by the scripts in its page's folder and
+				// below, and in its sibling folders (views/ beside public/js/).
+				dir := path.Dir(m.rel)
+				scopes := []string{globalModule + dir}
+				if parent := path.Dir(dir); parent != "." && parent != "/" && dir != "." {
+					scopes = append(scopes, globalModule+parent)
 				}
-				out[globalModule][g] = b
+				for _, scope := range scopes {
+					if out[scope] == nil {
+						out[scope] = map[string]binding{}
+					}
+					out[scope][g] = b
+				}
 			}
 		}
 		key := moduleKey(m.rel)
