@@ -38,6 +38,10 @@ func relativePath(s string) (ep string, templated bool) {
 	return "", false
 }
 
+// notURLKeys name a route, a state or an action, never a request.
+var notURLKeys = map[string]bool{"path": true, "name": true, "route": true, "redirectto": true, "component": true, "state": true, "type": true, "action": true,
+	"kind": true, "event": true, "id": true, "key": true, "label": true, "title": true, "view": true, "page": true, "tab": true, "scope": true, "grant_type": true, "api_type": true}
+
 // baseURLWords are the names code gives a base URL, a domain or a path
 // constant; a legacy path next to one is being joined into a URL.
 var baseURLWords = []string{"domain", "baseurl", "base_url", "baseuri", "base_uri", "endpoint", "apiurl", "api_url", "rooturl", "root_url", "issuer", "tenant", "host", "auth0", "url", "uri", "base", "root", "path", "router"}
@@ -72,6 +76,9 @@ func (c *codeFile) relativeRequest(i int, ctx bool) string {
 	}
 	if c.isRouteDefinition(i) || i >= 2 && c.toks[i-1].text == "(" && (c.toks[i-2].text == "path" || c.toks[i-2].text == "url") {
 		return ""
+	}
+	if i >= 2 && (c.prev(i, ":") || c.prev(i, "=")) && notURLKeys[strings.ToLower(strings.Trim(c.toks[i-2].text, "$@"))] {
+		return "" // { path: 'delegation', component: … }, { type: 'delegation' }: a route or a name
 	}
 	if templated {
 		return ep

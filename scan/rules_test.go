@@ -72,6 +72,8 @@ func TestEachLanguageTellsAnSDKCallFromALookAlike(t *testing.T) {
 		{"a template string on a base URL", "a.js", "// auth0\nfetch(`${AUTH0_URL}delegation`);\n", "2:7 legacy_delegation_request"},
 		{"a bare word in a log line is not a request", "a.js", "// auth0\nconsole.log('delegation');\n", ""},
 		{"a settings key is not a request", "a.js", "// auth0\nconst f = { 'delegation': true };\n", ""},
+		{"an Angular route named like an endpoint", "a.ts", "// auth0 callback routes\nconst routes = [{ path: 'delegation', component: DelegationComponent }];\n", ""},
+		{"a Redux action named like an endpoint", "a.js", "// auth0\ndispatch({ type: 'delegation', baseUrl });\n", ""},
 		{"a joined path in a file that never names Auth0", "a.js", "fetch(urljoin(baseUrl, 'delegation'));\n", ""},
 		{"ruby-auth0's own post('/tokeninfo') is a request", "a.rb", "# auth0\npost('/tokeninfo', id_token: t)\n", "2:6 legacy_tokeninfo_request"},
 		{"a Sinatra route with a block is not a request", "a.rb", "# auth0 proxy\npost '/delegation' do\nend\npost('/delegation') do\nend\n", ""},
