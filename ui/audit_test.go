@@ -68,7 +68,7 @@ func TestEveryWidgetAScreenKeepsIsInItsView(t *testing.T) {
 		for _, o := range allObjects(s.view) {
 			inTree[reflect.ValueOf(o).Pointer()] = true
 		}
-		scr := reflect.ValueOf(map[screenID]any{screenClients: m.clients, screenExchange: m.exchange, screenInspect: m.inspect, screenMigrate: m.migrate}[screenID(i)]).Elem()
+		scr := reflect.ValueOf(map[screenID]any{screenClients: m.clients, screenExchange: m.exchange, screenInspect: m.inspect, screenMigrate: m.migrate, screenReadiness: m.ready}[screenID(i)]).Elem()
 		for f := 0; f < scr.NumField(); f++ {
 			field, typ := scr.Field(f), scr.Type().Field(f)
 			if field.Kind() != reflect.Pointer || field.IsNil() || !field.Type().Implements(canvasObject) {

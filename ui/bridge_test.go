@@ -115,5 +115,5 @@ func settle(b *testBridge, busy ...*sync.WaitGroup) {
 
 // settleWindow settles every screen of a main window.
 func settleWindow(m *mainWindow, b *testBridge) {
-	settle(b, &m.startBusy, &m.clients.busy, &m.exchange.busy, &m.inspect.busy, &m.migrate.busy, &m.scan.busy)
+	settle(b, &m.startBusy, &m.clients.busy, &m.exchange.busy, &m.inspect.busy, &m.migrate.busy, &m.scan.busy, &m.ready.busy)
 }

@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -43,6 +44,9 @@ type Services struct {
 	StartScreen string
 	// StartScan, when set, opens the Scan screen scanning that folder.
 	StartScan string
+	// ScanForReadiness scans a folder for the Readiness report (the
+	// composition root hands in the scanner; nil: no code is joined).
+	ScanForReadiness func(ctx context.Context, root string) ([]workspace.CodeFinding, error)
 }
 
 // Preference keys (UI state only: never a secret).
@@ -75,6 +79,7 @@ type mainWindow struct {
 	inspect  *inspectScreen
 	migrate  *migrateScreen
 	scan     *scanScreen
+	ready    *readinessScreen
 	screens  []screen
 	tabs     *container.AppTabs
 	stop     chan struct{}
@@ -171,7 +176,12 @@ func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
 	// first screen already saved it.)
 	if demo != nil && m.firstRun && m.tabs.SelectedIndex() == m.restored {
 		m.selectScreen(int(screenExchange))
-		m.exchange.chooseDemo()
+	}
+	// The profile picked before the demo tenant was known (it could not
+	// tell which demo client signs in) gives way to the one that can do
+	// most; a profile the user chose stays.
+	if ex := m.exchange; demo != nil && ex.current != nil && ex.current.Name == ex.autoPick {
+		ex.chooseDemo()
 	}
 }
 
@@ -222,12 +232,14 @@ func newLazyMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWi
 	m.scan.restore()
 	m.scan.migrate = func(request string) { m.showScreen(screenMigrate); m.migrate.setInput(request) }
 	m.migrate.scanFolder = m.scanAFolder
+	m.ready = newReadinessScreen(svc, w, do)
 	m.screens = []screen{ // in screenID order
 		{"Clients", theme.AccountIcon(), container.NewStack(), m.clients.view, m.clients.focus},
 		{"Exchange", theme.ViewRefreshIcon(), container.NewStack(), m.exchange.view, m.exchange.focus},
 		{"Inspect", theme.SearchIcon(), container.NewStack(), m.inspect.view, m.inspect.focus},
 		{"Migrate", theme.MediaReplayIcon(), container.NewStack(), m.migrate.view, m.migrate.focus},
 		{"Scan", theme.SearchReplaceIcon(), container.NewStack(), m.scan.view, m.scan.focus},
+		{"Readiness", theme.ConfirmIcon(), container.NewStack(), m.ready.view, m.ready.focus},
 	}
 	items := make([]*container.TabItem, len(m.screens))
 	for i, s := range m.screens {
@@ -315,7 +327,7 @@ func (m *mainWindow) onTypedKey(e *fyne.KeyEvent) {
 }
 
 var shortcutHelp = [][2]string{
-	{"Ctrl+1 … Ctrl+5", "Switch to Clients, Exchange, Inspect, Migrate, Scan"},
+	{"Ctrl+1 … Ctrl+6", "Switch to Clients, Exchange, Inspect, Migrate, Scan, Readiness"},
 	{"Ctrl+R", "Refresh: run the refresh grant of the profile chosen on Exchange"},
 	{"Ctrl+L", "Focus the token field"},
 	{"Ctrl+Shift+V", "Paste a token from the clipboard and decode it"},
@@ -375,6 +387,7 @@ const (
 	screenInspect
 	screenMigrate
 	screenScan
+	screenReadiness
 )
 
 // refreshTokens is Ctrl+R: Exchange's Refresh, from any screen. While a

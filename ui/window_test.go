@@ -234,7 +234,7 @@ func TestEveryFileAndViewMenuItemShowsAWorkingShortcut(t *testing.T) {
 	for _, h := range shortcutHelp {
 		help[h[0]] = true
 	}
-	names := map[string]string{"1": "Ctrl+1 … Ctrl+5", "2": "Ctrl+1 … Ctrl+5", "3": "Ctrl+1 … Ctrl+5", "4": "Ctrl+1 … Ctrl+5", "5": "Ctrl+1 … Ctrl+5"}
+	names := map[string]string{"1": "Ctrl+1 … Ctrl+6", "2": "Ctrl+1 … Ctrl+6", "3": "Ctrl+1 … Ctrl+6", "4": "Ctrl+1 … Ctrl+6", "5": "Ctrl+1 … Ctrl+6", "6": "Ctrl+1 … Ctrl+6"}
 	for _, menu := range m.menu().Items[:2] {
 		for _, item := range menu.Items {
 			if item.IsSeparator {
@@ -259,7 +259,7 @@ func TestEveryFileAndViewMenuItemShowsAWorkingShortcut(t *testing.T) {
 		}
 	}
 	typed := m.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
-	for id := screenClients; id <= screenScan; id++ {
+	for id := screenClients; id <= screenReadiness; id++ {
 		typed.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(int(id) + 1)), Modifier: fyne.KeyModifierShortcutDefault})
 		if !m.showing(id) {
 			t.Errorf("Ctrl+%d shows %q", id+1, m.tabs.Selected().Text)

@@ -1,0 +1,36 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// With the demo in use the Readiness screen opens on the demo tenant's
+// report: a light per application with its evidence and steps, and the
+// rehearsal of the legacy flags switched off; read from the window.
+func TestTheReadinessScreenShowsTheDemoReport(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	svc := demoServices(t)
+	bridge := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	s := newReadinessScreen(svc, w, bridge.Do)
+	w.SetContent(s.view())
+	w.Resize(fyne.NewSize(1200, 900))
+	settle(bridge, &s.busy)
+	for _, want := range []string{"Still calling legacy endpoints", "Demo Native App", "Logs: /delegation ×", "Only allowed by a setting", "Ready",
+		"Rehearsal", "/delegation (demo-native-app): flags on 200, flags off 403", "its migrated twin works", "1 only allowed by a setting"} {
+		if !shows(w, want) {
+			t.Errorf("the Readiness screen does not show %q; it shows:\n%s", want, screenText(w))
+		}
+	}
+	// A profile that is no Management API client: one sentence, in red.
+	s.source.SetSelected("demo-native")
+	test.Tap(visibleButton(t, w, "Run report"))
+	settle(bridge, &s.busy)
+	if l := visibleLabel(w, "The report could not be made"); l == nil || !strings.Contains(l.Text, "Management API") {
+		t.Fatalf("the window shows:\n%s", screenText(w))
+	}
+}
