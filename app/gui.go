@@ -32,6 +32,8 @@ func NewServices() ui.Services {
 		Now:       time.Now,
 		Version:   Version(),
 		Icon:      fyne.NewStaticResource("icon.png", assets.IconPNG),
+		// The Readiness screen joins the tenant with a scan of the code.
+		ScanForReadiness: scanForReadiness,
 	}
 }
 
