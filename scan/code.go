@@ -86,8 +86,8 @@ func (f *fileScan) scanCode(syn *syntax) {
 					f.flags = append(f.flags, flagHit{file: f.rel, off: t.off, ln: f.ln, domain: d})
 				}
 			}
-			if strings.HasPrefix(t.text, "/") && c.isRouteDefinition(i) {
-				continue
+			if strings.HasPrefix(t.text, "/") && (c.isRouteDefinition(i) || c.prev(i, "[") && c.next(i, "]") || c.next(i, ":") && !c.prev(i, "?")) {
+				continue // a route served, a map's key or index: a path, not a request
 			}
 			if ep := c.relativeRequest(i, ctx); ep != "" {
 				f.relativeURL(ep, t.off, f.src[t.off:t.end], c.nearbyParams(i))

@@ -334,6 +334,9 @@ func (f *fileScan) scanText(comment string) {
 				}
 				continue
 			}
+			if strings.HasPrefix(word, "/") && !settingValue(src, start, end) {
+				continue // a path in a sentence ("migrate Auth0 /delegation calls"), not a setting's value
+			}
 			got, host := legacyURL(word, f.auth0Context), ""
 			if got != "" && f.lang == "text" && !auth0Host(word) {
 				got = ""
@@ -360,6 +363,23 @@ func (f *fileScan) scanText(comment string) {
 			f.add(fd)
 		}
 	}
+}
+
+// settingValue reports whether src[start:end] stands alone as a value: after
+// "=", ":", a quote, a flag or the start of its line, and before a quote, a
+// comma, a backslash or the end of its line.
+func settingValue(src string, start, end int) bool {
+	i := start
+	for i > 0 && (src[i-1] == ' ' || src[i-1] == '\t') {
+		i--
+	}
+	before := i == 0 || strings.ContainsRune("=:\"'`\n([,", rune(src[i-1])) || i >= 2 && src[i-1] == '-' && src[i-2] == ' '
+	j := end
+	for j < len(src) && (src[j] == ' ' || src[j] == '\t') {
+		j++
+	}
+	after := j == len(src) || strings.ContainsRune("\"'`\r\n,\\)]", rune(src[j]))
+	return before && after
 }
 
 func wordAround(src string, i, j int) (int, int) {

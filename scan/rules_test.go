@@ -100,6 +100,9 @@ func TestEachLanguageTellsAnSDKCallFromALookAlike(t *testing.T) {
 		{"a page's text is not code", "a.html", "<p>We used to call `/delegation` on auth0.</p>\n", ""},
 		// Scripts and configuration.
 		{"a URL in a YAML comment is info", "c.yml", "# was: https://acme.auth0.com/delegation\nurl: https://acme.auth0.com/oauth/token\n", "1:8 legacy_endpoint_mention"},
+		{"a path in a config file's sentence", "app.toml", "Comment = \"Migrate Auth0 /delegation calls\"\n", ""},
+		{"a path as a config file's value", "app.toml", "# auth0\nrefresh_path = \"/delegation\"\n", "2:17 legacy_delegation_request"},
+		{"a map's key and index are paths, not requests", "a.go", "package x\n// auth0 demo\nvar calls = map[string]int{\"/delegation\": 1}\nvar n = calls[\"/oauth/ro\"]\n", ""},
 		{"an .env value", ".env", "AUTH0_RO_URL=https://acme.auth0.com/oauth/ro\n", "1:14 legacy_ro_request"},
 		{"Kubernetes' auth-delegator", "rbac.yaml", "roleRef:\n  name: system:auth-delegator\n", ""},
 	} {
