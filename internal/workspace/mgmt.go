@@ -21,13 +21,12 @@ var ErrManagementAPI = errors.New("the Management API call failed")
 // within its rate limits: it waits out a 429's Retry-After (or the
 // X-RateLimit-Reset of an empty bucket), a few times at most.
 type mgmtClient struct {
-	http   *http.Client
-	base   string // https://TENANT/api/v2/
-	token  string
-	sleep  func(ctx context.Context, d time.Duration) error
-	now    func() time.Time
-	tries  int
-	scopes []string // granted, from the token answer
+	http  *http.Client
+	base  string // https://TENANT/api/v2/
+	token string
+	sleep func(ctx context.Context, d time.Duration) error
+	now   func() time.Time
+	tries int
 }
 
 // mgmtError is a refused Management API call, in Auth0's body.
