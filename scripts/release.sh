@@ -9,8 +9,9 @@
 #
 # The desktop build is built here with -trimpath (no build-machine paths in a
 # published binary) and without the symbol table and DWARF (-s -w: 30 MB, not
-# 40; stack traces stay) into build/release/, for this machine's architecture
-# only (cgo: Fyne needs the target's C libraries).
+# 40; stack traces stay), as a position-independent executable (ASLR, what
+# Debian's hardening asks of a packaged binary), into build/release/, for
+# this machine's architecture only (cgo: Fyne needs the target's C libraries).
 #
 # Environment: GO, TAGS (the desktop build's tags), MAKE, VERSION,
 # SOURCE_DATE_EPOCH.
@@ -30,7 +31,7 @@ rm -rf dist
 mkdir -p dist build/release
 
 echo "release: the desktop build (-trimpath)"
-CGO_ENABLED=1 "$GO" build -tags "$TAGS" -trimpath -ldflags="-s -w" -o build/release/tokenscope .
+CGO_ENABLED=1 "$GO" build -tags "$TAGS" -trimpath -buildmode=pie -ldflags="-s -w" -o build/release/tokenscope .
 
 echo "release: the .deb"
 "$MAKE" --no-print-directory deb DESKTOP_BIN=build/release/tokenscope DEB_DIR=dist
