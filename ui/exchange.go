@@ -56,13 +56,15 @@ type exchangeScreen struct {
 	switchRow *fyne.Container
 	ccRow     *fyne.Container
 	switchTo  string
-	signIn    *signInFlow
-	progress  *widget.ProgressBarInfinite
-	status    *widget.Label
-	notice    *widget.Label
-	cards     *fyne.Container
-	history   *widget.List
-	chart     *historyChart
+	// autoPick is the profile reloadProfiles chose when nobody had.
+	autoPick string
+	signIn   *signInFlow
+	progress *widget.ProgressBarInfinite
+	status   *widget.Label
+	notice   *widget.Label
+	cards    *fyne.Container
+	history  *widget.List
+	chart    *historyChart
 	// The access token's expiry on the cards, ticking.
 	expiry      time.Time
 	expiryLabel *widget.Label
@@ -287,7 +289,12 @@ func (s *exchangeScreen) reloadProfiles() {
 		s.current = nil
 	}
 	if s.current == nil && len(names) > 0 {
-		s.profile.SetSelected(names[0])
+		// Nobody chose yet: the demo profile that can do most, else the first.
+		s.autoPick = names[0]
+		if name := s.svc.demoSignInProfile(); name != "" {
+			s.autoPick = name
+		}
+		s.profile.SetSelected(s.autoPick)
 	}
 }
 

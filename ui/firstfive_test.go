@@ -531,3 +531,20 @@ func TestOnlyTheScreenInFrontIsBuiltBeforeTheFirstFrame(t *testing.T) {
 		t.Fatalf("Migrate after a click on its tab:\n%s", screenText(w))
 	}
 }
+
+// TestEveryLaunchOnTheDemoChoosesAProfileThatSignsIn: not only the first:
+// with a screen saved, or a screen asked for, Exchange's profile is the
+// demo profile that can refresh and sign in, not the first by name
+// (demo-backend, a client for machines).
+func TestEveryLaunchOnTheDemoChoosesAProfileThatSignsIn(t *testing.T) {
+	m, _ := firstRun(t, testServices(t), func(a fyne.App) { a.Preferences().SetInt(prefScreen, int(screenInspect)) })
+	if !m.showing(screenInspect) || m.exchange.profile.Selected != "demo-native" {
+		t.Fatalf("showing %s with %q chosen on Exchange", m.tabs.Selected().Text, m.exchange.profile.Selected)
+	}
+	svc := testServices(t)
+	svc.StartScreen = "Exchange"
+	m, _ = firstRun(t, svc, nil)
+	if !shows(m.win, "demo-native") || shows(m.win, "demo-backend") {
+		t.Fatalf("Exchange asked for by name:\n%s", screenText(m.win))
+	}
+}
