@@ -42,6 +42,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # so that cleanup removes a package we installed
 
 # 1. The headless build.
 ldd_out=$(LC_ALL=C ldd "$HEADLESS" 2>&1 || true)
