@@ -5,6 +5,7 @@ package secretservice_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,8 +55,10 @@ func TestRealSecretServiceKeepsSecretsOutOfFiles(t *testing.T) {
 }
 
 // busProcesses counts the live (not zombie) dbus-daemon and
-// gnome-keyring-daemon processes on the machine.
-func busProcesses(t *testing.T) int {
+// gnome-keyring-daemon processes whose environment holds mark: the ones
+// this test process started, however deep (dbus-launch's bus and the
+// keyring it activates inherit our environment), and no other test's.
+func busProcesses(t *testing.T, mark string) int {
 	t.Helper()
 	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
 	n := 0
@@ -71,7 +74,10 @@ func busProcesses(t *testing.T) int {
 			continue
 		}
 		comm, state := s[open+1:close], s[close+2]
-		if state != 'Z' && (comm == "dbus-daemon" || strings.HasPrefix(comm, "gnome-keyring")) {
+		if state == 'Z' || (comm != "dbus-daemon" && !strings.HasPrefix(comm, "gnome-keyring")) {
+			continue
+		}
+		if env, _ := os.ReadFile(filepath.Join(filepath.Dir(stat), "environ")); strings.Contains(string(env), mark) {
 			n++
 		}
 	}
@@ -87,7 +93,10 @@ func TestWithNoSessionBusTheKeyringIsUnavailableAndNoBusIsStarted(t *testing.T) 
 	if _, ok := SessionBusAddress(); ok {
 		t.Skip("this machine has a session bus of its own (/run/user/UID/bus)")
 	}
-	before := busProcesses(t)
+	mark := fmt.Sprintf("TOKENSCOPE_TEST_MARK=%d-%d", os.Getpid(), time.Now().UnixNano())
+	k, v, _ := strings.Cut(mark, "=")
+	t.Setenv(k, v)
+	before := busProcesses(t, mark)
 	for _, op := range []func() error{
 		func() error { return Keyring{}.Set("no-bus", RefreshToken, "v1.no-bus-refresh-token") },
 		func() error { _, err := Keyring{}.Get("no-bus", RefreshToken); return err },
@@ -112,15 +121,28 @@ func TestWithNoSessionBusTheKeyringIsUnavailableAndNoBusIsStarted(t *testing.T) 
 		t.Fatal("the placeholder address counts as a bus")
 	}
 	time.Sleep(200 * time.Millisecond) // anything started would be up by now
-	if after := busProcesses(t); after != before {
+	if after := busProcesses(t, mark); after != before {
 		t.Fatalf("%d dbus-daemon/gnome-keyring-daemon processes before, %d after", before, after)
 	}
 }
 
 // TestABusWithNoSecretServiceIsExplained runs a private session bus that
 // can activate nothing (a machine with no Secret Service installed): the
-// error says so, in words, without D-Bus's names.
+// error says so, in words, without D-Bus's names. The keyring call runs in
+// a child process: godbus keeps one session bus connection per process, so
+// a bus an earlier test used would answer instead.
 func TestABusWithNoSecretServiceIsExplained(t *testing.T) {
+	if os.Getenv("TOKENSCOPE_TEST_NO_SERVICE") == "1" {
+		_, err := Keyring{}.Get("no-service", RefreshToken)
+		var ue *UnavailableError
+		if !errors.As(err, &ue) {
+			t.Fatalf("err = %v", err)
+		}
+		if msg := err.Error(); !strings.Contains(msg, "no Secret Service") || !strings.Contains(msg, "apt install gnome-keyring") || strings.Contains(msg, "org.freedesktop") {
+			t.Fatalf("message %q", msg)
+		}
+		return
+	}
 	if _, err := exec.LookPath("dbus-daemon"); err != nil {
 		t.Skip("needs dbus-daemon")
 	}
@@ -129,21 +151,17 @@ func TestABusWithNoSecretServiceIsExplained(t *testing.T) {
 	os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig><type>session</type><listen>unix:path=`+filepath.Join(dir, "bus")+`</listen>
 <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`), 0o600)
-	cmd := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--print-address")
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
+	bus := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--print-address")
+	out, _ := bus.StdoutPipe()
+	if err := bus.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() { bus.Process.Kill(); bus.Wait() })
 	line := make([]byte, 512)
 	n, _ := out.Read(line)
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", strings.TrimSpace(string(line[:n])))
-	_, err := Keyring{}.Get("no-service", RefreshToken)
-	var ue *UnavailableError
-	if !errors.As(err, &ue) {
-		t.Fatalf("err = %v", err)
-	}
-	if msg := err.Error(); !strings.Contains(msg, "no Secret Service") || !strings.Contains(msg, "apt install gnome-keyring") || strings.Contains(msg, "org.freedesktop") {
-		t.Fatalf("message %q", msg)
+	child := exec.Command(os.Args[0], "-test.run=^TestABusWithNoSecretServiceIsExplained$", "-test.v")
+	child.Env = append(os.Environ(), "TOKENSCOPE_TEST_NO_SERVICE=1", "DBUS_SESSION_BUS_ADDRESS="+strings.TrimSpace(string(line[:n])))
+	if b, err := child.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, b)
 	}
 }
