@@ -127,7 +127,7 @@ func TestTheDemoWithoutAKeyringRefreshesCalmly(t *testing.T) {
 			t.Errorf("the window shows %q:\n%s", bad, text)
 		}
 	}
-	if l := visibleLabel(m.win, "the demo profiles keep their secrets in memory"); l == nil || l.Importance != widget.MediumImportance {
+	if l := visibleLabel(m.win, "The demo profiles keep their secrets in memory"); l == nil || l.Importance != widget.MediumImportance {
 		t.Fatalf("the Clients screen does not say calmly where the demo's secrets are:\n%s", text)
 	}
 }

@@ -22,7 +22,7 @@ func keyringNote(unavailable error, demo bool) (string, widget.Importance) {
 		reason, remedy = ue.Reason(), ue.Remedy()
 	}
 	if demo {
-		return "No OS keyring here (" + reason + "): the demo profiles keep their secrets in memory for this run, which is all a demo needs.", widget.MediumImportance
+		return "No OS keyring here: " + reason + ". The demo profiles keep their secrets in memory for this run, which is all a demo needs.", widget.MediumImportance
 	}
 	msg := "No OS keyring here: " + reason + ". Secrets of this profile are kept in memory until Tokenscope closes"
 	if remedy != "" {
