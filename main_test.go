@@ -38,15 +38,20 @@ func tokenscope(t *testing.T, home string, env []string, args ...string) *exec.C
 	return cmd
 }
 
-// TestWithNoDisplayTheWindowSaysSoInOneSentenceAndExits2: no DISPLAY, and a
-// DISPLAY no X server answers, each give one sentence on stderr and exit
-// code 2, not GLFW's panic and stack trace.
+// TestWithNoDisplayTheWindowSaysSoInOneSentenceAndExits2: no DISPLAY, a
+// DISPLAY no X server answers, and an X server without OpenGL (Xvfb with
+// no GLX) each give one sentence on stderr and exit code 2, not GLFW's
+// panic and stack trace.
 func TestWithNoDisplayTheWindowSaysSoInOneSentenceAndExits2(t *testing.T) {
 	free := ":" + fmt.Sprint(400+os.Getpid()%500)
 	if _, err := os.Stat("/tmp/.X11-unix/X" + free[1:]); err == nil {
 		t.Skipf("display %s exists", free)
 	}
-	for _, display := range []string{"", free} {
+	displays := []string{"", free}
+	if x, err := exec.LookPath("Xvfb"); err == nil {
+		displays = append(displays, startXvfb(t, x, "-extension", "GLX"))
+	}
+	for _, display := range displays {
 		var stderr bytes.Buffer
 		cmd := tokenscope(t, t.TempDir(), []string{"DISPLAY=" + display})
 		cmd.Stderr = &stderr
@@ -147,17 +152,7 @@ func TestNothingIsLeftRunningWithoutASessionBus(t *testing.T) {
 // a window manager's close would (SIGTERM).
 func runWindowBriefly(t *testing.T, xvfb, home string, env []string) {
 	t.Helper()
-	r, w, _ := os.Pipe()
-	x := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{w}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	defer func() { x.Process.Kill(); x.Wait() }()
-	buf := make([]byte, 16)
-	n, _ := r.Read(buf)
-	display := ":" + strings.TrimSpace(string(buf[:n]))
+	display := startXvfb(t, xvfb)
 	var logs bytes.Buffer
 	app := tokenscope(t, home, append(env, "DISPLAY="+display))
 	app.Stdout, app.Stderr = &logs, &logs
@@ -188,4 +183,21 @@ func runWindowBriefly(t *testing.T, xvfb, home string, env []string) {
 	if strings.Contains(logs.String(), "D-Bus") || strings.Contains(logs.String(), "dbus") {
 		t.Errorf("the window logged D-Bus noise:\n%s", logs.String())
 	}
+}
+
+// startXvfb starts Xvfb on a display it picks (extra are its options) and
+// returns the display; it is stopped when the test ends.
+func startXvfb(t *testing.T, xvfb string, extra ...string) string {
+	t.Helper()
+	r, w, _ := os.Pipe()
+	x := exec.Command(xvfb, append([]string{"-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp"}, extra...)...)
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	buf := make([]byte, 16)
+	n, _ := r.Read(buf)
+	return ":" + strings.TrimSpace(string(buf[:n]))
 }
