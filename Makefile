@@ -22,7 +22,7 @@ TEST_PKGS := $(BUILD_PKGS) xvfb x11-utils xdotool imagemagick gnome-keyring dbus
 export LANG := C
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps-run deps-test check-go lint unit test-peers smoke screenshots bench bench-window fuzz clean
+.PHONY: docs run build test deps-run deps-test check-go lint unit test-peers smoke screenshots bench bench-window fuzz clean
 
 run: deps-run build
 	./$(BIN)
@@ -85,11 +85,17 @@ smoke: build
 screenshots: deps-test build
 	scripts/smoke.sh ./$(BIN) docs/screenshot.png
 	@mkdir -p docs/screens
-	@for s in Clients Exchange Inspect Migrate Scan; do for t in light dark; do \
+	@for s in Clients Exchange Inspect Migrate Scan Readiness; do for t in light dark; do \
 		typ=0; [ $$s = Inspect ] && typ=1; \
 		scan=; [ $$s = Scan ] && scan=scan/testdata/corpus; \
 		SMOKE_TYPE=$$typ TOKENSCOPE_SCREEN=$$s TOKENSCOPE_SCAN=$$scan FYNE_THEME=$$t scripts/smoke.sh ./$(BIN) docs/screens/$$s-$$t.png || exit 1; \
 	done; done
+
+# docs/cli/: every command's flags, generated from the command definitions
+# (a test fails when it is out of date).
+docs: check-go
+	@rm -f docs/cli/*.md
+	CGO_ENABLED=0 $(GO) run -tags headless . gen-docs --markdown docs/cli
 
 # ripgrep is the scanner's floor: the same tree searched for the endpoint names.
 bench: check-go

@@ -169,3 +169,26 @@ func TestCompletionsAndManPagesComeFromTheCommandTree(t *testing.T) {
 		t.Fatalf("man page for refresh: %v\n%.300s", err, page)
 	}
 }
+
+// docs/cli/ is generated from the command definitions (`make docs`): a
+// flag added, renamed or explained differently without regenerating it
+// fails here, so the reference never drifts from the binary.
+func TestTheCommandReferenceIsGeneratedFromTheCommands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if code, _, stderr := run(t, "", nil, "gen-docs", "--markdown", dir); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	fresh, _ := filepath.Glob(filepath.Join(dir, "*.md"))
+	committed, _ := filepath.Glob(filepath.Join("..", "docs", "cli", "*.md"))
+	if len(fresh) != len(committed) {
+		t.Fatalf("docs/cli has %d pages, the commands make %d: run make docs", len(committed), len(fresh))
+	}
+	for _, f := range fresh {
+		want, _ := os.ReadFile(f)
+		got, err := os.ReadFile(filepath.Join("..", "docs", "cli", filepath.Base(f)))
+		if err != nil || string(got) != string(want) {
+			t.Errorf("docs/cli/%s is not what the commands say (%v): run make docs", filepath.Base(f), err)
+		}
+	}
+}
