@@ -57,11 +57,19 @@ func newReadinessScreen(svc Services, win fyne.Window, do uiDo) *readinessScreen
 	s.status = wrapLabel("Reads the tenant's legacy flags, its applications and their deprecation notes (Management API), joins them with your code, and says what is left.")
 	s.results = container.NewVBox()
 	s.reloadSources()
-	if svc.Demo != nil {
-		s.source.SetSelected(demoSource)
-		s.onRun() // the demo is in use: open on its report
-	}
+	s.demoStarted(svc.Demo != nil)
 	return s
+}
+
+// demoStarted is told whether the demo is in use once the startup knows:
+// then the screen opens on the demo tenant's report, unless a source was
+// chosen meanwhile.
+func (s *readinessScreen) demoStarted(inUse bool) {
+	s.reloadSources()
+	if inUse && s.source.Selected == "" {
+		s.source.SetSelected(demoSource)
+		s.onRun()
+	}
 }
 
 // reloadSources offers the demo tenant and every profile.

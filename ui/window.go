@@ -168,6 +168,7 @@ func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
 	m.clients.reload("")
 	m.clients.updateStorageLine() // the demo's seeding has tried the keyring by now
 	m.exchange.reloadProfiles()
+	m.ready.demoStarted(demo != nil)
 	if err != nil {
 		m.clients.setStatus("The demo tenant did not start: "+err.Error()+".", widget.DangerImportance)
 	}
