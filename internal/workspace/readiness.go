@@ -281,7 +281,7 @@ func lightApp(a *AppReadiness, flags map[string]bool) {
 	}
 	for _, u := range a.LegacyUse {
 		if !slices.ContainsFunc(a.Code, func(f CodeFinding) bool { return f.Endpoint == u.Endpoint }) {
-			a.Steps = append(a.Steps, fmt.Sprintf("find what still calls %s (%d deprecation notes, the last %s) — scan the application's code with tokenscope scan", u.Endpoint, u.Count, u.Last.Format("2006-01-02 15:04 MST")))
+			a.Steps = append(a.Steps, fmt.Sprintf("find what still calls %s (%d deprecation notes, the last %s): scan the application's code for it", u.Endpoint, u.Count, u.Last.Format("2006-01-02 15:04 MST")))
 		}
 	}
 	if !a.OIDCConformant {
@@ -327,7 +327,7 @@ func lightApp(a *AppReadiness, flags map[string]bool) {
 	if len(allowing) > 0 {
 		slices.Sort(allowing)
 		allowing = slices.Compact(allowing)
-		a.Steps = append(a.Steps, "then switch off the tenant flags "+strings.Join(allowing, ", ")+" (rehearse it first: tokenscope readiness --demo)")
+		a.Steps = append(a.Steps, "then switch off the tenant flags "+strings.Join(allowing, ", ")+" (rehearse it first on the demo tenant)")
 	}
 }
 
