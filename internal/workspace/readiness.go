@@ -109,6 +109,12 @@ const (
 // flagFor is the tenant flag that governs each legacy endpoint.
 var flagFor = map[string]string{"/delegation": FlagDelegation, "/oauth/ro": FlagRO, "/tokeninfo": FlagTokeninfo}
 
+// migrateCodeFor is the `tokenscope migrate` finding that explains what
+// replaces each legacy endpoint (migrate's codes, spelled out here:
+// internal/ does not import migrate/).
+var migrateCodeFor = map[string]string{"/delegation": "delegation_renew", "/oauth/ro": "resource_owner", "/tokeninfo": "tokeninfo",
+	"/oauth/access_token": "social_access_token", "/user/ssodata": "ssodata"}
+
 // legacyGrantTypes are an application's grant types that only the legacy
 // pipeline serves.
 var legacyGrantTypes = map[string]string{
@@ -281,7 +287,11 @@ func lightApp(a *AppReadiness, flags map[string]bool) {
 	}
 	for _, u := range a.LegacyUse {
 		if !slices.ContainsFunc(a.Code, func(f CodeFinding) bool { return f.Endpoint == u.Endpoint }) {
-			a.Steps = append(a.Steps, fmt.Sprintf("find what still calls %s (%d deprecation notes, the last %s): scan the application's code for it", u.Endpoint, u.Count, u.Last.Format("2006-01-02 15:04 MST")))
+			step := fmt.Sprintf("find what still calls %s (%d deprecation notes, the last %s): scan the application's code for it", u.Endpoint, u.Count, u.Last.Format("2006-01-02 15:04 MST"))
+			if code := migrateCodeFor[u.Endpoint]; code != "" {
+				step += " (" + code + ")"
+			}
+			a.Steps = append(a.Steps, step)
 		}
 	}
 	if !a.OIDCConformant {

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/migrate"
 )
 
 // The whole report on a fresh demo tenant: its seeded week of legacy calls
@@ -38,5 +40,22 @@ func TestReadinessOnTheDemoTenantRehearsesTheFlagsOff(t *testing.T) {
 	}
 	if ti.FlagsOn != http.StatusOK || ti.FlagsOff != http.StatusNotFound || ti.TwinStatus != http.StatusOK || !strings.Contains(ti.Verdict, "twin works") {
 		t.Fatalf("/tokeninfo: %+v", ti)
+	}
+}
+
+// A step found in the logs names the migrate finding that explains the
+// endpoint's replacement, and those names are migrate's own.
+func TestReadinessStepsNameMigratesFindingCodes(t *testing.T) {
+	t.Parallel()
+	for ep, code := range map[string]string{"/delegation": migrate.CodeDelegationRenew, "/oauth/ro": migrate.CodeResourceOwner, "/tokeninfo": migrate.CodeTokenInfo,
+		"/oauth/access_token": migrate.CodeSocialAccessToken, "/user/ssodata": migrate.CodeSSOData} {
+		if migrateCodeFor[ep] != code {
+			t.Errorf("%s: readiness says %q, migrate %q", ep, migrateCodeFor[ep], code)
+		}
+	}
+	a := AppReadiness{Name: "web", ClientID: "w", OIDCConformant: true, LegacyUse: []LegacyUse{{Endpoint: "/tokeninfo", Count: 2}}}
+	lightApp(&a, map[string]bool{})
+	if len(a.Steps) == 0 || !strings.HasSuffix(a.Steps[0], "(tokeninfo)") {
+		t.Fatalf("steps %q", a.Steps)
 	}
 }
