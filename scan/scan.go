@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tokenscope/tokenscope/internal/finding"
+	"github.com/tokenscope/tokenscope/migrate"
 )
 
 // Severity ranks a finding; warning and above make `tokenscope scan` exit 1.
@@ -42,6 +43,10 @@ type Finding struct {
 	// Request is what `tokenscope migrate` reads for a request built by
 	// hand: the curl command, or the URL with POST.
 	Request string `json:"request,omitempty"`
+	// Delegation says what a /delegation call was for (renew, another API,
+	// an add-on) and what replaces it, when its call or request carries
+	// enough to tell (migrate's rule); absent otherwise.
+	Delegation *migrate.DelegationUse `json:"delegation,omitempty"`
 	// Source is the finding's line as written.
 	Source string `json:"source"`
 

@@ -180,6 +180,7 @@ func Run(ctx context.Context, roots []string, o Options) (*Report, error) {
 	}
 	report.Summary.Files, report.Summary.Bytes = int(files.Load()), nbytes.Load()
 	resolve(report, flags, allPins)
+	classifyDelegations(report)
 	for _, c := range caps {
 		report.Capped = append(report.Capped, c...)
 	}
