@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"os"
 
-	_ "github.com/tokenscope/tokenscope/internal/cloc" // before Fyne reads the locale
+	_ "github.com/tokenscope/tokenscope/internal/fixlocale" // before Fyne reads the locale
 
 	fyneapp "fyne.io/fyne/v2/app"
 

@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	_ "github.com/tokenscope/tokenscope/internal/cloc" // the child CLI reads the locale as main does
+	_ "github.com/tokenscope/tokenscope/internal/fixlocale" // the child CLI reads the locale as main does
 	"io"
 	"net/http"
 	"net/http/httptest"

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/tokenscope/tokenscope/internal/iox"
+	"github.com/tokenscope/tokenscope/internal/bytecount"
 	"github.com/tokenscope/tokenscope/internal/jsonx"
 )
 
@@ -36,8 +36,8 @@ func ParseReader(r io.Reader) (*Batch, error) {
 // whose first member is "log" (as browsers write them). Until then every
 // byte is kept, so that anything else can be read again from the start
 // (w.replay).
-func openHAR(r io.Reader) (w *window, counted *iox.CountingReader, har bool, err error) {
-	counted = &iox.CountingReader{R: r}
+func openHAR(r io.Reader) (w *window, counted *bytecount.CountingReader, har bool, err error) {
+	counted = &bytecount.CountingReader{R: r}
 	w = &window{r: counted, keep: true}
 	if err := w.skipSpace(); err != nil {
 		return nil, nil, false, &ParseError{Msg: "reading the input: " + err.Error()}
@@ -66,7 +66,7 @@ func parseAll(r io.Reader) (*Batch, error) {
 }
 
 // streamHAR reads the value of "log" and the rest of the file.
-func streamHAR(w *window, counted *iox.CountingReader) (*Batch, error) {
+func streamHAR(w *window, counted *bytecount.CountingReader) (*Batch, error) {
 	b := &Batch{Form: FormHAR}
 	fail := func(err error) (*Batch, error) {
 		if counted.N > MaxInput {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
-	"github.com/tokenscope/tokenscope/internal/iox"
+	"github.com/tokenscope/tokenscope/internal/bytecount"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 )
 
@@ -161,7 +161,7 @@ func (r *Report) SummaryLine() string {
 		notRead = " " + strings.Join(parts, " and ") + "."
 	}
 	if s.Findings == 0 && s.Manifests == 0 {
-		return fmt.Sprintf("No legacy Auth0 calls found in %s (%s).", plural(s.Files, "file"), iox.Size(s.Bytes)) + notRead
+		return fmt.Sprintf("No legacy Auth0 calls found in %s (%s).", plural(s.Files, "file"), bytecount.Size(s.Bytes)) + notRead
 	}
 	var parts []string
 	for _, sev := range []Severity{SeverityError, SeverityWarning, SeverityInfo} {
@@ -179,7 +179,7 @@ func (r *Report) SummaryLine() string {
 			eps = append(eps, fmt.Sprintf("%s %d", ep, n))
 		}
 	}
-	line := fmt.Sprintf("%s and %s (%s) in %s (%s)", plural(s.Findings, "finding"), plural(s.Manifests, "legacy SDK pin"), strings.Join(parts, ", "), plural(s.Files, "file"), iox.Size(s.Bytes))
+	line := fmt.Sprintf("%s and %s (%s) in %s (%s)", plural(s.Findings, "finding"), plural(s.Manifests, "legacy SDK pin"), strings.Join(parts, ", "), plural(s.Files, "file"), bytecount.Size(s.Bytes))
 	if len(eps) > 0 {
 		line += ": " + strings.Join(eps, ", ")
 	}

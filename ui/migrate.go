@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/bytecount"
 	"github.com/tokenscope/tokenscope/internal/httpx"
-	"github.com/tokenscope/tokenscope/internal/iox"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/migrate"
@@ -231,7 +231,7 @@ func (s *migrateScreen) loadFile(r io.ReadCloser) {
 		if len(head) <= largeInput {
 			return func() { s.setInput(string(head)) }
 		}
-		counted := &iox.CountingReader{R: io.MultiReader(bytes.NewReader(head), r)}
+		counted := &bytecount.CountingReader{R: io.MultiReader(bytes.NewReader(head), r)}
 		batch, err := migrate.ParseReader(counted)
 		return func() {
 			holdLargeText(s.input, int(counted.N), "loaded")

@@ -17,7 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokenscope/tokenscope/internal/iox"
+	"github.com/tokenscope/tokenscope/internal/bytecount"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/scan"
 )
@@ -215,7 +215,7 @@ func (s *scanScreen) scanFolder(root string) {
 		Progress: func(files int, n int64) {
 			s.do(func() {
 				if gen == s.gen && s.cancel != nil {
-					s.status.SetText(fmt.Sprintf("Scanning %s… %d files, %s read", root, files, iox.Size(n)))
+					s.status.SetText(fmt.Sprintf("Scanning %s… %d files, %s read", root, files, bytecount.Size(n)))
 				}
 			})
 		}}

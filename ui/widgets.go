@@ -4,7 +4,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/tokenscope/tokenscope/internal/iox"
+	"github.com/tokenscope/tokenscope/internal/bytecount"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -51,7 +51,7 @@ func truncate(s string, n int) string {
 	return s[:n] + "… (" + humanBytes(len(s)-n) + " more)"
 }
 
-func humanBytes(n int) string { return iox.Size(int64(n)) }
+func humanBytes(n int) string { return bytecount.Size(int64(n)) }
 
 // secretClipboardTTL is how long a copied secret stays on the clipboard.
 const secretClipboardTTL = 30 * time.Second

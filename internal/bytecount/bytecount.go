@@ -1,5 +1,7 @@
-// Package iox holds small io helpers shared by the parsers and the window.
-package iox
+// Package bytecount counts bytes: a reader that counts what passes through
+// it, and the one wording of a byte count for people (512 bytes, 3.4 KB,
+// 48.8 MB).
+package bytecount
 
 import (
 	"fmt"

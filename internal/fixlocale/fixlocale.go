@@ -1,9 +1,9 @@
-// Package cloc runs before Fyne's lang package initializes (it imports
+// Package fixlocale runs before Fyne's lang package initializes (it imports
 // only os, so Go's init order reaches it first) and rewrites a "C.UTF-8"
 // locale, which Fyne cannot parse and logs an error about at start-up, to
 // the equivalent "C". Without it every subcommand printed three lines of
 // noise on stderr on Debian's default locale.
-package cloc
+package fixlocale
 
 import "os"
 
