@@ -326,6 +326,16 @@ func (s *scanScreen) filter() {
 	}
 }
 
+// caretBlock shows a source line with the caret under its column: one
+// monospace block that never wraps (a wrap would put the caret under
+// another column, as at 900×600 it did), scrolling sideways when the line
+// is wider than the pane.
+func caretBlock(src, caret string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(src+"\n"+caret, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	l.Wrapping = fyne.TextWrapOff
+	return container.NewHScroll(l)
+}
+
 // showDetail shows the selected finding: where, the line with a caret,
 // what it is, what replaces it, and Open in Migrate for a request built by
 // hand.
@@ -348,7 +358,7 @@ func (s *scanScreen) showDetail() {
 		}
 		s.detail.Add(boldLabel(safetext.Line(where)))
 		s.detail.Add(wrapLabel(fmt.Sprintf("%s · %s · %s · %s", f.Severity, f.Endpoint, sdk, f.Code)))
-		s.detail.Add(monoLabel(src + "\n" + caret))
+		s.detail.Add(caretBlock(src, caret))
 		s.detail.Add(wrapLabel(safetext.Line(f.Message)))
 		if f.Replacement != "" {
 			s.detail.Add(boldLabel("Replace with"))

@@ -10,6 +10,7 @@ import (
 	"github.com/tokenscope/tokenscope/scan"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -329,5 +330,51 @@ func TestOpenFileOpensOnlyDocumentsAndShowsTheRestAsText(t *testing.T) {
 	}
 	if strings.ContainsAny(text, "\x1b\x07\u202e") {
 		t.Fatalf("a control or BiDi character reached the window:\n%q", text)
+	}
+}
+
+// At 900×600 the caret stays under the call's column: the source line and
+// the caret are one block that never wraps (it scrolls sideways), so the
+// two lines drawn are the line and its caret, aligned.
+func TestTheCaretPointsAtTheCallAtTheSmallestWindow(t *testing.T) {
+	m, b := newScanWindow(t)
+	m.win.Resize(fyne.NewSize(900, 600))
+	s := m.scan
+	s.scanFolder(filepath.Join("..", "scan", "testdata", "corpus"))
+	settleWindow(m, b)
+	// The finding on the longest line, where a wrap would show.
+	longest, call := -1, ""
+	for i, r := range s.shown {
+		if r.finding != nil && (longest < 0 || len(r.finding.Source) > len(s.shown[longest].finding.Source)) {
+			longest = i
+		}
+	}
+	s.rows.Select(longest)
+	settleWindow(m, b)
+	call = s.shown[longest].finding.Call
+	if len(call) > 20 {
+		call = call[:20]
+	}
+	var block *widget.Label
+	for _, o := range test.LaidOutObjects(s.detail) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "^") {
+			block = l
+		}
+	}
+	if block == nil {
+		t.Fatalf("no caret in the detail:\n%s", detailText(s))
+	}
+	var lines []string
+	for _, o := range test.LaidOutObjects(block) {
+		if txt, ok := o.(*canvas.Text); ok && txt.Visible() && strings.TrimSpace(txt.Text) != "" {
+			lines = append(lines, txt.Text)
+		}
+	}
+	if len(lines) != 2 {
+		t.Fatalf("the source and caret are drawn as %d lines, not 2: %q", len(lines), lines)
+	}
+	col := strings.Index(lines[1], "^")
+	if col < 0 || col >= len(lines[0]) || !strings.HasPrefix(lines[0][col:], call) {
+		t.Fatalf("the caret is under %q", lines[0][max(col, 0):])
 	}
 }
