@@ -83,11 +83,26 @@ func OpenBrowser(u string) error {
 		cmd = exec.Command("xdg-open", u)
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("could not open the browser (%v): open the URL yourself", err)
+		return fmt.Errorf("could not open the browser (%w): open the URL yourself", err)
 	}
-	go func() { _ = cmd.Wait() }()
+	// An opener that finds no browser says so by exiting non-zero at once
+	// (xdg-open: 3, "a required tool could not be found"); one still
+	// running after a moment has handed the URL over (some openers wait
+	// for the browser to close).
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("the browser opener found no browser (%w): open the URL yourself", err)
+		}
+	case <-time.After(openerGrace):
+	}
 	return nil
 }
+
+// openerGrace is how long OpenBrowser waits to hear that no browser exists.
+const openerGrace = 2 * time.Second
 
 // LoginError is a sign-in that did not finish, explained.
 type LoginError struct {

@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -512,5 +515,34 @@ func TestOpenBrowserRefusesWhatAnOpenerWouldRun(t *testing.T) {
 		if !errors.Is(err, httpx.ErrRefusedURL) || !strings.Contains(err.Error(), "not opened") {
 			t.Errorf("%q: %v", bad, err)
 		}
+	}
+}
+
+// An opener that finds no browser (xdg-open exits 3 at once) is an error,
+// so the window shows the link to open instead of "your browser opens";
+// one that succeeds, or is still running a moment later, is not.
+func TestOpenBrowserSaysWhenNoBrowserOpened(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the opener is xdg-open on Linux")
+	}
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	write := func(script string) {
+		if err := os.WriteFile(filepath.Join(dir, "xdg-open"), []byte("#!/bin/sh\n"+script+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("exit 3")
+	if err := OpenBrowser("https://login.example.test/authorize"); err == nil || !strings.Contains(err.Error(), "found no browser") {
+		t.Fatalf("an opener with no browser: %v", err)
+	}
+	write("exit 0")
+	if err := OpenBrowser("https://login.example.test/authorize"); err != nil {
+		t.Fatalf("an opener that worked: %v", err)
+	}
+	write("exec /bin/sleep 3")
+	start := time.Now()
+	if err := OpenBrowser("https://login.example.test/authorize"); err != nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("an opener still running: %v after %s", err, time.Since(start))
 	}
 }
