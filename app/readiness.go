@@ -132,15 +132,7 @@ var lightWords = map[workspace.Light]string{
 
 func printReadiness(env Env, rep workspace.ReadinessReport) {
 	say(env.Stdout, "Readiness of %s, deprecation notes since %s.\n", rep.Tenant, rep.Since.Format("2006-01-02"))
-	var flags []string
-	for _, f := range []string{workspace.FlagDelegation, workspace.FlagRO, workspace.FlagTokeninfo} {
-		state := "off"
-		if rep.Flags[f] {
-			state = "ON"
-		}
-		flags = append(flags, f+" "+state)
-	}
-	say(env.Stdout, "Tenant flags: %s.\n", strings.Join(flags, ", "))
+	say(env.Stdout, "Tenant flags: %s.\n", rep.FlagsSentence())
 	for _, a := range rep.Applications {
 		say(env.Stdout, "\n[%s] %s (%s, %s): %s\n", lightWords[a.Light], a.Name, a.ClientID, a.AppType, a.Why)
 		for _, u := range a.LegacyUse {
@@ -177,7 +169,7 @@ var readinessPage = template.Must(template.New("readiness").Funcs(template.FuncM
 	"date":  func(t time.Time) string { return t.Format("2006-01-02 15:04 MST") },
 	"on":    func(flags map[string]bool, f string) bool { return flags[f] },
 	"twin":  twinStatus,
-	"flags": func() []string { return []string{workspace.FlagDelegation, workspace.FlagRO, workspace.FlagTokeninfo} },
+	"flags": func() []string { return workspace.LegacyFlags },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Legacy endpoint readiness — {{.Tenant}}</title>

@@ -175,15 +175,7 @@ func (s *readinessScreen) show(rep workspace.ReadinessReport) {
 		safetext.Line(rep.Tenant), rep.Since.Format("2006-01-02"), counts[workspace.LightLegacy], counts[workspace.LightFlag], counts[workspace.LightReady]),
 		map[bool]widget.Importance{true: widget.DangerImportance, false: widget.SuccessImportance}[counts[workspace.LightLegacy] > 0])
 	var rows []fyne.CanvasObject
-	var flags []string
-	for _, f := range []string{workspace.FlagDelegation, workspace.FlagRO, workspace.FlagTokeninfo} {
-		state := "off"
-		if rep.Flags[f] {
-			state = "on"
-		}
-		flags = append(flags, f+" "+state)
-	}
-	rows = append(rows, wrapLabel("Tenant flags: "+strings.Join(flags, ", ")+"."))
+	rows = append(rows, wrapLabel("Tenant flags: "+rep.FlagsSentence()+"."))
 	for _, a := range rep.Applications {
 		dot := canvas.NewCircle(lightColour(a.Light))
 		light := container.NewGridWrap(fyne.NewSquareSize(14), dot)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -25,32 +23,9 @@ import (
 // so). In CI it must run.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	var path string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI must sign in through a real browser: install Debian's chromium (make test does)")
-		}
-		t.Log("no chromium on PATH: following the login forms with an HTTP client instead of a real browser")
-		return nil
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // starts the browser
-		if os.Getenv("CI") != "" {
-			t.Fatalf("chromium does not start: %v", err)
-		}
-		t.Logf("chromium does not start (%v): following the login forms with an HTTP client instead", err)
-		return nil
+	ctx := testop.Chromium(t)
+	if ctx == nil {
+		t.Log("following the login forms with an HTTP client instead of a real browser")
 	}
 	return ctx
 }

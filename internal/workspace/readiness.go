@@ -106,6 +106,22 @@ const (
 	FlagTokeninfo  = "allow_legacy_tokeninfo_endpoint"
 )
 
+// LegacyFlags are the tenant's legacy flags, in the order reports show them.
+var LegacyFlags = []string{FlagDelegation, FlagRO, FlagTokeninfo}
+
+// FlagsSentence says each legacy flag's state: "allow_… on, allow_… off, …".
+func (r ReadinessReport) FlagsSentence() string {
+	parts := make([]string, len(LegacyFlags))
+	for i, f := range LegacyFlags {
+		state := "off"
+		if r.Flags[f] {
+			state = "on"
+		}
+		parts[i] = f + " " + state
+	}
+	return strings.Join(parts, ", ")
+}
+
 // flagFor is the tenant flag that governs each legacy endpoint.
 var flagFor = map[string]string{"/delegation": FlagDelegation, "/oauth/ro": FlagRO, "/tokeninfo": FlagTokeninfo}
 
