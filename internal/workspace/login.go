@@ -231,7 +231,15 @@ func (w *Workspace) Login(ctx context.Context, name string, o LoginOptions) Logi
 	for _, ln := range lns {
 		go func() { _ = srv.Serve(ln) }()
 	}
-	defer srv.Close() // the listeners close with it, whatever happens
+	defer func() {
+		// Let the callback page reach the browser (its answer is sent
+		// before it is handed over), then close the listeners whatever
+		// happens.
+		sctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		srv.Close()
+	}()
 
 	if o.OnURL != nil {
 		o.OnURL(authURL)
@@ -317,9 +325,11 @@ func callbackHandler(redirect, issuer, state string, results chan<- url.Values) 
 		path = "/"
 	}
 	var count atomic.Int32
+	var answered atomic.Bool
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		status, title, body := http.StatusOK, "Signed in", "Tokenscope received the sign-in from "+issuer+". You can close this tab."
 		q := r.URL.Query()
+		hand := false // this request is the answer: hand it over once its page is sent
 		switch {
 		case count.Add(1) > maxCallbackRequests:
 			status, title, body = http.StatusTooManyRequests, "Too many requests", "Tokenscope's sign-in listener has answered too many requests and reads no more."
@@ -333,9 +343,8 @@ func callbackHandler(redirect, issuer, state string, results chan<- url.Values) 
 			if err := callbackError(q, state); err != nil {
 				title, body = "Sign-in failed", err.Error()
 			}
-			select {
-			case results <- q:
-			default: // a second answer with our state: the first one decided
+			if hand = answered.CompareAndSwap(false, true); !hand {
+				// a second answer with our state: the first one decided
 				title, body = "Already answered", "Tokenscope already received an answer for this sign-in. You can close this tab."
 			}
 		}
@@ -346,6 +355,14 @@ func callbackHandler(redirect, issuer, state string, results chan<- url.Values) 
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s — Tokenscope</title><style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}</style></head><body><h1 id="title">%s</h1><p id="message">%s</p></body></html>`,
 			html.EscapeString(title), html.EscapeString(title), html.EscapeString(body))
+		if hand {
+			// The page goes out first: the sign-in may end, and its
+			// listener close, as soon as it has the answer.
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+			results <- q // buffered for the one answer
+		}
 	})
 }
 
