@@ -66,10 +66,22 @@ test-peers:
 		(cd $$tmp && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
 		rm -rf $(OIDC_PROVIDER_DIR) && mv $$tmp $(OIDC_PROVIDER_DIR); }
 
+# The SARIF 2.1.0 JSON schema the scanner's output is validated against,
+# from Microsoft's @microsoft/jest-sarif package (MIT) on npm, unpacked into
+# a cache outside the tree: make test leaves the working tree unchanged.
+SARIF_SCHEMA_PKG := @microsoft/jest-sarif@1.0.0-beta.0
+SARIF_SCHEMA := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tokenscope/sarif-schema/sarif-2.1.0-rtm.5.json
+$(SARIF_SCHEMA):
+	@command -v npm >/dev/null || scripts/install-deps.sh npm
+	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent $(SARIF_SCHEMA_PKG) >/dev/null && \
+		tar xzf *.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json) && \
+		mkdir -p $(dir $(SARIF_SCHEMA)) && mv $$tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json $(SARIF_SCHEMA) && rm -rf $$tmp
+
 # Every Go test, with the race detector; the keyring tests run against a
 # real gnome-keyring on a private D-Bus session (scripts/with-keyring.sh).
 unit: export TOKENSCOPE_OIDC_PROVIDER_DIR := $(OIDC_PROVIDER_DIR)
-unit: test-peers
+unit: export TOKENSCOPE_SARIF_SCHEMA := $(SARIF_SCHEMA)
+unit: test-peers $(SARIF_SCHEMA)
 	scripts/with-keyring.sh $(GO) test -race -tags $(TAGS) -count=1 ./...
 	# The command line again as the headless build (no Fyne, CGO_ENABLED=0),
 	# against the same demo tenant and keyring.
