@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -15,14 +14,7 @@ func TestFamilyListsTheLineageByFingerprint(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	srv, _ := rotatingServer(t, "v1.first-token")
-	w.env["RT"] = "v1.first-token"
-	if code, _, stderr := w.run(t, "", "profile", "add", "api", "--issuer", srv.URL+"/", "--client-id", "c", "--refresh-token-env", "RT"); code != 0 {
-		t.Fatal(stderr)
-	}
-	_ = w.profiles.Update("api", func(p *profiles.Profile) error {
-		p.Endpoints = &profiles.Endpoints{Token: srv.URL + "/oauth/token"}
-		return nil
-	})
+	w.addBareProfile(t, "api", srv.URL, "v1.first-token")
 	for range 2 {
 		if code, out, stderr := w.run(t, "", "refresh", "--profile", "api"); code != 0 {
 			t.Fatalf("%s %s", out, stderr)

@@ -313,14 +313,7 @@ func TestTwentyAccessTokenProcessesAtOnceCauseOneRefresh(t *testing.T) {
 func TestAccessTokenFailureIsOneSentenceOnStderr(t *testing.T) {
 	w := newWorld(t)
 	srv, _ := rotatingServer(t, "v1.valid")
-	w.env["RT"] = "v1.revoked"
-	if code, _, stderr := w.run(t, "", "profile", "add", "gone", "--issuer", srv.URL+"/", "--client-id", "c", "--refresh-token-env", "RT"); code != 0 {
-		t.Fatal(stderr)
-	}
-	_ = w.profiles.Update("gone", func(p *profiles.Profile) error {
-		p.Endpoints = &profiles.Endpoints{Token: srv.URL + "/oauth/token"}
-		return nil
-	})
+	w.addBareProfile(t, "gone", srv.URL, "v1.revoked")
 	code, stdout, stderr := w.run(t, "", "access-token", "--profile", "gone")
 	if code != ExitNegative || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "invalid_grant") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)

@@ -35,6 +35,23 @@ func (w *cliWorld) run(t *testing.T, stdin string, args ...string) (int, string,
 	return RunCommand(e, args), out.String(), errb.String()
 }
 
+// addBareProfile adds profile name (client "c", auth none) on a bare token
+// server at srvURL with refresh token rt, through the command, and caches
+// its token endpoint so no discovery is needed.
+func (w *cliWorld) addBareProfile(t *testing.T, name, srvURL, rt string) {
+	t.Helper()
+	w.env["RT"] = rt
+	if code, _, stderr := w.run(t, "", "profile", "add", name, "--issuer", srvURL+"/", "--client-id", "c", "--refresh-token-env", "RT"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if err := w.profiles.Update(name, func(p *profiles.Profile) error {
+		p.Endpoints = &profiles.Endpoints{Token: srvURL + "/oauth/token"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // rotatingServer rotates refresh tokens: each valid one is spent once.
 func rotatingServer(t *testing.T, first string) (*httptest.Server, *[]url.Values) {
 	valid := map[string]bool{first: true}
