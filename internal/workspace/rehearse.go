@@ -286,8 +286,17 @@ func (run *raceRun) wait(actor string, d time.Duration, note string) {
 	run.race.Steps = append(run.race.Steps, Step{ElapsedSeconds: run.elapsed(), Actor: actor, Kind: StepWait, Note: note, Family: run.snapshotLocked()})
 }
 
+// holds is the refresh token a client holds after refreshing with sent:
+// the rotated one, or sent itself when none came back (no rotation).
+func holds(sent, next string) string {
+	if next != "" {
+		return next
+	}
+	return sent
+}
+
 // finish sets the outcome from the family's last state and the summary
-// for it.
+// for it (a race that names no summary for expiry gets the plain one).
 func (run *raceRun) finish(summaries map[string]string) {
 	run.mu.Lock()
 	state := run.snapshotLocked().State
@@ -301,6 +310,9 @@ func (run *raceRun) finish(summaries map[string]string) {
 		run.race.Outcome = OutcomeExpired
 	}
 	run.race.Summary = summaries[run.race.Outcome]
+	if run.race.Summary == "" && run.race.Outcome == OutcomeExpired {
+		run.race.Summary = "The family expired during the race: the user must sign in again."
+	}
 	if state == demotenant.FamilyExpired && run.race.Outcome == OutcomeExpired {
 		run.race.Summary = "The family passed its absolute lifetime, which rotation never extends: the user must sign in again."
 	}
@@ -359,7 +371,6 @@ func raceTwoTabs(run *raceRun) error {
 	run.finish(map[string]string{
 		OutcomeKept:    keptSummary(run, "Both tabs got an answer they could use", "the later of the two refreshes fell inside the reuse interval, so it got a new token too"),
 		OutcomeRevoked: "The later of the two refreshes reused a token that had just rotated and no reuse interval covered it, so reuse detection revoked the whole family: both tabs must sign in again.",
-		OutcomeExpired: "The family expired during the race: the user must sign in again.",
 	})
 	return nil
 }
@@ -391,10 +402,7 @@ func raceRetry(run *raceRun) error {
 		return err
 	}
 	if good {
-		held := run.first
-		if next != "" {
-			held = next
-		}
+		held := holds(run.first, next)
 		if _, _, err := run.refresh("client", "refreshes again with the token the retry got", held, false); err != nil {
 			return err
 		}
@@ -402,7 +410,6 @@ func raceRetry(run *raceRun) error {
 	run.finish(map[string]string{
 		OutcomeKept:    keptSummary(run, "The retry worked", "it fell inside the reuse interval, which exists for exactly this"),
 		OutcomeRevoked: "The retry sent a token the lost answer had already rotated, outside any reuse interval, so reuse detection revoked the whole family: the user must sign in again.",
-		OutcomeExpired: "The family expired during the race: the user must sign in again.",
 	})
 	return nil
 }
@@ -421,17 +428,13 @@ func raceReplay(run *raceRun) error {
 	if _, _, err := run.refresh("old copy", "sends the first token again", run.first, false); err != nil {
 		return err
 	}
-	held := run.first
-	if next != "" {
-		held = next
-	}
+	held := holds(run.first, next)
 	if _, _, err := run.refresh("client", "refreshes with the token it holds", held, false); err != nil {
 		return err
 	}
 	run.finish(map[string]string{
 		OutcomeKept:    keptSummary(run, "The old token still works", ""),
 		OutcomeRevoked: "Auth0 cannot tell the legitimate client from a thief, so the replayed token revoked the whole family, the client's current token with it: the user must sign in again.",
-		OutcomeExpired: "The family expired during the race: the user must sign in again.",
 	})
 	return nil
 }
@@ -459,10 +462,7 @@ func raceIdleGap(run *raceRun) error {
 		note = fmt.Sprintf("%s pass with no refresh; the idle lifetime is infinite", fmtDuration(gap))
 	}
 	run.wait("client", gap, note)
-	held := run.first
-	if next != "" {
-		held = next
-	}
+	held := holds(run.first, next)
 	if _, _, err := run.refresh("client", "refreshes with the token it holds", held, false); err != nil {
 		return err
 	}
