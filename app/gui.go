@@ -23,11 +23,11 @@ import (
 )
 
 // NewServices builds what the screens share.
-func NewServices() ui.Services {
+func NewServices() *ui.Services {
 	// The window falls back to memory when no keyring is reachable (and
 	// says so); a stalled keyring times out instead of falling back.
 	sec := &secrets.WithFallback{Primary: secrets.WithTimeout{Store: secrets.Keyring{}}}
-	return ui.Services{
+	return &ui.Services{
 		Workspace: workspace.New(profilesPath(), sec),
 		Now:       time.Now,
 		Version:   Version(),

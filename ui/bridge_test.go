@@ -47,7 +47,7 @@ func newTestInspector(t *testing.T) *harness {
 	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
 	h := &harness{clock: &clock{t: t0}, win: test.NewTempWindow(t, nil), bridge: &testBridge{}}
-	h.s = newInspectScreen(Services{Workspace: &workspace.Workspace{HTTP: httpx.NewClient(time.Second)}, Now: h.clock.Now}, h.win, h.bridge.Do)
+	h.s = newInspectScreen(&Services{Workspace: &workspace.Workspace{HTTP: httpx.NewClient(time.Second)}, Now: h.clock.Now}, h.win, h.bridge.Do)
 	h.win.SetContent(h.s.view())
 	h.win.Resize(fyne.NewSize(1200, 800))
 	return h
@@ -80,15 +80,15 @@ func textOf(o fyne.CanvasObject) string {
 
 // testServices are real stores in a temporary directory, with secrets in
 // memory (the Secret Service is tested in internal/secrets).
-func testServices(t *testing.T) Services {
+func testServices(t *testing.T) *Services {
 	ws := workspace.New(filepath.Join(t.TempDir(), "profiles.json"), &secrets.Memory{})
 	ws.HTTP = httpx.NewClient(5 * time.Second)
-	return Services{Workspace: ws, Now: time.Now, Version: "9.9.9"}
+	return &Services{Workspace: ws, Now: time.Now, Version: "9.9.9"}
 }
 
 // demoServices are testServices with the demo tenant running (and closed
 // when the test ends) and its profiles seeded.
-func demoServices(t *testing.T) Services {
+func demoServices(t *testing.T) *Services {
 	t.Helper()
 	svc := testServices(t)
 	srv, _, err := svc.StartDemo()

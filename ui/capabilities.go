@@ -17,7 +17,7 @@ type grants struct {
 func (g grants) signsIn() bool { return !g.known || g.code || g.device }
 
 // grantsOf looks p's client up on the demo tenant.
-func (svc Services) grantsOf(p profiles.Profile) grants {
+func (svc *Services) grantsOf(p profiles.Profile) grants {
 	if !p.Demo || svc.Demo == nil {
 		return grants{code: true, device: true, clientCredentials: p.Auth != "none"}
 	}
@@ -32,7 +32,7 @@ func (svc Services) grantsOf(p profiles.Profile) grants {
 // demoSignInProfile is the demo profile to suggest for signing in: the
 // first that can sign in both ways (the browser and a code), else the
 // first that can sign in at all; "" when there is none.
-func (svc Services) demoSignInProfile() string {
+func (svc *Services) demoSignInProfile() string {
 	ps, _ := svc.Profiles.Load()
 	best := ""
 	for _, p := range ps {

@@ -25,7 +25,7 @@ var authChoices = []string{string(exchange.AuthNone), string(exchange.AuthPost),
 
 // clientsScreen edits client profiles; their secrets go to the keyring.
 type clientsScreen struct {
-	svc Services
+	svc *Services
 	win fyne.Window
 	do  uiDo
 	// onProfilesChanged tells the other screens the list changed.
@@ -65,7 +65,7 @@ type clientsScreen struct {
 	busy sync.WaitGroup
 }
 
-func newClientsScreen(svc Services, win fyne.Window, do uiDo) *clientsScreen {
+func newClientsScreen(svc *Services, win fyne.Window, do uiDo) *clientsScreen {
 	s := &clientsScreen{svc: svc, win: win, do: do, selected: -1}
 	s.buildUI()
 	s.reload("")

@@ -24,7 +24,7 @@ import (
 
 // exchangeScreen runs the refresh grant for a profile and shows the result.
 type exchangeScreen struct {
-	svc Services
+	svc *Services
 	win fyne.Window
 	do  uiDo
 	// inspect opens a token in the inspector.
@@ -88,7 +88,7 @@ type exchangeScreen struct {
 	loadings                   latest
 }
 
-func newExchangeScreen(svc Services, win fyne.Window, do uiDo, inspect func(string)) *exchangeScreen {
+func newExchangeScreen(svc *Services, win fyne.Window, do uiDo, inspect func(string)) *exchangeScreen {
 	s := &exchangeScreen{svc: svc, win: win, do: do, inspect: inspect, shown: map[string]string{}}
 	s.loadings.busy = &s.busy
 	s.buildUI()

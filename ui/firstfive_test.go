@@ -43,15 +43,15 @@ func (noSecretService) Delete(string, string) error {
 
 // keyringlessServices are the window's services on such a machine: the
 // keyring falls back to memory, as app.NewServices sets it up.
-func keyringlessServices(t *testing.T) Services {
+func keyringlessServices(t *testing.T) *Services {
 	ws := workspace.New(filepath.Join(t.TempDir(), "profiles.json"), &secrets.WithFallback{Primary: noSecretService{}})
 	ws.HTTP = httpx.NewClient(5 * time.Second)
-	return Services{Workspace: ws, Now: time.Now, Version: "9.9.9"}
+	return &Services{Workspace: ws, Now: time.Now, Version: "9.9.9"}
 }
 
 // firstRun opens the main window as Create does on a fresh machine:
 // nothing saved, the demo tenant started behind the first frame.
-func firstRun(t *testing.T, svc Services, prefs func(fyne.App)) (*mainWindow, *testBridge) {
+func firstRun(t *testing.T, svc *Services, prefs func(fyne.App)) (*mainWindow, *testBridge) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(newTheme())

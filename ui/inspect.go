@@ -63,7 +63,7 @@ type inspectScreen struct {
 	remote    workspace.KeySource
 	remoteFor string
 
-	svc Services
+	svc *Services
 	win fyne.Window
 	do  uiDo
 
@@ -115,7 +115,7 @@ type inspectScreen struct {
 	busy              sync.WaitGroup // background work in flight; tests wait on it
 }
 
-func newInspectScreen(svc Services, win fyne.Window, do uiDo) *inspectScreen {
+func newInspectScreen(svc *Services, win fyne.Window, do uiDo) *inspectScreen {
 	s := &inspectScreen{svc: svc, win: win, do: do, claimRows: map[string]*claimRow{}, checkRows: map[string]*checkRow{}}
 	s.decodes.busy = &s.busy
 	s.buildUI()

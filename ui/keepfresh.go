@@ -26,7 +26,7 @@ import (
 // and the profile's refresh-token family drawn as a chain. It owns its
 // widgets; Exchange tells it the profile and when a refresh happened.
 type freshPanel struct {
-	svc    Services
+	svc *Services
 	do     uiDo
 	notify func(title, body string)
 	// onRefreshed tells Exchange that keep-fresh refreshed (its history).
@@ -53,7 +53,7 @@ type freshRun struct {
 	next, expiry time.Time
 }
 
-func newFreshPanel(svc Services, win fyne.Window, do uiDo, busy *sync.WaitGroup, notify func(title, body string)) *freshPanel {
+func newFreshPanel(svc *Services, win fyne.Window, do uiDo, busy *sync.WaitGroup, notify func(title, body string)) *freshPanel {
 	p := &freshPanel{svc: svc, win: win, do: do, busy: busy, notify: notify, runs: map[string]*freshRun{}}
 	p.toggle = widget.NewCheck("Keep the access token fresh", p.onToggle)
 	p.countdown = wrapLabel("Refreshes before the access token expires, until an error, one at a time with the command line.")

@@ -55,7 +55,7 @@ func newFreshWorld(t *testing.T) *freshWorld {
 		t.Fatal(err)
 	}
 	fw.win = test.NewTempWindow(t, nil)
-	fw.p = newFreshPanel(Services{Workspace: ws, Now: time.Now}, fw.win, fw.bridge.Do, &fw.busy, func(title, body string) { fw.notes = append(fw.notes, title+": "+body) })
+	fw.p = newFreshPanel(&Services{Workspace: ws, Now: time.Now}, fw.win, fw.bridge.Do, &fw.busy, func(title, body string) { fw.notes = append(fw.notes, title+": "+body) })
 	t.Cleanup(fw.p.stopAll)
 	fw.win.SetContent(fw.p.view())
 	fw.win.Resize(fyne.NewSize(700, 500))

@@ -52,7 +52,7 @@ type migrateScreen struct {
 	inspect func(token string)
 	// scanFolder shows the Scan screen's folder chooser.
 	scanFolder func()
-	svc        Services
+	svc *Services
 	win        fyne.Window
 	do         uiDo
 
@@ -98,7 +98,7 @@ type migrateScreen struct {
 	netCancel context.CancelFunc
 }
 
-func newMigrateScreen(svc Services, win fyne.Window, do uiDo) *migrateScreen {
+func newMigrateScreen(svc *Services, win fyne.Window, do uiDo) *migrateScreen {
 	s := &migrateScreen{svc: svc, win: win, do: do}
 	s.parses.busy = &s.busy
 	s.buildUI()

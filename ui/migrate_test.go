@@ -30,7 +30,7 @@ func newTestMigrate(t *testing.T) *migrateHarness {
 	h.profiles = &profiles.Store{Path: filepath.Join(t.TempDir(), "profiles.json")}
 	ws := workspace.New(h.profiles.Path, h.secrets)
 	ws.Profiles = h.profiles
-	h.s = newMigrateScreen(Services{Workspace: ws}, w, h.bridge.Do)
+	h.s = newMigrateScreen(&Services{Workspace: ws}, w, h.bridge.Do)
 	w.SetContent(h.s.view())
 	w.Resize(fyne.NewSize(1200, 800))
 	return h

@@ -23,7 +23,7 @@ import (
 // evidence behind it and the steps left, for a Management API profile or a
 // fresh demo tenant (with the rehearsal of its flags switched off).
 type readinessScreen struct {
-	svc Services
+	svc *Services
 	win fyne.Window
 	do  uiDo
 
@@ -43,7 +43,7 @@ type readinessScreen struct {
 // demoSource is the source entry for a fresh demo tenant.
 const demoSource = "Demo tenant (a fresh one, with a week of legacy calls)"
 
-func newReadinessScreen(svc Services, win fyne.Window, do uiDo) *readinessScreen {
+func newReadinessScreen(svc *Services, win fyne.Window, do uiDo) *readinessScreen {
 	s := &readinessScreen{svc: svc, win: win, do: do}
 	s.source = widget.NewSelect(nil, nil)
 	s.source.PlaceHolder = "a profile with Management API client credentials"

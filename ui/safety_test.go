@@ -111,7 +111,7 @@ func TestACorruptProfilesFileIsShownInTheWindow(t *testing.T) {
 	}
 }
 
-func newTestClientsWith(t *testing.T, svc Services) *clientsHarness {
+func newTestClientsWith(t *testing.T, svc *Services) *clientsHarness {
 	h := &clientsHarness{svc: svc, bridge: &testBridge{}}
 	w := test.NewTempWindow(t, nil)
 	h.s = newClientsScreen(svc, w, h.bridge.Do)

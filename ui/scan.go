@@ -25,7 +25,7 @@ import (
 // scanScreen finds the legacy Auth0 calls in a folder and says what
 // replaces each; a hand-built request opens in Migrate, rewritten.
 type scanScreen struct {
-	svc Services
+	svc *Services
 	win fyne.Window
 	do  uiDo
 	// migrate opens a legacy request in the Migrate screen.
@@ -72,7 +72,7 @@ type scanRow struct {
 
 const allChoices = "All"
 
-func newScanScreen(svc Services, win fyne.Window, do uiDo) *scanScreen {
+func newScanScreen(svc *Services, win fyne.Window, do uiDo) *scanScreen {
 	s := &scanScreen{svc: svc, win: win, do: do, selected: -1, run: scan.Run}
 	s.chooseBtn = widget.NewButtonWithIcon("Scan a folder…", theme.FolderOpenIcon(), s.onChoose)
 	s.chooseBtn.Importance = widget.HighImportance

@@ -31,7 +31,7 @@ func demoBrowser(t *testing.T, decision string) func(string) error {
 
 // demoExchange is an Exchange screen on a running demo tenant whose
 // "browser" follows the demo login page (allow or deny).
-func demoExchange(t *testing.T, decision string) (*exchangeScreen, *testBridge, Services, fyne.Window) {
+func demoExchange(t *testing.T, decision string) (*exchangeScreen, *testBridge, *Services, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
 	svc := demoServices(t)

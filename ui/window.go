@@ -72,7 +72,7 @@ type screen struct {
 type mainWindow struct {
 	app      fyne.App
 	win      fyne.Window
-	svc      Services
+	svc *Services
 	do       uiDo
 	clients  *clientsScreen
 	exchange *exchangeScreen
@@ -104,7 +104,7 @@ type Startup func() (demo *demotenant.Tenant, note string, err error)
 // so its work never competes with building the first frame; meanwhile the
 // window shows a progress line, and the screens take its result when it
 // is done.
-func Create(a fyne.App, svc Services, start Startup, started func()) fyne.Window {
+func Create(a fyne.App, svc *Services, start Startup, started func()) fyne.Window {
 	a.Settings().SetTheme(newTheme())
 	w := a.NewWindow("Tokenscope")
 	if svc.Icon != nil {
@@ -189,8 +189,6 @@ func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
 // setDemo gives every screen the demo tenant and shows or hides its banner.
 func (m *mainWindow) setDemo(demo *demotenant.Tenant, note string) {
 	m.svc.Demo, m.svc.DemoNote = demo, note
-	m.clients.svc.Demo, m.exchange.svc.Demo, m.inspect.svc.Demo, m.migrate.svc.Demo = demo, demo, demo, demo
-	m.exchange.signIn.svc.Demo, m.clients.signIn.svc.Demo = demo, demo
 	if demo != nil {
 		m.win.SetContent(border(m.demoBanner(), nil, nil, nil, m.tabs))
 	} else {
@@ -201,7 +199,7 @@ func (m *mainWindow) setDemo(demo *demotenant.Tenant, note string) {
 
 // newMainWindow is the window with every screen built (tests use it; they
 // read any screen at any time).
-func newMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow {
+func newMainWindow(a fyne.App, w fyne.Window, svc *Services, do uiDo) *mainWindow {
 	m := newLazyMainWindow(a, w, svc, do)
 	for i := range m.screens {
 		m.build(i)
@@ -219,7 +217,7 @@ func (m *mainWindow) build(i int) {
 
 // newLazyMainWindow is the window with no screen laid out yet: Create
 // builds the one restoreState brings to the front, the others on first use.
-func newLazyMainWindow(a fyne.App, w fyne.Window, svc Services, do uiDo) *mainWindow {
+func newLazyMainWindow(a fyne.App, w fyne.Window, svc *Services, do uiDo) *mainWindow {
 	m := &mainWindow{app: a, win: w, svc: svc, do: do, stop: make(chan struct{})}
 	m.inspect = newInspectScreen(svc, w, do)
 	m.migrate = newMigrateScreen(svc, w, do)
