@@ -16,7 +16,7 @@ import (
 
 type clientsHarness struct {
 	s      *clientsScreen
-	svc *Services
+	svc    *Services
 	bridge *testBridge
 }
 

@@ -26,7 +26,7 @@ import (
 // and the profile's refresh-token family drawn as a chain. It owns its
 // widgets; Exchange tells it the profile and when a refresh happened.
 type freshPanel struct {
-	svc *Services
+	svc    *Services
 	do     uiDo
 	notify func(title, body string)
 	// onRefreshed tells Exchange that keep-fresh refreshed (its history).

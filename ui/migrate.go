@@ -52,7 +52,7 @@ type migrateScreen struct {
 	inspect func(token string)
 	// scanFolder shows the Scan screen's folder chooser.
 	scanFolder func()
-	svc *Services
+	svc        *Services
 	win        fyne.Window
 	do         uiDo
 

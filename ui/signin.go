@@ -24,7 +24,7 @@ import (
 // with progress, Cancel and the link while the browser is out, or the
 // device code with its QR code; done gets the result on the UI goroutine.
 type signInFlow struct {
-	svc *Services
+	svc  *Services
 	win  fyne.Window
 	do   uiDo
 	busy *sync.WaitGroup

@@ -72,7 +72,7 @@ type screen struct {
 type mainWindow struct {
 	app      fyne.App
 	win      fyne.Window
-	svc *Services
+	svc      *Services
 	do       uiDo
 	clients  *clientsScreen
 	exchange *exchangeScreen
