@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/migrate"
 )
@@ -75,9 +76,9 @@ func runMigrate(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	)
 	return func(pos []string) int {
 		var err error
-		var am migrate.AuthMethod
+		var am oauth.AuthMethod
 		if *auth != "" {
-			if am, err = migrate.ParseAuthMethod(*auth); err != nil {
+			if am, err = oauth.ParseAuthMethod(*auth); err != nil {
 				return fail(env, "migrate", ExitUsage, "--auth: %v", err)
 			}
 		}

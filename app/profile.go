@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/tokenscope/tokenscope/internal/discovery"
-	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/workspace"
@@ -133,7 +133,7 @@ func profileAdd(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		if (*issuer == "") == (*domain == "") {
 			return fail(env, "profile add", ExitUsage, "give exactly one of --issuer and --domain")
 		}
-		am, err := exchange.ParseAuth(*auth)
+		am, err := oauth.ParseAuthMethod(*auth)
 		if err != nil {
 			return fail(env, "profile add", ExitUsage, "--auth: %v", err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/workspace"
@@ -62,7 +63,7 @@ func runRefresh(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		}
 		o := workspace.Overrides{ClientID: *clientID, Audience: *audience, Scope: *scope, Params: params}
 		if fs.Changed("auth") {
-			am, err := exchange.ParseAuth(*auth)
+			am, err := oauth.ParseAuthMethod(*auth)
 			if err != nil {
 				return fail(env, "refresh", ExitUsage, "--auth: %v", err)
 			}
@@ -111,7 +112,7 @@ func runRefresh(env Env, fs *pflag.FlagSet) func(pos []string) int {
 			r := exchange.Request{TokenURL: *tokenURL, ClientID: o.ClientID, Auth: o.Auth, Audience: o.Audience, Scope: o.Scope, Params: o.Params,
 				ClientSecret: o.ClientSecret, RefreshToken: o.RefreshToken}
 			if r.Auth == "" {
-				r.Auth = exchange.AuthNone
+				r.Auth = oauth.AuthNone
 			}
 			if *issuer != "" {
 				m, err := ws.Discover(ctx, *issuer)

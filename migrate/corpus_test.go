@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // corpusCase is what one corpus file must turn into (testdata/corpus/README.md
@@ -24,7 +26,7 @@ type corpusExpected struct {
 	Migratable bool              `json:"migratable"`
 	Method     string            `json:"method,omitempty"`
 	URL        string            `json:"url,omitempty"`
-	Auth       AuthMethod        `json:"auth,omitempty"`
+	Auth       oauth.AuthMethod  `json:"auth,omitempty"`
 	Body       map[string]string `json:"body,omitempty"`
 	Findings   []string          `json:"findings"`
 	// Delegation is the kind of a /delegation call; Alternative the body

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // DelegationKind is which of the three uses of /delegation that Auth0's
@@ -340,7 +342,7 @@ func tokenExchange(l Legacy, o Options, base Request, add func(Severity, string,
 	}
 	req := base
 	req.Body = Params{{"grant_type", TokenExchangeGrant}, {"client_id", base.ClientID}}
-	if base.Auth == AuthPost {
+	if base.Auth == oauth.AuthPost {
 		req.Body = append(req.Body, Param{"client_secret", base.ClientSecret})
 	}
 	req.Body = append(req.Body, Param{"subject_token", subject}, Param{"subject_token_type", stt}, Param{"audience", audience})

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // The three uses of /delegation are Auth0's
@@ -236,7 +238,7 @@ func TestTheTokenExchangeCarriesTheLegacyCallsIdentityAndNeverItsRefreshToken(t 
 		t.Fatal(withID.Findings)
 	}
 	want := `{"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange","client_id":"app","client_secret":"s3cret","subject_token":"` + idToken + `","subject_token_type":"urn:acme:legacy-delegation","audience":"YOUR_API_IDENTIFIER","scope":"openid profile read:orders"}`
-	if got := string(alt.BodyJSON(false)); got != want || alt.URL != "https://tenant.eu.auth0.com/oauth/token" || alt.Auth != AuthPost {
+	if got := string(alt.BodyJSON(false)); got != want || alt.URL != "https://tenant.eu.auth0.com/oauth/token" || alt.Auth != oauth.AuthPost {
 		t.Fatalf("got %s at %s (%s)\nwant %s", got, alt.URL, alt.Auth, want)
 	}
 
@@ -256,7 +258,7 @@ func TestTheTokenExchangeCarriesTheLegacyCallsIdentityAndNeverItsRefreshToken(t 
 // and curl parses back to the same parameters.
 func TestTheTokenExchangeRendersInEveryFormatWithSecretsMasked(t *testing.T) {
 	const idToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhdXRoMHwxMjMifQ.c2ln"
-	for _, auth := range []AuthMethod{AuthNone, AuthPost, AuthBasic} {
+	for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic} {
 		for _, in := range []string{
 			`{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"app","client_secret":"s3cr'et","target":"backend","api_type":"auth0","id_token":"` + idToken + `"}`,
 			"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=app&client_secret=s3cr%27et&target=backend&api_type=auth0&id_token=" + idToken,
@@ -360,7 +362,7 @@ func TestTheTokenExchangeFindingSaysWhatTheTenantNeeds(t *testing.T) {
 	if strings.Contains(msg, EnvSubjectToken) {
 		t.Errorf("the legacy id_token is the subject token, yet the finding asks for one: %s", msg)
 	}
-	if _, ok := r.Alternative.Body.Get("client_secret"); ok || r.Alternative.Auth != AuthNone {
+	if _, ok := r.Alternative.Body.Get("client_secret"); ok || r.Alternative.Auth != oauth.AuthNone {
 		t.Errorf("a public client's exchange sends a secret: %+v", r.Alternative.Body)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // Endpoint is a legacy Authentication API endpoint.
@@ -83,7 +84,7 @@ func rewriteRO(l Legacy, o Options, add func(Severity, string, string, ...any)) 
 	if connection != "" {
 		req.Body = append(req.Body, Param{"realm", connection})
 	}
-	if auth == AuthPost {
+	if auth == oauth.AuthPost {
 		req.Body = append(req.Body, Param{"client_secret", secret})
 	}
 	if scope, ok := l.Params.Get("scope"); ok {
@@ -157,15 +158,15 @@ func noteJSONP(l Legacy, add func(Severity, string, string, ...any)) {
 
 // secretFor returns the client secret the new request sends, with the
 // findings that say where it came from or why it is missing.
-func secretFor(l Legacy, auth AuthMethod, add func(Severity, string, string, ...any)) string {
+func secretFor(l Legacy, auth oauth.AuthMethod, add func(Severity, string, string, ...any)) string {
 	secret, hasSecret := l.Params.Get("client_secret")
 	if !hasSecret && l.BasicPassword != "" {
 		secret, hasSecret = l.BasicPassword, true
 	}
 	switch {
-	case auth == AuthNone && hasSecret:
+	case auth == oauth.AuthNone && hasSecret:
 		add(SeverityInfo, CodeSecretNotSent, "The legacy request carried a client_secret; with client authentication none (native and mobile apps) it is not sent. Choose post or basic for a confidential application.")
-	case auth != AuthNone && !hasSecret:
+	case auth != oauth.AuthNone && !hasSecret:
 		add(SeverityInfo, CodeSecretNeeded, "Client authentication %s needs the client secret, which the legacy request did not carry: the new request reads it from $CLIENT_SECRET.", auth)
 		secret = "$" + EnvClientSecret
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // Every parser entry point: Parse detects the form, so one target per form
@@ -23,7 +25,7 @@ func fuzzParse(f *testing.F, seeds ...string) {
 			}
 			return
 		}
-		for _, r := range RewriteAll(b, Options{Auth: AuthBasic, Audience: "a"}) {
+		for _, r := range RewriteAll(b, Options{Auth: oauth.AuthBasic, Audience: "a"}) {
 			if r.Migratable != (r.Request != nil) {
 				t.Fatal("Migratable and Request disagree")
 			}

@@ -3,6 +3,8 @@ package migrate
 import (
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 const legacyJSON = `{
@@ -104,8 +106,8 @@ func TestEachRuleGivesItsFinding(t *testing.T) {
 		{"missing client_id", "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&refresh_token=r", Options{}, CodeMissingParameter, SeverityError, false},
 		{"missing subject", base, Options{}, CodeMissingParameter, SeverityError, false},
 		{"already refresh", "grant_type=refresh_token&client_id=abc&refresh_token=r", Options{}, CodeNotDelegation, SeverityError, false},
-		{"secret not sent for native", base + "&refresh_token=r&client_secret=s", Options{Auth: AuthNone}, CodeSecretNotSent, SeverityInfo, true},
-		{"secret needed for post", base + "&refresh_token=r", Options{Auth: AuthPost}, CodeSecretNeeded, SeverityInfo, true},
+		{"secret not sent for native", base + "&refresh_token=r&client_secret=s", Options{Auth: oauth.AuthNone}, CodeSecretNotSent, SeverityInfo, true},
+		{"secret needed for post", base + "&refresh_token=r", Options{Auth: oauth.AuthPost}, CodeSecretNeeded, SeverityInfo, true},
 		{"insecure transport", "curl http://tenant.auth0.com/delegation -d '" + base + "&refresh_token=r'", Options{}, CodeInsecureTransport, SeverityError, true},
 		{"other endpoint", "curl https://tenant.auth0.com/oauth/token -d 'grant_type=refresh_token'", Options{}, CodeNotDelegation, SeverityError, false},
 		{"implicit with offline_access", "https://tenant.auth0.com/authorize?response_type=id_token%20token&client_id=abc&scope=openid%20offline_access&redirect_uri=https%3A%2F%2Fapp", Options{}, CodeImplicitRefresh, SeverityError, false},
@@ -134,15 +136,15 @@ func TestLoopbackHTTPIsNotInsecureAndHTTPIsUpgradedOtherwise(t *testing.T) {
 
 func TestClientAuthenticationMethods(t *testing.T) {
 	in := "curl https://t.auth0.com/delegation -u 'abc:s3cret' -d 'grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&refresh_token=r'"
-	post := rewriteOne(t, in, Options{Auth: AuthPost})
+	post := rewriteOne(t, in, Options{Auth: oauth.AuthPost})
 	if v, _ := post.Request.Body.Get("client_secret"); v != "s3cret" || post.Request.ClientID != "abc" {
 		t.Fatalf("post body %+v", post.Request.Body)
 	}
-	basic := rewriteOne(t, in, Options{Auth: AuthBasic})
+	basic := rewriteOne(t, in, Options{Auth: oauth.AuthBasic})
 	if _, inBody := basic.Request.Body.Get("client_secret"); inBody || basic.Request.Headers()[1].Value != basicHeader("abc", "s3cret") {
 		t.Fatalf("basic %+v %+v", basic.Request.Body, basic.Request.Headers())
 	}
-	none := rewriteOne(t, in, Options{Auth: AuthNone})
+	none := rewriteOne(t, in, Options{Auth: oauth.AuthNone})
 	if _, inBody := none.Request.Body.Get("client_secret"); inBody || len(none.Request.Headers()) != 1 {
 		t.Fatal("none must send no secret")
 	}

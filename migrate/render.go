@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // Format is an output format for the new request.
@@ -71,7 +73,7 @@ func (r *Request) Masked() *Request {
 		}
 		m.Body[i] = p
 	}
-	if r.Auth == AuthBasic {
+	if r.Auth == oauth.AuthBasic {
 		m.ClientSecret = "$" + EnvClientSecret
 	}
 	return &m
@@ -91,7 +93,7 @@ func (r *Request) Headers() []Header {
 		return []Header{{"Authorization", "Bearer " + r.Bearer}}
 	}
 	h := []Header{{"Content-Type", r.ContentType()}}
-	if r.Auth == AuthBasic {
+	if r.Auth == oauth.AuthBasic {
 		h = append(h, Header{"Authorization", r.authorization()})
 	}
 	return h
@@ -290,7 +292,7 @@ func startsWithPlaceholder(s string) bool {
 func renderCurl(r *Request) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "curl --request POST \\\n  --url %s \\\n  --header %s", shellQuote(r.URL), shellQuote("Content-Type: "+r.ContentType()))
-	if r.Auth == AuthBasic {
+	if r.Auth == oauth.AuthBasic {
 		fmt.Fprintf(&b, " \\\n  --user %s", shellQuote(r.ClientID+":"+r.ClientSecret))
 	}
 	if r.Encoding == EncodingForm {
@@ -342,11 +344,11 @@ func formatGo(src string) (string, error) {
 
 func renderGo(r *Request, reveal bool) (string, error) {
 	style := "oauth2.AuthStyleInParams"
-	if r.Auth == AuthBasic {
+	if r.Auth == oauth.AuthBasic {
 		style = "oauth2.AuthStyleInHeader"
 	}
 	secret := `""`
-	if r.Auth != AuthNone {
+	if r.Auth != oauth.AuthNone {
 		secret = goString(r.ClientSecret, reveal)
 		if v, ok := r.Body.Get("client_secret"); ok {
 			secret = goString(v, reveal)
@@ -369,7 +371,7 @@ func renderGo(r *Request, reveal bool) (string, error) {
 	if refresh {
 		env = append(env, "REFRESH_TOKEN (or a file named by REFRESH_TOKEN_FILE)")
 	}
-	if r.Auth != AuthNone && strings.HasPrefix(r.ClientSecret, "$") || !reveal && r.Auth != AuthNone {
+	if r.Auth != oauth.AuthNone && strings.HasPrefix(r.ClientSecret, "$") || !reveal && r.Auth != oauth.AuthNone {
 		env = append(env, "CLIENT_SECRET")
 	}
 	if _, ok := r.Body.Get("password"); ok && !reveal {

@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-func goldenRequest(t *testing.T, enc Encoding, auth AuthMethod) *Request {
+func goldenRequest(t *testing.T, enc Encoding, auth oauth.AuthMethod) *Request {
 	t.Helper()
 	in := legacyJSON
 	if enc == EncodingForm {
@@ -26,7 +28,7 @@ func goldenRequest(t *testing.T, enc Encoding, auth AuthMethod) *Request {
 
 func TestRenderersMatchTheirGoldenFiles(t *testing.T) {
 	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
-		for _, auth := range []AuthMethod{AuthNone, AuthPost, AuthBasic} {
+		for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic} {
 			for _, f := range Formats {
 				for _, reveal := range []bool{false, true} {
 					name := string(enc) + "-" + string(auth) + "-" + string(f)
@@ -63,7 +65,7 @@ func TestRenderersMatchTheirGoldenFiles(t *testing.T) {
 // The token exchange rendered for a delegation to another application
 // (Custom Token Exchange, RFC 8693) in every format, masked and revealed.
 func TestTokenExchangeRenderingsMatchTheirGoldenFiles(t *testing.T) {
-	for _, auth := range []AuthMethod{AuthNone, AuthPost, AuthBasic} {
+	for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic} {
 		for _, f := range Formats {
 			for _, reveal := range []bool{false, true} {
 				name := "token-exchange-" + string(auth) + "-" + string(f)
@@ -97,7 +99,7 @@ func TestTokenExchangeRenderingsMatchTheirGoldenFiles(t *testing.T) {
 
 func TestCurlRenderingParsesBackToTheSameRequest(t *testing.T) {
 	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
-		for _, auth := range []AuthMethod{AuthNone, AuthPost, AuthBasic} {
+		for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic} {
 			for _, reveal := range []bool{false, true} {
 				req := goldenRequest(t, enc, auth)
 				text, _ := Render(req, RenderCurl, reveal)
@@ -110,10 +112,10 @@ func TestCurlRenderingParsesBackToTheSameRequest(t *testing.T) {
 					want = req.Masked()
 				}
 				l := b.Requests[0]
-				if l.Method != "POST" || l.URL != want.URL || l.Encoding != want.Encoding || l.BasicUser != map[bool]string{true: want.ClientID}[auth == AuthBasic] {
+				if l.Method != "POST" || l.URL != want.URL || l.Encoding != want.Encoding || l.BasicUser != map[bool]string{true: want.ClientID}[auth == oauth.AuthBasic] {
 					t.Fatalf("%s/%s: %+v", enc, auth, l)
 				}
-				if auth == AuthBasic && l.BasicPassword != want.ClientSecret {
+				if auth == oauth.AuthBasic && l.BasicPassword != want.ClientSecret {
 					t.Fatalf("password %q want %q", l.BasicPassword, want.ClientSecret)
 				}
 				if len(l.Params) != len(want.Body) {
@@ -146,7 +148,7 @@ func TestGoRenderingCompiles(t *testing.T) {
 		}
 	}
 	gosum, _ := os.ReadFile("../go.sum")
-	for _, auth := range []AuthMethod{AuthNone, AuthBasic} {
+	for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthBasic} {
 		for _, req := range []*Request{goldenRequest(t, EncodingJSON, auth), tokenExchangeRequest(t, auth)} {
 			vetGo(t, req, auth, version, gosum)
 		}
@@ -155,7 +157,7 @@ func TestGoRenderingCompiles(t *testing.T) {
 
 // tokenExchangeRequest is the alternative of a delegation for another
 // application (auth0.js 7's getDelegationToken with targetClientId).
-func tokenExchangeRequest(t *testing.T, auth AuthMethod) *Request {
+func tokenExchangeRequest(t *testing.T, auth oauth.AuthMethod) *Request {
 	t.Helper()
 	r := rewriteOne(t, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=mY8tQj2ZpW&client_secret=s3cr%27et&target=orders-api&api_type=auth0&id_token=eyJ.eyJ.sig&scope=openid+read%3Aorders",
 		Options{Domain: "tenant.eu.auth0.com", Auth: auth, Audience: "https://orders.example.com"})
@@ -165,7 +167,7 @@ func tokenExchangeRequest(t *testing.T, auth AuthMethod) *Request {
 	return r.Alternative
 }
 
-func vetGo(t *testing.T, req *Request, auth AuthMethod, version string, gosum []byte) {
+func vetGo(t *testing.T, req *Request, auth oauth.AuthMethod, version string, gosum []byte) {
 	t.Helper()
 	dir := t.TempDir()
 	src, _ := Render(req, RenderGo, false)
@@ -189,7 +191,7 @@ func TestTheGeneratedGoProgramsAreGofmtClean(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
-		for _, auth := range []AuthMethod{AuthNone, AuthPost, AuthBasic} {
+		for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic} {
 			for _, reveal := range []bool{false, true} {
 				src, err := Render(goldenRequest(t, enc, auth), RenderGo, reveal)
 				if err != nil {

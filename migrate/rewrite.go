@@ -12,23 +12,11 @@ import (
 // JWTBearer is the legacy /delegation grant type.
 const JWTBearer = oauth.GrantJWTBearer
 
-// AuthMethod is how the new request authenticates the client.
-type AuthMethod = oauth.AuthMethod
-
-const (
-	AuthNone  = oauth.AuthNone
-	AuthPost  = oauth.AuthPost
-	AuthBasic = oauth.AuthBasic
-)
-
-// ParseAuthMethod reads "none", "post" or "basic" (and the OAuth names).
-func ParseAuthMethod(s string) (AuthMethod, error) { return oauth.ParseAuthMethod(s) }
-
 // Options are the user's choices for the rewrite.
 type Options struct {
-	Domain   string     // overrides the input's host; "" keeps it
-	Auth     AuthMethod // default none
-	Audience string     // optional
+	Domain   string           // overrides the input's host; "" keeps it
+	Auth     oauth.AuthMethod // default none
+	Audience string           // optional
 	// SubjectTokenType names the token-exchange alternative's
 	// subject_token_type; "" uses DefaultSubjectTokenType. See
 	// CheckSubjectTokenType.
@@ -79,7 +67,7 @@ type Request struct {
 	Encoding Encoding
 	Body     Params
 	// ClientID and ClientSecret for Authorization: Basic (Auth == basic).
-	Auth         AuthMethod
+	Auth         oauth.AuthMethod
 	ClientID     string
 	ClientSecret string
 	// Bearer is the access token of a GET /userinfo (a placeholder: the
@@ -175,20 +163,20 @@ func rewriteScope(scope string, add func(Severity, string, string, ...any)) (str
 // inferAuth picks the client authentication from the legacy call unless
 // the user chose one: a Basic header means basic, a client_secret in the
 // body means post, neither means none (a native or single-page app).
-func inferAuth(l Legacy, chosen AuthMethod, hasBodySecret bool, add func(Severity, string, string, ...any)) AuthMethod {
+func inferAuth(l Legacy, chosen oauth.AuthMethod, hasBodySecret bool, add func(Severity, string, string, ...any)) oauth.AuthMethod {
 	if chosen != "" {
 		return chosen
 	}
 	switch {
 	case l.BasicPassword != "":
 		add(SeverityInfo, CodeAuthInferred, "Client authentication basic was inferred: the legacy call sent the client credentials in an Authorization: Basic header. Choose another with --auth.")
-		return AuthBasic
+		return oauth.AuthBasic
 	case hasBodySecret:
 		add(SeverityInfo, CodeAuthInferred, "Client authentication post was inferred: the legacy call sent client_secret in the body. Choose another with --auth.")
-		return AuthPost
+		return oauth.AuthPost
 	}
 	add(SeverityInfo, CodeAuthInferred, "Client authentication none was inferred: the legacy call sent no client secret, as a native or single-page app does. Choose post or basic with --auth for a confidential application.")
-	return AuthNone
+	return oauth.AuthNone
 }
 
 // Parameters /delegation knew; anything else is dropped and named.
@@ -314,7 +302,7 @@ func Rewrite(l Legacy, o Options) Result {
 
 	req := &base
 	req.Body = Params{{"grant_type", "refresh_token"}, {"client_id", clientID}, {"refresh_token", refresh}}
-	if auth == AuthPost {
+	if auth == oauth.AuthPost {
 		req.Body = append(req.Body, Param{"client_secret", secret})
 	}
 	if hasScope {

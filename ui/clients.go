@@ -15,13 +15,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/discovery"
-	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
-var authChoices = []string{string(exchange.AuthNone), string(exchange.AuthPost), string(exchange.AuthBasic)}
+var authChoices = []string{string(oauth.AuthNone), string(oauth.AuthPost), string(oauth.AuthBasic)}
 
 // clientsScreen edits client profiles; their secrets go to the keyring.
 type clientsScreen struct {
@@ -87,7 +87,7 @@ func (s *clientsScreen) buildUI() {
 	s.clientID = widget.NewEntry()
 	s.auth = widget.NewRadioGroup(authChoices, nil)
 	s.auth.Horizontal = true
-	s.auth.SetSelected(string(exchange.AuthNone))
+	s.auth.SetSelected(string(oauth.AuthNone))
 	s.audience = widget.NewEntry()
 	s.audience.SetPlaceHolder("optional API identifier")
 	s.scope = widget.NewEntry()
@@ -182,7 +182,7 @@ func (s *clientsScreen) onNew() {
 	for _, e := range []*widget.Entry{s.name, s.issuer, s.clientID, s.audience, s.scope, s.params, s.secret, s.refresh} {
 		e.SetText("")
 	}
-	s.auth.SetSelected(string(exchange.AuthNone))
+	s.auth.SetSelected(string(oauth.AuthNone))
 	s.endpoints.SetText("Not discovered yet: press Discover.")
 	s.deleteBtn.Disable()
 	s.dupBtn.Disable()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/bytecount"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/migrate"
@@ -42,7 +43,7 @@ var formLabels = map[migrate.Form]string{
 
 // The first choice infers the client authentication from the legacy call.
 var authLabels = []string{"as the call did", "none (native app)", "post (client_secret in body)", "basic (Authorization header)"}
-var authMethods = []migrate.AuthMethod{"", migrate.AuthNone, migrate.AuthPost, migrate.AuthBasic}
+var authMethods = []oauth.AuthMethod{"", oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic}
 
 // migrateScreen rewrites legacy /delegation calls into /oauth/token requests.
 type migrateScreen struct {

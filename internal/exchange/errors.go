@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 )
 
@@ -91,7 +92,7 @@ func transportError(err error, ctx context.Context) *Error {
 
 // oauthError is an error answer (RFC 6749 §5.2), JSON or form-encoded as
 // x/oauth2 reads them; a body that is neither is kept to be shown.
-func (a answer) oauthError(auth Auth) *Error {
+func (a answer) oauthError(auth oauth.AuthMethod) *Error {
 	e := &Error{Status: a.status, Cause: a.readErr}
 	if a.readErr == nil {
 		fields, _, err := parseFields(a.header.Get("Content-Type"), a.body)
@@ -110,13 +111,13 @@ func (a answer) oauthError(auth Auth) *Error {
 // Explain says what an OAuth error answer means and what to do, for a
 // request that authenticated with auth. It is what Refresh puts in
 // Error.Hint, for callers that send requests of their own.
-func Explain(status int, code, description string, h http.Header, auth Auth) string {
+func Explain(status int, code, description string, h http.Header, auth oauth.AuthMethod) string {
 	return explain(&Error{Status: status, Code: code, Description: description}, h, auth)
 }
 
 // explain says what an error answer means and what to do, for the answers
 // Auth0 really gives (the demo tenant's tests cite where each is seen).
-func explain(e *Error, h http.Header, auth Auth) string {
+func explain(e *Error, h http.Header, auth oauth.AuthMethod) string {
 	desc := strings.ToLower(e.Description)
 	switch {
 	case e.Status >= 300 && e.Status < 400:
@@ -124,9 +125,9 @@ func explain(e *Error, h http.Header, auth Auth) string {
 	case e.Code == "access_denied" && desc == "unauthorized":
 		// Auth0's answer to any client-authentication mismatch.
 		switch auth {
-		case AuthNone:
+		case oauth.AuthNone:
 			return "Auth0 did not accept the client: this request sends no secret (auth none), so the application's Token Endpoint Authentication Method must be None — a single-page or native app. For a Regular Web App, choose post or basic and give its client secret"
-		case AuthPost:
+		case oauth.AuthPost:
 			return "Auth0 did not accept the client secret sent in the body (auth post): check the secret, and that the application's Token Endpoint Authentication Method is Post (a method of Basic or None also answers this)"
 		default:
 			return "Auth0 did not accept the client credentials sent as Authorization: Basic (auth basic): check the secret, and that the application's Token Endpoint Authentication Method is Basic (a method of Post or None also answers this)"

@@ -40,19 +40,6 @@ import (
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 
-// Auth is the client authentication method: none, post or basic, in the
-// words a migrated request and a profile use too.
-type Auth = oauth.AuthMethod
-
-const (
-	AuthNone  = oauth.AuthNone
-	AuthPost  = oauth.AuthPost
-	AuthBasic = oauth.AuthBasic
-)
-
-// ParseAuth reads none, post or basic (or the OAuth names).
-func ParseAuth(s string) (Auth, error) { return oauth.ParseAuthMethod(s) }
-
 // Request is one token request: the refresh grant, or (Grant set) the
 // client credentials grant.
 type Request struct {
@@ -61,7 +48,7 @@ type Request struct {
 	TokenURL     string
 	ClientID     string
 	ClientSecret string // sent with post and basic only
-	Auth         Auth
+	Auth         oauth.AuthMethod
 	RefreshToken string
 	Scope        string
 	Audience     string
@@ -81,10 +68,10 @@ func (r Request) Validate() error {
 		return errors.New("no client ID: set it on the profile (or give it for this run)")
 	case r.RefreshToken == "" && r.grant() == oauth.GrantRefreshToken:
 		return errors.New("no refresh token: store one with the profile (or give one for this run)")
-	case r.Auth != AuthNone && r.ClientSecret == "":
+	case r.Auth != oauth.AuthNone && r.ClientSecret == "":
 		return fmt.Errorf("client authentication %s needs the client secret: store it with the profile (or give it for this run)", r.Auth)
 	}
-	if _, err := ParseAuth(string(r.Auth)); err != nil {
+	if _, err := oauth.ParseAuthMethod(string(r.Auth)); err != nil {
 		return err
 	}
 	for k := range r.Params {
@@ -131,10 +118,10 @@ func (r Request) form() []byte {
 	for k, v := range r.Params {
 		set(k, v)
 	}
-	if r.Auth != AuthBasic {
+	if r.Auth != oauth.AuthBasic {
 		set("client_id", r.ClientID)
 	}
-	if r.Auth == AuthPost && r.ClientSecret != "" {
+	if r.Auth == oauth.AuthPost && r.ClientSecret != "" {
 		set("client_secret", r.ClientSecret)
 	}
 	slices.SortFunc(pairs, func(a, b pair) int { return strings.Compare(a.k, b.k) })
@@ -162,7 +149,7 @@ func (r Request) httpRequest(ctx context.Context) (*http.Request, []byte, error)
 		return nil, nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if r.Auth == AuthBasic {
+	if r.Auth == oauth.AuthBasic {
 		// RFC 6749 §2.3.1: both form-encoded before Basic encoding.
 		req.SetBasicAuth(url.QueryEscape(r.ClientID), url.QueryEscape(r.ClientSecret))
 	}
@@ -284,7 +271,7 @@ type answer struct {
 // sent the refresh token sent. A 2xx answer that cannot be used still
 // returns its Response, and a refresh_token in it is kept first (handed to
 // store): the old one may be spent whatever else is wrong.
-func (a answer) response(auth Auth, sent string, store func(string) error) (*Response, error) {
+func (a answer) response(auth oauth.AuthMethod, sent string, store func(string) error) (*Response, error) {
 	if a.status < 200 || a.status > 299 {
 		return nil, a.oauthError(auth)
 	}

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // tokenServer answers every request with handler and counts requests.
@@ -39,7 +41,7 @@ func jsonReply(status int, body string, headers ...string) http.HandlerFunc {
 }
 
 func req(u string) Request {
-	return Request{TokenURL: u + "/oauth/token", ClientID: "client-1", ClientSecret: "s3cret-s3cret", Auth: AuthPost, RefreshToken: "v1.old-refresh-token"}
+	return Request{TokenURL: u + "/oauth/token", ClientID: "client-1", ClientSecret: "s3cret-s3cret", Auth: oauth.AuthPost, RefreshToken: "v1.old-refresh-token"}
 }
 
 func TestErrorsAreExplainedAndNeverRetried(t *testing.T) {
@@ -183,7 +185,7 @@ func TestTheRequestSentIsExactlyThePreviewForEachAuthMethod(t *testing.T) {
 		gotBody, gotAuth = string(b), r.Header.Get("Authorization")
 		jsonReply(200, `{"access_token":"at"}`)(w, r)
 	})
-	for _, auth := range []Auth{AuthNone, AuthPost, AuthBasic} {
+	for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic} {
 		r := req(srv.URL)
 		r.Auth, r.Scope, r.Audience, r.Params = auth, "openid profile", "https://api.example.com", map[string]string{"resource": "https://r.example.com"}
 		preq, pbody, err := Preview(r)
@@ -201,7 +203,7 @@ func TestTheRequestSentIsExactlyThePreviewForEachAuthMethod(t *testing.T) {
 			t.Fatalf("%s: form %v", auth, form)
 		}
 		hasSecret, hasHeader := form.Has("client_secret"), gotAuth != ""
-		if want := map[Auth][2]bool{AuthNone: {false, false}, AuthPost: {true, false}, AuthBasic: {false, true}}[auth]; hasSecret != want[0] || hasHeader != want[1] {
+		if want := map[oauth.AuthMethod][2]bool{oauth.AuthNone: {false, false}, oauth.AuthPost: {true, false}, oauth.AuthBasic: {false, true}}[auth]; hasSecret != want[0] || hasHeader != want[1] {
 			t.Fatalf("%s: secret in body %v, Authorization header %v", auth, hasSecret, hasHeader)
 		}
 		curl := MaskedCurl(preq, pbody, false)
@@ -274,10 +276,10 @@ func TestASuccessStatusWithAnUnusableBodyIsInvalidResponseAndKeepsTheToken(t *te
 // the likely mismatch for the method this request used.
 func TestAuth0sUnauthorizedIsExplainedForTheMethodUsed(t *testing.T) {
 	srv, _ := tokenServer(t, jsonReply(401, `{"error":"access_denied","error_description":"Unauthorized"}`))
-	for auth, want := range map[Auth]string{
-		AuthNone:  "must be None — a single-page or native app",
-		AuthPost:  "secret sent in the body",
-		AuthBasic: "Authorization: Basic",
+	for auth, want := range map[oauth.AuthMethod]string{
+		oauth.AuthNone:  "must be None — a single-page or native app",
+		oauth.AuthPost:  "secret sent in the body",
+		oauth.AuthBasic: "Authorization: Basic",
 	} {
 		r := req(srv.URL)
 		r.Auth = auth

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -89,7 +90,7 @@ func FuzzAnswersAgreeWithXOAuth2(f *testing.F) {
 		}
 		tok, xerr := xoauth2Token(c)
 		a := answer{status: c.status, header: http.Header{"Content-Type": {c.ct}}, body: body}
-		resp, err := a.response(AuthNone, "", nil)
+		resp, err := a.response(oauth.AuthNone, "", nil)
 		if (xerr == nil) != (err == nil) {
 			t.Fatalf("%d %q %q: x/oauth2 says %v, here %v", c.status, c.ct, body, xerr, err)
 		}

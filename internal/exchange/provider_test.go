@@ -17,6 +17,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/discovery"
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
@@ -24,7 +25,7 @@ import (
 // to get it a fresh refresh token.
 type suiteClient struct {
 	name, id, secret string
-	auth             exchange.Auth
+	auth             oauth.AuthMethod
 	signIn           func(t *testing.T) string
 }
 
@@ -90,9 +91,9 @@ func TestExchangeAgainstZitadelOIDCProvider(t *testing.T) {
 		return func(t *testing.T) string { return zitadelSignIn(t, issuer, clientID, secret, redirect, style) }
 	}
 	runExchangeSuite(t, suiteServer{issuer: issuer, clients: []suiteClient{
-		{"native app, auth none", "ts-native", "", exchange.AuthNone, signIn("ts-native", "", nativeRedirect, oauth2.AuthStyleInParams)},
-		{"web app, auth basic", "ts-web", "ts-web-secret", exchange.AuthBasic, signIn("ts-web", "ts-web-secret", webRedirect, oauth2.AuthStyleInHeader)},
-		{"web app, auth post", "ts-web", "ts-web-secret", exchange.AuthPost, signIn("ts-web", "ts-web-secret", webRedirect, oauth2.AuthStyleInParams)},
+		{"native app, auth none", "ts-native", "", oauth.AuthNone, signIn("ts-native", "", nativeRedirect, oauth2.AuthStyleInParams)},
+		{"web app, auth basic", "ts-web", "ts-web-secret", oauth.AuthBasic, signIn("ts-web", "ts-web-secret", webRedirect, oauth2.AuthStyleInHeader)},
+		{"web app, auth post", "ts-web", "ts-web-secret", oauth.AuthPost, signIn("ts-web", "ts-web-secret", webRedirect, oauth2.AuthStyleInParams)},
 	}})
 }
 
@@ -176,7 +177,7 @@ func TestExchangeAgainstTheDemoTenant(t *testing.T) {
 	var clients []suiteClient
 	for _, c := range ten.Clients() {
 		id := c.ID
-		clients = append(clients, suiteClient{name: c.Name, id: c.ID, secret: c.Secret, auth: exchange.Auth(c.Auth), signIn: func(t *testing.T) string {
+		clients = append(clients, suiteClient{name: c.Name, id: c.ID, secret: c.Secret, auth: oauth.AuthMethod(c.Auth), signIn: func(t *testing.T) string {
 			rt, err := ten.MintRefreshToken(id, "openid profile offline_access", "")
 			if err != nil {
 				t.Fatal(err)

@@ -4,12 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/tokenscope/tokenscope/internal/exchange"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/migrate"
 )
@@ -72,7 +73,7 @@ func Send(ctx context.Context, hc *http.Client, migrated *migrate.Request) Sent 
 		body = string(migrated.BodyJSON(false))
 	}
 	user, pass := "", ""
-	if migrated.Auth == migrate.AuthBasic {
+	if migrated.Auth == oauth.AuthBasic {
 		user, pass = migrated.ClientID, migrated.ClientSecret
 	}
 	return send(ctx, hc, migrated.URL, body, migrated.ContentType(), user, pass, migrated.Auth)
@@ -108,7 +109,7 @@ func legacyBody(l migrate.Legacy) string {
 	return string(r.BodyJSON(false))
 }
 
-func send(ctx context.Context, hc *http.Client, url, body, ct, user, pass string, auth migrate.AuthMethod) Sent {
+func send(ctx context.Context, hc *http.Client, url, body, ct, user, pass string, auth oauth.AuthMethod) Sent {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/migrate"
@@ -27,7 +28,7 @@ func TestCompareSendsTheLegacyCallAndItsTwinAndListsTheClaims(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := migrate.Rewrite(b.Requests[0], migrate.Options{Auth: migrate.AuthNone})
+	r := migrate.Rewrite(b.Requests[0], migrate.Options{Auth: oauth.AuthNone})
 	if !r.Migratable {
 		t.Fatal(r.Findings)
 	}
@@ -97,7 +98,7 @@ func TestEveryMigratedCorpusRefreshWorksOnTheDemoTenant(t *testing.T) {
 					req.Body[i].Value = secrets[req.ClientID]
 				}
 			}
-			if req.Auth == migrate.AuthBasic {
+			if req.Auth == oauth.AuthBasic {
 				req.ClientSecret = secrets[req.ClientID]
 			}
 			got := workspace.Send(context.Background(), httpx.NewClient(0), &req)

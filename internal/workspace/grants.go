@@ -14,6 +14,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
@@ -51,15 +52,15 @@ func (w *Workspace) LoginDevice(ctx context.Context, name string, o LoginOptions
 	// client_id alone, so the secret is added here, the way the token
 	// request sends it.
 	dctx := hctx
-	switch exchange.Auth(l.Profile.Auth) {
-	case exchange.AuthPost:
+	switch oauth.AuthMethod(l.Profile.Auth) {
+	case oauth.AuthPost:
 		opts = append(opts, oauth2.SetAuthURLParam("client_secret", l.ClientSecret))
-	case exchange.AuthBasic:
+	case oauth.AuthBasic:
 		dctx = context.WithValue(ctx, oauth2.HTTPClient, withBasicAuth(w.HTTP, m.DeviceAuthorizationEndpoint, l.Profile.ClientID, l.ClientSecret))
 	}
 	da, err := cfg.DeviceAuth(dctx, opts...)
 	if err != nil {
-		res.Err = explainTokenError(err, exchange.Auth(l.Profile.Auth))
+		res.Err = explainTokenError(err, oauth.AuthMethod(l.Profile.Auth))
 		return res
 	}
 	// The verification URIs are shown as links and QR codes and opened:
@@ -98,7 +99,7 @@ func (w *Workspace) LoginDevice(ctx context.Context, name string, o LoginOptions
 		case errors.Is(ctx.Err(), context.Canceled):
 			res.Err = &LoginError{Hint: "the sign-in was cancelled"}
 		default:
-			res.Err = explainDeviceError(err, exchange.Auth(l.Profile.Auth))
+			res.Err = explainDeviceError(err, oauth.AuthMethod(l.Profile.Auth))
 		}
 		return res
 	}
@@ -136,7 +137,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-func explainDeviceError(err error, auth exchange.Auth) error {
+func explainDeviceError(err error, auth oauth.AuthMethod) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		switch re.ErrorCode {
@@ -167,9 +168,9 @@ func (w *Workspace) ClientCredentials(ctx context.Context, name, audience, scope
 		res.Err = l.SecretsErr
 		return res
 	}
-	r := exchange.Request{Grant: "client_credentials", TokenURL: l.TokenURL, ClientID: l.Profile.ClientID, Auth: exchange.Auth(l.Profile.Auth),
+	r := exchange.Request{Grant: "client_credentials", TokenURL: l.TokenURL, ClientID: l.Profile.ClientID, Auth: oauth.AuthMethod(l.Profile.Auth),
 		ClientSecret: l.ClientSecret, Audience: firstNonEmpty(audience, l.Profile.Audience), Scope: scope, Params: l.Profile.Params}
-	if r.Auth == exchange.AuthNone {
+	if r.Auth == oauth.AuthNone {
 		res.Err = fmt.Errorf("profile %s authenticates with none: the client credentials grant needs a confidential application (post or basic) and its secret", name)
 		return res
 	}
@@ -273,16 +274,16 @@ func (w *Workspace) Revoke(ctx context.Context, name string) (endpoint string, e
 		return m.RevocationEndpoint, err
 	}
 	form := url.Values{"token": {l.RefreshToken}, "token_type_hint": {"refresh_token"}, "client_id": {l.Profile.ClientID}}
-	auth := exchange.Auth(l.Profile.Auth)
-	if auth == exchange.AuthPost {
+	auth := oauth.AuthMethod(l.Profile.Auth)
+	if auth == oauth.AuthPost {
 		form.Set("client_secret", l.ClientSecret)
 	}
-	if auth == exchange.AuthBasic {
+	if auth == oauth.AuthBasic {
 		form.Del("client_id")
 	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, m.RevocationEndpoint, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if auth == exchange.AuthBasic {
+	if auth == oauth.AuthBasic {
 		req.SetBasicAuth(url.QueryEscape(l.Profile.ClientID), url.QueryEscape(l.ClientSecret))
 	}
 	resp, err := w.HTTP.Do(req)

@@ -24,6 +24,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/discovery"
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/secrets"
@@ -136,11 +137,11 @@ func randomToken() string {
 // authentication style always explicit (never auto-detect, which retries).
 func oauthConfig(l Loaded, m *discovery.Metadata, redirect string, scope []string) *oauth2.Config {
 	style := oauth2.AuthStyleInParams
-	if l.Profile.Auth == string(exchange.AuthBasic) {
+	if l.Profile.Auth == string(oauth.AuthBasic) {
 		style = oauth2.AuthStyleInHeader
 	}
 	secret := ""
-	if exchange.Auth(l.Profile.Auth).NeedsSecret() {
+	if oauth.AuthMethod(l.Profile.Auth).NeedsSecret() {
 		secret = l.ClientSecret
 	}
 	return &oauth2.Config{ClientID: l.Profile.ClientID, ClientSecret: secret, RedirectURL: redirect, Scopes: scope,
@@ -158,7 +159,7 @@ func (w *Workspace) prepareSignIn(ctx context.Context, name string) (Loaded, *di
 		res.Err = err
 	case l.SecretsErr != nil:
 		res.Err = l.SecretsErr
-	case exchange.Auth(l.Profile.Auth).NeedsSecret() && l.ClientSecret == "":
+	case oauth.AuthMethod(l.Profile.Auth).NeedsSecret() && l.ClientSecret == "":
 		res.Err = fmt.Errorf("profile %s authenticates with %s but has no client secret in the keyring: store it first", name, l.Profile.Auth)
 	}
 	if res.Err != nil {
@@ -397,7 +398,7 @@ func (w *Workspace) redeem(ctx context.Context, l Loaded, m *discovery.Metadata,
 	start := time.Now()
 	tok, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, w.HTTP), code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		err = explainTokenError(err, exchange.Auth(l.Profile.Auth))
+		err = explainTokenError(err, oauth.AuthMethod(l.Profile.Auth))
 		w.record(l.Profile.Name, m.TokenEndpoint, start, nil, err)
 		return nil, idClaims{}, err
 	}
@@ -536,7 +537,7 @@ func responseOf(tok *oauth2.Token, d time.Duration) *exchange.Response {
 }
 
 // explainTokenError turns x/oauth2's error into an explained exchange.Error.
-func explainTokenError(err error, auth exchange.Auth) error {
+func explainTokenError(err error, auth oauth.AuthMethod) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.Response == nil {
 		return &exchange.Error{Cause: err, Hint: "the token endpoint could not be reached: check the URL and your network"}

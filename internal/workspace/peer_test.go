@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/testop"
@@ -71,9 +72,9 @@ func peerProvider(t *testing.T) (*Workspace, *secrets.Memory, string) {
 	// openid and offline_access are the scopes oidc-provider knows by default
 	// (its scopes_supported); it ignores others.
 	for _, r := range []SaveRequest{
-		{Profile: profiles.Profile{Name: peerConfidential, Issuer: issuer, ClientID: peerConfidential, Auth: string(exchange.AuthPost), Scope: "openid offline_access"}, ClientSecret: Store(secret)},
-		{Profile: profiles.Profile{Name: peerPublic, Issuer: issuer, ClientID: peerPublic, Auth: string(exchange.AuthNone), Scope: "openid offline_access"}},
-		{Profile: profiles.Profile{Name: peerBasic, Issuer: issuer, ClientID: peerBasicID, Auth: string(exchange.AuthBasic)}, ClientSecret: Store(peerBasicSecret)},
+		{Profile: profiles.Profile{Name: peerConfidential, Issuer: issuer, ClientID: peerConfidential, Auth: string(oauth.AuthPost), Scope: "openid offline_access"}, ClientSecret: Store(secret)},
+		{Profile: profiles.Profile{Name: peerPublic, Issuer: issuer, ClientID: peerPublic, Auth: string(oauth.AuthNone), Scope: "openid offline_access"}},
+		{Profile: profiles.Profile{Name: peerBasic, Issuer: issuer, ClientID: peerBasicID, Auth: string(oauth.AuthBasic)}, ClientSecret: Store(peerBasicSecret)},
 	} {
 		if _, err := ws.Save(r); err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // Rehearsal is what a rehearsal runs against.
@@ -248,7 +249,7 @@ func (run *raceRun) elapsed() float64 { return run.r.Clock.Now().Sub(run.start).
 // answers came. It returns the new refresh token
 // ("" when none came back) and whether the refresh succeeded.
 func (run *raceRun) refresh(actor, note, token string, lost bool) (string, bool, error) {
-	req := exchange.Request{TokenURL: run.r.Server.Issuer() + "oauth/token", ClientID: run.client.ID, Auth: exchange.AuthNone, RefreshToken: token}
+	req := exchange.Request{TokenURL: run.r.Server.Issuer() + "oauth/token", ClientID: run.client.ID, Auth: oauth.AuthNone, RefreshToken: token}
 	resp, err := run.w.Exchange.Refresh(run.ctx, "rehearse/"+run.race.Name+"/"+actor, req, nil)
 	step := Step{Actor: actor, Kind: StepRefresh, Note: note, AnswerLost: lost}
 	var xe *exchange.Error

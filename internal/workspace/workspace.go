@@ -19,6 +19,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/discovery"
 	"github.com/tokenscope/tokenscope/internal/exchange"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
@@ -180,7 +181,7 @@ func Binding(p profiles.Profile) string {
 // the profile's value.
 type Overrides struct {
 	ClientID string
-	Auth     exchange.Auth
+	Auth     oauth.AuthMethod
 	Audience string
 	Scope    string
 	Params   map[string]string
@@ -194,7 +195,7 @@ type Overrides struct {
 // overrides, and says what is missing in words a user can act on.
 func Request(l Loaded, o Overrides) (exchange.Request, error) {
 	p := l.Profile
-	r := exchange.Request{TokenURL: l.TokenURL, ClientID: p.ClientID, Auth: exchange.Auth(p.Auth), Audience: p.Audience, Scope: p.Scope,
+	r := exchange.Request{TokenURL: l.TokenURL, ClientID: p.ClientID, Auth: oauth.AuthMethod(p.Auth), Audience: p.Audience, Scope: p.Scope,
 		ClientSecret: l.ClientSecret, RefreshToken: l.RefreshToken, Params: map[string]string{}}
 	for k, v := range p.Params {
 		r.Params[k] = v

@@ -10,7 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/zitadel/oidc/v3/example/server/storage"
 
-	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/testop"
@@ -70,14 +70,14 @@ func TestPeerZitadelOPEveryGrantItOffers(t *testing.T) {
 		storage.DeviceClient(zitadelDevice, zitadelDeviceSec))
 	ws, mem := newWorkspace(t)
 	for _, r := range []SaveRequest{
-		{Profile: profiles.Profile{Name: zitadelNative, Issuer: issuer, ClientID: zitadelNative, Auth: string(exchange.AuthNone)}},
-		{Profile: profiles.Profile{Name: zitadelWeb, Issuer: issuer, ClientID: zitadelWeb, Auth: string(exchange.AuthBasic), RedirectURI: webRedirect}, ClientSecret: Store(zitadelWebSecret)},
+		{Profile: profiles.Profile{Name: zitadelNative, Issuer: issuer, ClientID: zitadelNative, Auth: string(oauth.AuthNone)}},
+		{Profile: profiles.Profile{Name: zitadelWeb, Issuer: issuer, ClientID: zitadelWeb, Auth: string(oauth.AuthBasic), RedirectURI: webRedirect}, ClientSecret: Store(zitadelWebSecret)},
 		// Without openid: the example storage records a device grant's
 		// subject as the username and then finds no user by that ID for the
 		// ID token (server_error "user not found"), a bug of the example,
 		// not of the provider.
-		{Profile: profiles.Profile{Name: zitadelDevice, Issuer: issuer, ClientID: zitadelDevice, Auth: string(exchange.AuthBasic), Scope: "offline_access"}, ClientSecret: Store(zitadelDeviceSec)},
-		{Profile: profiles.Profile{Name: zitadelService, Issuer: issuer, ClientID: zitadelService, Auth: string(exchange.AuthPost)}, ClientSecret: Store(zitadelServiceSec)},
+		{Profile: profiles.Profile{Name: zitadelDevice, Issuer: issuer, ClientID: zitadelDevice, Auth: string(oauth.AuthBasic), Scope: "offline_access"}, ClientSecret: Store(zitadelDeviceSec)},
+		{Profile: profiles.Profile{Name: zitadelService, Issuer: issuer, ClientID: zitadelService, Auth: string(oauth.AuthPost)}, ClientSecret: Store(zitadelServiceSec)},
 	} {
 		if _, err := ws.Save(r); err != nil {
 			t.Fatal(err)
