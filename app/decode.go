@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
@@ -123,7 +124,7 @@ func printToken(w io.Writer, t *tokens.Token, now time.Time) {
 	if len(t.Findings) > 0 {
 		fmt.Fprintln(w, "\nFindings:")
 		fs := append([]tokens.Finding(nil), t.Findings...)
-		order := map[tokens.Severity]int{tokens.SeverityError: 0, tokens.SeverityWarning: 1, tokens.SeverityInfo: 2}
+		order := map[finding.Severity]int{finding.SeverityError: 0, finding.SeverityWarning: 1, finding.SeverityInfo: 2}
 		sort.SliceStable(fs, func(i, j int) bool { return order[fs[i].Severity] < order[fs[j].Severity] })
 		for _, f := range fs {
 			say(w, "  %-7s %s: %s\n", f.Severity, f.Code, f.Message)

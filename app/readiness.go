@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/tokenscope/tokenscope/internal/atomicfile"
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/scan"
@@ -109,7 +110,7 @@ func scanForReadiness(ctx context.Context, root string) ([]workspace.CodeFinding
 	}
 	out := make([]workspace.CodeFinding, 0, len(rep.Findings))
 	for _, f := range rep.Findings {
-		if f.Severity == scan.SeverityInfo { // a comment naming an endpoint is not a call
+		if f.Severity == finding.SeverityInfo { // a comment naming an endpoint is not a call
 			continue
 		}
 		out = append(out, workspace.CodeFinding{File: f.File, Line: f.Line, Endpoint: f.Endpoint, Code: f.Code, Message: f.Message})

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
@@ -227,7 +228,7 @@ func (u DelegationUse) finding() Finding {
 		DelegationOtherAPI: "A token for another API",
 		DelegationAddon:    "A third-party add-on token (" + u.addOnName() + ")",
 	}[u.Kind]
-	return Finding{Severity: SeverityInfo, Code: u.code(), Message: kind + ": " + u.Reason + " " + u.Replacement}
+	return Finding{Severity: finding.SeverityInfo, Code: u.code(), Message: kind + ": " + u.Reason + " " + u.Replacement}
 }
 
 // addOnName is the add-on's name for a sentence.
@@ -323,13 +324,13 @@ func reservedNamespace(s string) string {
 // refresh token never is (an Action cannot validate Auth0's opaque refresh
 // tokens, and it would hand a long-lived credential to custom code), so
 // $SUBJECT_TOKEN then stands for the user's access or ID token.
-func tokenExchange(l Legacy, o Options, base Request, add func(Severity, string, string, ...any)) *Request {
+func tokenExchange(l Legacy, o Options, base Request, add func(finding.Severity, string, string, ...any)) *Request {
 	stt := o.SubjectTokenType
 	if stt == "" {
 		stt = DefaultSubjectTokenType
 	}
 	if err := CheckSubjectTokenType(stt); err != nil {
-		add(SeverityError, CodeSubjectTokenType, "No token exchange is rendered: %v.", err)
+		add(finding.SeverityError, CodeSubjectTokenType, "No token exchange is rendered: %v.", err)
 		return nil
 	}
 	subject := "$" + EnvSubjectToken
@@ -347,7 +348,7 @@ func tokenExchange(l Legacy, o Options, base Request, add func(Severity, string,
 	}
 	req.Body = append(req.Body, Param{"subject_token", subject}, Param{"subject_token_type", stt}, Param{"audience", audience})
 	if scope, ok := l.Params.Get("scope"); ok {
-		if scope, ok = rewriteScope(scope, func(Severity, string, string, ...any) {}); ok {
+		if scope, ok = rewriteScope(scope, func(finding.Severity, string, string, ...any) {}); ok {
 			req.Body = append(req.Body, Param{"scope", scope})
 		}
 	}
@@ -366,6 +367,6 @@ func tokenExchange(l Legacy, o Options, base Request, add func(Severity, string,
 	if len(todo) > 0 {
 		msg += " Before sending it: " + strings.Join(todo, "; ") + "."
 	}
-	add(SeverityInfo, CodeTokenExchange, "%s", msg)
+	add(finding.SeverityInfo, CodeTokenExchange, "%s", msg)
 	return &req
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
@@ -134,7 +135,7 @@ func TestEachDelegationCallIsClassifiedFromWhatItCarries(t *testing.T) {
 				case CodeDelegationRenew, CodeDelegationOtherAPI, CodeDelegationAddon:
 					n++
 					msg = f.Message
-					if f.Code != r.Delegation.code() || f.Severity != SeverityInfo {
+					if f.Code != r.Delegation.code() || f.Severity != finding.SeverityInfo {
 						t.Errorf("finding %s/%s for kind %s", f.Severity, f.Code, r.Delegation.Kind)
 					}
 				}
@@ -209,7 +210,7 @@ func TestSubjectTokenTypesInAReservedNamespaceAreRefusedByName(t *testing.T) {
 
 	in := `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"a","target":"b","refresh_token":"r"}`
 	r := rewriteOne(t, in, Options{SubjectTokenType: "urn:auth0:legacy"})
-	if sev := codes(r)[CodeSubjectTokenType]; sev != SeverityError || r.Alternative != nil {
+	if sev := codes(r)[CodeSubjectTokenType]; sev != finding.SeverityError || r.Alternative != nil {
 		t.Fatalf("a reserved type gave %+v and alternative %v", r.Findings, r.Alternative != nil)
 	}
 	r = rewriteOne(t, in, Options{SubjectTokenType: "https://acme.com/legacy-delegation", Audience: "https://b.example.com"})

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 )
@@ -48,10 +49,10 @@ var roParams = map[string]bool{
 // rewriteRO turns a /oauth/ro password login into the password-realm
 // grant at /oauth/token: the connection becomes the realm, claim scopes
 // map to OIDC scopes, device is gone, audience is optional.
-func rewriteRO(l Legacy, o Options, add func(Severity, string, string, ...any)) *Request {
+func rewriteRO(l Legacy, o Options, add func(finding.Severity, string, string, ...any)) *Request {
 	grant, _ := l.Params.Get("grant_type")
 	if grant != "" && grant != "password" {
-		add(SeverityError, CodeIDTokenDelegation, "This /oauth/ro call uses grant_type %s, which exchanged an existing token; the OIDC-conformant pipeline has none. Sign the user in with Universal Login (authorization code flow with PKCE) instead.", grant)
+		add(finding.SeverityError, CodeIDTokenDelegation, "This /oauth/ro call uses grant_type %s, which exchanged an existing token; the OIDC-conformant pipeline has none. Sign the user in with Universal Login (authorization code flow with PKCE) instead.", grant)
 		return nil
 	}
 	clientID := firstParam(l, "client_id", l.BasicUser)
@@ -61,17 +62,17 @@ func rewriteRO(l Legacy, o Options, add func(Severity, string, string, ...any)) 
 	blocked := false
 	for name, v := range map[string]string{"client_id": clientID, "username": username, "password": password} {
 		if v == "" {
-			add(SeverityError, CodeMissingParameter, "The /oauth/ro call has no %s.", name)
+			add(finding.SeverityError, CodeMissingParameter, "The /oauth/ro call has no %s.", name)
 			blocked = true
 		}
 	}
-	add(SeverityWarning, CodeResourceOwner, "This is the resource owner password grant: the app handles the user's password. The new request keeps working through Auth0's password-realm grant (enable the Password grant type on the application), but Auth0 recommends moving to Universal Login with the authorization code flow and PKCE.")
+	add(finding.SeverityWarning, CodeResourceOwner, "This is the resource owner password grant: the app handles the user's password. The new request keeps working through Auth0's password-realm grant (enable the Password grant type on the application), but Auth0 recommends moving to Universal Login with the authorization code flow and PKCE.")
 	if connection == "" {
-		add(SeverityWarning, CodeMissingParameter, "The call names no connection: the new request has no realm, so Auth0 uses the tenant's Default Directory (set it under Tenant Settings → API Authorization Settings).")
+		add(finding.SeverityWarning, CodeMissingParameter, "The call names no connection: the new request has no realm, so Auth0 uses the tenant's Default Directory (set it under Tenant Settings → API Authorization Settings).")
 	}
 	dropNonParams(l, roParams, add)
 	if _, ok := l.Params.Get("device"); ok {
-		add(SeverityInfo, CodeDroppedParameter, "The device parameter is gone from the new pipeline: a refresh token is issued when the scope has offline_access.")
+		add(finding.SeverityInfo, CodeDroppedParameter, "The device parameter is gone from the new pipeline: a refresh token is issued when the scope has offline_access.")
 	}
 	if blocked {
 		return nil
@@ -102,18 +103,18 @@ func rewriteRO(l Legacy, o Options, add func(Severity, string, string, ...any)) 
 // into GET /userinfo with the access token of the same login
 // (https://auth0.com/docs/api/authentication/user-profile-legacy/get-token-info:
 // "Deprecated ... use /userinfo instead").
-func rewriteTokenInfo(l Legacy, o Options, add func(Severity, string, string, ...any)) *Request {
-	add(SeverityWarning, CodeTokenInfo, "/tokeninfo took an ID token; /userinfo takes the access token issued with it (the login must ask for the openid scope), sent as Authorization: Bearer — $ACCESS_TOKEN stands in for it. Or skip the call: verify the ID token and read its claims.")
+func rewriteTokenInfo(l Legacy, o Options, add func(finding.Severity, string, string, ...any)) *Request {
+	add(finding.SeverityWarning, CodeTokenInfo, "/tokeninfo took an ID token; /userinfo takes the access token issued with it (the login must ask for the openid scope), sent as Authorization: Bearer — $ACCESS_TOKEN stands in for it. Or skip the call: verify the ID token and read its claims.")
 	endpoint := newEndpoint(l, o, "/userinfo", add)
 	return &Request{Method: "GET", URL: endpoint, Bearer: "$" + EnvAccessToken}
 }
 
-func rewriteAccessToken(add func(Severity, string, string, ...any)) {
-	add(SeverityError, CodeSocialAccessToken, "/oauth/access_token exchanged a social provider's access token (Facebook, Google, …) for Auth0 tokens, and has no one-to-one replacement. Use Universal Login with that social connection, or, for Sign in with Apple and Facebook on native apps, Native Social Login through /oauth/token with the token-exchange grant.")
+func rewriteAccessToken(add func(finding.Severity, string, string, ...any)) {
+	add(finding.SeverityError, CodeSocialAccessToken, "/oauth/access_token exchanged a social provider's access token (Facebook, Google, …) for Auth0 tokens, and has no one-to-one replacement. Use Universal Login with that social connection, or, for Sign in with Apple and Facebook on native apps, Native Social Login through /oauth/token with the token-exchange grant.")
 }
 
-func rewriteSSOData(add func(Severity, string, string, ...any)) {
-	add(SeverityError, CodeSSOData, "/user/ssodata told a page whether the browser had an Auth0 session. Use silent authentication instead: auth0.js 9 checkSession(), auth0-spa-js getTokenSilently(), or /authorize with prompt=none.")
+func rewriteSSOData(add func(finding.Severity, string, string, ...any)) {
+	add(finding.SeverityError, CodeSSOData, "/user/ssodata told a page whether the browser had an Auth0 session. Use silent authentication instead: auth0.js 9 checkSession(), auth0-spa-js getTokenSilently(), or /authorize with prompt=none.")
 }
 
 func firstParam(l Legacy, name, fallback string) string {
@@ -131,12 +132,12 @@ func encodingOf(l Legacy) Encoding {
 }
 
 // dropNonParams names each parameter the endpoint never took.
-func dropNonParams(l Legacy, known map[string]bool, add func(Severity, string, string, ...any)) {
+func dropNonParams(l Legacy, known map[string]bool, add func(finding.Severity, string, string, ...any)) {
 	seen := map[string]bool{}
 	for _, p := range l.Params {
 		if !known[p.Name] && !seen[p.Name] && !jsonpParams[p.Name] {
 			seen[p.Name] = true
-			add(SeverityWarning, CodeDroppedParameter, "The parameter %s has no meaning for the new endpoint and is dropped.", p.Name)
+			add(finding.SeverityWarning, CodeDroppedParameter, "The parameter %s has no meaning for the new endpoint and is dropped.", p.Name)
 		}
 	}
 }
@@ -147,10 +148,10 @@ var jsonpParams = map[string]bool{"cbx": true, "callback": true}
 
 // noteJSONP explains a GET with a JSONP callback: the new endpoints are
 // POST (or GET with a bearer token) and answer JSON, never JSONP.
-func noteJSONP(l Legacy, add func(Severity, string, string, ...any)) {
+func noteJSONP(l Legacy, add func(finding.Severity, string, string, ...any)) {
 	for name := range jsonpParams {
 		if _, ok := l.Params.Get(name); ok {
-			add(SeverityInfo, CodeJSONP, "This call went through JSONP (GET with a %s callback, as auth0.js did in browsers without CORS). /oauth/token takes a POST and answers JSON; the callback parameter is dropped.", name)
+			add(finding.SeverityInfo, CodeJSONP, "This call went through JSONP (GET with a %s callback, as auth0.js did in browsers without CORS). /oauth/token takes a POST and answers JSON; the callback parameter is dropped.", name)
 			return
 		}
 	}
@@ -158,16 +159,16 @@ func noteJSONP(l Legacy, add func(Severity, string, string, ...any)) {
 
 // secretFor returns the client secret the new request sends, with the
 // findings that say where it came from or why it is missing.
-func secretFor(l Legacy, auth oauth.AuthMethod, add func(Severity, string, string, ...any)) string {
+func secretFor(l Legacy, auth oauth.AuthMethod, add func(finding.Severity, string, string, ...any)) string {
 	secret, hasSecret := l.Params.Get("client_secret")
 	if !hasSecret && l.BasicPassword != "" {
 		secret, hasSecret = l.BasicPassword, true
 	}
 	switch {
 	case auth == oauth.AuthNone && hasSecret:
-		add(SeverityInfo, CodeSecretNotSent, "The legacy request carried a client_secret; with client authentication none (native and mobile apps) it is not sent. Choose post or basic for a confidential application.")
+		add(finding.SeverityInfo, CodeSecretNotSent, "The legacy request carried a client_secret; with client authentication none (native and mobile apps) it is not sent. Choose post or basic for a confidential application.")
 	case auth != oauth.AuthNone && !hasSecret:
-		add(SeverityInfo, CodeSecretNeeded, "Client authentication %s needs the client secret, which the legacy request did not carry: the new request reads it from $CLIENT_SECRET.", auth)
+		add(finding.SeverityInfo, CodeSecretNeeded, "Client authentication %s needs the client secret, which the legacy request did not carry: the new request reads it from $CLIENT_SECRET.", auth)
 		secret = "$" + EnvClientSecret
 	}
 	return secret
@@ -175,14 +176,14 @@ func secretFor(l Legacy, auth oauth.AuthMethod, add func(Severity, string, strin
 
 // newEndpoint is the new URL on the same tenant: the user's domain, or
 // the input's host, with https unless it is loopback.
-func newEndpoint(l Legacy, o Options, path string, add func(Severity, string, string, ...any)) string {
+func newEndpoint(l Legacy, o Options, path string, add func(finding.Severity, string, string, ...any)) string {
 	endpoint, domainOK := tokenEndpoint(l.URL, o.Domain)
 	endpoint = strings.TrimSuffix(endpoint, "/oauth/token") + path
 	if !domainOK {
-		add(SeverityWarning, CodeMissingDomain, "The input names no tenant domain: the URL uses %s. Give your domain (for example tenant.eu.auth0.com).", PlaceholderDomain)
+		add(finding.SeverityWarning, CodeMissingDomain, "The input names no tenant domain: the URL uses %s. Give your domain (for example tenant.eu.auth0.com).", PlaceholderDomain)
 	}
 	if u, err := url.Parse(endpoint); err == nil && u.Scheme == "http" && !httpx.IsLoopback(u.Hostname()) {
-		add(SeverityError, CodeInsecureTransport, "The request uses plain http to %s: credentials must travel over https. The new request uses https.", u.Host)
+		add(finding.SeverityError, CodeInsecureTransport, "The request uses plain http to %s: credentials must travel over https. The new request uses https.", u.Host)
 		u.Scheme = "https"
 		endpoint = u.String()
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
@@ -27,8 +28,8 @@ func rewriteOne(t *testing.T, input string, o Options) Result {
 	return Rewrite(b.Requests[0], o)
 }
 
-func codes(r Result) map[string]Severity {
-	m := map[string]Severity{}
+func codes(r Result) map[string]finding.Severity {
+	m := map[string]finding.Severity{}
 	for _, f := range r.Findings {
 		m[f.Code] = f.Severity
 	}
@@ -90,28 +91,28 @@ func TestEachRuleGivesItsFinding(t *testing.T) {
 		name, input string
 		opts        Options
 		code        string
-		sev         Severity
+		sev         finding.Severity
 		migratable  bool
 	}{
-		{"id_token subject", base + "&id_token=eyJ.x.y", Options{}, CodeIDTokenDelegation, SeverityError, false},
-		{"target another client", base + "&refresh_token=r&target=other-client", Options{}, CodeTargetClient, SeverityError, false},
-		{"target itself is fine", base + "&refresh_token=r&target=abc", Options{}, CodeMissingDomain, SeverityWarning, true},
-		{"firebase add-on", base + "&refresh_token=r&api_type=firebase", Options{}, CodeAddonAPIType, SeverityError, false},
-		{"salesforce add-on", base + "&refresh_token=r&api_type=salesforce_sandbox_api", Options{}, CodeAddonAPIType, SeverityError, false},
-		{"dropped parameter", base + "&refresh_token=r&device=my-phone&role=admin", Options{}, CodeDroppedParameter, SeverityWarning, true},
-		{"legacy scope", base + "&refresh_token=r&scope=openid+name+nickname+app_metadata", Options{}, CodeLegacyScope, SeverityWarning, true},
-		{"api scopes are not legacy", base + "&refresh_token=r&scope=openid+read:orders", Options{}, CodeMissingDomain, SeverityWarning, true},
-		{"audience added", base + "&refresh_token=r", Options{Audience: "https://api.example.com"}, CodeAudienceOnRefresh, SeverityWarning, true},
-		{"no domain", base + "&refresh_token=r", Options{}, CodeMissingDomain, SeverityWarning, true},
-		{"missing client_id", "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&refresh_token=r", Options{}, CodeMissingParameter, SeverityError, false},
-		{"missing subject", base, Options{}, CodeMissingParameter, SeverityError, false},
-		{"already refresh", "grant_type=refresh_token&client_id=abc&refresh_token=r", Options{}, CodeNotDelegation, SeverityError, false},
-		{"secret not sent for native", base + "&refresh_token=r&client_secret=s", Options{Auth: oauth.AuthNone}, CodeSecretNotSent, SeverityInfo, true},
-		{"secret needed for post", base + "&refresh_token=r", Options{Auth: oauth.AuthPost}, CodeSecretNeeded, SeverityInfo, true},
-		{"insecure transport", "curl http://tenant.auth0.com/delegation -d '" + base + "&refresh_token=r'", Options{}, CodeInsecureTransport, SeverityError, true},
-		{"other endpoint", "curl https://tenant.auth0.com/oauth/token -d 'grant_type=refresh_token'", Options{}, CodeNotDelegation, SeverityError, false},
-		{"implicit with offline_access", "https://tenant.auth0.com/authorize?response_type=id_token%20token&client_id=abc&scope=openid%20offline_access&redirect_uri=https%3A%2F%2Fapp", Options{}, CodeImplicitRefresh, SeverityError, false},
-		{"authorize code flow", "https://tenant.auth0.com/authorize?response_type=code&client_id=abc&scope=openid%20offline_access", Options{}, CodeNotDelegation, SeverityError, false},
+		{"id_token subject", base + "&id_token=eyJ.x.y", Options{}, CodeIDTokenDelegation, finding.SeverityError, false},
+		{"target another client", base + "&refresh_token=r&target=other-client", Options{}, CodeTargetClient, finding.SeverityError, false},
+		{"target itself is fine", base + "&refresh_token=r&target=abc", Options{}, CodeMissingDomain, finding.SeverityWarning, true},
+		{"firebase add-on", base + "&refresh_token=r&api_type=firebase", Options{}, CodeAddonAPIType, finding.SeverityError, false},
+		{"salesforce add-on", base + "&refresh_token=r&api_type=salesforce_sandbox_api", Options{}, CodeAddonAPIType, finding.SeverityError, false},
+		{"dropped parameter", base + "&refresh_token=r&device=my-phone&role=admin", Options{}, CodeDroppedParameter, finding.SeverityWarning, true},
+		{"legacy scope", base + "&refresh_token=r&scope=openid+name+nickname+app_metadata", Options{}, CodeLegacyScope, finding.SeverityWarning, true},
+		{"api scopes are not legacy", base + "&refresh_token=r&scope=openid+read:orders", Options{}, CodeMissingDomain, finding.SeverityWarning, true},
+		{"audience added", base + "&refresh_token=r", Options{Audience: "https://api.example.com"}, CodeAudienceOnRefresh, finding.SeverityWarning, true},
+		{"no domain", base + "&refresh_token=r", Options{}, CodeMissingDomain, finding.SeverityWarning, true},
+		{"missing client_id", "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&refresh_token=r", Options{}, CodeMissingParameter, finding.SeverityError, false},
+		{"missing subject", base, Options{}, CodeMissingParameter, finding.SeverityError, false},
+		{"already refresh", "grant_type=refresh_token&client_id=abc&refresh_token=r", Options{}, CodeNotDelegation, finding.SeverityError, false},
+		{"secret not sent for native", base + "&refresh_token=r&client_secret=s", Options{Auth: oauth.AuthNone}, CodeSecretNotSent, finding.SeverityInfo, true},
+		{"secret needed for post", base + "&refresh_token=r", Options{Auth: oauth.AuthPost}, CodeSecretNeeded, finding.SeverityInfo, true},
+		{"insecure transport", "curl http://tenant.auth0.com/delegation -d '" + base + "&refresh_token=r'", Options{}, CodeInsecureTransport, finding.SeverityError, true},
+		{"other endpoint", "curl https://tenant.auth0.com/oauth/token -d 'grant_type=refresh_token'", Options{}, CodeNotDelegation, finding.SeverityError, false},
+		{"implicit with offline_access", "https://tenant.auth0.com/authorize?response_type=id_token%20token&client_id=abc&scope=openid%20offline_access&redirect_uri=https%3A%2F%2Fapp", Options{}, CodeImplicitRefresh, finding.SeverityError, false},
+		{"authorize code flow", "https://tenant.auth0.com/authorize?response_type=code&client_id=abc&scope=openid%20offline_access", Options{}, CodeNotDelegation, finding.SeverityError, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

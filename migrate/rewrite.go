@@ -23,15 +23,6 @@ type Options struct {
 	SubjectTokenType string
 }
 
-// Severity ranks a finding.
-type Severity = finding.Severity
-
-const (
-	SeverityError   = finding.SeverityError
-	SeverityWarning = finding.SeverityWarning
-	SeverityInfo    = finding.SeverityInfo
-)
-
 // Finding codes: part of the --json contract.
 const (
 	CodeIDTokenDelegation = "id_token_delegation"
@@ -115,7 +106,7 @@ var claimScopes = map[string]string{
 // scope that carries them, "passthrough" is dropped (leaving scope out of
 // a refresh keeps the original grant's scopes), and anything else is
 // dropped with a word on where that data comes from now.
-func rewriteScope(scope string, add func(Severity, string, string, ...any)) (string, bool) {
+func rewriteScope(scope string, add func(finding.Severity, string, string, ...any)) (string, bool) {
 	var out, mapped, dropped []string
 	seen := map[string]bool{}
 	keep := func(s string) {
@@ -139,7 +130,7 @@ func rewriteScope(scope string, add func(Severity, string, string, ...any)) (str
 		}
 	}
 	if passthrough {
-		add(SeverityInfo, CodePassthroughScope, "scope=passthrough asked for the scopes of the original grant. A refresh without scope keeps exactly those, so the new request leaves scope out.")
+		add(finding.SeverityInfo, CodePassthroughScope, "scope=passthrough asked for the scopes of the original grant. A refresh without scope keeps exactly those, so the new request leaves scope out.")
 		if len(out) == 0 {
 			return "", false
 		}
@@ -152,7 +143,7 @@ func rewriteScope(scope string, add func(Severity, string, string, ...any)) (str
 		if len(dropped) > 0 {
 			parts = append(parts, strings.Join(dropped, ", ")+" name no OIDC scope and are dropped; add that data as a namespaced custom claim from an Action (for example https://example.com/"+dropped[0]+")")
 		}
-		add(SeverityWarning, CodeLegacyScope, "The legacy scope named claims, not scopes (Auth0 rejects them now with invalid_scope): %s.", strings.Join(parts, "; "))
+		add(finding.SeverityWarning, CodeLegacyScope, "The legacy scope named claims, not scopes (Auth0 rejects them now with invalid_scope): %s.", strings.Join(parts, "; "))
 	}
 	if len(out) == 0 {
 		return "", false
@@ -163,19 +154,19 @@ func rewriteScope(scope string, add func(Severity, string, string, ...any)) (str
 // inferAuth picks the client authentication from the legacy call unless
 // the user chose one: a Basic header means basic, a client_secret in the
 // body means post, neither means none (a native or single-page app).
-func inferAuth(l Legacy, chosen oauth.AuthMethod, hasBodySecret bool, add func(Severity, string, string, ...any)) oauth.AuthMethod {
+func inferAuth(l Legacy, chosen oauth.AuthMethod, hasBodySecret bool, add func(finding.Severity, string, string, ...any)) oauth.AuthMethod {
 	if chosen != "" {
 		return chosen
 	}
 	switch {
 	case l.BasicPassword != "":
-		add(SeverityInfo, CodeAuthInferred, "Client authentication basic was inferred: the legacy call sent the client credentials in an Authorization: Basic header. Choose another with --auth.")
+		add(finding.SeverityInfo, CodeAuthInferred, "Client authentication basic was inferred: the legacy call sent the client credentials in an Authorization: Basic header. Choose another with --auth.")
 		return oauth.AuthBasic
 	case hasBodySecret:
-		add(SeverityInfo, CodeAuthInferred, "Client authentication post was inferred: the legacy call sent client_secret in the body. Choose another with --auth.")
+		add(finding.SeverityInfo, CodeAuthInferred, "Client authentication post was inferred: the legacy call sent client_secret in the body. Choose another with --auth.")
 		return oauth.AuthPost
 	}
-	add(SeverityInfo, CodeAuthInferred, "Client authentication none was inferred: the legacy call sent no client secret, as a native or single-page app does. Choose post or basic with --auth for a confidential application.")
+	add(finding.SeverityInfo, CodeAuthInferred, "Client authentication none was inferred: the legacy call sent no client secret, as a native or single-page app does. Choose post or basic with --auth for a confidential application.")
 	return oauth.AuthNone
 }
 
@@ -188,7 +179,7 @@ var delegationParams = map[string]bool{
 // Rewrite turns one legacy request into a /oauth/token refresh request.
 func Rewrite(l Legacy, o Options) Result {
 	r := Result{Source: l.Source}
-	add := func(sev Severity, code, format string, a ...any) {
+	add := func(sev finding.Severity, code, format string, a ...any) {
 		r.Findings = append(r.Findings, Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, a...)})
 	}
 	blocked := false
@@ -219,19 +210,19 @@ func Rewrite(l Legacy, o Options) Result {
 		return r
 	case EndpointDelegation:
 	default:
-		add(SeverityError, CodeNotDelegation, "This request goes to %s, not to a legacy Authentication API endpoint (/delegation, /oauth/ro, /tokeninfo, /oauth/access_token, /user/ssodata), so there is nothing to migrate.", pathOf(l.URL))
+		add(finding.SeverityError, CodeNotDelegation, "This request goes to %s, not to a legacy Authentication API endpoint (/delegation, /oauth/ro, /tokeninfo, /oauth/access_token, /user/ssodata), so there is nothing to migrate.", pathOf(l.URL))
 		return r
 	}
 	grant, _ := l.Params.Get("grant_type")
 	switch {
 	case grant == "refresh_token":
-		add(SeverityError, CodeNotDelegation, "This is already an OIDC-conformant refresh request (grant_type=refresh_token): send it to /oauth/token as it is.")
+		add(finding.SeverityError, CodeNotDelegation, "This is already an OIDC-conformant refresh request (grant_type=refresh_token): send it to /oauth/token as it is.")
 		return r
 	case grant != JWTBearer:
 		if grant == "" {
 			grant = "(none)"
 		}
-		add(SeverityError, CodeNotDelegation, "The grant_type is %s, not %s: this is not a /delegation request.", grant, JWTBearer)
+		add(finding.SeverityError, CodeNotDelegation, "The grant_type is %s, not %s: this is not a /delegation request.", grant, JWTBearer)
 		return r
 	}
 
@@ -244,7 +235,7 @@ func Rewrite(l Legacy, o Options) Result {
 		clientID = l.BasicUser
 	}
 	if clientID == "" {
-		add(SeverityError, CodeMissingParameter, "The request has no client_id: add the application's Client ID.")
+		add(finding.SeverityError, CodeMissingParameter, "The request has no client_id: add the application's Client ID.")
 		blocked = true
 	}
 	refresh, hasRefresh := l.Params.Get("refresh_token")
@@ -252,24 +243,24 @@ func Rewrite(l Legacy, o Options) Result {
 	switch {
 	case hasRefresh && refresh != "":
 	case hasIDToken:
-		add(SeverityError, CodeIDTokenDelegation, "This delegates an id_token, and the OIDC-conformant pipeline has no ID-token exchange. Sign the user in with the authorization code flow and PKCE (or silent authentication with prompt=none), asking for the offline_access scope, then use the refresh_token grant.")
+		add(finding.SeverityError, CodeIDTokenDelegation, "This delegates an id_token, and the OIDC-conformant pipeline has no ID-token exchange. Sign the user in with the authorization code flow and PKCE (or silent authentication with prompt=none), asking for the offline_access scope, then use the refresh_token grant.")
 		blocked = true
 	default:
-		add(SeverityError, CodeMissingParameter, "The request has neither a refresh_token nor an id_token to exchange.")
+		add(finding.SeverityError, CodeMissingParameter, "The request has neither a refresh_token nor an id_token to exchange.")
 		blocked = true
 	}
 	switch use.Kind {
 	case DelegationOtherAPI:
 		if o.Audience != "" {
-			add(SeverityWarning, CodeTargetClient, "The target is another client (%s). The new request asks for an access token for the API %s instead: define that client's backend as an API in Auth0 (Applications → APIs → Create API) with the identifier %s, and authorize this application to request it.", use.Target, o.Audience, o.Audience)
+			add(finding.SeverityWarning, CodeTargetClient, "The target is another client (%s). The new request asks for an access token for the API %s instead: define that client's backend as an API in Auth0 (Applications → APIs → Create API) with the identifier %s, and authorize this application to request it.", use.Target, o.Audience, o.Audience)
 		} else {
-			add(SeverityError, CodeTargetClient, "The target is another client (%s). There is no one-to-one equivalent: model that client's backend as an API in Auth0 and request an access token with audience set to the API's identifier (give it with --audience, or the Audience field, and the request is produced).", use.Target)
+			add(finding.SeverityError, CodeTargetClient, "The target is another client (%s). There is no one-to-one equivalent: model that client's backend as an API in Auth0 and request an access token with audience set to the API's identifier (give it with --audience, or the Audience field, and the request is produced).", use.Target)
 			blocked = true
 		}
 	case DelegationAddon:
 		// An add-on's target is the application the add-on is enabled on,
 		// so it is no "other client" to model as an API.
-		add(SeverityError, CodeAddonAPIType, "api_type %s asks for a token for %s through an Auth0 add-on; the OIDC-conformant pipeline has no equivalent, so this call cannot be migrated.", use.APIType, use.addOnName())
+		add(finding.SeverityError, CodeAddonAPIType, "api_type %s asks for a token for %s through an Auth0 add-on; the OIDC-conformant pipeline has no equivalent, so this call cannot be migrated.", use.APIType, use.addOnName())
 		blocked = true
 	}
 	known := delegationParams
@@ -286,7 +277,7 @@ func Rewrite(l Legacy, o Options) Result {
 		scope, hasScope = rewriteScope(scope, add)
 	}
 	if o.Audience != "" {
-		add(SeverityWarning, CodeAudienceOnRefresh, "You added audience %s. Auth0 issues the refreshed tokens for the audience of the original grant unless Multi-Resource Refresh Token is set up for this application.", o.Audience)
+		add(finding.SeverityWarning, CodeAudienceOnRefresh, "You added audience %s. Auth0 issues the refreshed tokens for the audience of the original grant unless Multi-Resource Refresh Token is set up for this application.", o.Audience)
 	}
 
 	endpoint := newEndpoint(l, o, "/oauth/token", add)
@@ -316,7 +307,7 @@ func Rewrite(l Legacy, o Options) Result {
 	return r
 }
 
-func rewriteAuthorize(l Legacy, add func(Severity, string, string, ...any)) {
+func rewriteAuthorize(l Legacy, add func(finding.Severity, string, string, ...any)) {
 	rt, _ := l.Params.Get("response_type")
 	scope, _ := l.Params.Get("scope")
 	implicit := false
@@ -332,10 +323,10 @@ func rewriteAuthorize(l Legacy, add func(Severity, string, string, ...any)) {
 		}
 	}
 	if implicit && hasOffline && !strings.Contains(rt, "code") {
-		add(SeverityError, CodeImplicitRefresh, "This /authorize request uses the implicit grant (response_type=%s) and asks for offline_access: the implicit grant no longer returns refresh tokens. Renew tokens with silent authentication (prompt=none), or switch to the authorization code flow with PKCE to get a refresh token.", rt)
+		add(finding.SeverityError, CodeImplicitRefresh, "This /authorize request uses the implicit grant (response_type=%s) and asks for offline_access: the implicit grant no longer returns refresh tokens. Renew tokens with silent authentication (prompt=none), or switch to the authorization code flow with PKCE to get a refresh token.", rt)
 		return
 	}
-	add(SeverityError, CodeNotDelegation, "This is an /authorize URL, not a /delegation call: there is nothing to migrate.")
+	add(finding.SeverityError, CodeNotDelegation, "This is an /authorize URL, not a /delegation call: there is nothing to migrate.")
 }
 
 func hasBodySecret(l Legacy) bool {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 // callArgs is what the rules need of a call's arguments.
@@ -744,7 +746,7 @@ func (c *codeFile) findCalls() {
 		if c.flagged[s] && (m.cond == unlessOIDC || m.cond == belowMajor && len(s.flag) > 0) {
 			continue // this file makes the SDK OIDC-conformant: already migrated
 		}
-		f := c.newFinding(c.toks[start].off, m.endpoint, s.name, callText(c.src[c.toks[start].off:c.toks[end].end]), SeverityError, codeFor(m.endpoint, "call"))
+		f := c.newFinding(c.toks[start].off, m.endpoint, s.name, callText(c.src[c.toks[start].off:c.toks[end].end]), finding.SeverityError, codeFor(m.endpoint, "call"))
 		f.Message = fmt.Sprintf("%s %s() calls %s, a legacy Authentication API endpoint (legacy in %s).", sdkLabel(s.name), t.text, m.endpoint, m.versions)
 		f.Replacement = m.replacement
 		f.cond, f.sdk, f.fixedIn = m.cond, s, m.fixedIn

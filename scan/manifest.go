@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 // pin is an Auth0 SDK version a manifest or lock file names.
@@ -119,7 +121,7 @@ func legacyPins(ps []pin) []Manifest {
 			if p.major >= fixed {
 				continue
 			}
-			out = append(out, Manifest{File: p.file, Line: p.line, Package: p.pkg, Version: p.version, FixedIn: mp.fixed, Severity: SeverityWarning,
+			out = append(out, Manifest{File: p.file, Line: p.line, Package: p.pkg, Version: p.version, FixedIn: mp.fixed, Severity: finding.SeverityWarning,
 				Message: mp.message + ".", Source: p.source, major: p.major})
 		}
 	}

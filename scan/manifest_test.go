@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 // TestEveryManifestFormatNamesTheLegacyPinAndItsLine, in the shapes each
@@ -59,7 +61,7 @@ func TestAVersionConditionFollowsTheNearestManifest(t *testing.T) {
 	}
 	root = writeTree(t, map[string]string{"app.js": call})
 	r, err = Run(context.Background(), []string{root}, Options{})
-	if err != nil || len(r.Findings) != 1 || r.Findings[0].Severity != SeverityWarning || !strings.Contains(r.Findings[0].Message, "no scanned manifest pins auth0-lock") {
+	if err != nil || len(r.Findings) != 1 || r.Findings[0].Severity != finding.SeverityWarning || !strings.Contains(r.Findings[0].Message, "no scanned manifest pins auth0-lock") {
 		t.Fatalf("without a manifest: %+v %v", r.Findings, err)
 	}
 }

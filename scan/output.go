@@ -13,6 +13,7 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/tokenscope/tokenscope/internal/bytecount"
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 )
 
@@ -164,9 +165,9 @@ func (r *Report) SummaryLine() string {
 		return fmt.Sprintf("No legacy Auth0 calls found in %s (%s).", plural(s.Files, "file"), bytecount.Size(s.Bytes)) + notRead
 	}
 	var parts []string
-	for _, sev := range []Severity{SeverityError, SeverityWarning, SeverityInfo} {
+	for _, sev := range []finding.Severity{finding.SeverityError, finding.SeverityWarning, finding.SeverityInfo} {
 		if n := s.BySeverity[string(sev)]; n > 0 {
-			if sev == SeverityInfo {
+			if sev == finding.SeverityInfo {
 				parts = append(parts, fmt.Sprintf("%d info", n))
 			} else {
 				parts = append(parts, plural(n, string(sev)))
@@ -396,11 +397,11 @@ func ruleText(code string) (name, short, full string) {
 	return code, code, code
 }
 
-func sarifLevel(s Severity) string {
+func sarifLevel(s finding.Severity) string {
 	switch s {
-	case SeverityError:
+	case finding.SeverityError:
 		return "error"
-	case SeverityWarning:
+	case finding.SeverityWarning:
 		return "warning"
 	}
 	return "note"

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"github.com/tokenscope/tokenscope/migrate"
 )
 
@@ -123,7 +124,7 @@ func (f *fileScan) rawURL(value string, off int, written string, ctx bool, param
 			return
 		}
 	}
-	fd := f.newFinding(off, ep, "raw HTTP", callText(written), SeverityError, codeFor(ep, "request"))
+	fd := f.newFinding(off, ep, "raw HTTP", callText(written), finding.SeverityError, codeFor(ep, "request"))
 	fd.Message = "A request to " + ep + ", a legacy Authentication API endpoint, built by hand."
 	fd.Replacement = rawReplacement[ep]
 	fd.Request = requestFor(value, ep, params)
@@ -198,7 +199,7 @@ func (f *fileScan) mention(text string, off int, ctx bool) {
 		}
 		if ep := legacyURL(w, true); ep != "" {
 			i := strings.Index(text, w)
-			fd := f.newFinding(off+i, ep, "", callText(w), SeverityInfo, "legacy_endpoint_mention")
+			fd := f.newFinding(off+i, ep, "", callText(w), finding.SeverityInfo, "legacy_endpoint_mention")
 			fd.Message = "A comment names " + ep + "; update it when the code around it moves to /oauth/token."
 			f.add(fd)
 			return
@@ -346,7 +347,7 @@ func (f *fileScan) scanText(comment string) {
 					continue
 				}
 			}
-			fd := f.newFinding(start, got, "raw HTTP", callText(word), SeverityError, codeFor(got, "request"))
+			fd := f.newFinding(start, got, "raw HTTP", callText(word), finding.SeverityError, codeFor(got, "request"))
 			fd.Message = "A request to " + got + ", a legacy Authentication API endpoint, built by hand."
 			fd.Replacement = rawReplacement[got]
 			if req, ok := postman[word]; ok {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 // The real-world set: public repositories that call the legacy endpoints,
@@ -106,7 +108,7 @@ func TestRealWorldRecallAndFalseReports(t *testing.T) {
 		}
 		matched := make([]bool, len(byRepo[repo]))
 		for _, f := range r.Findings {
-			if f.Severity == SeverityInfo {
+			if f.Severity == finding.SeverityInfo {
 				continue
 			}
 			if !files[f.File] {

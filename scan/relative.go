@@ -1,6 +1,10 @@
 package scan
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
+)
 
 // Requests built by joining a legacy path to a base URL: $base . 'oauth/ro',
 // baseUrl + "delegation", new Uri(domain, "tokeninfo"),
@@ -101,7 +105,7 @@ func (c *codeFile) relativeRequest(i int, ctx bool) string {
 
 // relativeURL reports a legacy path joined to a base URL.
 func (f *fileScan) relativeURL(ep string, off int, written string, params [][2]string) {
-	fd := f.newFinding(off, ep, "raw HTTP", callText(written), SeverityError, codeFor(ep, "request"))
+	fd := f.newFinding(off, ep, "raw HTTP", callText(written), finding.SeverityError, codeFor(ep, "request"))
 	fd.Message = "A request to " + ep + ", a legacy Authentication API endpoint, built by joining its path to a base URL."
 	fd.Replacement = rawReplacement[ep]
 	fd.Request = requestFor(ep, ep, params)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 // keys names each finding as "line:column code" for the table below.
@@ -124,7 +126,7 @@ func TestAFindingSaysWhereWhatAndWhatReplacesIt(t *testing.T) {
 	}
 	f := fs[0]
 	want := Finding{File: "web/src/auth.js", Line: 4, Column: 3, Endpoint: "/delegation", SDK: "auth0.js@7", Call: "a0.getDelegationToken({ id_token: idToken, }, cb)",
-		Severity: SeverityError, Code: "legacy_delegation_call", Source: "\t\ta0.getDelegationToken({"}
+		Severity: finding.SeverityError, Code: "legacy_delegation_call", Source: "\t\ta0.getDelegationToken({"}
 	f.Message, f.Replacement, f.sdk = "", "", nil
 	if f != want {
 		t.Fatalf("got  %+v\nwant %+v", f, want)

@@ -16,27 +16,18 @@ import (
 	"github.com/tokenscope/tokenscope/migrate"
 )
 
-// Severity ranks a finding; warning and above make `tokenscope scan` exit 1.
-type Severity = finding.Severity
-
-const (
-	SeverityError   = finding.SeverityError
-	SeverityWarning = finding.SeverityWarning
-	SeverityInfo    = finding.SeverityInfo
-)
-
 // Finding is one legacy call. Its JSON is part of `scan --json`.
 type Finding struct {
-	File        string   `json:"file"`
-	Line        int      `json:"line"`
-	Column      int      `json:"column"`
-	Endpoint    string   `json:"endpoint"`
-	SDK         string   `json:"sdk"`
-	Call        string   `json:"call"`
-	Severity    Severity `json:"severity"`
-	Code        string   `json:"code"`
-	Message     string   `json:"message"`
-	Replacement string   `json:"replacement,omitempty"`
+	File        string           `json:"file"`
+	Line        int              `json:"line"`
+	Column      int              `json:"column"`
+	Endpoint    string           `json:"endpoint"`
+	SDK         string           `json:"sdk"`
+	Call        string           `json:"call"`
+	Severity    finding.Severity `json:"severity"`
+	Code        string           `json:"code"`
+	Message     string           `json:"message"`
+	Replacement string           `json:"replacement,omitempty"`
 	// MigrateCode is the `tokenscope migrate` finding that explains the
 	// same endpoint, where there is one.
 	MigrateCode string `json:"migrate_code,omitempty"`
@@ -58,14 +49,14 @@ type Finding struct {
 
 // Manifest is an Auth0 SDK pinned at a version with the legacy methods.
 type Manifest struct {
-	File     string   `json:"file"`
-	Line     int      `json:"line"`
-	Package  string   `json:"package"`
-	Version  string   `json:"version"`
-	FixedIn  string   `json:"fixed_in"`
-	Severity Severity `json:"severity"`
-	Message  string   `json:"message"`
-	Source   string   `json:"source"`
+	File     string           `json:"file"`
+	Line     int              `json:"line"`
+	Package  string           `json:"package"`
+	Version  string           `json:"version"`
+	FixedIn  string           `json:"fixed_in"`
+	Severity finding.Severity `json:"severity"`
+	Message  string           `json:"message"`
+	Source   string           `json:"source"`
 
 	major int
 }
@@ -102,12 +93,12 @@ type Report struct {
 // Failing reports whether anything at warning or above was found.
 func (r *Report) Failing() bool {
 	for _, f := range r.Findings {
-		if f.Severity != SeverityInfo {
+		if f.Severity != finding.SeverityInfo {
 			return true
 		}
 	}
 	for _, m := range r.Manifests {
-		if m.Severity != SeverityInfo {
+		if m.Severity != finding.SeverityInfo {
 			return true
 		}
 	}
@@ -151,7 +142,7 @@ type flagHit struct {
 	domain string
 }
 
-func (f *fileScan) newFinding(off int, ep, sdkName, call string, sev Severity, code string) Finding {
+func (f *fileScan) newFinding(off int, ep, sdkName, call string, sev finding.Severity, code string) Finding {
 	line, col := f.ln.at(off)
 	if line != f.srcLine || f.srcText == "" { // one long line can hold thousands of findings: clip it once
 		f.srcLine, f.srcText = line, clip(f.ln.text(line))
@@ -369,10 +360,10 @@ func resolve(r *Report, flags []flagHit, ps []pin) {
 		case unlessOIDC:
 			if hit := flagFor(flags, f.sdk); hit != nil {
 				line, _ := hit.ln.at(hit.off)
-				f.Severity = SeverityWarning
+				f.Severity = finding.SeverityWarning
 				f.Message += fmt.Sprintf(" It is legacy unless the Auth0 instance used here is OIDC-conformant; %s:%d makes one instance so — check that it is this one.", hit.file, line)
 			} else {
-				f.Severity = SeverityWarning
+				f.Severity = finding.SeverityWarning
 				f.Message += " It is legacy unless the Auth0 instance is OIDC-conformant, and no scanned file sets " + f.sdk.flag[0] + "(true)."
 			}
 		case belowVersion:
@@ -382,7 +373,7 @@ func resolve(r *Report, flags []flagHit, ps []pin) {
 				}
 				f.Message += fmt.Sprintf(" %s is pinned to %s in %s:%d.", p.pkg, p.version, p.file, p.line)
 			} else {
-				f.Severity = SeverityWarning
+				f.Severity = finding.SeverityWarning
 				f.Message += fmt.Sprintf(" It is legacy only below %s %s, and no scanned manifest pins %s.", f.sdk.pkg, f.fixedIn, f.sdk.pkg)
 			}
 		case belowMajor:
@@ -392,7 +383,7 @@ func resolve(r *Report, flags []flagHit, ps []pin) {
 				}
 				f.Message += fmt.Sprintf(" %s is pinned to %s in %s:%d.", p.pkg, p.version, p.file, p.line)
 			} else {
-				f.Severity = SeverityWarning
+				f.Severity = finding.SeverityWarning
 				f.Message += fmt.Sprintf(" It is legacy only below %s %d, and no scanned manifest pins %s.", f.sdk.pkg, f.sdk.fixedMajor, f.sdk.pkg)
 			}
 		}

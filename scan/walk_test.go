@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 const legacyJS = "fetch('https://acme.auth0.com/delegation', { method: 'POST' });\n"
@@ -273,7 +274,7 @@ func TestTheTextReportPutsACaretUnderTheCall(t *testing.T) {
 	if !r.Failing() {
 		t.Fatal("an error finding must fail the scan")
 	}
-	r.Findings[0].Severity = SeverityInfo
+	r.Findings[0].Severity = finding.SeverityInfo
 	if r.Failing() {
 		t.Fatal("info alone must not fail the scan")
 	}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
@@ -449,7 +450,7 @@ func (s *inspectScreen) drawSegments(t *tokens.Token) {
 	s.segments.Refresh()
 }
 
-var severityOrder = map[tokens.Severity]int{tokens.SeverityError: 0, tokens.SeverityWarning: 1, tokens.SeverityInfo: 2}
+var severityOrder = map[finding.Severity]int{finding.SeverityError: 0, finding.SeverityWarning: 1, finding.SeverityInfo: 2}
 
 func (s *inspectScreen) drawFindings(outer, shown *tokens.Token) {
 	s.findings.RemoveAll()

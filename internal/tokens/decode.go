@@ -26,15 +26,6 @@ const (
 	KindOpaque Kind = "opaque"
 )
 
-// Severity ranks a finding.
-type Severity = finding.Severity
-
-const (
-	SeverityError   = finding.SeverityError
-	SeverityWarning = finding.SeverityWarning
-	SeverityInfo    = finding.SeverityInfo
-)
-
 // Finding codes. They are part of the --json contract: never rename one.
 const (
 	CodeAlgNone           = "alg_none"
@@ -220,10 +211,10 @@ func (t *Token) decodeHeader(kind Kind) error {
 	t.HeaderJSON = b
 	t.Header = fields
 	if dup := duplicates(fields); dup != "" {
-		t.add(SeverityError, CodeDuplicateHeader, fmt.Sprintf("The header has %q more than once; libraries disagree on which one counts, so treat this token as hostile.", dup))
+		t.add(finding.SeverityError, CodeDuplicateHeader, fmt.Sprintf("The header has %q more than once; libraries disagree on which one counts, so treat this token as hostile.", dup))
 	}
 	if crit, ok := t.HeaderValue("crit"); ok {
-		t.add(SeverityWarning, CodeCritHeader, fmt.Sprintf("The header marks %v as critical: a verifier that does not understand them must reject the token.", crit))
+		t.add(finding.SeverityWarning, CodeCritHeader, fmt.Sprintf("The header marks %v as critical: a verifier that does not understand them must reject the token.", crit))
 	}
 	return nil
 }
@@ -243,14 +234,14 @@ func (t *Token) decodeJWS(now time.Time) error {
 	alg, _ := t.HeaderString("alg")
 	switch {
 	case alg == "":
-		t.add(SeverityError, CodeAlgMissing, "The header has no \"alg\": no verifier can check this token.")
+		t.add(finding.SeverityError, CodeAlgMissing, "The header has no \"alg\": no verifier can check this token.")
 	case strings.EqualFold(alg, "none"):
-		t.add(SeverityError, CodeAlgNone, "The header says \"alg\": \"none\": the token is unsigned and anybody could have written it. Never accept it.")
+		t.add(finding.SeverityError, CodeAlgNone, "The header says \"alg\": \"none\": the token is unsigned and anybody could have written it. Never accept it.")
 	case !KnownSignatureAlg(alg):
-		t.add(SeverityWarning, CodeAlgUnknown, fmt.Sprintf("The header's \"alg\" %q is not a JWS signature algorithm Tokenscope knows.", alg))
+		t.add(finding.SeverityWarning, CodeAlgUnknown, fmt.Sprintf("The header's \"alg\" %q is not a JWS signature algorithm Tokenscope knows.", alg))
 	}
 	if t.Segments[2] == "" && !strings.EqualFold(alg, "none") {
-		t.add(SeverityError, CodeEmptySignature, "The signature segment is empty: the token is not signed.")
+		t.add(finding.SeverityError, CodeEmptySignature, "The signature segment is empty: the token is not signed.")
 	}
 	t.setPayload(payload, now)
 	return nil
@@ -261,21 +252,21 @@ func (t *Token) setPayload(payload []byte, now time.Time) {
 	switch err {
 	case errNotJSON:
 		t.PayloadText = printable(payload)
-		t.add(SeverityInfo, CodePayloadNotJSON, "The payload is not JSON, so it has no claims; it is shown as text.")
+		t.add(finding.SeverityInfo, CodePayloadNotJSON, "The payload is not JSON, so it has no claims; it is shown as text.")
 		return
 	case errNotObject:
 		t.PayloadText = string(payload)
-		t.add(SeverityWarning, CodeClaimsNotObject, "The payload is JSON but not an object, so it has no claims; it is shown as text.")
+		t.add(finding.SeverityWarning, CodeClaimsNotObject, "The payload is JSON but not an object, so it has no claims; it is shown as text.")
 		return
 	case errTooDeep:
 		t.PayloadText = printable(payload)
-		t.add(SeverityError, CodeDeepNesting, fmt.Sprintf("The payload nests arrays or objects deeper than %d levels. No real token does: it is not expanded into claims and is shown as text (treat it as hostile).", MaxNesting))
+		t.add(finding.SeverityError, CodeDeepNesting, fmt.Sprintf("The payload nests arrays or objects deeper than %d levels. No real token does: it is not expanded into claims and is shown as text (treat it as hostile).", MaxNesting))
 		return
 	}
 	t.PayloadJSON = doc
 	t.Claims = fields
 	if dup := duplicates(fields); dup != "" {
-		t.add(SeverityError, CodeDuplicateClaim, fmt.Sprintf("The claim %q appears more than once; libraries disagree on which one counts, so treat this token as hostile.", dup))
+		t.add(finding.SeverityError, CodeDuplicateClaim, fmt.Sprintf("The claim %q appears more than once; libraries disagree on which one counts, so treat this token as hostile.", dup))
 	}
 	t.timeFindings(now)
 }
@@ -294,12 +285,12 @@ func (t *Token) decodeJWE() error {
 	enc, _ := t.HeaderString("enc")
 	iss, _ := t.HeaderString("iss")
 	if alg == "dir" && iss != "" {
-		t.add(SeverityInfo, CodeAuth0OpaqueToken, fmt.Sprintf("This is an opaque access token encrypted by %s for itself (alg dir, enc %s). Only that server can read it: send it to its /userinfo endpoint. To get a JWT access token you can inspect, request one with an audience (an API identifier).", iss, enc))
+		t.add(finding.SeverityInfo, CodeAuth0OpaqueToken, fmt.Sprintf("This is an opaque access token encrypted by %s for itself (alg dir, enc %s). Only that server can read it: send it to its /userinfo endpoint. To get a JWT access token you can inspect, request one with an audience (an API identifier).", iss, enc))
 		return nil
 	}
-	t.add(SeverityInfo, CodeEncryptedToken, fmt.Sprintf("The token is encrypted (alg %s, enc %s): %s Give that key under Decrypt to see the claims.", alg, enc, DecryptionKeyHint(alg)))
+	t.add(finding.SeverityInfo, CodeEncryptedToken, fmt.Sprintf("The token is encrypted (alg %s, enc %s): %s Give that key under Decrypt to see the claims.", alg, enc, DecryptionKeyHint(alg)))
 	if cty, _ := t.HeaderString("cty"); strings.EqualFold(cty, "JWT") {
-		t.add(SeverityInfo, CodeNestedJWT, "The header says cty JWT: a signed JWT is inside; decrypting shows it and its claims.")
+		t.add(finding.SeverityInfo, CodeNestedJWT, "The header says cty JWT: a signed JWT is inside; decrypting shows it and its claims.")
 	}
 	return nil
 }
@@ -328,7 +319,7 @@ func (t *Token) decodeOpaque() error {
 		return &DecodeError{"input", fmt.Sprintf("is not a token: character %d (%q) cannot appear in a JWT or an opaque token", i+1, t.Raw[i:i+utf8.RuneLen(rune(t.Raw[i]))])}
 	}
 	t.Kind = KindOpaque
-	t.add(SeverityInfo, CodeOpaqueToken, "This is an opaque token: it carries no readable claims. Auth0 issues an opaque access token when the request has no audience; it is only good for /userinfo. Ask for one with an audience (your API's identifier) to get a JWT.")
+	t.add(finding.SeverityInfo, CodeOpaqueToken, "This is an opaque token: it carries no readable claims. Auth0 issues an opaque access token when the request has no audience; it is only good for /userinfo. Ask for one with an audience (your API's identifier) to get a JWT.")
 	return nil
 }
 
@@ -348,7 +339,7 @@ func isTokenRune(r rune) bool {
 		r == '-' || r == '_' || r == '.' || r == '~' || r == '+' || r == '/' || r == '='
 }
 
-func (t *Token) add(sev Severity, code, msg string) {
+func (t *Token) add(sev finding.Severity, code, msg string) {
 	t.Findings = append(t.Findings, Finding{Severity: sev, Code: code, Message: msg})
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -47,7 +49,7 @@ func TestDecodeStripsWhatPeoplePasteAroundATokenAndSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, code := range []string{CodePrefixStripped, CodeQuotesStripped, CodeWhitespaceRemoved} {
-		if !hasFinding(tok, code, SeverityInfo) {
+		if !hasFinding(tok, code, finding.SeverityInfo) {
 			t.Errorf("missing %s finding: %+v", code, tok.Findings)
 		}
 	}
@@ -94,23 +96,23 @@ func TestDecodeDescribesOddButWellFormedTokens(t *testing.T) {
 		name, token string
 		kind        Kind
 		code        string
-		sev         Severity
+		sev         finding.Severity
 	}{
-		{"opaque Auth0 access token", "9tQ2mTjW1ZbB7x0yQ3cQkz0qZ2l5WcB1", KindOpaque, CodeOpaqueToken, SeverityInfo},
-		{"payload not JSON", b64(`{"alg":"HS256"}`) + "." + b64("just text") + ".c2ln", KindJWS, CodePayloadNotJSON, SeverityInfo},
-		{"payload JSON but not an object", b64(`{"alg":"HS256"}`) + "." + b64("[1,2]") + ".c2ln", KindJWS, CodeClaimsNotObject, SeverityWarning},
-		{"expired", b64(`{"alg":"HS256"}`) + "." + b64(`{"exp":1700000000}`) + ".c2ln", KindJWS, CodeExpired, SeverityWarning},
-		{"not yet valid", b64(`{"alg":"HS256"}`) + "." + b64(`{"nbf":1900000000}`) + ".c2ln", KindJWS, CodeNotYetValid, SeverityWarning},
-		{"issued in future", b64(`{"alg":"HS256"}`) + "." + b64(`{"iat":1900000000}`) + ".c2ln", KindJWS, CodeIssuedInFuture, SeverityWarning},
-		{"huge exp", b64(`{"alg":"HS256"}`) + "." + b64(`{"exp":1e400}`) + ".c2ln", KindJWS, CodeTimeOutOfRange, SeverityError},
-		{"exp as string", b64(`{"alg":"HS256"}`) + "." + b64(`{"exp":"tomorrow"}`) + ".c2ln", KindJWS, CodeTimeNotNumeric, SeverityError},
-		{"duplicate claim", b64(`{"alg":"HS256"}`) + "." + b64(`{"sub":"alice","sub":"mallory"}`) + ".c2ln", KindJWS, CodeDuplicateClaim, SeverityError},
-		{"duplicate header", b64(`{"alg":"RS256","alg":"none"}`) + ".e30.c2ln", KindJWS, CodeDuplicateHeader, SeverityError},
-		{"no alg", b64(`{"typ":"JWT"}`) + ".e30.c2ln", KindJWS, CodeAlgMissing, SeverityError},
-		{"unsigned", b64(`{"alg":"RS256"}`) + ".e30.", KindJWS, CodeEmptySignature, SeverityError},
-		{"encrypted", b64(`{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT"}`) + ".a2V5.aXY.Y3Q.dGFn", KindJWE, CodeEncryptedToken, SeverityInfo},
-		{"nested", b64(`{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT"}`) + ".a2V5.aXY.Y3Q.dGFn", KindJWE, CodeNestedJWT, SeverityInfo},
-		{"Auth0 opaque JWE", b64(`{"alg":"dir","enc":"A256GCM","iss":"https://tenant.auth0.com/"}`) + "..aXY.Y3Q.dGFn", KindJWE, CodeAuth0OpaqueToken, SeverityInfo},
+		{"opaque Auth0 access token", "9tQ2mTjW1ZbB7x0yQ3cQkz0qZ2l5WcB1", KindOpaque, CodeOpaqueToken, finding.SeverityInfo},
+		{"payload not JSON", b64(`{"alg":"HS256"}`) + "." + b64("just text") + ".c2ln", KindJWS, CodePayloadNotJSON, finding.SeverityInfo},
+		{"payload JSON but not an object", b64(`{"alg":"HS256"}`) + "." + b64("[1,2]") + ".c2ln", KindJWS, CodeClaimsNotObject, finding.SeverityWarning},
+		{"expired", b64(`{"alg":"HS256"}`) + "." + b64(`{"exp":1700000000}`) + ".c2ln", KindJWS, CodeExpired, finding.SeverityWarning},
+		{"not yet valid", b64(`{"alg":"HS256"}`) + "." + b64(`{"nbf":1900000000}`) + ".c2ln", KindJWS, CodeNotYetValid, finding.SeverityWarning},
+		{"issued in future", b64(`{"alg":"HS256"}`) + "." + b64(`{"iat":1900000000}`) + ".c2ln", KindJWS, CodeIssuedInFuture, finding.SeverityWarning},
+		{"huge exp", b64(`{"alg":"HS256"}`) + "." + b64(`{"exp":1e400}`) + ".c2ln", KindJWS, CodeTimeOutOfRange, finding.SeverityError},
+		{"exp as string", b64(`{"alg":"HS256"}`) + "." + b64(`{"exp":"tomorrow"}`) + ".c2ln", KindJWS, CodeTimeNotNumeric, finding.SeverityError},
+		{"duplicate claim", b64(`{"alg":"HS256"}`) + "." + b64(`{"sub":"alice","sub":"mallory"}`) + ".c2ln", KindJWS, CodeDuplicateClaim, finding.SeverityError},
+		{"duplicate header", b64(`{"alg":"RS256","alg":"none"}`) + ".e30.c2ln", KindJWS, CodeDuplicateHeader, finding.SeverityError},
+		{"no alg", b64(`{"typ":"JWT"}`) + ".e30.c2ln", KindJWS, CodeAlgMissing, finding.SeverityError},
+		{"unsigned", b64(`{"alg":"RS256"}`) + ".e30.", KindJWS, CodeEmptySignature, finding.SeverityError},
+		{"encrypted", b64(`{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT"}`) + ".a2V5.aXY.Y3Q.dGFn", KindJWE, CodeEncryptedToken, finding.SeverityInfo},
+		{"nested", b64(`{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT"}`) + ".a2V5.aXY.Y3Q.dGFn", KindJWE, CodeNestedJWT, finding.SeverityInfo},
+		{"Auth0 opaque JWE", b64(`{"alg":"dir","enc":"A256GCM","iss":"https://tenant.auth0.com/"}`) + "..aXY.Y3Q.dGFn", KindJWE, CodeAuth0OpaqueToken, finding.SeverityInfo},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -194,7 +196,7 @@ func TestDeepNestingIsReportedNotExpanded(t *testing.T) {
 	}
 	found := false
 	for _, f := range deep.Findings {
-		found = found || f.Code == CodeDeepNesting && f.Severity == SeverityError
+		found = found || f.Code == CodeDeepNesting && f.Severity == finding.SeverityError
 	}
 	if !found {
 		t.Fatalf("findings %+v", deep.Findings)

@@ -3,6 +3,8 @@ package tokens
 import (
 	"strings"
 	"unicode"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 // Normalize strips what people paste around a token: an "Authorization:"
@@ -24,11 +26,11 @@ func normalize(input string) (_ string, findings []Finding, ascii bool) {
 	}
 	if len(s) >= 7 && strings.EqualFold(s[:7], "bearer ") {
 		s = strings.TrimSpace(s[7:])
-		findings = append(findings, Finding{Severity: SeverityInfo, Code: CodePrefixStripped, Message: `The "Bearer " prefix was removed before decoding.`})
+		findings = append(findings, Finding{Severity: finding.SeverityInfo, Code: CodePrefixStripped, Message: `The "Bearer " prefix was removed before decoding.`})
 	}
 	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
 		s = strings.TrimSpace(s[1 : len(s)-1])
-		findings = append(findings, Finding{Severity: SeverityInfo, Code: CodeQuotesStripped, Message: "The quotes around the token were removed before decoding."})
+		findings = append(findings, Finding{Severity: finding.SeverityInfo, Code: CodeQuotesStripped, Message: "The quotes around the token were removed before decoding."})
 	}
 	space, ascii := scanSpace(s)
 	if space {
@@ -38,7 +40,7 @@ func normalize(input string) (_ string, findings []Finding, ascii bool) {
 			}
 			return r
 		}, s)
-		findings = append(findings, Finding{Severity: SeverityInfo, Code: CodeWhitespaceRemoved, Message: "Spaces or line breaks inside the token were removed before decoding."})
+		findings = append(findings, Finding{Severity: finding.SeverityInfo, Code: CodeWhitespaceRemoved, Message: "Spaces or line breaks inside the token were removed before decoding."})
 		ascii = false // not known: decode checks
 	}
 	return s, findings, ascii

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 // RFC 7515 Appendix A: the worked examples, verified with a pinned clock
@@ -81,7 +83,7 @@ func TestAlgNoneIsDecodedButFlagged(t *testing.T) {
 	if err != nil {
 		t.Fatalf("an unsigned token must still decode: %v", err)
 	}
-	if !hasFinding(tok, CodeAlgNone, SeverityError) {
+	if !hasFinding(tok, CodeAlgNone, finding.SeverityError) {
 		t.Fatalf("want an alg_none error finding, got %+v", tok.Findings)
 	}
 	if iss, _ := tok.ClaimString("iss"); iss != "joe" {
@@ -89,7 +91,7 @@ func TestAlgNoneIsDecodedButFlagged(t *testing.T) {
 	}
 }
 
-func hasFinding(tok *Token, code string, sev Severity) bool {
+func hasFinding(tok *Token, code string, sev finding.Severity) bool {
 	for _, f := range tok.Findings {
 		if f.Code == code && f.Severity == sev {
 			return true

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 // TimeClaims are the claims whose value is a NumericDate (seconds since
@@ -86,12 +88,12 @@ func (t *Token) timeFindings(now time.Time) {
 			continue
 		}
 		if f.kind != kindNumber {
-			t.add(SeverityError, CodeTimeNotNumeric, fmt.Sprintf("The %q claim is %s, not a number of seconds since 1970: verifiers will reject it.", name, describeJSON(f.Value())))
+			t.add(finding.SeverityError, CodeTimeNotNumeric, fmt.Sprintf("The %q claim is %s, not a number of seconds since 1970: verifiers will reject it.", name, describeJSON(f.Value())))
 			continue
 		}
 		tm, ok := numberDate(f.str)
 		if !ok {
-			t.add(SeverityError, CodeTimeOutOfRange, fmt.Sprintf("The %q claim (%v) is not a date between years 0 and 9999.", name, f.str))
+			t.add(finding.SeverityError, CodeTimeOutOfRange, fmt.Sprintf("The %q claim (%v) is not a date between years 0 and 9999.", name, f.str))
 			continue
 		}
 		switch name {
@@ -104,16 +106,16 @@ func (t *Token) timeFindings(now time.Time) {
 		}
 	}
 	if hasExp && !now.Before(exp) {
-		t.add(SeverityWarning, CodeExpired, fmt.Sprintf("The token expired %s (%s).", Relative(exp, now), exp.Format(time.RFC3339)))
+		t.add(finding.SeverityWarning, CodeExpired, fmt.Sprintf("The token expired %s (%s).", Relative(exp, now), exp.Format(time.RFC3339)))
 	}
 	if hasNbf && now.Before(nbf) {
-		t.add(SeverityWarning, CodeNotYetValid, fmt.Sprintf("The token is not valid until %s (%s).", nbf.Format(time.RFC3339), Relative(nbf, now)))
+		t.add(finding.SeverityWarning, CodeNotYetValid, fmt.Sprintf("The token is not valid until %s (%s).", nbf.Format(time.RFC3339), Relative(nbf, now)))
 	}
 	if hasIat && iat.After(now.Add(time.Minute)) {
-		t.add(SeverityWarning, CodeIssuedInFuture, fmt.Sprintf("The token says it was issued %s, which is in the future: a clock is wrong, here or at the issuer.", Relative(iat, now)))
+		t.add(finding.SeverityWarning, CodeIssuedInFuture, fmt.Sprintf("The token says it was issued %s, which is in the future: a clock is wrong, here or at the issuer.", Relative(iat, now)))
 	}
 	if _, ok := lookupField(t.Claims, "exp"); !ok && t.Kind == KindJWS {
-		t.add(SeverityInfo, CodeNoExpiry, "The token has no exp claim: it never expires by itself.")
+		t.add(finding.SeverityInfo, CodeNoExpiry, "The token has no exp claim: it never expires by itself.")
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/tokenscope/tokenscope/internal/finding"
 )
 
 func claimsAt(n time.Time) map[string]any {
@@ -174,7 +175,7 @@ func TestDecryptOpensAJWEAndShowsTheNestedJWT(t *testing.T) {
 	obj, _ := enc.Encrypt([]byte(inner))
 	compact, _ := obj.CompactSerialize()
 	tok, err := Decode(compact, now)
-	if err != nil || tok.Kind != KindJWE || !hasFinding(tok, CodeNestedJWT, SeverityInfo) {
+	if err != nil || tok.Kind != KindJWE || !hasFinding(tok, CodeNestedJWT, finding.SeverityInfo) {
 		t.Fatalf("decode: %v %+v", err, tok)
 	}
 	priv := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rk)}))
