@@ -55,9 +55,6 @@ type Request struct {
 	Params       map[string]string // extra parameters, e.g. resource= (RFC 8707)
 }
 
-// reserved parameters cannot be set through Params.
-var reserved = map[string]bool{"grant_type": true, "refresh_token": true, "client_id": true, "client_secret": true}
-
 // Validate says what is wrong with a request before anything is sent.
 func (r Request) Validate() error {
 	if _, err := httpx.CheckEndpointURL(r.TokenURL); err != nil {
@@ -75,8 +72,8 @@ func (r Request) Validate() error {
 		return err
 	}
 	for k := range r.Params {
-		if reserved[k] {
-			return fmt.Errorf("the extra parameter %q is set by Tokenscope itself and cannot be overridden", k)
+		if oauth.Reserved(k) {
+			return fmt.Errorf("the extra parameter %q is %w and cannot be overridden", k, oauth.ErrReservedParam)
 		}
 	}
 	return nil

@@ -1,10 +1,12 @@
 // Package oauth holds the few OAuth 2.0 words every other package shares:
-// the client authentication methods and the grant type names. It has no
+// the client authentication methods, the grant type names and the
+// token-request parameters Tokenscope sets itself. It has no
 // dependencies, so migrate, profiles, exchange and the demo tenant can all
 // use it without importing each other.
 package oauth
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -42,12 +44,28 @@ func ParseAuthMethod(s string) (AuthMethod, error) {
 // NeedsSecret reports whether the method sends a client secret.
 func (m AuthMethod) NeedsSecret() bool { return m == AuthPost || m == AuthBasic }
 
+// reservedParams are the token-request parameters Tokenscope sets itself
+// in a request extra parameters go into: the refresh and client credentials
+// grants (grant_type, refresh_token, client_id, client_secret) and the
+// authorization code redemption (code, code_verifier, redirect_uri). A
+// profile's parameters go into all of them, so one list serves both the
+// profile check and the request check.
+var reservedParams = [...]string{"grant_type", "refresh_token", "client_id", "client_secret", "code", "code_verifier", "redirect_uri"}
+
+// ErrReservedParam is an extra parameter that names one Tokenscope sets
+// itself; the profile check and the request check both wrap it.
+var ErrReservedParam = errors.New("set by Tokenscope itself")
+
 // Reserved reports whether a token-request parameter is one Tokenscope
 // sets itself, so a profile's or a run's extra parameters may not.
 func Reserved(param string) bool {
-	switch param {
-	case "grant_type", "refresh_token", "client_id", "client_secret", "code", "code_verifier", "redirect_uri":
-		return true
+	for _, r := range reservedParams {
+		if param == r {
+			return true
+		}
 	}
 	return false
 }
+
+// ReservedParams lists the parameters Reserved refuses.
+func ReservedParams() []string { return append([]string(nil), reservedParams[:]...) }

@@ -117,7 +117,7 @@ func (p Profile) Validate() error {
 	}
 	for k := range p.Params {
 		if oauth.Reserved(k) {
-			return fmt.Errorf("profile %s: the parameter %q is set by Tokenscope itself and cannot be given as an extra parameter", p.Name, k)
+			return fmt.Errorf("profile %s: the parameter %q is %w and cannot be given as an extra parameter", p.Name, k, oauth.ErrReservedParam)
 		}
 		if strings.TrimSpace(k) == "" {
 			return fmt.Errorf("profile %s: an extra parameter has no name", p.Name)
