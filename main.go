@@ -15,6 +15,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/tokenscope/tokenscope/app"
+	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
@@ -43,5 +44,6 @@ func main() {
 		app.OpenFloorWindow(a).ShowAndRun()
 		return
 	}
-	app.OpenWindow(a).ShowAndRun()
+	// The composition root: the demo tenant is built here and handed in.
+	app.OpenWindow(a, demotenant.StartDemo).ShowAndRun()
 }

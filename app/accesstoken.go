@@ -7,8 +7,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/tokenscope/tokenscope/internal/httpx"
-	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -27,13 +25,13 @@ func runAccessToken(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		if *minValid < 0 || *wait <= 0 {
 			return fail(env, "access-token", ExitUsage, "--min-valid must not be negative and --wait must be positive")
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout+*wait)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*workspace.DefaultTimeout+*wait)
 		defer cancel()
 		stop := env.onSignal(cancel)
 		defer stop()
 		t, err := env.workspace().AccessToken(ctx, *profile, workspace.AccessTokenOptions{MinValid: *minValid, Audience: *audience, Scope: *scope, Wait: *wait, Now: env.Now})
 		switch {
-		case errors.Is(err, profiles.ErrNoProfile):
+		case errors.Is(err, workspace.ErrNoProfile):
 			return fail(env, "access-token", ExitUsage, "%v", err)
 		case err != nil:
 			return fail(env, "access-token", ExitNegative, "%v", err)

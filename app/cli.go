@@ -6,9 +6,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
-	"github.com/spf13/pflag"
 	"io"
 	"os"
 	"os/signal"
@@ -18,8 +15,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tokenscope/tokenscope/internal/profiles"
-	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
+	"github.com/spf13/pflag"
+
 	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/migrate"
 )
@@ -38,9 +37,9 @@ type Env struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
-	// Profiles and Secrets back the profile and refresh commands.
-	Profiles *profiles.Store
-	Secrets  secrets.Store
+	// Workspace is the one door to the core: profiles with their secrets,
+	// refresh, sign-in, verification (nil: workspace.Open, the user's).
+	Workspace *workspace.Workspace
 	// Done stops long-running commands (demo-server) in tests.
 	Done <-chan struct{}
 	// Signals, when set, replaces SIGINT and SIGTERM in tests.
@@ -56,9 +55,10 @@ type Env struct {
 // workspace is the shared core over this environment's profiles and
 // secrets (locks and history beside the profiles file).
 func (e Env) workspace() *workspace.Workspace {
-	w := workspace.New(e.Profiles.Path, e.Secrets)
-	w.Profiles = e.Profiles
-	return w
+	if e.Workspace == nil {
+		return workspace.Open(false)
+	}
+	return e.Workspace
 }
 
 // onSignal calls f (once) on SIGINT or SIGTERM until stop is called. While
@@ -93,7 +93,7 @@ func (e Env) onSignal(f func()) (stop func()) {
 // OSEnv is the real process environment.
 func OSEnv() Env {
 	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now,
-		Profiles: &profiles.Store{Path: profilesPath()}, Secrets: secrets.WithTimeout{Store: secrets.Keyring{}}, StdinTerminal: stdinIsTerminal}
+		Workspace: workspace.Open(false), StdinTerminal: stdinIsTerminal}
 }
 
 // stdinIsTerminal reports whether standard input is a character device (a
@@ -101,16 +101,6 @@ func OSEnv() Env {
 func stdinIsTerminal() bool {
 	fi, err := os.Stdin.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// profilesPath is profiles.DefaultPath, or profiles.json here when there is
-// no config directory (DefaultPath's error names the fix).
-func profilesPath() string {
-	p, err := profiles.DefaultPath()
-	if err != nil {
-		return "profiles.json"
-	}
-	return p
 }
 
 // command is one subcommand's definition: its usage line, help and

@@ -17,7 +17,10 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/tokens"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
 var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -231,4 +234,12 @@ func TestDecodeJSONEscapesInvalidUTF8(t *testing.T) {
 	if code != 0 || !utf8.ValidString(out) || !json.Valid([]byte(out)) || !strings.Contains(out, "a\uFFFDb") {
 		t.Fatalf("exit %d: %q", code, out)
 	}
+}
+
+// wsOf is the workspace a command runs on, over a test's profiles store
+// and secrets.
+func wsOf(p *profiles.Store, s secrets.Store) *workspace.Workspace {
+	w := workspace.New(p.Path, s)
+	w.Profiles = p
+	return w
 }

@@ -136,7 +136,7 @@ func TestProfileExitCodesComeFromErrorTypes(t *testing.T) {
 	failing.profiles = &profiles.Store{Path: filepath.Join(t.TempDir(), "profiles.json")}
 	var out, errb bytes.Buffer
 	env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: time.Now,
-		Profiles: failing.profiles, Secrets: brokenDelete{&secrets.Memory{}}}
+		Workspace: wsOf(failing.profiles, brokenDelete{&secrets.Memory{}})}
 	if code := RunCommand(env, []string{"profile", "add", "p", "--domain", "t.eu.auth0.com", "--client-id", "a"}); code != 0 {
 		t.Fatal(errb.String())
 	}

@@ -4,14 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/spf13/pflag"
 	"os"
 	"os/signal"
 	"syscall"
 	"text/tabwriter"
 
-	"github.com/tokenscope/tokenscope/internal/demotenant"
-	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/spf13/pflag"
+
+	"github.com/tokenscope/tokenscope/internal/safetext"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
 // DemoServerOutput is the --json line `tokenscope demo-server` prints.
@@ -37,34 +38,24 @@ func runDemoServer(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		allowRemote = fs.Bool("allow-remote", false, "allow a non-loopback address (anyone who reaches it gets tokens)")
 		// Auth0's refresh-token settings and Multi-Resource Refresh Token (#24).
 		settings = refreshSettingsFlags(fs)
-		mrrt     = fs.Bool("mrrt", false, "give the demo clients Multi-Resource Refresh Token policies: write:orders on "+demotenant.APIAudience+", read:billing on "+demotenant.BillingAudience)
+		mrrt     = fs.Bool("mrrt", false, "give the demo clients Multi-Resource Refresh Token policies: write:orders on "+workspace.DemoAudience+", read:billing on "+workspace.DemoBillingAudience)
 	)
 	return func(pos []string) int {
-		cfg := demotenant.Config{}
-		if err := settings(&cfg); err != nil {
-			return fail(env, "demo-server", ExitUsage, "%v", err)
-		}
-		if *mrrt {
-			cfg.Policies = demotenant.DemoPolicies()
-		}
-		ten, err := demotenant.New(cfg)
+		ds, err := settings()
 		if err != nil {
 			return fail(env, "demo-server", ExitUsage, "%v", err)
 		}
-		srv, err := demotenant.Start(ten, *addr, *allowRemote)
+		ds.MRRT = *mrrt
+		srv, grants, err := workspace.ServeDemo(ds, *addr, *allowRemote)
 		if err != nil {
 			return fail(env, "demo-server", ExitUsage, "%v", err)
 		}
 		defer srv.Close()
-		grants, err := ten.Grants()
-		if err != nil {
-			return fail(env, "demo-server", ExitUsage, "%v", err)
-		}
-		out := DemoServerOutput{Issuer: srv.Issuer(), Audience: demotenant.APIAudience}
+		out := DemoServerOutput{Issuer: srv.Issuer(), Audience: workspace.DemoAudience}
 		for _, g := range grants {
 			c := DemoServerClient{ClientID: g.ID, ClientSecret: g.Secret, Auth: g.Auth, RefreshToken: g.RefreshToken}
 			if !*reveal {
-				c.ClientSecret, c.RefreshToken = secrets.Mask(c.ClientSecret), secrets.Mask(c.RefreshToken)
+				c.ClientSecret, c.RefreshToken = safetext.Mask(c.ClientSecret), safetext.Mask(c.RefreshToken)
 			}
 			out.Clients = append(out.Clients, c)
 		}

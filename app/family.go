@@ -7,8 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-
-	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
 // runFamily lists a profile's refresh-token lineage: fingerprints, never
@@ -20,7 +19,7 @@ func runFamily(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	)
 	return func(pos []string) int {
 		ws := env.workspace()
-		if _, err := ws.Profiles.Get(*profile); errors.Is(err, profiles.ErrNoProfile) {
+		if _, err := ws.Profiles.Get(*profile); errors.Is(err, workspace.ErrNoProfile) {
 			return fail(env, "family", ExitUsage, "%v", err)
 		}
 		f, err := ws.Family(*profile)

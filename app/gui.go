@@ -16,8 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/assets"
-	"github.com/tokenscope/tokenscope/internal/demotenant"
-	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/ui"
 )
@@ -26,9 +24,8 @@ import (
 func NewServices() *ui.Services {
 	// The window falls back to memory when no keyring is reachable (and
 	// says so); a stalled keyring times out instead of falling back.
-	sec := &secrets.WithFallback{Primary: secrets.WithTimeout{Store: secrets.Keyring{}}}
 	return &ui.Services{
-		Workspace: workspace.New(profilesPath(), sec),
+		Workspace: workspace.Open(true),
 		Now:       time.Now,
 		Version:   Version(),
 		Icon:      fyne.NewStaticResource("icon.png", assets.IconPNG),
@@ -61,8 +58,9 @@ func FyneMetadata() fyne.AppMetadata {
 }
 
 // OpenWindow builds the main window on a Fyne app. With no profiles, or
-// only demo ones, it starts the demo tenant first (see StartDemo).
-func OpenWindow(a fyne.App) fyne.Window {
+// only demo ones, it starts the demo tenant with startDemo (the
+// composition root's, see workspace.StartDemo) behind the window.
+func OpenWindow(a fyne.App, startDemo workspace.DemoStarter) fyne.Window {
 	svc := NewServices()
 	// TOKENSCOPE_SCREEN opens on a named screen (the README's screenshots).
 	svc.StartScreen = os.Getenv("TOKENSCOPE_SCREEN")
@@ -70,8 +68,8 @@ func OpenWindow(a fyne.App) fyne.Window {
 	svc.StartScan = os.Getenv("TOKENSCOPE_SCAN")
 	// The window shows first; the demo tenant starts behind it (seeding its
 	// profiles writes to the keyring, which may wait on an unlock prompt).
-	return ui.Create(a, svc, func() (*demotenant.Tenant, string, error) {
-		srv, seed, err := svc.StartDemo()
+	return ui.Create(a, svc, func() (workspace.Demo, string, error) {
+		srv, seed, err := svc.StartDemo(startDemo)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "tokenscope: the demo tenant did not start:", err)
 		}

@@ -32,7 +32,7 @@ func TestProfileSecretsLiveInTheRealKeyring(t *testing.T) {
 		"RT": "v1.keyring-first-refresh-token", "SECRET": "keyring-client-secret-value"}}
 	var out, errb bytes.Buffer
 	env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return w.env[k] }, Now: func() time.Time { return now },
-		Profiles: w.profiles, Secrets: secrets.Keyring{}}
+		Workspace: wsOf(w.profiles, secrets.Keyring{})}
 	runCmd := func(args ...string) int { out.Reset(); errb.Reset(); return RunCommand(env, args) }
 	t.Cleanup(func() { secrets.DeleteProfile(secrets.Keyring{}, "kr") })
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	_ "github.com/tokenscope/tokenscope/internal/fixlocale" // the child CLI reads the locale as main does
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	_ "github.com/tokenscope/tokenscope/internal/fixlocale" // the child CLI reads the locale as main does
 
 	"github.com/godbus/dbus/v5"
 

@@ -4,14 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/spf13/pflag"
-	"strings"
 	"text/tabwriter"
 
-	"github.com/tokenscope/tokenscope/internal/discovery"
+	"github.com/spf13/pflag"
+
 	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/profiles"
-	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -23,9 +21,9 @@ func (p paramFlags) String() string { return fmt.Sprint(map[string]string(p)) }
 func (p paramFlags) Type() string { return "KEY=VALUE" }
 
 func (p paramFlags) Set(v string) error {
-	k, val, ok := strings.Cut(v, "=")
-	if !ok || k == "" {
-		return fmt.Errorf("%q is not KEY=VALUE", v)
+	k, val, err := workspace.ParseParam(v)
+	if err != nil {
+		return err
 	}
 	p[k] = val
 	return nil
@@ -34,7 +32,7 @@ func (p paramFlags) Set(v string) error {
 func profileList(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	asJSON := fs.Bool("json", false, "print the profiles as a JSON array")
 	return func(pos []string) int {
-		ps, err := env.Profiles.Load()
+		ps, err := env.workspace().Profiles.Load()
 		if err != nil {
 			return fail(env, "profile list", ExitUsage, "%v", err)
 		}
@@ -61,25 +59,14 @@ func profileList(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	}
 }
 
-// secretState says where a secret is, without showing it.
-func secretState(s secrets.Store, profile, kind string) string {
-	v, err := s.Get(profile, kind)
-	switch {
-	case errors.Is(err, secrets.ErrNotFound):
-		return "not stored"
-	case err != nil:
-		return "unknown: " + err.Error()
-	}
-	return "in the OS keyring (" + secrets.Mask(v) + ")"
-}
-
 func profileShow(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	return func(pos []string) int {
 		var err error
 		if len(pos) != 1 {
 			return fail(env, "profile show", ExitUsage, "name one profile")
 		}
-		p, err := env.Profiles.Get(pos[0])
+		ws := env.workspace()
+		p, err := ws.Profiles.Get(pos[0])
 		if err != nil {
 			return fail(env, "profile show", ExitUsage, "%v", err)
 		}
@@ -103,8 +90,9 @@ func profileShow(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		if p.Endpoints != nil {
 			say(tw, "Token endpoint:\t%s (discovered %s)\n", p.Endpoints.Token, p.Endpoints.DiscoveredAt.Format("2006-01-02 15:04"))
 		}
-		say(tw, "Client secret:\t%s\n", secretState(env.Secrets, p.Name, secrets.ClientSecret))
-		say(tw, "Refresh token:\t%s\n", secretState(env.Secrets, p.Name, secrets.RefreshToken))
+		cs, rt := ws.SecretStates(p.Name)
+		say(tw, "Client secret:\t%s\n", cs)
+		say(tw, "Refresh token:\t%s\n", rt)
 		tw.Flush()
 		return ExitOK
 	}
@@ -139,7 +127,7 @@ func profileAdd(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		}
 		iss := *issuer
 		if *domain != "" {
-			iss = discovery.IssuerURL(*domain)
+			iss = workspace.IssuerURL(*domain)
 		}
 		p := profiles.Profile{Name: pos[0], Issuer: iss, ClientID: *clientID, Auth: string(am), Audience: *audience, Scope: *scope, RedirectURI: *redirect}
 		if len(params) > 0 {
@@ -149,23 +137,22 @@ func profileAdd(env Env, fs *pflag.FlagSet) func(pos []string) int {
 			return fail(env, "profile add", ExitUsage, "%v", err)
 		}
 		req := workspace.SaveRequest{Profile: p, Replace: *replace}
-		for kind, name := range map[string]string{secrets.ClientSecret: *secretEnv, secrets.RefreshToken: *rtEnv} {
-			if name == "" {
+		for _, s := range []struct {
+			env    string
+			change *workspace.SecretChange
+		}{{*secretEnv, &req.ClientSecret}, {*rtEnv, &req.RefreshToken}} {
+			if s.env == "" {
 				continue
 			}
-			v := env.Getenv(name)
+			v := env.Getenv(s.env)
 			if v == "" {
-				return fail(env, "profile add", ExitUsage, "%s is empty or unset", name)
+				return fail(env, "profile add", ExitUsage, "%s is empty or unset", s.env)
 			}
-			if kind == secrets.ClientSecret {
-				req.ClientSecret = workspace.Store(v)
-			} else {
-				req.RefreshToken = workspace.Store(v)
-			}
+			*s.change = workspace.Store(v)
 		}
 		res, err := env.workspace().Save(req)
 		switch {
-		case errors.Is(err, profiles.ErrExists):
+		case errors.Is(err, workspace.ErrProfileExists):
 			return fail(env, "profile add", ExitUsage, "%v", err)
 		case errors.Is(err, workspace.ErrKeyringAfterSave):
 			return fail(env, "profile add", ExitNegative, "%v", err)

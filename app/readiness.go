@@ -14,7 +14,6 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/atomicfile"
 	"github.com/tokenscope/tokenscope/internal/finding"
-	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/scan"
 )
@@ -49,7 +48,7 @@ func runReadiness(env Env, fs *pflag.FlagSet) func(pos []string) int {
 			rep, err = env.workspace().Readiness(ctx, *profile, o)
 		}
 		switch {
-		case errors.Is(err, profiles.ErrNoProfile):
+		case errors.Is(err, workspace.ErrNoProfile):
 			return fail(env, "readiness", ExitUsage, "%v", err)
 		case err != nil:
 			return fail(env, "readiness", ExitNegative, "%v", err)

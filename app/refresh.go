@@ -5,16 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/spf13/pflag"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/tokenscope/tokenscope/internal/exchange"
-	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/safetext"
-	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -87,7 +86,7 @@ func runRefresh(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		// SIGINT and SIGTERM cancel the request while it is in flight. Once
 		// the server has answered they are held: the process finishes storing
 		// (or printing) a rotated refresh token, then exits.
-		ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout+*wait)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*workspace.DefaultTimeout+*wait)
 		defer cancel()
 		stop := env.onSignal(func() {
 			fmt.Fprintln(env.Stderr, "tokenscope refresh: interrupted; a refresh token the server already sent is stored or printed before exiting")
@@ -109,23 +108,10 @@ func runRefresh(env Env, fs *pflag.FlagSet) func(pos []string) int {
 				return fail(env, "refresh", code, "%v", res.Err)
 			}
 		} else {
-			r := exchange.Request{TokenURL: *tokenURL, ClientID: o.ClientID, Auth: o.Auth, Audience: o.Audience, Scope: o.Scope, Params: o.Params,
-				ClientSecret: o.ClientSecret, RefreshToken: o.RefreshToken}
-			if r.Auth == "" {
-				r.Auth = oauth.AuthNone
+			res = ws.RefreshTarget(ctx, workspace.Target{Issuer: *issuer, TokenURL: *tokenURL}, o)
+			if !res.Sent {
+				return fail(env, "refresh", ExitUsage, "%v", res.Err)
 			}
-			if *issuer != "" {
-				m, err := ws.Discover(ctx, *issuer)
-				if err != nil {
-					return fail(env, "refresh", ExitUsage, "discovering %s: %v", *issuer, err)
-				}
-				r.TokenURL = m.TokenEndpoint
-			}
-			if err := r.Validate(); err != nil {
-				return fail(env, "refresh", ExitUsage, "%v", err)
-			}
-			res.Request = r
-			res.Response, res.Err = ws.RefreshAdHoc(ctx, r)
 		}
 		return reportRefresh(env, res, *profile, *reveal, *asJSON, grantRefresh)
 	}
@@ -152,7 +138,7 @@ var (
 // is the only copy.
 func reportRefresh(env Env, res workspace.RefreshResult, profile string, reveal, asJSON bool, g grantReport) int {
 	resp, err := res.Response, res.Err
-	out := RefreshOutput{TokenEndpoint: httpx.Redact(res.Request.TokenURL)}
+	out := RefreshOutput{TokenEndpoint: safetext.RedactURL(res.Request.TokenURL)}
 	var xe *exchange.Error
 	switch {
 	case errors.As(err, &xe):
@@ -170,7 +156,7 @@ func reportRefresh(env Env, res workspace.RefreshResult, profile string, reveal,
 		out.Status, out.Rotated, out.Stored = resp.Status, resp.Rotated, resp.Stored
 		out.Response = resp.Fields
 		if rt, ok := out.Response["refresh_token"].(string); ok && !reveal && !onlyCopy {
-			out.Response["refresh_token"] = secrets.Mask(rt)
+			out.Response["refresh_token"] = safetext.Mask(rt)
 		}
 	}
 	if g.cmd == grantRefresh.cmd {

@@ -31,7 +31,7 @@ func (w *cliWorld) run(t *testing.T, stdin string, args ...string) (int, string,
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return w.env[k] },
-		Now: func() time.Time { return now }, Profiles: w.profiles, Secrets: w.secrets}
+		Now: func() time.Time { return now }, Workspace: wsOf(w.profiles, w.secrets)}
 	return RunCommand(e, args), out.String(), errb.String()
 }
 

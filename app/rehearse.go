@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -25,13 +24,14 @@ func runRehearse(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		if *retry <= 0 {
 			return fail(env, "rehearse", ExitUsage, "--retry-delay must be a positive duration such as 10s")
 		}
-		cfg := demotenant.Config{Logf: func(format string, a ...any) { say(env.Stderr, format+"\n", a...) }}
-		if err := settings(&cfg); err != nil {
+		ds, err := settings()
+		if err != nil {
 			return fail(env, "rehearse", ExitUsage, "%v", err)
 		}
+		ds.Logf = func(format string, a ...any) { say(env.Stderr, format+"\n", a...) }
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		rep, err := env.workspace().RehearseOnDemo(ctx, cfg, *retry)
+		rep, err := env.workspace().RehearseOnDemo(ctx, ds, *retry)
 		if err != nil {
 			return fail(env, "rehearse", ExitUsage, "%v", err)
 		}
@@ -85,34 +85,27 @@ func lifetime(s *float64) string {
 }
 
 // refreshSettingsFlags declares the demo tenant's refresh-token settings,
-// named as Auth0 names them, and returns what puts them into a Config.
-// demo-server and rehearse share them.
-func refreshSettingsFlags(fs *pflag.FlagSet) func(*demotenant.Config) error {
-	rotation := fs.String("rotation", demotenant.RotationRotating, "rotation_type: rotating (each refresh token is single-use) or non-rotating")
+// named as Auth0 names them, and returns what reads them. demo-server and
+// rehearse share them.
+func refreshSettingsFlags(fs *pflag.FlagSet) func() (workspace.DemoSettings, error) {
+	rotation := fs.String("rotation", workspace.RotationRotating, "rotation_type: rotating (each refresh token is single-use) or non-rotating")
 	reuse := fs.Duration("reuse-interval", 0, "Auth0's reuse interval (leeway): how long a rotated-out refresh token may still be exchanged; 0 disables it, Auth0's default")
 	absolute := &lifetimeFlag{d: 30 * 24 * time.Hour}
 	idle := &lifetimeFlag{d: 30 * 24 * time.Hour}
 	fs.Var(absolute, "absolute-lifetime", "token_lifetime: how long a refresh-token family lives, rotation or not (a duration, or infinite)")
 	fs.Var(idle, "idle-lifetime", "idle_token_lifetime: how long a refresh token lives unused (a duration, or infinite)")
-	return func(cfg *demotenant.Config) error {
+	return func() (workspace.DemoSettings, error) {
 		switch *rotation {
-		case demotenant.RotationRotating, demotenant.RotationNonRotating:
+		case workspace.RotationRotating, workspace.RotationNonRotating:
 		default:
-			return fmt.Errorf("--rotation %q: say rotating or non-rotating", *rotation)
+			return workspace.DemoSettings{}, fmt.Errorf("--rotation %q: say rotating or non-rotating", *rotation)
 		}
 		if *reuse < 0 {
-			return fmt.Errorf("--reuse-interval cannot be negative")
+			return workspace.DemoSettings{}, fmt.Errorf("--reuse-interval cannot be negative")
 		}
-		cfg.Rotation, cfg.ReuseInterval = *rotation, *reuse
-		cfg.AbsoluteLifetime, cfg.InfiniteLifetime = absolute.d, absolute.infinite
-		cfg.IdleLifetime, cfg.InfiniteIdleLifetime = idle.d, idle.infinite
-		if absolute.infinite {
-			cfg.AbsoluteLifetime = demotenant.MaxLifetime
-		}
-		if idle.infinite {
-			cfg.IdleLifetime = demotenant.MaxLifetime
-		}
-		return nil
+		return workspace.DemoSettings{Rotation: *rotation, ReuseInterval: *reuse,
+			AbsoluteLifetime: absolute.d, InfiniteAbsolute: absolute.infinite,
+			IdleLifetime: idle.d, InfiniteIdle: idle.infinite}, nil
 	}
 }
 

@@ -3,10 +3,11 @@ package app
 import (
 	"context"
 	"errors"
-	"github.com/spf13/pflag"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/tokenscope/tokenscope/scan"
 )

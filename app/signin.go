@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/spf13/pflag"
 	"sort"
 
+	"github.com/spf13/pflag"
+
 	"github.com/tokenscope/tokenscope/internal/exchange"
-	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -79,7 +80,7 @@ func runLogin(env Env, fs *pflag.FlagSet) func(pos []string) int {
 			return fail(env, "login", ExitUsage, "%v", res.Err)
 		}
 		if res.Err != nil && res.Response == nil && le != nil {
-			out := RefreshOutput{TokenEndpoint: httpx.Redact(res.TokenURL), Error: &RefreshError{Code: le.Code, Description: le.Description, Hint: le.Hint}}
+			out := RefreshOutput{TokenEndpoint: safetext.RedactURL(res.TokenURL), Error: &RefreshError{Code: le.Code, Description: le.Description, Hint: le.Hint}}
 			if out.Error.Code == "" {
 				out.Error.Code = "cancelled"
 			}
@@ -116,7 +117,7 @@ func runToken(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		if *profile == "" {
 			return fail(env, "token", ExitUsage, "name the profile: tokenscope token --profile NAME")
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*workspace.DefaultTimeout)
 		defer cancel()
 		res := env.workspace().ClientCredentials(ctx, *profile, *audience, *scope)
 		if !res.Sent {
@@ -146,7 +147,7 @@ func runUserinfo(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		if *profile == "" {
 			return fail(env, "userinfo", ExitUsage, "name the profile: tokenscope userinfo --profile NAME")
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*workspace.DefaultTimeout)
 		defer cancel()
 		ws := env.workspace()
 		at, err := secretFromEnv(env, *atEnv)
@@ -200,7 +201,7 @@ func runRevoke(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		if *profile == "" {
 			return fail(env, "revoke", ExitUsage, "name the profile: tokenscope revoke --profile NAME")
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*httpx.DefaultTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*workspace.DefaultTimeout)
 		defer cancel()
 		endpoint, err := env.workspace().Revoke(ctx, *profile)
 		if *asJSON {

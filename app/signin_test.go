@@ -21,7 +21,7 @@ func demoCLI(t *testing.T, decision string) (func(args ...string) (int, string, 
 	mem := &secrets.Memory{}
 	store := &profiles.Store{Path: filepath.Join(t.TempDir(), "profiles.json")}
 	ws := workspace.New(store.Path, mem)
-	srv, _, err := ws.StartDemo()
+	srv, _, err := ws.StartDemo(demotenant.StartDemo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func demoCLI(t *testing.T, decision string) (func(args ...string) (int, string, 
 	run := func(args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
 		env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: time.Now,
-			Profiles: store, Secrets: mem, Open: browser.Open}
+			Workspace: wsOf(store, mem), Open: browser.Open}
 		code := RunCommand(env, args)
 		return code, out.String(), errb.String()
 	}

@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/spf13/pflag"
 	"io"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/tokenscope/tokenscope/internal/discovery"
-	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/spf13/pflag"
+
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
@@ -59,14 +58,16 @@ func runVerify(env Env, fs *pflag.FlagSet) func(pos []string) int {
 				return fail(env, "verify", ExitUsage, "--access-token-env names %s, which is empty or unset", *atEnv)
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), httpx.DefaultTimeout)
-		defer cancel()
-		ks, err := verificationKeys(ctx, env, tok, *issuer, *jwks, *keyFile, *secretEnv)
+		spec, err := keySpec(env, *issuer, *jwks, *keyFile, *secretEnv)
 		if err != nil {
 			return fail(env, "verify", ExitUsage, "%v", err)
 		}
-		opts.Keys, opts.UntrustedKeys = ks.Keys, ks.Untrusted
-		report := tokens.Verify(ctx, tok, opts)
+		ctx, cancel := context.WithTimeout(context.Background(), workspace.DefaultTimeout)
+		defer cancel()
+		report, err := env.workspace().Verify(ctx, tok, spec, opts)
+		if err != nil {
+			return fail(env, "verify", ExitUsage, "%v", err)
+		}
 		if *asJSON {
 			enc := json.NewEncoder(env.Stdout)
 			enc.SetIndent("", "  ")
@@ -81,11 +82,10 @@ func runVerify(env Env, fs *pflag.FlagSet) func(pos []string) int {
 	}
 }
 
-// verificationKeys picks the key source from the flags, in order of
-// precedence: an HMAC secret, a key file, a JWKS, the expected issuer's
-// discovery. With none of them the token's own iss is looked up, but
-// those keys cannot make it valid (workspace.SelfNamedKeys).
-func verificationKeys(ctx context.Context, env Env, tok *tokens.Token, issuer, jwks, keyFile, secretEnv string) (workspace.KeySource, error) {
+// keySpec reads the key flags: --secret-env's variable, --key's file or
+// --jwks (a URL, or a file). The precedence and the fetching are
+// workspace.Keys's.
+func keySpec(env Env, issuer, jwks, keyFile, secretEnv string) (workspace.KeySpec, error) {
 	given := 0
 	for _, s := range []string{jwks, keyFile, secretEnv} {
 		if s != "" {
@@ -93,46 +93,25 @@ func verificationKeys(ctx context.Context, env Env, tok *tokens.Token, issuer, j
 		}
 	}
 	if given > 1 {
-		return workspace.KeySource{}, errors.New("give only one of --jwks, --key and --secret-env")
+		return workspace.KeySpec{}, errors.New("give only one of --jwks, --key and --secret-env")
 	}
-	ws := &workspace.Workspace{HTTP: httpx.NewClient(httpx.DefaultTimeout)}
-	var keys tokens.KeyProvider
+	spec := workspace.KeySpec{Issuer: issuer}
 	var err error
 	switch {
 	case secretEnv != "":
-		secret := env.Getenv(secretEnv)
-		if secret == "" {
-			return workspace.KeySource{}, fmt.Errorf("--secret-env names %s, which is empty or unset", secretEnv)
+		if spec.Secret = []byte(env.Getenv(secretEnv)); len(spec.Secret) == 0 {
+			return spec, fmt.Errorf("--secret-env names %s, which is empty or unset", secretEnv)
 		}
-		keys = tokens.StaticKeys{tokens.HMACKey([]byte(secret))}
 	case keyFile != "":
-		keys, err = keysFromFile(keyFile)
+		spec.Key, err = readFile(keyFile)
+		spec.KeyFrom = keyFile
 	case strings.HasPrefix(jwks, "https://") || strings.HasPrefix(jwks, "http://"):
-		if _, err := httpx.CheckEndpointURL(jwks); err != nil {
-			return workspace.KeySource{}, fmt.Errorf("--jwks: %v", err)
-		}
-		keys = discovery.NewKeySet(ws.HTTP, jwks)
+		spec.JWKS = jwks
 	case jwks != "":
-		keys, err = keysFromFile(jwks)
-	case issuer != "":
-		return ws.IssuerKeys(ctx, issuer)
-	default:
-		return ws.SelfNamedKeys(ctx, tok)
+		spec.Key, err = readFile(jwks)
+		spec.KeyFrom = jwks
 	}
-	return workspace.KeySource{Keys: keys}, err
-}
-
-// keysFromFile reads a JWK, JWKS or PEM file.
-func keysFromFile(path string) (tokens.KeyProvider, error) {
-	b, err := readFile(path)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := tokens.ParseKeys(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return tokens.StaticKeys(keys), nil
+	return spec, err
 }
 
 func readFile(path string) ([]byte, error) {
@@ -153,9 +132,6 @@ func printReport(w io.Writer, r tokens.Report) {
 	for _, c := range r.Checks {
 		say(w, "%s %-9s %s\n", statusMarks[c.Status], c.Name, c.Detail)
 	}
-	if r.Valid {
-		fmt.Fprintln(w, "\nValid: the signature is verified and no check failed.")
-	} else {
-		fmt.Fprintln(w, "\nNot valid: see the checks marked FAIL (or the signature, which must be verified).")
-	}
+	_, sentence := workspace.Verdict(r)
+	fmt.Fprintln(w, "\n"+sentence)
 }

@@ -75,3 +75,14 @@ func advertised(addr string) string {
 
 // Close stops the server.
 func (s *Server) Close() error { return s.srv.Close() }
+
+// StartDemo starts the tenant the window offers: the demo applications
+// with Multi-Resource Refresh Token policies (so asking another API's
+// audience on refresh shows what Auth0 does), on a free loopback port.
+func StartDemo() (*Server, error) {
+	ten, err := New(Config{Policies: DemoPolicies()})
+	if err != nil {
+		return nil, err
+	}
+	return Start(ten, "", false)
+}

@@ -36,7 +36,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/oauth"
-	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 
@@ -439,7 +439,7 @@ func MaskedCurl(req *http.Request, body []byte, reveal bool) string {
 	for _, k := range fkeys {
 		v := form.Get(k)
 		if !reveal && (k == "refresh_token" || k == "client_secret") {
-			v = secrets.Mask(v)
+			v = safetext.Mask(v)
 		}
 		fmt.Fprintf(&b, " \\\n  --data-urlencode '%s=%s'", k, strings.ReplaceAll(v, "'", `'\''`))
 	}

@@ -192,16 +192,6 @@ func CheckIssuerURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// Redact returns raw with any user info replaced, for history and output.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	u.User = url.User("xxxxx")
-	return u.String()
-}
-
 // Describe says in words why a request got no answer, without Go's
 // "Post \"…\": dial tcp: lookup …" wrapping.
 func Describe(err error) string {

@@ -5,7 +5,6 @@ package secrets
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 
@@ -199,16 +198,4 @@ func (s *Memory) Delete(profile, kind string) error {
 	}
 	delete(s.m, Account(profile, kind))
 	return nil
-}
-
-// Mask shows enough of a secret to recognise it and nothing to use:
-// "v1.M…(43 chars)". Short secrets are masked entirely.
-func Mask(s string) string {
-	if s == "" {
-		return ""
-	}
-	if len(s) < 16 {
-		return strings.Repeat("•", 8)
-	}
-	return fmt.Sprintf("%s…(%d chars)", s[:4], len(s))
 }

@@ -86,6 +86,9 @@ type Check struct {
 	OK     bool   `json:"ok"`
 	Status Status `json:"status"`
 	Detail string `json:"detail"`
+	// SelfVouched marks a signature that matches keys the caller marked
+	// untrusted (Options.UntrustedKeys): it failed for that reason only.
+	SelfVouched bool `json:"-"`
 }
 
 // Report is every check's result. Valid needs a verified signature and no
@@ -137,13 +140,13 @@ func Verify(ctx context.Context, t *Token, o Options) Report {
 }
 
 func pass(name, format string, a ...any) Check {
-	return Check{name, true, Pass, fmt.Sprintf(format, a...)}
+	return Check{Name: name, OK: true, Status: Pass, Detail: fmt.Sprintf(format, a...)}
 }
 func fail(name, format string, a ...any) Check {
-	return Check{name, false, Fail, fmt.Sprintf(format, a...)}
+	return Check{Name: name, Status: Fail, Detail: fmt.Sprintf(format, a...)}
 }
 func skip(name, format string, a ...any) Check {
-	return Check{name, true, Skip, fmt.Sprintf(format, a...)}
+	return Check{Name: name, OK: true, Status: Skip, Detail: fmt.Sprintf(format, a...)}
 }
 
 // ErrNoKey is reported when a signature cannot be checked for want of a key.
@@ -211,7 +214,9 @@ func checkSignature(ctx context.Context, t *Token, o Options) Check {
 				return fail(name, "%v", err)
 			}
 			if o.UntrustedKeys != "" {
-				return fail(name, "%s signature matches, but %s", alg, o.UntrustedKeys)
+				c := fail(name, "%s signature matches, but %s", alg, o.UntrustedKeys)
+				c.SelfVouched = true
+				return c
 			}
 			return pass(name, "%s signature verified with %s (%s)", alg, k.Source, k.Describe())
 		}

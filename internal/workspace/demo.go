@@ -36,7 +36,7 @@ type DemoSeed struct {
 // their secrets and fresh refresh tokens in the keyring. A profile that is
 // not a demo profile is never touched: a demo profile whose name it has
 // takes the next free name (demo-web-2, …) and a note says so.
-func (w *Workspace) SeedDemo(ten *demotenant.Tenant) (DemoSeed, error) {
+func (w *Workspace) SeedDemo(ten Demo) (DemoSeed, error) {
 	grants, err := ten.Grants()
 	if err != nil {
 		return DemoSeed{}, err
@@ -92,25 +92,41 @@ func (w *Workspace) SeedDemo(ten *demotenant.Tenant) (DemoSeed, error) {
 	return out, nil
 }
 
-// StartDemo starts the demo tenant on a free loopback port and seeds its
-// profiles when the user has no profiles or only demo ones. It returns a
-// nil server when the demo is not needed.
-func (w *Workspace) StartDemo() (*demotenant.Server, DemoSeed, error) {
+// Demo is the running demo tenant as the front ends use it. The
+// composition root builds it (internal/demotenant) and hands it in.
+type Demo interface {
+	Issuer() string
+	Clients() []demotenant.Client
+	// MintRefreshToken makes a refresh token for a demo client, as a
+	// sign-in would (scope "" is DemoScope).
+	MintRefreshToken(clientID, scope, audience string) (string, error)
+	// SampleDelegation is a legacy /delegation request for this tenant,
+	// ready to paste into Migrate.
+	SampleDelegation() (string, error)
+	Grants() ([]demotenant.ClientGrant, error)
+}
+
+// DemoScope is the scope a demo sign-in grants.
+const DemoScope = demotenant.DemoScope
+
+// DemoStarter starts the demo tenant the window offers, on a free loopback
+// port. The composition root passes demotenant.StartDemo; tests pass
+// their own.
+type DemoStarter func() (*demotenant.Server, error)
+
+// StartDemo starts the demo tenant with start and seeds its profiles when
+// the user has no profiles or only demo ones. It returns a nil server
+// when the demo is not needed.
+func (w *Workspace) StartDemo(start DemoStarter) (*demotenant.Server, DemoSeed, error) {
 	ps, err := w.Profiles.Load()
 	if err != nil || !NeedsDemo(ps) {
 		return nil, DemoSeed{}, err
 	}
-	// The demo's applications have Multi-Resource Refresh Token policies,
-	// so asking another API's audience on refresh shows what Auth0 does.
-	ten, err := demotenant.New(demotenant.Config{Policies: demotenant.DemoPolicies()})
+	srv, err := start()
 	if err != nil {
 		return nil, DemoSeed{}, err
 	}
-	srv, err := demotenant.Start(ten, "", false)
-	if err != nil {
-		return nil, DemoSeed{}, err
-	}
-	seed, err := w.SeedDemo(ten)
+	seed, err := w.SeedDemo(srv.Tenant)
 	if err != nil {
 		srv.Close()
 		return nil, seed, fmt.Errorf("seeding the demo profiles: %w", err)

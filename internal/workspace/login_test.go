@@ -25,7 +25,7 @@ import (
 func demoWorkspace(t *testing.T) (*Workspace, *secrets.Memory, *demotenant.Tenant) {
 	t.Helper()
 	ws, mem := newWorkspace(t)
-	srv, _, err := ws.StartDemo()
+	srv, _, err := ws.StartDemo(demotenant.StartDemo)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
-	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
@@ -132,6 +132,6 @@ func (w *Workspace) RefreshAdHoc(ctx context.Context, r exchange.Request) (*exch
 
 func (w *Workspace) record(profile, endpoint string, start time.Time, resp *exchange.Response, err error) {
 	if w.History != nil {
-		_ = w.History.Add(exchange.EntryFor(profile, httpx.Redact(endpoint), start, resp, err))
+		_ = w.History.Add(exchange.EntryFor(profile, safetext.RedactURL(endpoint), start, resp, err))
 	}
 }

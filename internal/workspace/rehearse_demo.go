@@ -10,9 +10,13 @@ import (
 )
 
 // RehearseOnDemo runs the rotation rehearsal on a fresh demo tenant with
-// cfg's refresh-token settings, on a clock of its own (cfg.Now is set
-// here), and stops the tenant after.
-func (w *Workspace) RehearseOnDemo(ctx context.Context, cfg demotenant.Config, retry time.Duration) (RehearsalReport, error) {
+// these refresh-token settings, on a clock of its own, and stops the
+// tenant after.
+func (w *Workspace) RehearseOnDemo(ctx context.Context, s DemoSettings, retry time.Duration) (RehearsalReport, error) {
+	if err := s.Validate(); err != nil {
+		return RehearsalReport{}, err
+	}
+	cfg := s.config()
 	clock := demotenant.NewClock(time.Now())
 	cfg.Now = clock.Now
 	ten, err := demotenant.New(cfg)

@@ -39,6 +39,10 @@ type Workspace struct {
 	issuer map[string]*discovery.Metadata // discovery cache for this run
 }
 
+// DefaultTimeout bounds one network step of a flow (a request, a
+// discovery, a key fetch): front ends use it for the contexts they pass.
+const DefaultTimeout = httpx.DefaultTimeout
+
 // New returns a workspace on the profiles file at profilesPath, with
 // history and locks beside it. Every keyring call is bounded by
 // secrets.DefaultTimeout.

@@ -175,7 +175,7 @@ func TestTheDemoNeverTouchesARealProfile(t *testing.T) {
 	// A demo profile left from an earlier run makes the app start the demo.
 	ws.Profiles.Add(profiles.Profile{Name: "demo-native", Issuer: "http://127.0.0.1:1/", ClientID: "demo-native-app", Auth: "none", Demo: true})
 	for start := 1; start <= 2; start++ {
-		srv, seed, err := ws.StartDemo()
+		srv, seed, err := ws.StartDemo(demotenant.StartDemo)
 		if err != nil || srv == nil {
 			t.Fatalf("start %d: %v", start, err)
 		}
