@@ -11,10 +11,6 @@ import (
 // ErrNotKeyValue is a parameter that is not KEY=VALUE.
 var ErrNotKeyValue = errors.New("not KEY=VALUE")
 
-// ErrReservedParam is an extra parameter Tokenscope sets itself
-// (grant_type, refresh_token, client_id, …).
-var ErrReservedParam = errors.New("set by Tokenscope itself")
-
 // ParseParam reads one extra token-request parameter, KEY=VALUE, as both
 // front ends take it (a --param flag, a line of the Clients screen's
 // Parameters field): white space around the key and the value is dropped.
@@ -25,7 +21,7 @@ func ParseParam(s string) (key, value string, err error) {
 		return "", "", fmt.Errorf("%q is %w (a name, =, then its value: resource=https://api.example.com)", s, ErrNotKeyValue)
 	}
 	if oauth.Reserved(k) {
-		return "", "", fmt.Errorf("the parameter %q is %w and cannot be given as an extra parameter", k, ErrReservedParam)
+		return "", "", fmt.Errorf("the parameter %q is %w and cannot be given as an extra parameter", k, oauth.ErrReservedParam)
 	}
 	return k, v, nil
 }
