@@ -1,6 +1,10 @@
-// Package testop runs zitadel/oidc's example OpenID provider (in-memory
-// storage) on loopback: the real third-party provider the exchange and
-// sign-in tests run against. Only tests import it.
+// Package testop holds what the tests of several packages share, and only
+// tests import it: the peers they talk to — zitadel/oidc's example OpenID
+// provider (Start), panva's oidc-provider (StartPanva), a scripted Auth0
+// Management API (StartManagementAPI), a headless Chromium (Chromium), a
+// token endpoint that rotates refresh tokens (NewRotatingTokens) — and a
+// JWT signer (Sign) with one RSA and one EC key per test binary (RSAKey,
+// ECKey).
 package testop
 
 import (
@@ -14,9 +18,13 @@ import (
 	"github.com/zitadel/oidc/v3/example/server/storage"
 )
 
-// Start registers clients and starts the provider; it stops when the test
+// Start starts zitadel/oidc's example OpenID provider (in-memory storage)
+// on loopback, the real third-party provider the exchange and sign-in
+// tests run against, with clients registered; it stops when the test
 // ends. It returns the issuer, http://127.0.0.1:PORT/ (the issuer must be
 // known before the server is built, so the listener comes first).
+// zitadel's example keeps clients in a package-level map, unlocked: a test
+// that calls Start must not run in parallel with another that does.
 func Start(t testing.TB, clients ...*storage.Client) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 // auth0Claims is a typical Auth0 access token payload (about 1 KB encoded).
@@ -33,8 +35,8 @@ func auth0Claims(n time.Time) map[string]any {
 }
 
 func BenchmarkDecodeTypicalAuth0Token(b *testing.B) {
-	rk, _ := testKeys(b)
-	tok := sign(b, jose.RS256, rk, "key-2024-01", auth0Claims(now))
+	rk := testop.RSAKey()
+	tok := testop.Sign(b, jose.RS256, rk, "key-2024-01", auth0Claims(now))
 	b.SetBytes(int64(len(tok)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -45,7 +47,7 @@ func BenchmarkDecodeTypicalAuth0Token(b *testing.B) {
 }
 
 func benchVerify(b *testing.B, alg jose.SignatureAlgorithm, key, pub any) {
-	tok := sign(b, alg, key, "k1", auth0Claims(now))
+	tok := testop.Sign(b, alg, key, "k1", auth0Claims(now))
 	keys := StaticKeys{{JSONWebKey: jose.JSONWebKey{Key: pub, KeyID: "k1"}, Source: "bench"}}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -60,20 +62,20 @@ func benchVerify(b *testing.B, alg jose.SignatureAlgorithm, key, pub any) {
 }
 
 func BenchmarkVerifyRS256CachedKey(b *testing.B) {
-	rk, _ := testKeys(b)
+	rk := testop.RSAKey()
 	benchVerify(b, jose.RS256, rk, &rk.PublicKey)
 }
 
 func BenchmarkVerifyES256CachedKey(b *testing.B) {
-	_, ek := testKeys(b)
+	ek := testop.ECKey()
 	benchVerify(b, jose.ES256, ek, &ek.PublicKey)
 }
 
 func oneMBToken(b *testing.B) string {
 	c := auth0Claims(now)
 	c["blob"] = strings.Repeat("x", 760<<10)
-	rk, _ := testKeys(b)
-	return sign(b, jose.RS256, rk, "k1", c)
+	rk := testop.RSAKey()
+	return testop.Sign(b, jose.RS256, rk, "k1", c)
 }
 
 func BenchmarkDecode1MBToken(b *testing.B) {
@@ -91,7 +93,7 @@ func BenchmarkDecode1MBToken(b *testing.B) {
 // the public-key operation on the same token, and the two base64url
 // decodes of a bare decode. make bench prints each figure over its floor.
 func benchFloorVerify(b *testing.B, alg jose.SignatureAlgorithm, key any, check func(digest, sig []byte) bool) {
-	tok := sign(b, alg, key, "k1", auth0Claims(now))
+	tok := testop.Sign(b, alg, key, "k1", auth0Claims(now))
 	i := strings.LastIndexByte(tok, '.')
 	sig, err := strictB64.DecodeString(tok[i+1:])
 	if err != nil {
@@ -107,22 +109,22 @@ func benchFloorVerify(b *testing.B, alg jose.SignatureAlgorithm, key any, check 
 }
 
 func BenchmarkFloorVerifyRS256(b *testing.B) {
-	rk, _ := testKeys(b)
+	rk := testop.RSAKey()
 	benchFloorVerify(b, jose.RS256, rk, func(d, sig []byte) bool {
 		return rsa.VerifyPKCS1v15(&rk.PublicKey, crypto.SHA256, d, sig) == nil
 	})
 }
 
 func BenchmarkFloorVerifyES256(b *testing.B) {
-	_, ek := testKeys(b)
+	ek := testop.ECKey()
 	benchFloorVerify(b, jose.ES256, ek, func(d, sig []byte) bool {
 		return ecdsa.Verify(&ek.PublicKey, d, new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:]))
 	})
 }
 
 func BenchmarkFloorDecodeTypicalAuth0Token(b *testing.B) {
-	rk, _ := testKeys(b)
-	benchFloorDecode(b, sign(b, jose.RS256, rk, "key-2024-01", auth0Claims(now)))
+	rk := testop.RSAKey()
+	benchFloorDecode(b, testop.Sign(b, jose.RS256, rk, "key-2024-01", auth0Claims(now)))
 }
 
 func BenchmarkFloorDecode1MBToken(b *testing.B) { benchFloorDecode(b, oneMBToken(b)) }

@@ -14,6 +14,7 @@ var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 func TestDecodeShowsAnAuth0AccessTokensClaimsInOrderWithTimes(t *testing.T) {
+	t.Parallel()
 	payload := `{"iss":"https://tenant.eu.auth0.com/","sub":"auth0|42","aud":["https://api.example.com","https://tenant.eu.auth0.com/userinfo"],"iat":1795262400,"exp":1795262650,"azp":"abc","scope":"openid profile read:orders","gty":"refresh_token","permissions":["read:orders"],"https://example.com/roles":["admin"]}`
 	tok, err := Decode(b64(`{"alg":"RS256","typ":"JWT","kid":"k1"}`)+"."+b64(payload)+".c2ln", time.Unix(1795262400, 0))
 	if err != nil {
@@ -44,6 +45,7 @@ func TestDecodeShowsAnAuth0AccessTokensClaimsInOrderWithTimes(t *testing.T) {
 }
 
 func TestDecodeStripsWhatPeoplePasteAroundATokenAndSaysSo(t *testing.T) {
+	t.Parallel()
 	tok, err := Decode("  Authorization: Bearer \"eyJhbGciOiJIUzI1NiJ9.\n  eyJzdWIiOiJ4In0.\r\n  c2ln\" \n", now)
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +61,7 @@ func TestDecodeStripsWhatPeoplePasteAroundATokenAndSaysSo(t *testing.T) {
 }
 
 func TestDecodeNamesTheFailingPartOfMalformedInput(t *testing.T) {
+	t.Parallel()
 	huge := strings.Repeat("a", MaxTokenSize+1)
 	cases := []struct {
 		name, input, wantPart, wantText string
@@ -92,6 +95,7 @@ func TestDecodeNamesTheFailingPartOfMalformedInput(t *testing.T) {
 }
 
 func TestDecodeDescribesOddButWellFormedTokens(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, token string
 		kind        Kind
@@ -128,6 +132,7 @@ func TestDecodeDescribesOddButWellFormedTokens(t *testing.T) {
 }
 
 func TestDuplicateClaimKeepsTheLastValueLikeEncodingJSON(t *testing.T) {
+	t.Parallel()
 	tok, err := Decode(b64(`{"alg":"HS256"}`)+"."+b64(`{"sub":"alice","sub":"mallory"}`)+".c2ln", now)
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +146,7 @@ func TestDuplicateClaimKeepsTheLastValueLikeEncodingJSON(t *testing.T) {
 }
 
 func TestEscapedAndNestedClaimValuesDecode(t *testing.T) {
+	t.Parallel()
 	tok, err := Decode(b64(`{"alg":"HS256"}`)+"."+b64(`{"n\u00e4me":"a\"b\/c","address":{"country":"FR"},"ok":true,"none":null,"n":-1.5e3}`)+".c2ln", now)
 	if err != nil {
 		t.Fatal(err)
@@ -155,6 +161,7 @@ func TestEscapedAndNestedClaimValuesDecode(t *testing.T) {
 }
 
 func TestDurationAndRelativePhrases(t *testing.T) {
+	t.Parallel()
 	cases := map[time.Duration]string{
 		0:                           "0s",
 		250 * time.Second:           "4m 10s",
@@ -182,6 +189,7 @@ func nestedToken(depth int) string {
 // A payload nested deeper than MaxNesting is a finding and text, never
 // claims; one level less is expanded as usual.
 func TestDeepNestingIsReportedNotExpanded(t *testing.T) {
+	t.Parallel()
 	// The top-level object is level 1, so MaxNesting-1 arrays fit.
 	ok, err := Decode(nestedToken(MaxNesting-1), time.Now())
 	if err != nil || ok.Claims == nil || ok.PayloadText != "" {

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 // FuzzDecode: any input either decodes or returns a DecodeError naming a
@@ -86,15 +88,15 @@ func FuzzParseObjectAgreesWithEncodingJSON(f *testing.F) {
 // FuzzDirectVerifyAgreesWithGoJose: for any token the direct path takes,
 // its verdict with an RSA and an EC key is go-jose's verdict.
 func FuzzDirectVerifyAgreesWithGoJose(f *testing.F) {
-	rk, ek := testKeys(f)
+	rk, ek := testop.RSAKey(), testop.ECKey()
 	n := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, alg := range []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512} {
-		f.Add(sign(f, alg, rk, "k1", claimsAt(n)))
+		f.Add(testop.Sign(f, alg, rk, "k1", claimsAt(n)))
 	}
 	for _, alg := range []jose.SignatureAlgorithm{jose.ES256} {
-		f.Add(sign(f, alg, ek, "", claimsAt(n)))
+		f.Add(testop.Sign(f, alg, ek, "", claimsAt(n)))
 	}
-	f.Add(alterPayload(sign(f, jose.RS256, rk, "k1", claimsAt(n))))
+	f.Add(alterPayload(testop.Sign(f, jose.RS256, rk, "k1", claimsAt(n))))
 	f.Fuzz(func(t *testing.T, raw string) {
 		tok, err := DecodeStrict(raw, n)
 		if err != nil {

@@ -34,6 +34,7 @@ func mustKeys(t testing.TB, s string) StaticKeys {
 }
 
 func TestRFC7515AppendixExamplesVerifyWithTheirKeys(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, token, key string
 		wantValid        bool
@@ -61,6 +62,7 @@ func TestRFC7515AppendixExamplesVerifyWithTheirKeys(t *testing.T) {
 }
 
 func TestRFC7515ExampleIsExpiredAfterItsExpPlusLeeway(t *testing.T) {
+	t.Parallel()
 	tok, err := Decode(rfcA2, rfcNow)
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +81,7 @@ func TestRFC7515ExampleIsExpiredAfterItsExpPlusLeeway(t *testing.T) {
 }
 
 func TestAlgNoneIsDecodedButFlagged(t *testing.T) {
+	t.Parallel()
 	tok, err := Decode(rfcA5, rfcNow)
 	if err != nil {
 		t.Fatalf("an unsigned token must still decode: %v", err)

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
 	"github.com/tokenscope/tokenscope/internal/finding"
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 func claimsAt(n time.Time) map[string]any {
@@ -20,8 +22,9 @@ func claimsAt(n time.Time) map[string]any {
 }
 
 func TestVerifyRunsEveryCheckAndShowsEachResult(t *testing.T) {
-	rk, _ := testKeys(t)
-	tok, err := Decode(sign(t, jose.RS256, rk, "k1", claimsAt(now)), now)
+	t.Parallel()
+	rk := testop.RSAKey()
+	tok, err := Decode(testop.Sign(t, jose.RS256, rk, "k1", claimsAt(now)), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,11 +47,12 @@ func TestVerifyRunsEveryCheckAndShowsEachResult(t *testing.T) {
 }
 
 func TestHMACWithAPublicKeyIsRefusedAsKeyConfusion(t *testing.T) {
-	rk, _ := testKeys(t)
+	t.Parallel()
+	rk := testop.RSAKey()
 	pubDER, _ := x509.MarshalPKIXPublicKey(&rk.PublicKey)
 	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
 	// The attacker signs with the PEM text of the public key as HMAC secret.
-	forged := sign(t, jose.HS256, pubPEM, "", claimsAt(now))
+	forged := testop.Sign(t, jose.HS256, pubPEM, "", claimsAt(now))
 	tok, err := Decode(forged, now)
 	if err != nil {
 		t.Fatal(err)
@@ -61,18 +65,19 @@ func TestHMACWithAPublicKeyIsRefusedAsKeyConfusion(t *testing.T) {
 }
 
 func TestVerifyPicksTheKeyByKidAndExplainsMismatches(t *testing.T) {
-	rk, ek := testKeys(t)
+	t.Parallel()
+	rk, ek := testop.RSAKey(), testop.ECKey()
 	jwks := `{"keys":[` + jwkJSON(t, &ek.PublicKey, "ec") + "," + jwkJSON(t, &rk.PublicKey, "rsa") + `]}`
 	cases := []struct {
 		name, token string
 		want        Status
 		detail      string
 	}{
-		{"RS256 by kid", sign(t, jose.RS256, rk, "rsa", claimsAt(now)), Pass, "kid \"rsa\""},
-		{"ES256 by kid", sign(t, jose.ES256, ek, "ec", claimsAt(now)), Pass, "EC P-256"},
-		{"ES256 no kid", sign(t, jose.ES256, ek, "", claimsAt(now)), Pass, "EC P-256"},
-		{"ES384 needs P-384", sign(t, jose.ES256, ek, "ec", claimsAt(now))[0:0] + b64(`{"alg":"ES384","kid":"ec"}`) + ".e30.c2ln", Fail, "P-384"},
-		{"altered payload", alterPayload(sign(t, jose.RS256, rk, "rsa", claimsAt(now))), Fail, "does not match"},
+		{"RS256 by kid", testop.Sign(t, jose.RS256, rk, "rsa", claimsAt(now)), Pass, "kid \"rsa\""},
+		{"ES256 by kid", testop.Sign(t, jose.ES256, ek, "ec", claimsAt(now)), Pass, "EC P-256"},
+		{"ES256 no kid", testop.Sign(t, jose.ES256, ek, "", claimsAt(now)), Pass, "EC P-256"},
+		{"ES384 needs P-384", testop.Sign(t, jose.ES256, ek, "ec", claimsAt(now))[0:0] + b64(`{"alg":"ES384","kid":"ec"}`) + ".e30.c2ln", Fail, "P-384"},
+		{"altered payload", alterPayload(testop.Sign(t, jose.RS256, rk, "rsa", claimsAt(now))), Fail, "does not match"},
 		{"alg not allowed", b64(`{"alg":"HS1"}`) + ".e30.c2ln", Fail, "allow-list"},
 	}
 	for _, c := range cases {
@@ -96,8 +101,9 @@ func alterPayload(tok string) string {
 }
 
 func TestWithoutAKeyTheSignatureIsNotCheckedAndTheTokenIsNotValid(t *testing.T) {
-	rk, _ := testKeys(t)
-	tok, _ := Decode(sign(t, jose.RS256, rk, "k1", claimsAt(now)), now)
+	t.Parallel()
+	rk := testop.RSAKey()
+	tok, _ := Decode(testop.Sign(t, jose.RS256, rk, "k1", claimsAt(now)), now)
 	r := Verify(context.Background(), tok, Options{Now: now})
 	sig, _ := r.Check("signature")
 	if r.Valid || sig.Status != Skip {
@@ -106,7 +112,8 @@ func TestWithoutAKeyTheSignatureIsNotCheckedAndTheTokenIsNotValid(t *testing.T) 
 }
 
 func TestAtHashBindsTheIDTokenToItsAccessToken(t *testing.T) {
-	rk, _ := testKeys(t)
+	t.Parallel()
+	rk := testop.RSAKey()
 	// OpenID Connect Core's example: at_hash of this access token is 77QmUPtjPfzWtF2AnpK9RQ.
 	const access = "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"
 	if got, _ := AtHash("RS256", access); got != "77QmUPtjPfzWtF2AnpK9RQ" {
@@ -114,7 +121,7 @@ func TestAtHashBindsTheIDTokenToItsAccessToken(t *testing.T) {
 	}
 	c := claimsAt(now)
 	c["at_hash"] = "77QmUPtjPfzWtF2AnpK9RQ"
-	tok, _ := Decode(sign(t, jose.RS256, rk, "k1", c), now)
+	tok, _ := Decode(testop.Sign(t, jose.RS256, rk, "k1", c), now)
 	keys := mustKeys(t, jwkJSON(t, &rk.PublicKey, "k1"))
 	if at, _ := Verify(context.Background(), tok, Options{Keys: keys, Now: now, AccessToken: access}).Check("at_hash"); at.Status != Pass {
 		t.Fatalf("at_hash = %+v", at)
@@ -125,17 +132,19 @@ func TestAtHashBindsTheIDTokenToItsAccessToken(t *testing.T) {
 }
 
 func TestMultipleAudiencesWithoutAzpFail(t *testing.T) {
+	t.Parallel()
 	c := claimsAt(now)
 	delete(c, "azp")
-	rk, _ := testKeys(t)
-	tok, _ := Decode(sign(t, jose.RS256, rk, "", c), now)
+	rk := testop.RSAKey()
+	tok, _ := Decode(testop.Sign(t, jose.RS256, rk, "", c), now)
 	if azp, _ := Verify(context.Background(), tok, Options{Now: now}).Check("azp"); azp.Status != Fail {
 		t.Fatalf("azp = %+v", azp)
 	}
 }
 
 func TestKeysFromPEMCertificatePrivateKeyAndErrors(t *testing.T) {
-	rk, ek := testKeys(t)
+	t.Parallel()
+	rk, ek := testop.RSAKey(), testop.ECKey()
 	der, _ := x509.MarshalPKCS8PrivateKey(ek)
 	pkcs8 := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 	pkcs1 := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rk)}))
@@ -145,7 +154,7 @@ func TestKeysFromPEMCertificatePrivateKeyAndErrors(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
-	tok, _ := Decode(sign(t, jose.ES256, ek, "", claimsAt(now)), now)
+	tok, _ := Decode(testop.Sign(t, jose.ES256, ek, "", claimsAt(now)), now)
 	if sig, _ := Verify(context.Background(), tok, Options{Keys: mustKeys(t, pkcs8), Now: now}).Check("signature"); sig.Status != Pass {
 		t.Fatalf("a private key's public half should verify: %+v", sig)
 	}
@@ -166,8 +175,9 @@ func TestKeysFromPEMCertificatePrivateKeyAndErrors(t *testing.T) {
 }
 
 func TestDecryptOpensAJWEAndShowsTheNestedJWT(t *testing.T) {
-	rk, _ := testKeys(t)
-	inner := sign(t, jose.RS256, rk, "k1", claimsAt(now))
+	t.Parallel()
+	rk := testop.RSAKey()
+	inner := testop.Sign(t, jose.RS256, rk, "k1", claimsAt(now))
 	enc, err := jose.NewEncrypter(jose.A256GCM, jose.Recipient{Algorithm: jose.RSA_OAEP_256, Key: &rk.PublicKey}, (&jose.EncrypterOptions{}).WithContentType("JWT"))
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +196,7 @@ func TestDecryptOpensAJWEAndShowsTheNestedJWT(t *testing.T) {
 	if nested.Kind != KindJWS || nested.Raw != inner {
 		t.Fatalf("nested = %+v", nested)
 	}
-	_, ek := testKeys(t)
+	ek := testop.ECKey()
 	der, _ := x509.MarshalPKCS8PrivateKey(ek)
 	wrong := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 	if _, err := Decrypt(tok, mustKeys(t, wrong), now); err == nil || !strings.Contains(err.Error(), "no key decrypts") {
@@ -197,6 +207,7 @@ func TestDecryptOpensAJWEAndShowsTheNestedJWT(t *testing.T) {
 // A key of the wrong kind is named once: no "HMAC secret is a HMAC secret
 // (6 bytes) key".
 func TestAWrongKeyIsNamedInPlainWords(t *testing.T) {
+	t.Parallel()
 	k := HMACKey([]byte("secret"))
 	err := k.fits("RS256")
 	if err == nil || err.Error() != "the token says RS256 but the HMAC secret (6 bytes) is a shared secret, not an RSA key" {
@@ -207,6 +218,7 @@ func TestAWrongKeyIsNamedInPlainWords(t *testing.T) {
 // TestAudiencesReadsAStringOrTheStringsOfAnArray: other elements are
 // skipped, escapes decoded, nesting passed over.
 func TestAudiencesReadsAStringOrTheStringsOfAnArray(t *testing.T) {
+	t.Parallel()
 	for payload, want := range map[string]string{
 		`{"aud":"https://api"}`:                                 "https://api",
 		`{"aud":["a", 1, {"x":["b"]}, "c\u00e9\"", null, "d"]}`: `a|cé"|d`,

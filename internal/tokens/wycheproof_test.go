@@ -42,6 +42,7 @@ var policyAccepts = map[int]string{
 }
 
 func TestWycheproofJWSVectors(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("testdata/wycheproof/json_web_signature_test.json")
 	if err != nil {
 		t.Fatal(err)
