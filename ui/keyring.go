@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"errors"
-
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
 // keyringNote says where secrets are kept. With no keyring (unavailable is
@@ -16,11 +14,7 @@ func keyringNote(unavailable error, demo bool) (string, widget.Importance) {
 	if unavailable == nil {
 		return "Secrets are stored in the OS keyring (service tokenscope, accounts NAME/client_secret and NAME/refresh_token), never in a file.", widget.MediumImportance
 	}
-	reason, remedy := unavailable.Error(), ""
-	var ue *secrets.UnavailableError
-	if errors.As(unavailable, &ue) {
-		reason, remedy = ue.Reason(), ue.Remedy()
-	}
+	reason, remedy := workspace.KeyringProblem(unavailable)
 	if demo {
 		return "No OS keyring here: " + reason + ". The demo profiles keep their secrets in memory for this run, which is all a demo needs.", widget.MediumImportance
 	}

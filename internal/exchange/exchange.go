@@ -34,6 +34,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tokenscope/tokenscope/internal/curl"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/safetext"
@@ -414,10 +415,10 @@ func Preview(r Request) (*http.Request, []byte, error) {
 }
 
 // MaskedCurl renders a previewed request as curl with the refresh token
-// and client secret masked, or literal when reveal is set.
+// and client secret masked, or literal when reveal is set. Every argument
+// is quoted for the shell (internal/curl): what runs is what was previewed.
 func MaskedCurl(req *http.Request, body []byte, reveal bool) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "curl --request %s \\\n  --url '%s'", req.Method, req.URL.String())
+	c := curl.Command{Method: req.Method, URL: req.URL.String()}
 	keys := make([]string, 0, len(req.Header))
 	for k := range req.Header {
 		keys = append(keys, k)
@@ -428,7 +429,7 @@ func MaskedCurl(req *http.Request, body []byte, reveal bool) string {
 		if k == "Authorization" && !reveal {
 			v = "Basic ••••••••"
 		}
-		fmt.Fprintf(&b, " \\\n  --header '%s: %s'", k, v)
+		c.Headers = append(c.Headers, curl.Header{Name: k, Value: v})
 	}
 	form, _ := url.ParseQuery(string(body))
 	fkeys := make([]string, 0, len(form))
@@ -441,7 +442,18 @@ func MaskedCurl(req *http.Request, body []byte, reveal bool) string {
 		if !reveal && (k == "refresh_token" || k == "client_secret") {
 			v = safetext.Mask(v)
 		}
-		fmt.Fprintf(&b, " \\\n  --data-urlencode '%s=%s'", k, strings.ReplaceAll(v, "'", `'\''`))
+		c.Form = append(c.Form, curl.Param{Name: k, Value: v})
 	}
-	return b.String() + "\n"
+	return c.String()
+}
+
+// Curl is the request as the curl command that sends it, every argument
+// quoted for the shell, with the refresh token and client secret masked
+// unless reveal is set. The error says why the request cannot be built.
+func (r Request) Curl(reveal bool) (string, error) {
+	req, body, err := Preview(r)
+	if err != nil {
+		return "", err
+	}
+	return MaskedCurl(req, body, reveal), nil
 }
