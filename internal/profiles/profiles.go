@@ -170,6 +170,10 @@ type Store struct {
 	mu   sync.Mutex
 
 	corrupt *CorruptError // the last file this process moved aside
+	// beforeMoveAside, when set, runs between Load finding the file
+	// unreadable and taking the lock to move it aside (a test puts another
+	// process's writes there).
+	beforeMoveAside func()
 }
 
 // LockTimeout bounds how long a change waits for another process's.
@@ -198,11 +202,6 @@ func (s *Store) locked(fn func() error) error {
 	return fn()
 }
 
-// testHookCorruptRead runs between Load finding the file unreadable and
-// taking the lock to move it aside (tests put another process's write
-// there).
-var testHookCorruptRead func()
-
 // Load reads every profile; a missing file means none. Reading takes no
 // lock (files are replaced whole, never seen half-written); moving an
 // unreadable file aside is a change, so it takes the lock and reads the
@@ -216,8 +215,8 @@ func (s *Store) Load() ([]Profile, error) {
 	if !errors.As(err, &u) {
 		return ps, err
 	}
-	if testHookCorruptRead != nil {
-		testHookCorruptRead()
+	if s.beforeMoveAside != nil {
+		s.beforeMoveAside()
 	}
 	err = s.locked(func() error {
 		ps, err = s.load()

@@ -9,6 +9,7 @@ import (
 )
 
 func TestPutWritesA0600FileWithoutSecretsAndReplacesByName(t *testing.T) {
+	t.Parallel()
 	s := &Store{Path: filepath.Join(t.TempDir(), "cfg", "profiles.json")}
 	p := Profile{Name: "tenant", Issuer: "https://tenant.eu.auth0.com/", ClientID: "abc", Auth: "post", Scope: "openid"}
 	if _, err := s.Put(p); err != nil {
@@ -38,6 +39,7 @@ func TestPutWritesA0600FileWithoutSecretsAndReplacesByName(t *testing.T) {
 }
 
 func TestACorruptFileIsKeptAsideNotEmptied(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s := &Store{Path: filepath.Join(dir, "profiles.json")}
 	os.WriteFile(s.Path, []byte(`{"version":1,"profiles":[{"name":`), 0o600)
@@ -55,6 +57,7 @@ func TestACorruptFileIsKeptAsideNotEmptied(t *testing.T) {
 }
 
 func TestValidateSaysWhatIsWrong(t *testing.T) {
+	t.Parallel()
 	cases := map[string]Profile{
 		"needs a name":        {Issuer: "https://t/", ClientID: "a", Auth: "none"},
 		"letters, digits":     {Name: "a/b", Issuer: "https://t/", ClientID: "a", Auth: "none"},
@@ -77,6 +80,7 @@ func TestDefaultPathHonoursTheEnvironment(t *testing.T) {
 }
 
 func TestGetRenameAndRemove(t *testing.T) {
+	t.Parallel()
 	s := &Store{Path: filepath.Join(t.TempDir(), "profiles.json")}
 	s.Put(Profile{Name: "a", Issuer: "https://t/", ClientID: "x", Auth: "none"})
 	s.Put(Profile{Name: "b", Issuer: "https://t/", ClientID: "y", Auth: "none"})
@@ -107,12 +111,13 @@ func TestGetRenameAndRemove(t *testing.T) {
 // lock second must not move aside the good file the first one wrote after
 // moving the bad one aside (it would hide every profile just saved).
 func TestAnUnreadableFileMovedAsideByAnotherProcessLeavesItsNewFileAlone(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "profiles.json")
 	os.WriteFile(path, []byte(`{"version":1,"profiles":[{"name":`), 0o600)
-	reader, writer := &Store{Path: path}, &Store{Path: path}
+	writer := &Store{Path: path}
 	saved := Profile{Name: "saved-meanwhile", Issuer: "https://t.example.com/", ClientID: "c", Auth: "none"}
-	testHookCorruptRead = func() {
+	reader := &Store{Path: path, beforeMoveAside: func() {
 		// The other process: its first change moves the bad file aside and
 		// says so; its next one writes a good file.
 		var ce *CorruptError
@@ -122,8 +127,7 @@ func TestAnUnreadableFileMovedAsideByAnotherProcessLeavesItsNewFileAlone(t *test
 		if err := writer.Add(saved); err != nil {
 			t.Error(err)
 		}
-	}
-	t.Cleanup(func() { testHookCorruptRead = nil })
+	}}
 	ps, err := reader.Load()
 	if err != nil || len(ps) != 1 || ps[0].Name != saved.Name {
 		t.Fatalf("Load = %v, %v; want the profile the other process saved", ps, err)
