@@ -19,6 +19,7 @@ import (
 )
 
 func TestKeySetCachesByKidRefetchesOnAMissAndCollapsesConcurrentFetches(t *testing.T) {
+	t.Parallel()
 	k1, _ := rsa.GenerateKey(rand.Reader, 2048)
 	k2, _ := rsa.GenerateKey(rand.Reader, 2048)
 	var fetches atomic.Int32
@@ -61,6 +62,7 @@ func TestKeySetCachesByKidRefetchesOnAMissAndCollapsesConcurrentFetches(t *testi
 }
 
 func TestDiscoverRefusesAMismatchedIssuerAndPlainHTTPElsewhere(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]string{"issuer": "https://evil.example.com/", "token_endpoint": "x", "jwks_uri": "y"})
 	}))
@@ -76,6 +78,7 @@ func TestDiscoverRefusesAMismatchedIssuerAndPlainHTTPElsewhere(t *testing.T) {
 }
 
 func TestIssuerURLFromAnAuth0Domain(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"tenant.eu.auth0.com":           "https://tenant.eu.auth0.com/",
 		"https://tenant.eu.auth0.com":   "https://tenant.eu.auth0.com/",

@@ -35,6 +35,7 @@ func loopbackTokenServer(tb testing.TB) (*httptest.Server, *atomic.Int32) {
 }
 
 func TestConnectionsAreReusedAcrossRefreshes(t *testing.T) {
+	t.Parallel()
 	srv, conns := loopbackTokenServer(t)
 	c := NewClient()
 	r := req(srv.URL)

@@ -45,6 +45,7 @@ func req(u string) Request {
 }
 
 func TestErrorsAreExplainedAndNeverRetried(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		handler http.HandlerFunc
@@ -82,6 +83,7 @@ func TestErrorsAreExplainedAndNeverRetried(t *testing.T) {
 }
 
 func TestRateLimitResetHeaderGivesTheWait(t *testing.T) {
+	t.Parallel()
 	reset := time.Now().Add(42 * time.Second).Unix()
 	srv, _ := tokenServer(t, jsonReply(429, `{"error":"too_many_requests"}`, "X-RateLimit-Reset", strconv.FormatInt(reset, 10)))
 	_, err := NewClient().Refresh(context.Background(), "p", req(srv.URL), nil)
@@ -92,6 +94,7 @@ func TestRateLimitResetHeaderGivesTheWait(t *testing.T) {
 }
 
 func TestTimeoutOversizedBodyAndUnreachable(t *testing.T) {
+	t.Parallel()
 	slow, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) { time.Sleep(500 * time.Millisecond) })
 	c := NewClient()
 	c.Timeout = 100 * time.Millisecond
@@ -154,6 +157,7 @@ func TestTwoConcurrentRefreshesOfOneProfileSendOneRequest(t *testing.T) {
 }
 
 func TestARotatedTokenIsStoredBeforeTheResultIsReturned(t *testing.T) {
+	t.Parallel()
 	srv, _ := tokenServer(t, jsonReply(200, `{"access_token":"at","refresh_token":"v1.new-refresh-token","id_token":"x.y.z","scope":"openid","expires_in":86400,"token_type":"Bearer"}`))
 	var order []string
 	resp, err := NewClient().Refresh(context.Background(), "p", req(srv.URL), func(tok string) error {
@@ -179,6 +183,7 @@ func TestARotatedTokenIsStoredBeforeTheResultIsReturned(t *testing.T) {
 }
 
 func TestTheRequestSentIsExactlyThePreviewForEachAuthMethod(t *testing.T) {
+	t.Parallel()
 	var gotBody, gotAuth string
 	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -214,6 +219,7 @@ func TestTheRequestSentIsExactlyThePreviewForEachAuthMethod(t *testing.T) {
 }
 
 func TestValidateRefusesWhatCannotWork(t *testing.T) {
+	t.Parallel()
 	r := req("https://t.example.com")
 	r.Params = map[string]string{"grant_type": "password"}
 	if err := r.Validate(); err == nil || !strings.Contains(err.Error(), "cannot be overridden") {
@@ -227,6 +233,7 @@ func TestValidateRefusesWhatCannotWork(t *testing.T) {
 }
 
 func TestAFormEncodedTokenResponseIsReadToo(t *testing.T) {
+	t.Parallel()
 	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
 		io.WriteString(w, "access_token=at-form&token_type=bearer&scope=openid&expires_in=3600")
@@ -241,6 +248,7 @@ func TestAFormEncodedTokenResponseIsReadToo(t *testing.T) {
 // status and a one-line reason, never "network"; a refresh token in it is
 // still stored (it may be the only valid one now).
 func TestASuccessStatusWithAnUnusableBodyIsInvalidResponseAndKeepsTheToken(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		reply  http.HandlerFunc
 		reason string
@@ -275,6 +283,7 @@ func TestASuccessStatusWithAnUnusableBodyIsInvalidResponseAndKeepsTheToken(t *te
 // "Unauthorized" (auth0-samples/auth0-angular-samples#201); the hint names
 // the likely mismatch for the method this request used.
 func TestAuth0sUnauthorizedIsExplainedForTheMethodUsed(t *testing.T) {
+	t.Parallel()
 	srv, _ := tokenServer(t, jsonReply(401, `{"error":"access_denied","error_description":"Unauthorized"}`))
 	for auth, want := range map[oauth.AuthMethod]string{
 		oauth.AuthNone:  "must be None — a single-page or native app",
@@ -293,6 +302,7 @@ func TestAuth0sUnauthorizedIsExplainedForTheMethodUsed(t *testing.T) {
 // A 429 with Auth0's X-RateLimit-Reset (epoch seconds) and no Retry-After
 // says how long to wait and until when.
 func TestA429SaysWhenTheLimitResets(t *testing.T) {
+	t.Parallel()
 	reset := strconv.FormatInt(time.Now().Add(42*time.Second).Unix(), 10)
 	srv, _ := tokenServer(t, jsonReply(429, `{"error":"too_many_requests","error_description":"Global limit has been reached"}`, "X-RateLimit-Reset", reset))
 	_, err := NewClient().Refresh(context.Background(), "p", req(srv.URL), nil)
@@ -305,6 +315,7 @@ func TestA429SaysWhenTheLimitResets(t *testing.T) {
 // A token endpoint with a query (Azure AD B2C's older URLs name the policy
 // in ?p=) keeps it: RFC 6749 §3.2 says it MUST be retained.
 func TestATokenURLWithAQueryIsSentWithIt(t *testing.T) {
+	t.Parallel()
 	var gotQuery string
 	srv, _ := tokenServer(t, func(w http.ResponseWriter, r *http.Request) {
 		gotQuery = r.URL.RawQuery

@@ -85,6 +85,7 @@ const (
 // OpenID provider (github.com/zitadel/oidc, its example server and
 // in-memory storage) on loopback.
 func TestExchangeAgainstZitadelOIDCProvider(t *testing.T) {
+	t.Parallel()
 	issuer := testop.Start(t, storage.NativeClient("ts-native", nativeRedirect), storage.WebClient("ts-web", "ts-web-secret", webRedirect))
 
 	signIn := func(clientID, secret, redirect string, style oauth2.AuthStyle) func(t *testing.T) string {
@@ -165,6 +166,7 @@ func resolve(issuer string, loc *url.URL) string {
 // TestExchangeAgainstTheDemoTenant runs the same suite against
 // Tokenscope's own demo tenant: one suite, two servers.
 func TestExchangeAgainstTheDemoTenant(t *testing.T) {
+	t.Parallel()
 	ten, err := demotenant.New(demotenant.Config{})
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestCheckURLAllowsHTTPOnlyForLoopback(t *testing.T) {
+	t.Parallel()
 	ok := []string{"https://tenant.auth0.com/", "http://127.0.0.1:8080/", "http://localhost/x", "http://[::1]:9/"}
 	bad := map[string]string{
 		"http://tenant.auth0.com/": "plain http",
@@ -30,6 +31,7 @@ func TestCheckURLAllowsHTTPOnlyForLoopback(t *testing.T) {
 }
 
 func TestClientDoesNotFollowRedirectsAndBodiesAreCapped(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/redirect" {
 			http.Redirect(w, r, "/elsewhere", http.StatusFound)
@@ -56,6 +58,7 @@ func TestClientDoesNotFollowRedirectsAndBodiesAreCapped(t *testing.T) {
 
 // Network failures read as sentences, not as Go's wrapped errors.
 func TestDescribeSaysWhatWentWrongInWords(t *testing.T) {
+	t.Parallel()
 	c := NewClient(5 * time.Second)
 	_, err := c.Get("http://does-not-exist.invalid/.well-known/openid-configuration")
 	if got := Describe(err); !strings.Contains(got, "the host does-not-exist.invalid was not found") || strings.Contains(got, "dial tcp") {
@@ -76,6 +79,7 @@ func TestDescribeSaysWhatWentWrongInWords(t *testing.T) {
 // include a fragment component." An issuer takes neither (OpenID Connect
 // Discovery 1.0 §2).
 func TestEndpointURLsMayHaveAQueryButNoFragmentOrSecret(t *testing.T) {
+	t.Parallel()
 	b2c := "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/token?p=b2c_1_susi"
 	if u, err := CheckEndpointURL(b2c); err != nil || u.Query().Get("p") != "b2c_1_susi" {
 		t.Fatalf("%s: %v", b2c, err)

@@ -32,6 +32,7 @@ func FuzzSkipAgreesWithEncodingJSON(f *testing.F) {
 
 // TestSkipStopsRightAfterTheValue, so a stream reader can take the next.
 func TestSkipStopsRightAfterTheValue(t *testing.T) {
+	t.Parallel()
 	for in, end := range map[string]int{`{"a":1} {"b":2}`: 7, `[1,2]x`: 5, `"s"x`: 3, `12 3`: 2, `true,`: 4} {
 		s := Scanner{B: []byte(in)}
 		if err := s.Skip(1); err != nil || s.I != end {
@@ -45,6 +46,7 @@ func TestSkipStopsRightAfterTheValue(t *testing.T) {
 // 8-byte steps: Skip agrees with json.Valid and ScanString says where the
 // string ends.
 func TestEveryOffsetOfALongString(t *testing.T) {
+	t.Parallel()
 	for n := range 80 {
 		for _, c := range []string{`"`, `\`, `\n`, `\u00e9`, "\x01", "\x1f", "\x7f", "é", "\xff", " "} {
 			for at := 0; at <= n; at++ {

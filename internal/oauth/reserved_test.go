@@ -14,6 +14,7 @@ import (
 // token request's extra parameters (exchange.Request.Validate). A name
 // that is not reserved passes both.
 func TestAReservedParameterIsRefusedByTheProfileAndByTheRequest(t *testing.T) {
+	t.Parallel()
 	profile := func(param string) profiles.Profile {
 		return profiles.Profile{Name: "p", Issuer: "https://tenant.eu.auth0.com/", ClientID: "c", Auth: string(oauth.AuthNone),
 			Params: map[string]string{param: "x"}}
