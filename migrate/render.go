@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tokenscope/tokenscope/internal/curl"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
@@ -48,15 +49,6 @@ var secretParams = map[string]string{"refresh_token": EnvRefreshToken, "client_s
 func isPlaceholder(s string) bool {
 	for _, env := range placeholderEnvs {
 		if s == "$"+env {
-			return true
-		}
-	}
-	return false
-}
-
-func hasPlaceholder(s string) bool {
-	for _, env := range placeholderEnvs {
-		if strings.Contains(s, "$"+env) {
 			return true
 		}
 	}
@@ -182,7 +174,7 @@ func renderGet(r *Request, f Format) (string, error) {
 	case RenderHTTP:
 		return fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n\r\n", u.RequestURI(), u.Host, r.Bearer), nil
 	case RenderCurl:
-		return fmt.Sprintf("curl --request GET \\\n  --url %s \\\n  --header %s\n", shellQuote(r.URL), shellQuote("Authorization: Bearer "+r.Bearer)), nil
+		return curl.Command{Method: "GET", URL: r.URL, Headers: []curl.Header{{Name: "Authorization", Value: "Bearer " + r.Bearer}}, Expand: placeholderEnvs}.String(), nil
 	case RenderGo:
 		return formatGo(fmt.Sprintf(goUserinfo, commentSafe(r.URL), r.URL))
 	}
@@ -240,79 +232,22 @@ func renderHTTP(r *Request) string {
 	return b.String()
 }
 
-// shellQuote quotes s for a POSIX shell: single quotes when it holds no
-// placeholder, double quotes (which expand $VAR) when it does.
-func shellQuote(s string) string {
-	if hasPlaceholder(s) {
-		var b strings.Builder
-		b.WriteByte('"')
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if c == '"' || c == '\\' || c == '`' {
-				b.WriteByte('\\')
-			}
-			if c == '$' && !startsWithPlaceholder(s[i:]) {
-				b.WriteByte('\\')
-			}
-			b.WriteByte(c)
-		}
-		b.WriteByte('"')
-		return b.String()
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// heredocEscape escapes s for an unquoted here-document, leaving the
-// $NAME placeholders to expand.
-func heredocEscape(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' || c == '`':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c == '$' && !startsWithPlaceholder(s[i:]):
-			b.WriteString("\\$")
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-func startsWithPlaceholder(s string) bool {
-	for _, env := range placeholderEnvs {
-		if strings.HasPrefix(s, "$"+env) {
-			return true
-		}
-	}
-	return false
-}
-
+// renderCurl writes the request as a curl command; the $NAME placeholders
+// stay for the shell to expand, and every other character reaches curl as
+// it is.
 func renderCurl(r *Request) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "curl --request POST \\\n  --url %s \\\n  --header %s", shellQuote(r.URL), shellQuote("Content-Type: "+r.ContentType()))
+	c := curl.Command{Method: "POST", URL: r.URL, Headers: []curl.Header{{Name: "Content-Type", Value: r.ContentType()}}, Expand: placeholderEnvs}
 	if r.Auth == oauth.AuthBasic {
-		fmt.Fprintf(&b, " \\\n  --user %s", shellQuote(r.ClientID+":"+r.ClientSecret))
+		c.User = r.ClientID + ":" + r.ClientSecret
 	}
 	if r.Encoding == EncodingForm {
 		for _, p := range r.Body {
-			fmt.Fprintf(&b, " \\\n  --data-urlencode %s", shellQuote(p.Name+"="+p.Value))
+			c.Form = append(c.Form, curl.Param{Name: p.Name, Value: p.Value})
 		}
 	} else {
-		// A here-document keeps the JSON readable: no quote escaping.
-		// With placeholders it must expand $NAME, so \, ` and any other
-		// $ are escaped; without, a quoted delimiter expands nothing.
-		body := string(r.BodyJSON(true))
-		if hasPlaceholder(body) {
-			fmt.Fprintf(&b, " \\\n  --data @- <<EOF\n%s\nEOF\n", heredocEscape(body))
-		} else {
-			fmt.Fprintf(&b, " \\\n  --data @- <<'EOF'\n%s\nEOF\n", body)
-		}
-		return b.String()
+		c.Body = string(r.BodyJSON(true))
 	}
-	b.WriteByte('\n')
-	return b.String()
+	return c.String()
 }
 
 // goString is s as a Go expression: a "$NAME" placeholder reads the

@@ -131,6 +131,32 @@ func TestCurlRenderingParsesBackToTheSameRequest(t *testing.T) {
 	}
 }
 
+// A value holding a single quote, spaces, $ (a placeholder's name among
+// them), a backquote, a backslash and a line break comes back from the
+// curl text as it went in, masked or revealed, form or JSON.
+func TestCurlRenderingKeepsAValueTheShellWouldActOn(t *testing.T) {
+	const hostile = "it's a $HOME `id` \\ \"q\" $CLIENT_SECRETS\nline two $"
+	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
+		for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthBasic} {
+			for _, reveal := range []bool{false, true} {
+				req := goldenRequest(t, enc, auth)
+				req.Body = append(append(Params{}, req.Body...), Param{Name: "note", Value: hostile})
+				text, err := Render(req, RenderCurl, reveal)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := Parse([]byte(text))
+				if err != nil {
+					t.Fatalf("%s/%s: %v\n%s", enc, auth, err, text)
+				}
+				if got, _ := b.Requests[0].Params.Get("note"); got != hostile {
+					t.Fatalf("%s/%s reveal %v: note %q, want %q\n%s", enc, auth, reveal, got, hostile, text)
+				}
+			}
+		}
+	}
+}
+
 // TestGoRenderingCompiles vets the generated program in a temporary module
 // that uses the x/oauth2 version this module pins (from the module cache).
 func TestGoRenderingCompiles(t *testing.T) {
