@@ -1,7 +1,6 @@
 package migrate
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"go/format"
@@ -100,40 +99,10 @@ func (r *Request) authorization() string {
 }
 
 // BodyJSON is the body as a JSON object, keys in request order.
-func (r *Request) BodyJSON(indent bool) []byte {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, p := range r.Body {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if indent {
-			b.WriteString("\n  ")
-		}
-		k, _ := json.Marshal(p.Name)
-		v, _ := json.Marshal(p.Value)
-		b.Write(k)
-		b.WriteByte(':')
-		if indent {
-			b.WriteByte(' ')
-		}
-		b.Write(v)
-	}
-	if indent {
-		b.WriteByte('\n')
-	}
-	b.WriteByte('}')
-	return b.Bytes()
-}
+func (r *Request) BodyJSON(indent bool) []byte { return oauth.JSONBody(r.Body.wire(), indent) }
 
 // BodyForm is the body form-encoded, in request order.
-func (r *Request) BodyForm() string {
-	parts := make([]string, len(r.Body))
-	for i, p := range r.Body {
-		parts[i] = url.QueryEscape(p.Name) + "=" + url.QueryEscape(p.Value)
-	}
-	return strings.Join(parts, "&")
-}
+func (r *Request) BodyForm() string { return oauth.FormBody(r.Body.wire()) }
 
 // Render writes the request in format f. Without reveal, the refresh token,
 // client secret, password and a token exchange's subject token appear as

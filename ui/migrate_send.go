@@ -68,7 +68,7 @@ func (s *migrateScreen) onSend() {
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		sent := workspace.Send(ctx, s.svc.HTTP, req)
+		sent := workspace.Send(ctx, s.svc.HTTP, req.Wire())
 		s.do(func() {
 			if gen != s.netGen {
 				return // the input changed: render reset the buttons
@@ -155,7 +155,7 @@ func (s *migrateScreen) onCompare() {
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
-		c, err := workspace.CompareLegacy(ctx, s.svc.HTTP, legacy, req, s.mintForCompare)
+		c, err := workspace.CompareLegacy(ctx, s.svc.HTTP, legacy.Wire(), req.Wire(), s.mintForCompare)
 		s.do(func() {
 			if gen != s.netGen {
 				return // the input changed: render reset the buttons

@@ -1,8 +1,9 @@
 // Package oauth holds the few OAuth 2.0 words every other package shares:
-// the client authentication methods, the grant type names and the
-// token-request parameters Tokenscope sets itself. It has no
-// dependencies, so migrate, profiles, exchange and the demo tenant can all
-// use it without importing each other.
+// the client authentication methods, the grant type names, the
+// token-request parameters Tokenscope sets itself, and a token request as
+// it goes on the wire (WireRequest). It imports only the standard library,
+// so migrate, profiles, exchange, workspace and the demo tenant can all use
+// it without importing each other.
 package oauth
 
 import (

@@ -12,7 +12,6 @@ import (
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/tokens"
-	"github.com/tokenscope/tokenscope/migrate"
 )
 
 // Sent is one request's answer in a comparison.
@@ -32,11 +31,14 @@ type Comparison struct {
 
 // CompareLegacy sends the legacy request first (the migrated one may
 // rotate the refresh token both carry), then the new one, and compares
-// the ID tokens they return. With mint (the demo tenant can mint), each
-// leg gets a fresh refresh token of the same client, so the token in the
-// input stays unspent and Send works right after Compare.
-func CompareLegacy(ctx context.Context, hc *http.Client, legacy migrate.Legacy, migrated *migrate.Request, mint func(clientID string) (string, error)) (*Comparison, error) {
-	if migrated == nil {
+// the ID tokens they return. Both come as they go on the wire (migrate's
+// Legacy.Wire and Request.Wire); an error answer to either is explained
+// for the migrated request's client authentication. With mint (the demo
+// tenant can mint), each leg gets a fresh refresh token of the migrated
+// request's client, so the token in the input stays unspent and Send
+// works right after Compare.
+func CompareLegacy(ctx context.Context, hc *http.Client, legacy, migrated oauth.WireRequest, mint func(clientID string) (string, error)) (*Comparison, error) {
+	if migrated.URL == "" {
 		return nil, fmt.Errorf("the request is not migratable, so there is nothing to compare")
 	}
 	for _, u := range []string{legacy.URL, migrated.URL} {
@@ -46,79 +48,56 @@ func CompareLegacy(ctx context.Context, hc *http.Client, legacy migrate.Legacy, 
 	}
 	if mint != nil {
 		var err error
-		if legacy.Params, err = withFreshToken(legacy.Params, migrated.ClientID, mint); err != nil {
+		if legacy, err = withFreshToken(legacy, migrated.ClientID, mint); err != nil {
 			return nil, err
 		}
-		m := *migrated
-		if m.Body, err = withFreshToken(m.Body, migrated.ClientID, mint); err != nil {
+		if migrated, err = withFreshToken(migrated, migrated.ClientID, mint); err != nil {
 			return nil, err
 		}
-		migrated = &m
 	}
 	c := &Comparison{}
-	c.Legacy = send(ctx, hc, legacy.URL, legacyBody(legacy), contentType(legacy.Encoding), legacy.BasicUser, legacy.BasicPassword, migrated.Auth)
+	c.Legacy = send(ctx, hc, legacy, migrated.Auth)
 	c.New = Send(ctx, hc, migrated)
 	c.Claims = tokens.CompareClaims(c.Legacy.Claims, c.New.Claims)
 	return c, nil
 }
 
-// Send runs a migrated request exactly as rendered (JSON stays JSON, form
-// stays form), with its literal secrets.
-func Send(ctx context.Context, hc *http.Client, migrated *migrate.Request) Sent {
-	if _, err := httpx.CheckURL(migrated.URL); err != nil {
+// Send runs a request exactly as it goes on the wire (a migrated request:
+// JSON stays JSON, form stays form), with its literal secrets.
+func Send(ctx context.Context, hc *http.Client, r oauth.WireRequest) Sent {
+	if _, err := httpx.CheckURL(r.URL); err != nil {
 		return Sent{Err: err.Error()}
 	}
-	body := migrated.BodyForm()
-	if migrated.Encoding != migrate.EncodingForm {
-		body = string(migrated.BodyJSON(false))
-	}
-	user, pass := "", ""
-	if migrated.Auth == oauth.AuthBasic {
-		user, pass = migrated.ClientID, migrated.ClientSecret
-	}
-	return send(ctx, hc, migrated.URL, body, migrated.ContentType(), user, pass, migrated.Auth)
+	return send(ctx, hc, r, r.Auth)
 }
 
-// withFreshToken returns a copy of ps whose refresh_token is a new one.
-func withFreshToken(ps migrate.Params, clientID string, mint func(string) (string, error)) (migrate.Params, error) {
-	out := append(migrate.Params{}, ps...)
-	for i, p := range out {
+// withFreshToken returns a copy of r whose refresh_token is a new one.
+func withFreshToken(r oauth.WireRequest, clientID string, mint func(string) (string, error)) (oauth.WireRequest, error) {
+	r.Params = append([]oauth.Param(nil), r.Params...)
+	for i, p := range r.Params {
 		if p.Name == "refresh_token" {
 			rt, err := mint(clientID)
 			if err != nil {
-				return nil, fmt.Errorf("minting a refresh token for the comparison: %w", err)
+				return r, fmt.Errorf("minting a refresh token for the comparison: %w", err)
 			}
-			out[i].Value = rt
+			r.Params[i].Value = rt
 		}
 	}
-	return out, nil
+	return r, nil
 }
 
-func contentType(e migrate.Encoding) string {
-	if e == migrate.EncodingForm {
-		return "application/x-www-form-urlencoded"
-	}
-	return "application/json"
-}
-
-func legacyBody(l migrate.Legacy) string {
-	r := migrate.Request{Body: l.Params, Encoding: l.Encoding}
-	if l.Encoding == migrate.EncodingForm {
-		return r.BodyForm()
-	}
-	return string(r.BodyJSON(false))
-}
-
-func send(ctx context.Context, hc *http.Client, url, body, ct, user, pass string, auth oauth.AuthMethod) Sent {
+// send POSTs r; an error answer is explained for a request that
+// authenticated with auth.
+func send(ctx context.Context, hc *http.Client, r oauth.WireRequest, auth oauth.AuthMethod) Sent {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.URL, strings.NewReader(r.Body()))
 	if err != nil {
 		return Sent{Err: err.Error()}
 	}
-	req.Header.Set("Content-Type", ct)
-	if user != "" {
-		req.SetBasicAuth(user, pass)
+	req.Header.Set("Content-Type", r.ContentType())
+	if r.BasicUser != "" {
+		req.SetBasicAuth(r.BasicUser, r.BasicPassword)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -32,7 +32,7 @@ func TestCompareSendsTheLegacyCallAndItsTwinAndListsTheClaims(t *testing.T) {
 	if !r.Migratable {
 		t.Fatal(r.Findings)
 	}
-	c, err := workspace.CompareLegacy(context.Background(), httpx.NewClient(0), b.Requests[0], r.Request, nil)
+	c, err := workspace.CompareLegacy(context.Background(), httpx.NewClient(0), b.Requests[0].Wire(), r.Request.Wire(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestEveryMigratedCorpusRefreshWorksOnTheDemoTenant(t *testing.T) {
 			if req.Auth == oauth.AuthBasic {
 				req.ClientSecret = secrets[req.ClientID]
 			}
-			got := workspace.Send(context.Background(), httpx.NewClient(0), &req)
+			got := workspace.Send(context.Background(), httpx.NewClient(0), req.Wire())
 			if got.Status != 200 || got.Err != "" {
 				t.Errorf("%s (%s, auth %s): HTTP %d %s", filepath.Base(f), r.Source.Location, req.Auth, got.Status, got.Err)
 			}
