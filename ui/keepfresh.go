@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
@@ -251,7 +250,7 @@ func (p *freshPanel) onRehearse() {
 		defer p.busy.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		rep, err := p.svc.Workspace.RehearseOnDemo(ctx, demotenant.Config{Logf: func(string, ...any) {}}, workspace.DefaultRetryDelay)
+		rep, err := p.svc.Workspace.RehearseOnDemo(ctx, workspace.DemoSettings{Logf: func(string, ...any) {}}, workspace.DefaultRetryDelay)
 		p.do(func() {
 			p.rehearse.Enable()
 			p.rehearse.SetText("Rehearse rotation races…")
