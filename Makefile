@@ -7,6 +7,9 @@ GO ?= go
 TAGS := migrated_fynedo
 BIN := tokenscope
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# errorlint: an error formatted into another is wrapped with %w (so errors.Is
+# and errors.As see it), and errors are matched with errors.Is/As, not ==.
+ERRORLINT := codeberg.org/polyfloyd/go-errorlint@v1.9.1
 GOBIN := $(shell $(GO) env GOPATH 2>/dev/null)/bin
 
 # Fyne's cgo build (GLFW, OpenGL, X11).
@@ -48,6 +51,9 @@ lint:
 	CGO_ENABLED=0 $(GO) vet -tags headless . ./app
 	@test -x $(GOBIN)/staticcheck || GOFLAGS= $(GO) install $(STATICCHECK)
 	$(GOBIN)/staticcheck -tags $(TAGS) ./...
+	@test -x $(GOBIN)/go-errorlint || GOFLAGS= $(GO) install $(ERRORLINT)
+	GOFLAGS=-tags=$(TAGS) $(GOBIN)/go-errorlint -errorf -test=false ./...
+	CGO_ENABLED=0 GOFLAGS=-tags=headless $(GOBIN)/go-errorlint -errorf -test=false . ./app
 
 # The second OpenID provider the sign-in tests run against (issue 18):
 # panva's oidc-provider, a Node program. npm ci installs the committed lock

@@ -350,7 +350,7 @@ const maxInput = migrate.MaxInput
 func readCapped(r io.Reader, name string) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %v", name, err)
+		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
 	if len(b) > maxInput {
 		return nil, fmt.Errorf("%s is larger than the %d MB limit", name, maxInput>>20)

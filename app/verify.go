@@ -120,7 +120,7 @@ func readFile(path string) ([]byte, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s does not exist", path)
 		}
-		return nil, fmt.Errorf("cannot open %s: %v", path, err)
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
 	}
 	defer f.Close()
 	return readCapped(f, path)

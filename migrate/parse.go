@@ -463,7 +463,7 @@ func (l *Legacy) setBody(body, contentType string) error {
 	if isJSON {
 		ps, err := jsonParams([]byte(body))
 		if err != nil {
-			return fmt.Errorf("the JSON body cannot be read: %v", err)
+			return fmt.Errorf("the JSON body cannot be read: %w", err)
 		}
 		l.Params, l.Encoding = ps, EncodingJSON
 		return nil

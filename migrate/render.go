@@ -241,7 +241,7 @@ func commentSafe(s string) string {
 func formatGo(src string) (string, error) {
 	b, err := format.Source([]byte(src))
 	if err != nil {
-		return "", fmt.Errorf("the generated Go program does not parse (a bug in Tokenscope): %v", err)
+		return "", fmt.Errorf("the generated Go program does not parse (a bug in Tokenscope): %w", err)
 	}
 	return string(b), nil
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -241,7 +242,7 @@ func (s *scanScreen) scanned(r *scan.Report, err error) {
 	s.chooseBtn.Enable()
 	s.rescanBtn.Enable()
 	if err != nil {
-		if err == context.Canceled {
+		if errors.Is(err, context.Canceled) {
 			s.setStatus("Scan cancelled; the results below are from before it.", widget.WarningImportance)
 		} else {
 			s.setStatus(err.Error()+". Choose another folder, or fix the Exclude field.", widget.DangerImportance)

@@ -13,11 +13,11 @@ import (
 func Write(path string, data []byte, perm os.FileMode) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %v", dir, err)
+		return fmt.Errorf("creating %s: %w", dir, err)
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*")
 	if err != nil {
-		return fmt.Errorf("writing in %s: %v", dir, err)
+		return fmt.Errorf("writing in %s: %w", dir, err)
 	}
 	defer os.Remove(tmp.Name())
 	err = tmp.Chmod(perm)
@@ -31,10 +31,10 @@ func Write(path string, data []byte, perm os.FileMode) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("writing %s: %v", path, err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("replacing %s: %v", path, err)
+		return fmt.Errorf("replacing %s: %w", path, err)
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ func FollowLogin(authURL, decision string) error {
 	hc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := hc.Get(authURL)
 	if err != nil {
-		return fmt.Errorf("opening the login page: %v", err)
+		return fmt.Errorf("opening the login page: %w", err)
 	}
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
@@ -36,7 +36,7 @@ func FollowLogin(authURL, decision string) error {
 	}
 	resp, err = hc.PostForm(u.Scheme+"://"+u.Host+"/authorize/decide", url.Values{"request": {id}, "decision": {decision}})
 	if err != nil {
-		return fmt.Errorf("pressing %s: %v", decision, err)
+		return fmt.Errorf("pressing %s: %w", decision, err)
 	}
 	resp.Body.Close()
 	loc := resp.Header.Get("Location")

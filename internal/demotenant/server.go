@@ -34,7 +34,7 @@ func Start(t *Tenant, addr string, allowRemote bool) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen on %s: %v", addr, err)
+		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}
 	s := &Server{Tenant: t, Addr: ln.Addr().String(), ln: ln}
 	t.SetIssuer("http://" + advertised(s.Addr) + "/")

@@ -59,7 +59,7 @@ type Request struct {
 // Validate says what is wrong with a request before anything is sent.
 func (r Request) Validate() error {
 	if _, err := httpx.CheckEndpointURL(r.TokenURL); err != nil {
-		return fmt.Errorf("token endpoint: %v", err)
+		return fmt.Errorf("token endpoint: %w", err)
 	}
 	switch {
 	case r.ClientID == "":

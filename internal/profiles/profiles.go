@@ -94,7 +94,7 @@ func (p Profile) Validate() error {
 		return fmt.Errorf("profile %s needs an issuer URL or domain", p.Name)
 	}
 	if _, err := httpx.CheckIssuerURL(p.Issuer); err != nil {
-		return fmt.Errorf("profile %s, issuer: %v", p.Name, err)
+		return fmt.Errorf("profile %s, issuer: %w", p.Name, err)
 	}
 	if _, err := oauth.ParseAuthMethod(p.Auth); err != nil || p.Auth == "" {
 		return fmt.Errorf("profile %s: client authentication %q is not none, post or basic", p.Name, p.Auth)
@@ -156,7 +156,7 @@ func DefaultPath() (string, error) {
 	}
 	d, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("no config directory: set TOKENSCOPE_CONFIG_DIR (%v)", err)
+		return "", fmt.Errorf("no config directory: set TOKENSCOPE_CONFIG_DIR (%w)", err)
 	}
 	return filepath.Join(d, "tokenscope", "profiles.json"), nil
 }
@@ -189,14 +189,14 @@ func (s *Store) change(fn func() error) error {
 // locked runs fn holding the OS file lock beside the file (s.mu held).
 func (s *Store) locked(fn func() error) error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
-		return fmt.Errorf("creating %s: %v", filepath.Dir(s.Path), err)
+		return fmt.Errorf("creating %s: %w", filepath.Dir(s.Path), err)
 	}
 	fl := flock.New(s.Path + ".lock")
 	ctx, cancel := context.WithTimeout(context.Background(), LockTimeout)
 	defer cancel()
 	ok, err := fl.TryLockContext(ctx, 10*time.Millisecond)
 	if err != nil || !ok {
-		return fmt.Errorf("%s is locked by another Tokenscope for more than %s (%v): close it and try again", s.Path, LockTimeout, err)
+		return fmt.Errorf("%s is locked by another Tokenscope for more than %s (%w): close it and try again", s.Path, LockTimeout, err)
 	}
 	defer fl.Unlock()
 	return fn()
@@ -246,7 +246,7 @@ func (s *Store) read() ([]Profile, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %v", s.Path, err)
+		return nil, fmt.Errorf("reading %s: %w", s.Path, err)
 	}
 	var f file
 	if err := json.Unmarshal(b, &f); err != nil {
@@ -265,7 +265,7 @@ func (s *Store) load() ([]Profile, error) {
 	cause := u.cause
 	backup := fmt.Sprintf("%s.corrupt-%s", s.Path, time.Now().UTC().Format("20060102T150405Z"))
 	if rerr := os.Rename(s.Path, backup); rerr != nil {
-		return nil, fmt.Errorf("%s could not be read (%v) nor moved aside (%v)", s.Path, cause, rerr)
+		return nil, fmt.Errorf("%s could not be read (%w) nor moved aside (%w)", s.Path, cause, rerr)
 	}
 	s.corrupt = &CorruptError{Path: s.Path, Backup: backup, Cause: cause}
 	return nil, s.corrupt

@@ -9,6 +9,7 @@ package tokens
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -184,7 +185,7 @@ func checkSegment(s string, i int, kind Kind) error {
 }
 
 func base64Problem(s string, err error) string {
-	if ce, ok := err.(base64.CorruptInputError); ok && int(ce) < len(s) {
+	if ce := base64.CorruptInputError(0); errors.As(err, &ce) && int(ce) < len(s) {
 		c := s[ce]
 		if c == '+' || c == '/' {
 			return fmt.Sprintf("character %d is %q, which is standard base64; JWTs use the URL-safe alphabet (- and _)", int(ce)+1, c)
@@ -200,12 +201,12 @@ func (t *Token) decodeHeader(kind Kind) error {
 		return err
 	}
 	fields, err := parseObject(b)
-	switch err {
-	case errNotJSON:
+	switch {
+	case errors.Is(err, errNotJSON):
 		return &DecodeError{segmentName(0, kind), "is not JSON: a JOSE header must be a JSON object like {\"alg\":\"RS256\"}"}
-	case errNotObject:
+	case errors.Is(err, errNotObject):
 		return &DecodeError{segmentName(0, kind), "is JSON but not an object: a JOSE header must be a JSON object"}
-	case errTooDeep:
+	case errors.Is(err, errTooDeep):
 		return &DecodeError{segmentName(0, kind), fmt.Sprintf("nests arrays or objects deeper than %d levels: no real JOSE header does, so it is not expanded", MaxNesting)}
 	}
 	t.HeaderJSON = b
@@ -249,16 +250,16 @@ func (t *Token) decodeJWS(now time.Time) error {
 
 func (t *Token) setPayload(payload []byte, now time.Time) {
 	doc, fields, err := parseOwned(payload) // payload is not used below: PayloadText copies it
-	switch err {
-	case errNotJSON:
+	switch {
+	case errors.Is(err, errNotJSON):
 		t.PayloadText = printable(payload)
 		t.add(finding.SeverityInfo, CodePayloadNotJSON, "The payload is not JSON, so it has no claims; it is shown as text.")
 		return
-	case errNotObject:
+	case errors.Is(err, errNotObject):
 		t.PayloadText = string(payload)
 		t.add(finding.SeverityWarning, CodeClaimsNotObject, "The payload is JSON but not an object, so it has no claims; it is shown as text.")
 		return
-	case errTooDeep:
+	case errors.Is(err, errTooDeep):
 		t.PayloadText = printable(payload)
 		t.add(finding.SeverityError, CodeDeepNesting, fmt.Sprintf("The payload nests arrays or objects deeper than %d levels. No real token does: it is not expanded into claims and is shown as text (treat it as hostile).", MaxNesting))
 		return

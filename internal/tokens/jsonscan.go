@@ -361,17 +361,17 @@ func (p *parser) string() (string, error) {
 // so. It reads token endpoint answers (internal/exchange).
 func JSONObject(data []byte) (map[string]any, error) {
 	fields, err := parseObject(data)
-	switch err {
-	case nil:
-	case errNotJSON: // encoding/json says where (rare: only on this path)
+	switch {
+	case err == nil:
+	case errors.Is(err, errNotJSON): // encoding/json says where (rare: only on this path)
 		var v any
 		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, fmt.Errorf("not JSON: %v", err)
+			return nil, fmt.Errorf("not JSON: %w", err)
 		}
 		return nil, errors.New("not JSON")
-	case errNotObject:
+	case errors.Is(err, errNotObject):
 		return nil, errors.New("JSON, but not an object")
-	case errTooDeep: // valid, and rare: the general decoder builds it
+	case errors.Is(err, errTooDeep): // valid, and rare: the general decoder builds it
 		var m map[string]any
 		d := json.NewDecoder(bytes.NewReader(data))
 		d.UseNumber()

@@ -50,7 +50,7 @@ func Decrypt(t *Token, keys []Key, now time.Time) (*Token, error) {
 		if cty, _ := t.HeaderString("cty"); strings.EqualFold(cty, "JWT") {
 			inner, err := Decode(string(plain), now)
 			if err != nil {
-				return nil, fmt.Errorf("decrypted, but the nested JWT is malformed: %v", err)
+				return nil, fmt.Errorf("decrypted, but the nested JWT is malformed: %w", err)
 			}
 			return inner, nil
 		}

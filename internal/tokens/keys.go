@@ -52,7 +52,7 @@ func parseJWKOrSet(data []byte) ([]Key, error) {
 		Kty  string            `json:"kty"`
 	}
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, fmt.Errorf("the key is not valid JSON: %v", err)
+		return nil, fmt.Errorf("the key is not valid JSON: %w", err)
 	}
 	if probe.Keys == nil {
 		if probe.Kty == "" {
@@ -108,7 +108,7 @@ func parsePEM(data []byte) ([]Key, error) {
 		}
 		k, err := parsePEMBlock(block)
 		if err != nil {
-			return nil, fmt.Errorf("PEM block %d (%s): %v", n, block.Type, err)
+			return nil, fmt.Errorf("PEM block %d (%s): %w", n, block.Type, err)
 		}
 		keys = append(keys, Key{JSONWebKey: jose.JSONWebKey{Key: k}, Source: fmt.Sprintf("PEM %s", strings.ToLower(block.Type))})
 	}

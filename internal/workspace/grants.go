@@ -288,7 +288,7 @@ func (w *Workspace) Revoke(ctx context.Context, name string) (endpoint string, e
 	}
 	resp, err := w.HTTP.Do(req)
 	if err != nil {
-		return m.RevocationEndpoint, fmt.Errorf("could not reach %s: %v; the refresh token is still stored", m.RevocationEndpoint, err)
+		return m.RevocationEndpoint, fmt.Errorf("could not reach %s: %w; the refresh token is still stored", m.RevocationEndpoint, err)
 	}
 	defer resp.Body.Close()
 	body, _ := httpx.ReadBody(resp.Body, httpx.MaxBody)

@@ -229,7 +229,7 @@ func Request(l Loaded, o Overrides) (exchange.Request, error) {
 	case l.EndpointErr != nil:
 		return r, l.EndpointErr
 	case l.SecretsErr != nil && (o.RefreshToken == "" || r.Auth.NeedsSecret() && o.ClientSecret == ""):
-		return r, fmt.Errorf("the secrets of profile %s could not be read: %v", p.Name, l.SecretsErr)
+		return r, fmt.Errorf("the secrets of profile %s could not be read: %w", p.Name, l.SecretsErr)
 	case r.RefreshToken == "":
 		return r, fmt.Errorf("profile %s has no refresh token in the keyring: sign in, store one on the Clients screen or with 'tokenscope profile add %s --replace ... --refresh-token-env VAR', or give one for this run", p.Name, p.Name)
 	}
