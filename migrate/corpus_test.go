@@ -84,6 +84,7 @@ func corpusActual(t *testing.T, path string) (corpusCase, *Batch, []Result) {
 // and browsers produce parses, and rewrites to the expected request with
 // the expected findings.
 func TestTheLegacyCorpusMigratesAsExpected(t *testing.T) {
+	t.Parallel()
 	expPath := filepath.Join("testdata", "corpus", "expected.json")
 	want := map[string]corpusCase{}
 	if b, err := os.ReadFile(expPath); err == nil {
@@ -129,6 +130,7 @@ func TestTheLegacyCorpusMigratesAsExpected(t *testing.T) {
 
 // The secrets in the corpus never reach a masked rendering.
 func TestCorpusRenderingsMaskEverySecret(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*"))
 	for _, f := range files {
 		if strings.HasSuffix(f, ".json") && filepath.Base(f) == "expected.json" || strings.HasSuffix(f, ".md") {

@@ -18,6 +18,7 @@ import (
 // what the user reads: the kind, the one delegation_* finding and its
 // words, whether a request and an alternative come out.
 func TestEachDelegationCallIsClassifiedFromWhatItCarries(t *testing.T) {
+	t.Parallel()
 	const idToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhdXRoMHwxMjMifQ.c2ln"
 	jwt := "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer"
 	cases := []struct {
@@ -163,6 +164,7 @@ func TestEachDelegationCallIsClassifiedFromWhatItCarries(t *testing.T) {
 // Only /delegation calls are classified; the other legacy endpoints and
 // bodies that are no delegation request have no Delegation.
 func TestOnlyDelegationRequestsAreClassified(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{
 		"grant_type=refresh_token&client_id=abc&refresh_token=r",
 		`{"grant_type":"password","username":"a","password":"b","client_id":"c"}`,
@@ -183,6 +185,7 @@ func TestOnlyDelegationRequestsAreClassified(t *testing.T) {
 // urn:okta"); the type must be "any URI scoped under your own ownership,
 // such as http://acme.com/legacy-token or urn:acme:legacy-token".
 func TestSubjectTokenTypesInAReservedNamespaceAreRefusedByName(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ in, names string }{
 		{"urn:ietf:params:oauth:token-type:id_token", "urn:ietf"},
 		{"urn:ietf:params:oauth:token-type:refresh_token", "urn:ietf"},
@@ -232,6 +235,7 @@ func TestSubjectTokenTypesInAReservedNamespaceAreRefusedByName(t *testing.T) {
 // (the legacy id_token; never the refresh token), subject_token_type,
 // audience and scope.
 func TestTheTokenExchangeCarriesTheLegacyCallsIdentityAndNeverItsRefreshToken(t *testing.T) {
+	t.Parallel()
 	const idToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhdXRoMHwxMjMifQ.c2ln"
 	withID := rewriteOne(t, `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"app","client_secret":"s3cret","target":"backend","api_type":"app","id_token":"`+idToken+`","scope":"openid name read:orders"}`, Options{Domain: "tenant.eu.auth0.com"})
 	alt := withID.Alternative
@@ -258,6 +262,7 @@ func TestTheTokenExchangeCarriesTheLegacyCallsIdentityAndNeverItsRefreshToken(t 
 // Every format renders the alternative, secrets masked unless revealed,
 // and curl parses back to the same parameters.
 func TestTheTokenExchangeRendersInEveryFormatWithSecretsMasked(t *testing.T) {
+	t.Parallel()
 	const idToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhdXRoMHwxMjMifQ.c2ln"
 	for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic} {
 		for _, in := range []string{
@@ -313,6 +318,7 @@ func TestTheTokenExchangeRendersInEveryFormatWithSecretsMasked(t *testing.T) {
 // profile Claims"). It is carried into the replacement, rewritten as the
 // refresh rewrites it; passthrough leaves it out.
 func TestScopeNeverChangesTheKindAndIsCarriedIntoTheExchange(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ scope, want string }{
 		{"openid", "openid"},
 		{"openid name email", "openid profile email"},
@@ -348,6 +354,7 @@ func TestScopeNeverChangesTheKindAndIsCarriedIntoTheExchange(t *testing.T) {
 // authentication method is none
 // (https://auth0.com/docs/api/authentication/custom-token-exchange/get-token).
 func TestTheTokenExchangeFindingSaysWhatTheTenantNeeds(t *testing.T) {
+	t.Parallel()
 	r := rewriteOne(t, `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"app","target":"backend","api_type":"auth0","id_token":"x.y.z"}`, Options{})
 	var msg string
 	for _, f := range r.Findings {
@@ -370,6 +377,7 @@ func TestTheTokenExchangeFindingSaysWhatTheTenantNeeds(t *testing.T) {
 
 // The --json contract's field names for "delegation" (DelegationUse's doc).
 func TestTheDelegationJSONKeepsItsFieldNames(t *testing.T) {
+	t.Parallel()
 	r := rewriteOne(t, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=a&target=a&api_type=firebase&id_token=x", Options{})
 	b, err := json.Marshal(r.Delegation)
 	if err != nil {
@@ -404,6 +412,7 @@ func TestTheDelegationJSONKeepsItsFieldNames(t *testing.T) {
 
 // An api_type Tokenscope does not know shows no made-up name in --json.
 func TestAnUnknownAddOnHasNoName(t *testing.T) {
+	t.Parallel()
 	r := rewriteOne(t, `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"a","api_type":"box","id_token":"x"}`, Options{})
 	if r.Delegation.Kind != DelegationAddon || r.Delegation.AddOn != "" || r.Delegation.APIType != "box" {
 		t.Fatalf("%+v", r.Delegation)

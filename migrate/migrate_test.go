@@ -37,6 +37,7 @@ func codes(r Result) map[string]finding.Severity {
 }
 
 func TestEveryInputFormOfTheSameCallMigratesToTheSameRequest(t *testing.T) {
+	t.Parallel()
 	inputs := map[Form]string{
 		FormJSON: legacyJSON,
 		FormForm: "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=mY8tQj2ZpW&refresh_token=v1.MRrT3gL0b_Zqk9&api_type=app&scope=openid+profile",
@@ -86,6 +87,7 @@ func jsonString(s string) string {
 }
 
 func TestEachRuleGivesItsFinding(t *testing.T) {
+	t.Parallel()
 	base := "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&client_id=abc"
 	cases := []struct {
 		name, input string
@@ -125,6 +127,7 @@ func TestEachRuleGivesItsFinding(t *testing.T) {
 }
 
 func TestLoopbackHTTPIsNotInsecureAndHTTPIsUpgradedOtherwise(t *testing.T) {
+	t.Parallel()
 	r := rewriteOne(t, "curl http://127.0.0.1:4000/delegation -d 'grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&client_id=a&refresh_token=r'", Options{})
 	if _, bad := codes(r)[CodeInsecureTransport]; bad || r.Request.URL != "http://127.0.0.1:4000/oauth/token" {
 		t.Fatalf("%+v %s", r.Findings, r.Request.URL)
@@ -136,6 +139,7 @@ func TestLoopbackHTTPIsNotInsecureAndHTTPIsUpgradedOtherwise(t *testing.T) {
 }
 
 func TestClientAuthenticationMethods(t *testing.T) {
+	t.Parallel()
 	in := "curl https://t.auth0.com/delegation -u 'abc:s3cret' -d 'grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&refresh_token=r'"
 	post := rewriteOne(t, in, Options{Auth: oauth.AuthPost})
 	if v, _ := post.Request.Body.Get("client_secret"); v != "s3cret" || post.Request.ClientID != "abc" {
@@ -152,6 +156,7 @@ func TestClientAuthenticationMethods(t *testing.T) {
 }
 
 func TestParseErrorsSayWhere(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct{ input, want string }{
 		"bad json":         {"{\n  \"client_id\": \"a\",\n  oops\n}", "line 3"},
 		"unclosed quote":   {"curl https://x/delegation -d 'grant_type=x", "single quote is never closed"},
@@ -175,6 +180,7 @@ func TestParseErrorsSayWhere(t *testing.T) {
 }
 
 func TestJSONArrayGivesOneRequestPerItemWithItsLine(t *testing.T) {
+	t.Parallel()
 	b, err := Parse([]byte("[\n " + legacyJSON + ",\n {\"grant_type\":\"urn:ietf:params:oauth:grant-type:jwt-bearer\",\"client_id\":\"b\",\"id_token\":\"x\"}\n]"))
 	if err != nil {
 		t.Fatal(err)
@@ -186,6 +192,7 @@ func TestJSONArrayGivesOneRequestPerItemWithItsLine(t *testing.T) {
 }
 
 func TestCurlQuotingContinuationsAndFlagSpellings(t *testing.T) {
+	t.Parallel()
 	in := "curl --request=POST \\\n --url \"https://tenant.auth0.com/delegation\" \\\r\n --header \"Content-Type: application/x-www-form-urlencoded\" \\\n --data-urlencode 'grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer' \\\n --data client_id=abc --data $'refresh_token=it\\'s' -s --compressed"
 	b, err := Parse([]byte(in))
 	if err != nil {
@@ -204,6 +211,7 @@ func TestCurlQuotingContinuationsAndFlagSpellings(t *testing.T) {
 // skipped undecoded when they hold no legacy path word, so a /delegation
 // URL written with JSON escapes or percent-encoding must still be found.
 func TestAHARSkipsUnrelatedEntriesButNeverALegacyCallInDisguise(t *testing.T) {
+	t.Parallel()
 	entry := func(url string) string {
 		return `{"request":{"method":"POST","url":"` + url + `","headers":[],"postData":{"mimeType":"application/json","text":"{\"client_id\":\"abc\",\"refresh_token\":\"v1.rt\",\"api_type\":\"app\"}"}},"response":{"status":200}}`
 	}

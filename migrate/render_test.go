@@ -27,6 +27,7 @@ func goldenRequest(t *testing.T, enc Encoding, auth oauth.AuthMethod) *Request {
 }
 
 func TestRenderersMatchTheirGoldenFiles(t *testing.T) {
+	t.Parallel()
 	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
 		for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic} {
 			for _, f := range Formats {
@@ -65,6 +66,7 @@ func TestRenderersMatchTheirGoldenFiles(t *testing.T) {
 // The token exchange rendered for a delegation to another application
 // (Custom Token Exchange, RFC 8693) in every format, masked and revealed.
 func TestTokenExchangeRenderingsMatchTheirGoldenFiles(t *testing.T) {
+	t.Parallel()
 	for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic} {
 		for _, f := range Formats {
 			for _, reveal := range []bool{false, true} {
@@ -98,6 +100,7 @@ func TestTokenExchangeRenderingsMatchTheirGoldenFiles(t *testing.T) {
 }
 
 func TestCurlRenderingParsesBackToTheSameRequest(t *testing.T) {
+	t.Parallel()
 	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
 		for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthPost, oauth.AuthBasic} {
 			for _, reveal := range []bool{false, true} {
@@ -135,6 +138,7 @@ func TestCurlRenderingParsesBackToTheSameRequest(t *testing.T) {
 // them), a backquote, a backslash and a line break comes back from the
 // curl text as it went in, masked or revealed, form or JSON.
 func TestCurlRenderingKeepsAValueTheShellWouldActOn(t *testing.T) {
+	t.Parallel()
 	const hostile = "it's a $HOME `id` \\ \"q\" $CLIENT_SECRETS\nline two $"
 	for _, enc := range []Encoding{EncodingJSON, EncodingForm} {
 		for _, auth := range []oauth.AuthMethod{oauth.AuthNone, oauth.AuthBasic} {
@@ -160,6 +164,7 @@ func TestCurlRenderingKeepsAValueTheShellWouldActOn(t *testing.T) {
 // TestGoRenderingCompiles vets the generated program in a temporary module
 // that uses the x/oauth2 version this module pins (from the module cache).
 func TestGoRenderingCompiles(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a program")
 	}
@@ -211,6 +216,7 @@ func vetGo(t *testing.T, req *Request, auth oauth.AuthMethod, version string, go
 // The generated Go programs are gofmt-clean as written (the gofmt command
 // itself checks them, not only go/format inside Render).
 func TestTheGeneratedGoProgramsAreGofmtClean(t *testing.T) {
+	t.Parallel()
 	gofmt, err := exec.LookPath("gofmt")
 	if err != nil {
 		t.Skip("no gofmt on PATH")

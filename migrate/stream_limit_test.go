@@ -31,6 +31,7 @@ var _ io.Reader = (*endless)(nil)
 // ends stops the stream at the input limit, with the limit in the message,
 // instead of filling memory.
 func TestAHARValueLargerThanTheInputLimitIsRefused(t *testing.T) {
+	t.Parallel()
 	_, err := ParseReader(&endless{head: `{"log":{"entries":[{"request":{"url":"`})
 	if err == nil || !strings.Contains(err.Error(), "larger than 64 MB") {
 		t.Fatalf("%v", err)
@@ -41,6 +42,7 @@ func TestAHARValueLargerThanTheInputLimitIsRefused(t *testing.T) {
 // encoding/json would keep the last and a stream the first, so which
 // requests it holds depends on the reader.
 func TestAHARWithTwoLogsIsRefused(t *testing.T) {
+	t.Parallel()
 	in := `{"log":{"entries":[{"request":{"method":"POST","url":"https://t.example.com/delegation"}}]},"LOG":{"entries":[]}}`
 	_, perr := Parse([]byte(in))
 	_, rerr := ParseReader(strings.NewReader(in))

@@ -48,6 +48,7 @@ func readExpected(t *testing.T, corpus string) []string {
 // finding with each one's expected.txt: every expected finding must be
 // found (recall 100%) and nothing else reported (0 false reports).
 func TestCorpusRecallAndFalseReports(t *testing.T) {
+	t.Parallel()
 	for _, corpus := range corpora {
 		t.Run(corpus, func(t *testing.T) { checkCorpus(t, corpus) })
 	}

@@ -28,6 +28,7 @@ func walkedFiles(t *testing.T, root string) []string {
 // with negation, anchoring, folder-only patterns, ** at the start, middle
 // and end, character classes, escapes and patterns indexed every way.
 func TestGitignoreMatchesWhatGitIgnores(t *testing.T) {
+	t.Parallel()
 	gitBin, err := exec.LookPath("git")
 	if err != nil {
 		t.Skip("git is not installed: the peer this test compares with")
@@ -82,6 +83,7 @@ func TestGitignoreMatchesWhatGitIgnores(t *testing.T) {
 // files, a 10,000-line .gitignore of names, folders, extensions, prefixes
 // and anchored paths costs a few pattern matches per file, not 10,000.
 func TestAGitignoreOfTenThousandLinesIsMatchedInLinearTime(t *testing.T) {
+	t.Parallel()
 	lines := bigIgnore(10000)
 	f := parseIgnore(lines, 0)
 	if len(f.pats) != 10000 {
@@ -134,6 +136,7 @@ func bigIgnore(n int) []string {
 // folder-only patterns, negation) over generated paths; the walk keeps
 // exactly the files git ls-files --others --exclude-standard lists.
 func TestGitignoreAgreesWithGitOnGeneratedPatterns(t *testing.T) {
+	t.Parallel()
 	gitBin, err := exec.LookPath("git")
 	if err != nil {
 		t.Skip("git is not installed: the peer this test compares with")

@@ -12,6 +12,7 @@ import (
 // TestEveryManifestFormatNamesTheLegacyPinAndItsLine, in the shapes each
 // tool writes (lock files included), and leaves modern pins alone.
 func TestEveryManifestFormatNamesTheLegacyPinAndItsLine(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ file, src, want string }{
 		{"package.json", "{\n  \"dependencies\": {\n    \"auth0-js\": \"~7.6.1\",\n    \"auth0-lock\": \"^11.35.1\"\n  }\n}\n", "3 auth0-js ~7.6.1 8.0.0"},
 		{"package-lock.json", "{\n  \"packages\": {\n    \"node_modules/auth0\": {\n      \"version\": \"2.44.1\",\n      \"resolved\": \"https://registry.npmjs.org/auth0/-/auth0-2.44.1.tgz\"\n    }\n  }\n}\n", "3 auth0 2.44.1 4.0.0"},
@@ -39,6 +40,7 @@ func TestEveryManifestFormatNamesTheLegacyPinAndItsLine(t *testing.T) {
 // error under a Lock 10 pin, gone under Lock 11, and a warning that says
 // why when no manifest pins Lock.
 func TestAVersionConditionFollowsTheNearestManifest(t *testing.T) {
+	t.Parallel()
 	call := "import Auth0Lock from 'auth0-lock';\nconst lock = new Auth0Lock('id', 'acme.auth0.com');\nlock.getProfile(t, cb);\n"
 	root := writeTree(t, map[string]string{
 		"package.json":          "{\"dependencies\": {\"auth0-lock\": \"10.24.3\"}}\n",

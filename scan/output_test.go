@@ -38,6 +38,7 @@ func hostileTree(t *testing.T) string {
 // zero-width character from a scanned file reaches the terminal; each is
 // shown as an escape, and the caret still points at the call.
 func TestTheTextReportShowsHostileNamesAndLinesEscaped(t *testing.T) {
+	t.Parallel()
 	r, err := Run(context.Background(), []string{hostileTree(t)}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +68,7 @@ func TestTheTextReportShowsHostileNamesAndLinesEscaped(t *testing.T) {
 // name's bytes in file_bytes (and a line's in source_bytes); SARIF's uri
 // percent-decodes to them.
 func TestANameThatIsNotUTF8RoundTripsThroughJSONAndSARIF(t *testing.T) {
+	t.Parallel()
 	r, err := Run(context.Background(), []string{hostileTree(t)}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -145,6 +147,7 @@ func sarifURIs(t *testing.T, b []byte) []string {
 // root below the working folder relative to %SRCROOT%, another by its
 // absolute file URI); no absolute path is under %SRCROOT%.
 func TestSeveralRootsEachHaveAnOriginalURIBase(t *testing.T) {
+	t.Parallel()
 	abs := writeTree(t, map[string]string{"src/app.js": legacyJS})
 	rel := filepath.Join("testdata", "corpus", "scripts")
 	r, err := Run(context.Background(), []string{abs, rel}, Options{})
@@ -187,6 +190,7 @@ func TestSeveralRootsEachHaveAnOriginalURIBase(t *testing.T) {
 // TOKENSCOPE_SARIF_SCHEMA), formats asserted; a log the schema forbids
 // fails, so the check is real.
 func TestSARIFIsValidAgainstTheSARIF210Schema(t *testing.T) {
+	t.Parallel()
 	path := os.Getenv("TOKENSCOPE_SARIF_SCHEMA")
 	if path == "" {
 		if os.Getenv("CI") != "" {
@@ -252,6 +256,7 @@ func TestSARIFIsValidAgainstTheSARIF210Schema(t *testing.T) {
 // TestTheTextReportSaysWhatWasNotRead: a count, the reason, the first
 // three paths of each reason and how many more; the summary says it too.
 func TestTheTextReportSaysWhatWasNotRead(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{"a.js": legacyJS, "sub/.gitignore": "x\n"}
 	for _, n := range []string{"b0.js", "b1.js", "b2.js", "b3.js", "b4.js"} {
 		files["bin/"+n] = "\x00" + legacyJS
@@ -280,6 +285,7 @@ func TestTheTextReportSaysWhatWasNotRead(t *testing.T) {
 
 // TestTheTextReportSaysWhereACapDroppedFindings.
 func TestTheTextReportSaysWhereACapDroppedFindings(t *testing.T) {
+	t.Parallel()
 	src := "import Auth0 from 'auth0-js';\nconst a0 = new Auth0({});\n" + strings.Repeat("a0.refreshToken(rt, cb);\n", 1200)
 	r, err := Run(context.Background(), []string{writeTree(t, map[string]string{"gen\u202e.js": src})}, Options{})
 	if err != nil {

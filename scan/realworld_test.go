@@ -81,6 +81,7 @@ func readRealWorld(t *testing.T) (repos map[string]string, marks []realMark) {
 // several lines is reported where it starts); a finding in a marked file
 // that matches no mark is a false report.
 func TestRealWorldRecallAndFalseReports(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("TOKENSCOPE_REALWORLD")
 	if dir == "" {
 		t.Skip("TOKENSCOPE_REALWORLD is not set: no local copy of the real-world set (testdata/realworld/README.md)")

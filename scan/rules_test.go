@@ -24,6 +24,7 @@ func keys(fs []Finding) string {
 // at a time: what must be reported, and the traps that must not be, in
 // each language. Signatures are the SDKs' own (testdata/corpus/README.md).
 func TestEachLanguageTellsAnSDKCallFromALookAlike(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ name, file, src, want string }{
 		// JavaScript and TypeScript.
 		{"a call in a comment is not a call", "a.js", "import Auth0 from 'auth0-js';\nconst a0 = new Auth0({});\n// a0.getDelegationToken({}, cb)\n/* a0.refreshToken(rt) */\n", ""},
@@ -119,6 +120,7 @@ func TestEachLanguageTellsAnSDKCallFromALookAlike(t *testing.T) {
 
 // TestAFindingSaysWhereWhatAndWhatReplacesIt reads one finding whole.
 func TestAFindingSaysWhereWhatAndWhatReplacesIt(t *testing.T) {
+	t.Parallel()
 	src := "import Auth0 from 'auth0-js';\nconst a0 = new Auth0({ domain: 'acme.auth0.com' });\n\tfunction go(idToken) {\n\t\ta0.getDelegationToken({\n\t\t\tid_token: idToken,\n\t\t}, cb);\n\t}\n"
 	fs, _ := File("web/src/auth.js", []byte(src))
 	if len(fs) != 1 {
@@ -139,6 +141,7 @@ func TestAFindingSaysWhereWhatAndWhatReplacesIt(t *testing.T) {
 // TestARequestBuiltByHandBecomesOneMigrateReads: the body parameters next
 // to the URL go into the request Open in Migrate hands over.
 func TestARequestBuiltByHandBecomesOneMigrateReads(t *testing.T) {
+	t.Parallel()
 	src := "// auth0\nfetch(`https://${domain}/delegation`, { method: 'POST', body: new URLSearchParams({ client_id: 'abc', refresh_token: refreshToken, api_type: 'app' }) });\n"
 	fs, _ := File("a.js", []byte(src))
 	if len(fs) != 1 {
@@ -155,6 +158,7 @@ func TestARequestBuiltByHandBecomesOneMigrateReads(t *testing.T) {
 // legacy calls on one long line (generated or hostile) gives the first
 // 1000 findings, each quoting at most 1000 bytes of the line.
 func TestAGeneratedFileIsCappedNotStalled(t *testing.T) {
+	t.Parallel()
 	src := "import Auth0 from 'auth0-js';\nconst a0 = new Auth0({});\n" + strings.Repeat("a0.refreshToken(rt, cb); ", 50000) + strings.Repeat("a0.getDelegationToken(", 20000)
 	fs, _ := File("gen.js", []byte(src))
 	if len(fs) != maxPerKind || fs[999].Column != 1+999*25 || len(fs[0].Source) != maxSource {
@@ -165,6 +169,7 @@ func TestAGeneratedFileIsCappedNotStalled(t *testing.T) {
 // TestAPostmanRequestCarriesItsMethodHeadersAndBody into the request Open
 // in Migrate hands over (the corpus collection is Postman v2.1).
 func TestAPostmanRequestCarriesItsMethodHeadersAndBody(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(filepath.Join("testdata", "corpus", "postman", "legacy.postman_collection.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -53,6 +53,7 @@ func reportedFiles(r *Report) []string {
 // folders unless --include-vendor, --exclude globs, binary files and
 // symbolic links out of the tree.
 func TestTheWalkHonoursGitignoreVendoredFoldersAndExcludes(t *testing.T) {
+	t.Parallel()
 	outside := writeTree(t, map[string]string{"secret/legacy.js": legacyJS})
 	root := writeTree(t, map[string]string{
 		".gitignore":                   "dist/\n*.gen.js\n!keep.gen.js\n/top-only.js\n",
@@ -101,6 +102,7 @@ func TestTheWalkHonoursGitignoreVendoredFoldersAndExcludes(t *testing.T) {
 // bad glob stop the scan before it starts; a cancelled scan reports
 // nothing.
 func TestWhatCannotBeScannedIsAUsageErrorThatSaysWhere(t *testing.T) {
+	t.Parallel()
 	var ue *UsageError
 	_, err := Run(context.Background(), []string{"no/such/dir"}, Options{})
 	if !errors.As(err, &ue) || err.Error() != "cannot scan no/such/dir: no such file or directory" {
@@ -121,6 +123,7 @@ func TestWhatCannotBeScannedIsAUsageErrorThatSaysWhere(t *testing.T) {
 // it; with several, each keeps the path it was given, so two files of the
 // same name stay apart.
 func TestSeveralRootsKeepTheirOwnPaths(t *testing.T) {
+	t.Parallel()
 	a := writeTree(t, map[string]string{"src/app.js": legacyJS})
 	b := writeTree(t, map[string]string{"src/app.js": legacyJS, "one.sh": "curl https://acme.auth0.com/delegation\n"})
 	r, err := Run(context.Background(), []string{a, b, filepath.Join(b, "one.sh")}, Options{})
@@ -142,6 +145,7 @@ func TestSeveralRootsKeepTheirOwnPaths(t *testing.T) {
 // TestProgressCountsEveryFileAndStopsWithTheScan: the last call has the
 // totals, and none comes after Run returns.
 func TestProgressCountsEveryFileAndStopsWithTheScan(t *testing.T) {
+	t.Parallel()
 	var calls, after atomic.Int64
 	var done atomic.Bool
 	var lastFiles atomic.Int64
@@ -164,6 +168,7 @@ func TestProgressCountsEveryFileAndStopsWithTheScan(t *testing.T) {
 // TestTheJSONReportIsTheDocumentedContract decodes `scan --json` as a CI
 // script would.
 func TestTheJSONReportIsTheDocumentedContract(t *testing.T) {
+	t.Parallel()
 	r, err := Run(context.Background(), []string{filepath.Join("testdata", "corpus")}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -202,6 +207,7 @@ func TestTheJSONReportIsTheDocumentedContract(t *testing.T) {
 // TestSARIFHasOneRulePerCodeAndEveryResultPointsAtOne checks the log
 // against SARIF 2.1.0's required structure (§3.13, §3.19, §3.27, §3.49).
 func TestSARIFHasOneRulePerCodeAndEveryResultPointsAtOne(t *testing.T) {
+	t.Parallel()
 	r, err := Run(context.Background(), []string{filepath.Join("testdata", "corpus")}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -258,6 +264,7 @@ func TestSARIFHasOneRulePerCodeAndEveryResultPointsAtOne(t *testing.T) {
 
 // TestTheTextReportPutsACaretUnderTheCall.
 func TestTheTextReportPutsACaretUnderTheCall(t *testing.T) {
+	t.Parallel()
 	root := writeTree(t, map[string]string{"web/auth.js": "import Auth0 from 'auth0-js';\nconst a0 = new Auth0({});\nexport const f = () => a0.refreshToken(rt, cb);\n"})
 	r, err := Run(context.Background(), []string{root}, Options{})
 	if err != nil {
@@ -285,6 +292,7 @@ func TestTheTextReportPutsACaretUnderTheCall(t *testing.T) {
 // another through a relative import or require; a same-named export that
 // is no SDK object, and a package import, are not followed.
 func TestAnSDKObjectIsFollowedIntoTheModulesThatImportIt(t *testing.T) {
+	t.Parallel()
 	root := writeTree(t, map[string]string{
 		"lib/client.js":     "const { AuthenticationClient } = require('auth0');\nmodule.exports = new AuthenticationClient({});\n",
 		"lib/web.ts":        "import auth0 from 'auth0-js';\nexport const webAuth = new auth0.WebAuth({});\nconst legacy = new auth0.Authentication({});\nexport { legacy as authApi };\n",
@@ -306,6 +314,7 @@ func TestAnSDKObjectIsFollowedIntoTheModulesThatImportIt(t *testing.T) {
 // binding is importable (absolutely, matched by the end of its path, or
 // relatively); a binding inside a function is not.
 func TestAPythonModulesSDKObjectIsFollowedIntoItsImporters(t *testing.T) {
+	t.Parallel()
 	root := writeTree(t, map[string]string{
 		"backend/utils/auth0.py":    "from auth0.v3.authentication import Delegated, Users\ndelegated = Delegated('acme.auth0.com')\n\ndef make():\n    users = Users('acme.auth0.com')\n    return users\n",
 		"backend/views/a.py":        "from utils.auth0 import delegated as d\n\ndef go(rt):\n    return d.get_token(client_id='x', target='x', api_type='app', grant_type='g', refresh_token=rt)\n",
@@ -337,6 +346,7 @@ func scanLines(t *testing.T, root string) string {
 // and then one /tokeninfo request lists 1,000 of the first, the second,
 // and says how many it dropped where.
 func TestACapOnOneKindNeverHidesAnother(t *testing.T) {
+	t.Parallel()
 	src := "import Auth0 from 'auth0-js';\nconst a0 = new Auth0({});\n" + strings.Repeat("a0.refreshToken(rt, cb);\n", 1500) + "fetch('https://acme.auth0.com/tokeninfo');\n"
 	root := writeTree(t, map[string]string{"gen.js": src})
 	r, err := Run(context.Background(), []string{root}, Options{})
