@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/workspace"
@@ -86,12 +87,19 @@ func testServices(t *testing.T) *Services {
 	return &Services{Workspace: ws, Now: time.Now, Version: "9.9.9"}
 }
 
+// startDemo starts the demo tenant the window offers, except that a
+// device may poll every second (not Auth0's 5 s), so device sign-ins end
+// sooner.
+func startDemo() (*demotenant.Server, error) {
+	return demotenant.Config{DeviceInterval: time.Second}.StartDemo()
+}
+
 // demoServices are testServices with the demo tenant running (and closed
 // when the test ends) and its profiles seeded.
 func demoServices(t *testing.T) *Services {
 	t.Helper()
 	svc := testServices(t)
-	srv, _, err := svc.StartDemo()
+	srv, _, err := svc.StartDemo(startDemo)
 	if err != nil || srv == nil {
 		t.Fatalf("the demo did not start: %v", err)
 	}

@@ -64,7 +64,7 @@ func firstRun(t *testing.T, svc *Services, prefs func(fyne.App)) (*mainWindow, *
 	m.restoreState()
 	w.Resize(fyne.NewSize(1280, 860))
 	m.runStartup(func() (*demotenant.Tenant, string, error) {
-		srv, seed, err := svc.StartDemo()
+		srv, seed, err := svc.StartDemo(startDemo)
 		if err != nil || srv == nil {
 			return nil, "", err
 		}
@@ -246,8 +246,6 @@ func TestWithNoBrowserTheSignInDialogShowsTheLinkToOpen(t *testing.T) {
 // phone, then settles the window.
 func approveDeviceSignIn(t *testing.T, m *mainWindow, b *testBridge) {
 	t.Helper()
-	defer func(d time.Duration) { demotenant.DeviceInterval = d }(demotenant.DeviceInterval)
-	demotenant.DeviceInterval = time.Second
 	test.Tap(visibleButton(t, m.win, "Sign in with a code…"))
 	deadline := time.Now().Add(10 * time.Second)
 	for m.exchange.signIn.deviceCode.UserCode == "" && time.Now().Before(deadline) {

@@ -100,8 +100,6 @@ func TestACancelledSignInSaysSoAndKeepsTheToken(t *testing.T) {
 // enter it and a QR code; once the code is allowed on /activate the
 // refresh token is stored.
 func TestSignInWithACodeShowsTheCodeAndAQRCode(t *testing.T) {
-	defer func(d time.Duration) { demotenant.DeviceInterval = d }(demotenant.DeviceInterval)
-	demotenant.DeviceInterval = time.Second
 	s, bridge, svc, w := demoExchange(t, "allow")
 	before, _ := svc.Secrets.Get("demo-native", secrets.RefreshToken)
 	test.Tap(s.deviceBtn)

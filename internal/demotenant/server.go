@@ -79,8 +79,16 @@ func (s *Server) Close() error { return s.srv.Close() }
 // StartDemo starts the tenant the window offers: the demo applications
 // with Multi-Resource Refresh Token policies (so asking another API's
 // audience on refresh shows what Auth0 does), on a free loopback port.
-func StartDemo() (*Server, error) {
-	ten, err := New(Config{Policies: DemoPolicies()})
+func StartDemo() (*Server, error) { return Config{}.StartDemo() }
+
+// StartDemo starts the tenant the window offers with these settings (a
+// test's one-second device polling, say); the demo's policies are used
+// unless cfg names its own.
+func (cfg Config) StartDemo() (*Server, error) {
+	if cfg.Policies == nil {
+		cfg.Policies = DemoPolicies()
+	}
+	ten, err := New(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -316,8 +316,9 @@ func (t *Tenant) machineToken(c *Client, aud string, scope []string) (any, *apiE
 	return map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": int(t.cfg.AccessTokenLifetime.Seconds()), "scope": strings.Join(scope, " ")}, nil
 }
 
-// DeviceInterval is how often a device may poll (Auth0's default, 5 s).
-var DeviceInterval = 5 * time.Second
+// DeviceInterval is how often a device may poll unless Config says
+// otherwise (Auth0's default, 5 s).
+const DeviceInterval = 5 * time.Second
 
 // deviceCode is POST /oauth/device/code
 // (https://auth0.com/docs/api/authentication/device-authorization-flow/authorize-device).

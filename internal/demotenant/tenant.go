@@ -120,8 +120,8 @@ type Config struct {
 	PendingLifetime    time.Duration
 	CodeLifetime       time.Duration
 	DeviceCodeLifetime time.Duration
-	// DeviceInterval is the polling interval a device is told (default:
-	// the DeviceInterval variable when New runs).
+	// DeviceInterval is the polling interval a device is told (default
+	// DeviceInterval, Auth0's 5 s).
 	DeviceInterval time.Duration
 	// MaxPending caps the sign-ins waiting on the login page and, apart,
 	// the codes waiting to be redeemed; MaxDeviceCodes caps the device codes

@@ -21,11 +21,12 @@ import (
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
 
-// demoWorkspace is a workspace seeded with a running demo tenant.
+// demoWorkspace is a workspace seeded with a running demo tenant, which
+// lets a device poll every second (not Auth0's 5 s).
 func demoWorkspace(t *testing.T) (*Workspace, *secrets.Memory, *demotenant.Tenant) {
 	t.Helper()
 	ws, mem := newWorkspace(t)
-	srv, _, err := ws.StartDemo(demotenant.StartDemo)
+	srv, _, err := ws.StartDemo(demotenant.Config{DeviceInterval: time.Second}.StartDemo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,8 +149,6 @@ func TestSignInTimesOutAndClosesTheListener(t *testing.T) {
 // The device grant: the code is shown, the person allows it on /activate,
 // the refresh token is stored.
 func TestDeviceSignIn(t *testing.T) {
-	defer func(d time.Duration) { demotenant.DeviceInterval = d }(demotenant.DeviceInterval)
-	demotenant.DeviceInterval = time.Second
 	ws, mem, _ := demoWorkspace(t)
 	var once sync.Once
 	res := ws.LoginDevice(context.Background(), "demo-native", LoginOptions{}, func(c DeviceCode) {
