@@ -31,13 +31,12 @@ type signInFlow struct {
 
 	running bool
 	cancel  context.CancelFunc
-	// The open dialog and what it shows, for tests.
-	dlg        dialog.Dialog
-	message    *widget.Label
-	link       *widget.Label  // the sign-in link, when no browser opened
-	copyLink   *widget.Button // Copy link
-	authURL    string
-	deviceCode workspace.DeviceCode
+	// The open dialog and what it shows.
+	dlg      dialog.Dialog
+	message  *widget.Label
+	link     *widget.Label  // the sign-in link, when no browser opened
+	copyLink *widget.Button // Copy link
+	authURL  string
 }
 
 func (f *signInFlow) opener() func(string) error {
@@ -124,6 +123,13 @@ func (f *signInFlow) start(name string, device bool, done func(workspace.LoginRe
 	}()
 }
 
+// stop cancels the sign-in in progress, if any (Escape).
+func (f *signInFlow) stop() {
+	if f.running && f.cancel != nil {
+		f.cancel()
+	}
+}
+
 // browserOpened says what happened to the browser: the page is open
 // there, or there is no browser here and the link is to be opened by hand.
 func (f *signInFlow) browserOpened(name, u string, err error) {
@@ -144,7 +150,6 @@ func (f *signInFlow) browserOpened(name, u string, err error) {
 // showDeviceCode replaces the dialog's content with the code to enter,
 // where to enter it, and a QR code of the complete URL.
 func (f *signInFlow) showDeviceCode(c workspace.DeviceCode, cancelBtn *widget.Button) {
-	f.deviceCode = c
 	code := widget.NewLabelWithStyle(c.UserCode, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true, Bold: true})
 	code.SizeName = theme.SizeNameHeadingText
 	f.message.SetText(fmt.Sprintf("On another device, open this address and enter the code below (it expires at %s):", c.Expires.Local().Format("15:04")))

@@ -181,8 +181,8 @@ func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
 	// The profile picked before the demo tenant was known (it could not
 	// tell which demo client signs in) gives way to the one that can do
 	// most; a profile the user chose stays.
-	if ex := m.exchange; demo != nil && ex.current != nil && ex.current.Name == ex.autoPick {
-		ex.chooseDemo()
+	if demo != nil {
+		m.exchange.demoStarted()
 	}
 }
 
@@ -313,12 +313,7 @@ func (m *mainWindow) onTypedKey(e *fyne.KeyEvent) {
 	if e.Name != fyne.KeyEscape {
 		return
 	}
-	if m.exchange.cancel != nil {
-		m.exchange.onCancel()
-	}
-	if m.exchange.signIn.cancel != nil && m.exchange.signIn.running {
-		m.exchange.signIn.cancel()
-	}
+	m.exchange.cancelRunning()
 	if m.clients.signIn.cancel != nil && m.clients.signIn.running {
 		m.clients.signIn.cancel()
 	}
@@ -393,9 +388,7 @@ const (
 // refresh runs, or before the request is ready, it only shows Exchange.
 func (m *mainWindow) refreshTokens() {
 	m.showScreen(screenExchange)
-	if ex := m.exchange; ex.running == "" && !ex.refreshBtn.Disabled() {
-		ex.onRefresh()
-	}
+	m.exchange.refreshIfReady()
 }
 
 // startScan scans Services.StartScan, if set, on the Scan screen.
