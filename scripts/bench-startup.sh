@@ -36,7 +36,7 @@ GO
 printf 'module floor\n\ngo 1.26\n' >"$tmp/floor/go.mod"
 (cd "$tmp/floor" && CGO_ENABLED=0 GOFLAGS= "$go" build -o "$tmp/floor-decode" .)
 CGO_ENABLED=0 "$go" build -tags headless -trimpath -o "$tmp/headless" .
-"$go" build -tags migrated_fynedo -o "$tmp/desktop" .
+"$go" build -tags migrated_fynedo,no_emoji -o "$tmp/desktop" .
 tok=$(cat scripts/sample-token.txt)
 
 # ms per start, over n starts.

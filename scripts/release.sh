@@ -18,7 +18,7 @@
 set -euo pipefail
 
 GO=${GO:-go}
-TAGS=${TAGS:-migrated_fynedo}
+TAGS=${TAGS:-migrated_fynedo,no_emoji}
 MAKE=${MAKE:-make}
 : "${VERSION:?VERSION is not set (make release passes it from FyneApp.toml)}"
 start=$SECONDS
