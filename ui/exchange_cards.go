@@ -17,9 +17,9 @@ import (
 )
 
 // responseCards is the answer on Exchange's right pane: a notice when the
-// refresh token rotated, then a card for each token (Inspect and Copy),
-// the access token's expiry (ticking), the scope granted, what was asked
-// for and not granted, and /userinfo's claims. The cards belong to the
+// refresh token rotated, then what was asked for and not granted, a card
+// for each token (Inspect and Copy), the access token's expiry (ticking),
+// the scope granted, and /userinfo's claims. The cards belong to the
 // profile they were for: choosing another clears them.
 type responseCards struct {
 	svc *Services
@@ -29,13 +29,18 @@ type responseCards struct {
 	inspect func(token string)
 
 	notice *widget.Label
-	cards  *fyne.Container
-	hint   *widget.Label
-	box    *fyne.Container
-	// The access token's expiry, on a card of its own, ticking.
-	expiry      time.Time
+	// cards holds a hint before any answer, then the answer's cards (or
+	// the error); the expiry and scope cards follow, shown when the answer
+	// has them, then /userinfo's.
+	cards       *fyne.Container
 	expiryLabel *widget.Label
 	expiryCard  *widget.Card
+	scopeLabel  *widget.Label
+	scopeCard   *widget.Card
+	userinfo    *fyne.Container
+	box         *fyne.Container
+	// expiry is the access token's, or zero.
+	expiry time.Time
 	// shown are the tokens on the cards, by name (access_token, …).
 	shown map[string]string
 }
@@ -44,11 +49,14 @@ func newResponseCards(svc *Services, win fyne.Window, do uiDo, inspect func(stri
 	c := &responseCards{svc: svc, win: win, do: do, inspect: inspect, shown: map[string]string{}}
 	c.notice = wrapLabel("")
 	c.notice.Hide()
-	c.hint = wrapLabel("The response appears here after Refresh: each token with Inspect and Copy.")
-	c.cards = container.NewVBox(c.hint)
+	c.cards = container.NewVBox()
 	c.expiryLabel = widget.NewLabel("")
 	c.expiryCard = widget.NewCard("Expiry", "", c.expiryLabel)
-	c.box = container.NewVBox(c.notice, c.cards)
+	c.scopeLabel = wrapLabel("")
+	c.scopeCard = widget.NewCard("Scope", "", c.scopeLabel)
+	c.userinfo = container.NewVBox()
+	c.box = container.NewVBox(c.notice, c.cards, c.expiryCard, c.scopeCard, c.userinfo)
+	c.clear()
 	return c
 }
 
@@ -61,10 +69,20 @@ func (c *responseCards) token(name string) string { return c.shown[name] }
 // clear removes the cards and the notice: nothing shown is about another
 // profile.
 func (c *responseCards) clear() {
-	c.cards.Objects = []fyne.CanvasObject{c.hint}
+	c.empty()
+	c.cards.Objects = []fyne.CanvasObject{wrapLabel("The response appears here after Refresh: each token with Inspect and Copy.")}
 	c.cards.Refresh()
+}
+
+// empty removes every card and the notice.
+func (c *responseCards) empty() {
+	c.cards.RemoveAll()
+	c.userinfo.RemoveAll()
+	c.userinfo.Hide()
 	c.shown = map[string]string{}
 	c.expiry = time.Time{}
+	c.expiryCard.Hide()
+	c.scopeCard.Hide()
 	c.notice.Hide()
 }
 
@@ -75,10 +93,7 @@ func (c *responseCards) clear() {
 // dialog.
 func (c *responseCards) show(profile string, res workspace.RefreshResult, memory, demo bool) (string, widget.Importance) {
 	resp, err := res.Response, res.Err
-	c.cards.RemoveAll()
-	c.shown = map[string]string{}
-	c.expiry = time.Time{}
-	c.notice.Hide()
+	c.empty()
 	if resp != nil && resp.Rotated && needsOnlyCopy(resp, memory, demo) {
 		c.showOnlyCopy(profile, resp)
 	}
@@ -125,10 +140,11 @@ func (c *responseCards) show(profile string, res workspace.RefreshResult, memory
 	c.addToken("Refresh token", "refresh_token", resp.RefreshToken, false)
 	if c.expiry = resp.Expiry; !resp.Expiry.IsZero() {
 		c.refreshTimes()
-		c.cards.Add(c.expiryCard)
+		c.expiryCard.Show()
 	}
 	if resp.Scope != "" {
-		c.cards.Add(widget.NewCard("Scope", "", wrapLabel(safetext.Line(resp.Scope))))
+		c.scopeLabel.SetText(safetext.Line(resp.Scope))
+		c.scopeCard.Show()
 	}
 	return fmt.Sprintf("Refreshed: HTTP %d in %d ms (profile %s).", resp.Status, resp.Duration.Milliseconds(), profile), widget.SuccessImportance
 }
@@ -187,7 +203,8 @@ func (c *responseCards) addUserinfo(claims map[string]any, idToken string) {
 	if tok, err := tokens.Decode(idToken, time.Now()); err == nil && idToken != "" {
 		idClaims = tok.ClaimsMap()
 	}
-	c.cards.Add(widget.NewCard("/userinfo", "claims beside the ID token's", userinfoTable(claims, idClaims)))
+	c.userinfo.Add(widget.NewCard("/userinfo", "claims beside the ID token's", userinfoTable(claims, idClaims)))
+	c.userinfo.Show()
 }
 
 // userinfoTable lines up /userinfo's claims with the ID token's.
