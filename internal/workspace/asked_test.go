@@ -21,6 +21,7 @@ const pageMRRT = "https://auth0.com/docs/secure/tokens/refresh-tokens/multi-reso
 // policies, compared with what it asked for: each sentence names what was
 // ignored, what came back instead, and why; what was granted says nothing.
 func TestAskedAndGotSaysWhichAudienceOrScopeAuth0Ignored(t *testing.T) {
+	t.Parallel()
 	ws, _ := newWorkspace(t)
 	ten, err := demotenant.New(demotenant.Config{Policies: demotenant.DemoPolicies()})
 	if err != nil {
@@ -82,6 +83,7 @@ func TestAskedAndGotSaysWhichAudienceOrScopeAuth0Ignored(t *testing.T) {
 // API); an answer without scope granted what was asked (RFC 6749 §5.1); a
 // --param audience= is what was sent, so it is what is compared.
 func TestAskedAndGotReadsOpaqueTokensParamsAndAMissingScope(t *testing.T) {
+	t.Parallel()
 	opaque := &exchange.Response{AccessToken: "demo-opaque.abc", Scope: "openid"}
 	ig := AskedAndGot(exchange.Request{Audience: demotenant.APIAudience}, opaque)
 	if ig == nil || ig.Audience != demotenant.APIAudience || !strings.HasPrefix(ig.Explanation, "The access token is opaque, so it cannot show the audience "+demotenant.APIAudience) {

@@ -17,6 +17,7 @@ import (
 )
 
 func TestCompareSendsTheLegacyCallAndItsTwinAndListsTheClaims(t *testing.T) {
+	t.Parallel()
 	ten, _ := demotenant.New(demotenant.Config{})
 	srv, err := demotenant.Start(ten, "", false)
 	if err != nil {
@@ -54,6 +55,7 @@ func TestCompareSendsTheLegacyCallAndItsTwinAndListsTheClaims(t *testing.T) {
 // tenant, with a fresh refresh token for its client and the tenant's real
 // client secret in place of the corpus placeholders, and must succeed.
 func TestEveryMigratedCorpusRefreshWorksOnTheDemoTenant(t *testing.T) {
+	t.Parallel()
 	ten, _ := demotenant.New(demotenant.Config{})
 	srv, err := demotenant.Start(ten, "", false)
 	if err != nil {
@@ -119,6 +121,7 @@ func TestEveryMigratedCorpusRefreshWorksOnTheDemoTenant(t *testing.T) {
 // token the first one stored (it once printed "store the new one now"
 // and then failed with invalid_grant).
 func TestTheGeneratedGoProgramKeepsTheRotatedRefreshToken(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a program")
 	}

@@ -48,6 +48,7 @@ func FollowDemoLogin(t *testing.T, decision string, edit func(*url.URL)) func(st
 }
 
 func TestSignInStoresAVerifiedRefreshToken(t *testing.T) {
+	t.Parallel()
 	ws, mem, _ := demoWorkspace(t)
 	var shown string
 	res := ws.Login(context.Background(), "demo-native", LoginOptions{Open: FollowDemoLogin(t, "allow", nil), OnURL: func(u string) { shown = u }})
@@ -82,6 +83,7 @@ func TestSignInStoresAVerifiedRefreshToken(t *testing.T) {
 // What must never store anything: a cancelled sign-in, a redirect with
 // another state, and an ID token whose nonce is not this sign-in's.
 func TestSignInRefusesWhatItMust(t *testing.T) {
+	t.Parallel()
 	ws, mem, _ := demoWorkspace(t)
 	before, _ := mem.Get("demo-native", secrets.RefreshToken)
 	unchanged := func(t *testing.T) {
@@ -130,6 +132,7 @@ func TestSignInRefusesWhatItMust(t *testing.T) {
 // A sign-in nobody finishes times out cleanly: the error says so and the
 // loopback listener is closed.
 func TestSignInTimesOutAndClosesTheListener(t *testing.T) {
+	t.Parallel()
 	ws, _, _ := demoWorkspace(t)
 	var redirect string
 	res := ws.Login(context.Background(), "demo-native", LoginOptions{Timeout: 300 * time.Millisecond, OnURL: func(u string) {
@@ -149,6 +152,7 @@ func TestSignInTimesOutAndClosesTheListener(t *testing.T) {
 // The device grant: the code is shown, the person allows it on /activate,
 // the refresh token is stored.
 func TestDeviceSignIn(t *testing.T) {
+	t.Parallel()
 	ws, mem, _ := demoWorkspace(t)
 	var once sync.Once
 	res := ws.LoginDevice(context.Background(), "demo-native", LoginOptions{}, func(c DeviceCode) {
@@ -173,6 +177,7 @@ func TestDeviceSignIn(t *testing.T) {
 }
 
 func TestClientCredentialsUserinfoAndRevoke(t *testing.T) {
+	t.Parallel()
 	ws, mem, _ := demoWorkspace(t)
 	cc := ws.ClientCredentials(context.Background(), "demo-backend", "", "")
 	if cc.Err != nil || cc.Response.AccessToken == "" {
@@ -207,6 +212,7 @@ func TestClientCredentialsUserinfoAndRevoke(t *testing.T) {
 // 5 seconds for this and all subsequent requests"): after it, the next
 // poll comes at least 5 s later than the interval alone would allow.
 func TestDeviceSignInHonoursSlowDown(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("waits 6 s by design")
 	}

@@ -12,6 +12,7 @@ import (
 // Clients screen's Parameters field a line each. White space around the
 // key and value is dropped on both (the window trimmed, the flag did not).
 func TestParametersAreReadTheSameWayByBothFrontEnds(t *testing.T) {
+	t.Parallel()
 	k, v, err := ParseParam("  resource = https://api.example.com  ")
 	if err != nil || k != "resource" || v != "https://api.example.com" {
 		t.Fatalf("ParseParam = %q %q %v", k, v, err)

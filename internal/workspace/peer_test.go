@@ -238,6 +238,7 @@ func invalidGrant(err error) bool {
 // credentials and the device grant; and it cancels and denies, as people
 // do. One provider and one browser serve every subtest.
 func TestPeerOIDCProviderEveryGrantWorks(t *testing.T) {
+	t.Parallel()
 	ws, mem, issuer := peerProvider(t)
 	bctx := browser(t)
 

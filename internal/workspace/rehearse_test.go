@@ -79,6 +79,7 @@ func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 // pages say happens. Every refusal is 403 invalid_grant "Unknown or
 // invalid refresh token." (docUnknown403).
 func TestRehearsalOutcomesMatchAuth0sDocs(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		cfg      demotenant.Config
@@ -146,6 +147,7 @@ func TestRehearsalOutcomesMatchAuth0sDocs(t *testing.T) {
 // The report names tokens by label and fingerprint only: no refresh-token
 // value reaches it, and the settings are the tenant's, in seconds.
 func TestRehearsalShowsFingerprintsNeverTokensAndTheSettings(t *testing.T) {
+	t.Parallel()
 	rep := rehearse(t, demotenant.Config{ReuseInterval: 5 * time.Second, AbsoluteLifetime: 48 * time.Hour, IdleLifetime: 2 * time.Hour, InfiniteLifetime: true})
 	b, err := json.Marshal(rep)
 	if err != nil {
@@ -171,6 +173,7 @@ func TestRehearsalShowsFingerprintsNeverTokensAndTheSettings(t *testing.T) {
 // A tenant on another clock would make the rehearsal sleep or lie: it is
 // refused with the fix.
 func TestRehearsalRefusesATenantOnAnotherClock(t *testing.T) {
+	t.Parallel()
 	ws, _ := newWorkspace(t)
 	ten, err := demotenant.New(demotenant.Config{Logf: t.Logf})
 	if err != nil {

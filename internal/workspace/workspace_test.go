@@ -59,6 +59,7 @@ func (s *spy) all() string {
 // A profile replaced with another issuer sends nothing of the old
 // tenant's to the new one: its secrets are deleted and the user is told.
 func TestReplacingAProfileWithAnotherIssuerSendsNothingOfTheOldTenant(t *testing.T) {
+	t.Parallel()
 	ws, mem := newWorkspace(t)
 	a, b := newSpy(t), newSpy(t)
 	old := profiles.Profile{Name: "prod", Issuer: a.URL + "/", ClientID: "client-a", Auth: "post"}
@@ -97,6 +98,7 @@ func TestReplacingAProfileWithAnotherIssuerSendsNothingOfTheOldTenant(t *testing
 // When the old secrets cannot be deleted (the keyring fails), they stay
 // bound to the old issuer and Load refuses to hand them out.
 func TestSecretsThatCouldNotBeDeletedAreNeverSentToTheNewIssuer(t *testing.T) {
+	t.Parallel()
 	mem := &secrets.Memory{}
 	flaky := &failingDeletes{Store: mem}
 	ws := New(filepath.Join(t.TempDir(), "profiles.json"), flaky)
@@ -141,6 +143,7 @@ func (f *failingDeletes) Delete(profile, kind string) error {
 // Editing a profile's audience keeps its secrets: only the issuer and the
 // client ID bind them.
 func TestEditingTheSameClientKeepsItsSecrets(t *testing.T) {
+	t.Parallel()
 	ws, mem := newWorkspace(t)
 	p := profiles.Profile{Name: "p", Issuer: "https://tenant.eu.auth0.com/", ClientID: "c", Auth: "post"}
 	ws.Save(SaveRequest{Profile: p, ClientSecret: Store("the-client-secret-0123"), RefreshToken: Store("v1.rt")})
@@ -167,6 +170,7 @@ func TestEditingTheSameClientKeepsItsSecrets(t *testing.T) {
 // A real profile named like a demo profile survives two app starts, with
 // its secrets; the demo profile takes the next free name and a note says so.
 func TestTheDemoNeverTouchesARealProfile(t *testing.T) {
+	t.Parallel()
 	ws, mem := newWorkspace(t)
 	mine := profiles.Profile{Name: "demo-web", Issuer: "https://tenant.eu.auth0.com/", ClientID: "mine", Auth: "post"}
 	if _, err := ws.Save(SaveRequest{Profile: mine, ClientSecret: Store("my-real-client-secret"), RefreshToken: Store("v1.my-real-refresh-token")}); err != nil {
@@ -207,6 +211,7 @@ func TestTheDemoNeverTouchesARealProfile(t *testing.T) {
 // The demo's refresh works through the workspace, and the rotated token
 // is what the next Load returns.
 func TestRefreshStoresTheRotatedTokenBeforeReturning(t *testing.T) {
+	t.Parallel()
 	ws, mem := newWorkspace(t)
 	ten, err := demotenant.New(demotenant.Config{})
 	if err != nil {
@@ -238,6 +243,7 @@ func TestRefreshStoresTheRotatedTokenBeforeReturning(t *testing.T) {
 // A second refresh of a profile waits for the first, says so, and gives
 // up with ErrLockTimeout after the wait.
 func TestASecondRefreshWaitsForTheProfileLock(t *testing.T) {
+	t.Parallel()
 	ws, _ := newWorkspace(t)
 	unlock, err := ws.LockProfile(context.Background(), "p", time.Second, nil)
 	if err != nil {

@@ -63,6 +63,7 @@ func freeLoopbackRedirect(t *testing.T) string {
 // reads userinfo and revokes; and runs client credentials and the device
 // grant.
 func TestPeerZitadelOPEveryGrantItOffers(t *testing.T) {
+	t.Parallel()
 	webRedirect := freeLoopbackRedirect(t)
 	issuer := testop.Start(t,
 		storage.NativeClient(zitadelNative, "http://127.0.0.1/callback"),
