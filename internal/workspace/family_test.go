@@ -3,16 +3,13 @@ package workspace
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 // The lineage follows what Tokenscope saw: a token stored by hand, two
@@ -20,7 +17,7 @@ import (
 func TestTheFamilyFollowsRotationsAndRefusalsWithoutSecrets(t *testing.T) {
 	t.Parallel()
 	ws, mem := newWorkspace(t)
-	srv := newSpyRotator(t)
+	srv := testop.NewRotatingTokens(t, "v1.first")
 	saveRotatingProfile(t, ws, srv.URL)
 	ctx := context.Background()
 	for range 2 {
@@ -65,34 +62,8 @@ func TestTheFamilyFollowsRotationsAndRefusalsWithoutSecrets(t *testing.T) {
 	}
 }
 
-// newSpyRotator rotates refresh tokens: each valid one is spent once,
-// starting with v1.first.
-func newSpyRotator(t *testing.T) *httptest.Server {
-	var mu sync.Mutex
-	valid, n := map[string]bool{"v1.first": true}, 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		mu.Lock()
-		defer mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		rt := r.PostForm.Get("refresh_token")
-		if !valid[rt] {
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = w.Write([]byte(`{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}`))
-			return
-		}
-		delete(valid, rt)
-		n++
-		next := fmt.Sprintf("v1.rotated-%d", n)
-		valid[next] = true
-		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 60, "refresh_token": next})
-	}))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-// saveRotatingProfile saves profile "api" on a newSpyRotator server with
-// its first refresh token.
+// saveRotatingProfile saves profile "api" on a token endpoint that rotates
+// refresh tokens, starting with v1.first.
 func saveRotatingProfile(t *testing.T, ws *Workspace, url string) {
 	t.Helper()
 	p := profiles.Profile{Name: "api", Issuer: url + "/", ClientID: "c", Auth: "none", Endpoints: &profiles.Endpoints{Token: url + "/oauth/token"}}

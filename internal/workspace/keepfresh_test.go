@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 // fakeClock is a wall clock that sleeping moves forward; jump, when set,
@@ -98,7 +100,7 @@ func TestKeepFreshAfterTheMachineSleptRefreshesOnceNotABacklog(t *testing.T) {
 // The first failed refresh stops keep-fresh with the explanation.
 func TestKeepFreshStopsOnTheFirstError(t *testing.T) {
 	t.Parallel()
-	srv := newSpyRotator(t)
+	srv := testop.NewRotatingTokens(t, "v1.first")
 	ws, mem := newWorkspace(t)
 	saveRotatingProfile(t, ws, srv.URL)
 	clock := &fakeClock{now: time.Now()}

@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
@@ -23,6 +22,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 // scriptedOP is an OpenID provider on loopback that answers as each test
@@ -31,6 +31,7 @@ import (
 // the hostile cases need: the answer, not the form.
 type scriptedOP struct {
 	*httptest.Server
+	t   testing.TB
 	key *rsa.PrivateKey
 
 	mu sync.Mutex
@@ -45,20 +46,9 @@ type scriptedOP struct {
 	paths      []string
 }
 
-var (
-	opKeyOnce sync.Once
-	opKey     *rsa.PrivateKey
-)
-
 func newScriptedOP(t *testing.T) *scriptedOP {
 	t.Helper()
-	opKeyOnce.Do(func() {
-		var err error
-		if opKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	op := &scriptedOP{key: opKey, meta: map[string]string{}}
+	op := &scriptedOP{t: t, key: testop.RSAKey(), meta: map[string]string{}}
 	op.Server = httptest.NewServer(http.HandlerFunc(op.serve))
 	t.Cleanup(op.Close)
 	return op
@@ -107,7 +97,7 @@ func (op *scriptedOP) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		body := map[string]any{"access_token": "an-access-token", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-from-scripted-op"}
 		if !op.noIDToken {
-			body["id_token"] = op.sign(claims)
+			body["id_token"] = testop.Sign(op.t, jose.RS256, op.key, "k1", claims)
 		}
 		_ = json.NewEncoder(w).Encode(body)
 	case "/device":
@@ -123,20 +113,6 @@ func (op *scriptedOP) metaOr(k, def string) string {
 		return v
 	}
 	return def
-}
-
-func (op *scriptedOP) sign(claims map[string]any) string {
-	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: op.key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "k1"))
-	if err != nil {
-		panic(err)
-	}
-	b, _ := json.Marshal(claims)
-	obj, err := s.Sign(b)
-	if err != nil {
-		panic(err)
-	}
-	out, _ := obj.CompactSerialize()
-	return out
 }
 
 func (op *scriptedOP) script(f func(op *scriptedOP)) {
