@@ -57,7 +57,7 @@ func allObjects(root fyne.CanvasObject) []fyne.CanvasObject {
 // holds in a field is in the tree its view() built.
 func TestEveryWidgetAScreenKeepsIsInItsView(t *testing.T) {
 	m, settle := populatedWindow(t, theme.VariantDark)
-	m.inspect.rawJSON.SetChecked(true)
+	m.inspect.claims.rawJSON.SetChecked(true)
 	settle()
 	canvasObject := reflect.TypeOf((*fyne.CanvasObject)(nil)).Elem()
 	for i, s := range m.screens {

@@ -39,6 +39,7 @@ func (b *testBridge) drain() bool {
 
 type harness struct {
 	s      *inspectScreen
+	svc    *Services
 	clock  *clock
 	win    fyne.Window
 	bridge *testBridge
@@ -48,7 +49,8 @@ func newTestInspector(t *testing.T) *harness {
 	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
 	h := &harness{clock: &clock{t: t0}, win: test.NewTempWindow(t, nil), bridge: &testBridge{}}
-	h.s = newInspectScreen(&Services{Workspace: &workspace.Workspace{HTTP: httpx.NewClient(time.Second)}, Now: h.clock.Now}, h.win, h.bridge.Do)
+	h.svc = &Services{Workspace: &workspace.Workspace{HTTP: httpx.NewClient(time.Second)}, Now: h.clock.Now}
+	h.s = newInspectScreen(h.svc, h.win, h.bridge.Do)
 	h.win.SetContent(h.s.view())
 	h.win.Resize(fyne.NewSize(1200, 800))
 	return h
@@ -62,9 +64,9 @@ func (h *harness) settle() { settle(h.bridge, &h.s.busy) }
 // does (a long one), then waits for the debounced decode to land.
 func (h *harness) typeToken(text string) {
 	if len(text) < 80 {
-		test.Type(h.s.input, text)
+		test.Type(h.s.in.entry, text)
 	} else {
-		h.s.input.SetText(text)
+		h.s.in.entry.SetText(text)
 	}
 	h.settle()
 }

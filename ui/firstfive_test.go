@@ -442,7 +442,7 @@ func TestThePasteHintBreaksNoWord(t *testing.T) {
 	m.showScreen(screenInspect)
 	settleWindow(m, b)
 	frame(m.win)
-	in := m.inspect.input
+	in := tokenField(t, m.win)
 	room := in.Size().Width - 4*theme.InnerPadding()
 	for _, line := range strings.Split(in.PlaceHolder, "\n") {
 		if w := fyne.MeasureText(line, theme.TextSize(), fyne.TextStyle{}).Width; w > room {
@@ -476,7 +476,7 @@ func TestUntrustedTextIsShownVisibly(t *testing.T) {
 		t.Fatalf("the claim is not shown with visible escapes:\n%s", screenText(h.win))
 	}
 	noHiddenCharacters(t, h.win)
-	test.Tap(h.s.rawJSON)
+	test.Tap(tickBox(t, h.win, "Raw JSON"))
 	if !shows(h.win, `\u202e`) {
 		t.Fatalf("the raw JSON does not show the override:\n%s", screenText(h.win))
 	}
@@ -521,7 +521,7 @@ func TestOnlyTheScreenInFrontIsBuiltBeforeTheFirstFrame(t *testing.T) {
 	}
 	typed := w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
 	typed.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault})
-	if !m.showing(screenInspect) || w.Canvas().Focused() != m.inspect.input || !shows(w, "Paste a token") {
+	if !m.showing(screenInspect) || w.Canvas().Focused() != tokenField(t, w) || !shows(w, "Paste a token") {
 		t.Fatalf("Ctrl+L on an unbuilt Inspect:\n%s", screenText(w))
 	}
 	m.tabs.SelectIndex(int(screenMigrate)) // a click on the tab

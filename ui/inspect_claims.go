@@ -1,113 +1,141 @@
-// The Inspect screen's Claims and Header tabs: one row a field with its
-// explanation, a timeline of the token's times, and the raw JSON.
+// The Inspect screen's claims panel (the Claims tab): one row a claim with
+// its explanation and live times, a timeline of the token's times, and the
+// claims as raw JSON.
 
 package ui
 
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 
-func (s *inspectScreen) drawHeader(t *tokens.Token) {
-	s.header.RemoveAll()
-	if t == nil {
-		s.header.Add(wrapLabel("The token's header (alg, kid, typ, …) appears here, each parameter explained."))
+type claimRow struct {
+	name, value, when, explain *widget.Label
+	copy                       *widget.Button
+	claim                      string
+	at                         time.Time
+	isTime                     bool
+}
+
+type claimsPanel struct {
+	svc *Services
+	do  uiDo
+	// leeway is the Verify tab's, drawn around nbf and exp.
+	leeway func() time.Duration
+
+	rows     *fyne.Container // one a claim, or a sentence saying why none
+	byName   map[string]*claimRow
+	payload  *widget.Label // a payload that is not JSON
+	timeline *timeline
+	timeCard *widget.Card // the timeline's, hidden when the token has no times
+	raw      *widget.RichText
+	rawJSON  *widget.Check
+	copyBtn  *widget.Button
+	obj      fyne.CanvasObject
+
+	token *tokens.Token // the one shown; UI goroutine only
+}
+
+func newClaimsPanel(svc *Services, do uiDo, leeway func() time.Duration) *claimsPanel {
+	p := &claimsPanel{svc: svc, do: do, leeway: leeway, rows: container.NewVBox(), byName: map[string]*claimRow{}}
+	p.payload = monoLabel("")
+	p.payload.Hide()
+	p.timeline = newTimeline(nil, func() time.Time { return svc.Now() }, tokens.DefaultLeeway)
+	p.timeCard = widget.NewCard("", "Timeline (the valid window shaded, the leeway around nbf and exp)", p.timeline)
+	p.timeCard.Hide()
+	p.raw = widget.NewRichText()
+	p.raw.Wrapping = fyne.TextWrapBreak
+	p.raw.Hide()
+	p.rawJSON = widget.NewCheck("Raw JSON", p.onRawJSON)
+	p.rawJSON.Disable()
+	p.copyBtn = copyButton("Copy claims JSON", do, appClipboard, p.claimsJSON)
+	p.copyBtn.Disable()
+	p.obj = border(container.NewHBox(p.copyBtn, p.rawJSON), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(p.timeCard, p.rows, p.raw, p.payload)))
+	p.show(nil) // the empty pane says what to do
+	return p
+}
+
+// view is the Claims tab's content.
+func (p *claimsPanel) view() fyne.CanvasObject { return p.obj }
+
+// show lists t's claims; nil says what will appear here. Every widget is
+// the one view placed: the panel changes what they hold, never them.
+func (p *claimsPanel) show(t *tokens.Token) {
+	p.token = t
+	if t != nil && t.PayloadJSON != "" {
+		p.copyBtn.Enable()
+		p.rawJSON.Enable()
+	} else {
+		p.copyBtn.Disable()
+		p.rawJSON.SetChecked(false)
+		p.rawJSON.Disable()
+	}
+	p.drawTimeline(t)
+	p.onRawJSON(p.rawJSON.Checked)
+	p.drawRows(t)
+}
+
+// onRawJSON switches between the explained rows and the raw JSON, syntax
+// coloured.
+func (p *claimsPanel) onRawJSON(on bool) {
+	if on && p.token != nil && p.token.PayloadJSON != "" {
+		p.raw.Segments = rawJSONSegments([]byte(p.token.PayloadJSON))
+		p.raw.Refresh()
+		p.raw.Show()
+		p.rows.Hide()
 		return
 	}
-	for _, f := range t.Header {
-		s.header.Add(fieldRow(safetext.Line(f.Name), safetext.Block(truncate(fieldValue(f), maxValueShown)), safetext.Line(tokens.ExplainHeader(f.Name)), nil))
-	}
-}
-
-// fieldValue is how a header parameter or a claim is shown, alike: a
-// string as itself, anything else as compact JSON.
-func fieldValue(f tokens.Field) string {
-	if str, ok := f.Text(); ok {
-		return str
-	}
-	return string(compact([]byte(f.Raw)))
-}
-
-func fieldRow(name, value, explain string, extra fyne.CanvasObject) fyne.CanvasObject {
-	objs := []fyne.CanvasObject{boldLabel(name), monoLabel(value)}
-	if extra != nil {
-		objs = append(objs, extra)
-	}
-	e := wrapLabel(explain)
-	e.TextStyle = fyne.TextStyle{Italic: true}
-	objs = append(objs, e)
-	return container.NewVBox(append(objs, widget.NewSeparator())...)
-}
-
-// onRawJSON switches the Claims tab between the explained rows and the
-// raw JSON, syntax coloured.
-func (s *inspectScreen) onRawJSON(on bool) {
-	s.rawBox.RemoveAll()
-	if on && s.token != nil && s.token.PayloadJSON != "" {
-		s.rawBox.Add(jsonRichText([]byte(s.token.PayloadJSON)))
-		s.rawBox.Show()
-		s.claims.Hide()
-		return
-	}
-	s.rawBox.Hide()
-	s.claims.Show()
+	p.raw.Segments = nil
+	p.raw.Hide()
+	p.rows.Show()
 }
 
 // drawTimeline shows the token's times on one axis, when it has any.
-func (s *inspectScreen) drawTimeline(t *tokens.Token) {
-	s.timelineBox.RemoveAll()
-	s.timeline = nil
+func (p *claimsPanel) drawTimeline(t *tokens.Token) {
 	if t == nil || len(t.Times()) == 0 {
+		p.timeCard.Hide()
 		return
 	}
-	leeway, err := parseLeeway(s.leeway.Text)
-	if err != nil {
-		leeway = tokens.DefaultLeeway
-	}
-	s.timeline = newTimeline(t.Times(), s.svc.Now, leeway)
-	s.timelineBox.Add(widget.NewCard("", "Timeline (the valid window shaded, the leeway around nbf and exp)", s.timeline))
+	p.timeline.times, p.timeline.leeway = t.Times(), p.leeway()
+	p.timeline.Refresh()
+	p.timeCard.Show()
 }
 
-func (s *inspectScreen) drawClaims(t *tokens.Token) {
-	s.drawTimeline(t)
-	if t != nil && t.PayloadJSON != "" {
-		s.rawJSON.Enable()
-	} else {
-		s.rawJSON.SetChecked(false)
-		s.rawJSON.Disable()
-	}
-	s.onRawJSON(s.rawJSON.Checked)
-	s.claims.RemoveAll()
-	s.claimRows = map[string]*claimRow{}
-	s.payload.Hide()
+func (p *claimsPanel) drawRows(t *tokens.Token) {
+	p.rows.RemoveAll()
+	p.byName = map[string]*claimRow{}
+	p.payload.Hide()
 	if t == nil {
-		s.claims.Add(wrapLabel("Paste a token above (or Ctrl+Shift+V), drop a file on the window, or open one with Ctrl+O: its claims appear here, each explained, with its times on a timeline."))
+		p.rows.Add(wrapLabel("Paste a token above (or Ctrl+Shift+V), drop a file on the window, or open one with Ctrl+O: its claims appear here, each explained, with its times on a timeline."))
 		return
 	}
 	if t.Kind == tokens.KindOpaque {
-		s.claims.Add(wrapLabel("An opaque token has no claims to show. See Findings for what it is good for."))
+		p.rows.Add(wrapLabel("An opaque token has no claims to show. See Findings for what it is good for."))
 		return
 	}
 	if t.Kind == tokens.KindJWE && t.PayloadJSON == "" && t.PayloadText == "" {
-		s.claims.Add(wrapLabel("The claims are encrypted. Give the decryption key under “Encrypted token” to see them."))
+		p.rows.Add(wrapLabel("The claims are encrypted. Give the decryption key under “Encrypted token” to see them."))
 		return
 	}
 	if t.PayloadText != "" {
-		s.payload.SetText(safetext.Block(truncate(t.PayloadText, 20000)))
-		s.payload.Show()
+		p.payload.SetText(safetext.Block(truncate(t.PayloadText, 20000)))
+		p.payload.Show()
 		return
 	}
 	times := t.Times()
-	now := s.svc.Now()
+	now := p.svc.Now()
 	for i, f := range t.Claims {
 		if i == maxClaimRows {
-			s.claims.Add(wrapLabel(fmt.Sprintf("… and %d more claims. Copy the claims JSON to see them all.", len(t.Claims)-maxClaimRows)))
+			p.rows.Add(wrapLabel(fmt.Sprintf("… and %d more claims. Copy the claims JSON to see them all.", len(t.Claims)-maxClaimRows)))
 			break
 		}
 		value := fieldValue(f)
@@ -116,8 +144,7 @@ func (s *inspectScreen) drawClaims(t *tokens.Token) {
 		r := &claimRow{claim: f.Name, name: boldLabel(safetext.Line(f.Name)), value: monoLabel(safetext.Block(truncate(value, maxValueShown)))}
 		r.explain = wrapLabel(safetext.Line(tokens.ExplainClaim(f.Name)))
 		r.explain.TextStyle = fyne.TextStyle{Italic: true}
-		full := value
-		r.copy = copyButton("", s.do, s.clipboard, func() string { return full })
+		r.copy = copyButton("", p.do, appClipboard, func() string { return value })
 		r.when = wrapLabel("")
 		if at, ok := times[f.Name]; ok && tokens.IsTimeClaim(f.Name) {
 			r.at, r.isTime = at, true
@@ -128,19 +155,19 @@ func (s *inspectScreen) drawClaims(t *tokens.Token) {
 		} else {
 			r.when.Hide()
 		}
-		s.claimRows[f.Name] = r
+		p.byName[f.Name] = r
 		body := container.NewVBox(r.name, r.value, r.when, r.explain)
-		s.claims.Add(border(nil, widget.NewSeparator(), nil, container.NewVBox(r.copy), body))
+		p.rows.Add(border(nil, widget.NewSeparator(), nil, container.NewVBox(r.copy), body))
 	}
 }
 
 // refreshTimes keeps "expires in …" current while the screen is visible.
-func (s *inspectScreen) refreshTimes() {
-	now := s.svc.Now()
-	if s.timeline != nil {
-		s.timeline.Refresh() // "now" moves along the axis
+func (p *claimsPanel) refreshTimes() {
+	now := p.svc.Now()
+	if p.timeCard.Visible() {
+		p.timeline.Refresh() // "now" moves along the axis
 	}
-	for _, r := range s.claimRows {
+	for _, r := range p.byName {
 		if !r.isTime {
 			continue
 		}
@@ -152,18 +179,20 @@ func (s *inspectScreen) refreshTimes() {
 	}
 }
 
-func (s *inspectScreen) headerJSON() string {
-	if s.token == nil {
+func (p *claimsPanel) claimsJSON() string {
+	if p.token == nil {
 		return ""
 	}
-	return indent(s.token.HeaderJSON)
+	return indent([]byte(p.token.PayloadJSON))
 }
 
-func (s *inspectScreen) claimsJSON() string {
-	if s.token == nil {
-		return ""
+// fieldValue is how a header parameter or a claim is shown, alike: a
+// string as itself, anything else as compact JSON.
+func fieldValue(f tokens.Field) string {
+	if str, ok := f.Text(); ok {
+		return str
 	}
-	return indent([]byte(s.token.PayloadJSON))
+	return string(compact([]byte(f.Raw)))
 }
 
 func indent(b []byte) string {
@@ -182,5 +211,3 @@ func compact(b []byte) []byte {
 	}
 	return out
 }
-
-// --- verification ---

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -60,90 +61,192 @@ func auth0Claims() map[string]any {
 	}
 }
 
-func TestPastingATokenShowsItsClaimsWithExplanationsAndLiveTimes(t *testing.T) {
-	h := newTestInspector(t)
-	s, c := h.s, h.clock
-	h.typeToken("Bearer " + signToken(t, testRSAKey(), jose.RS256, auth0Claims()))
+// --- reading the Inspect screen as a user sees it ---
 
-	if !strings.HasPrefix(s.status.Text, "Decoded a signed JWT (JWS, RS256)") {
-		t.Fatalf("status = %q", s.status.Text)
-	}
-	sub := s.claimRows["sub"]
-	if sub == nil || sub.value.Text != "auth0|42" || !strings.Contains(sub.explain.Text, "Subject") {
-		t.Fatalf("sub row = %+v", sub)
-	}
-	if gty := s.claimRows["gty"]; gty == nil || !strings.Contains(gty.explain.Text, "Auth0 grant type") {
-		t.Fatal("gty is not explained")
-	}
-	exp := s.claimRows["exp"]
-	if !strings.Contains(exp.when.Text, "expires in 4m 10s") || !strings.Contains(exp.when.Text, "2026-11-26 12:04:10 UTC") {
-		t.Fatalf("exp shows %q", exp.when.Text)
-	}
-	c.Set(t0.Add(10 * time.Minute))
-	s.refreshTimes()
-	if !strings.Contains(exp.when.Text, "expired 5m 50s ago") || exp.when.Importance != widget.DangerImportance {
-		t.Fatalf("after 10 minutes exp shows %q", exp.when.Text)
-	}
-	if !findingShown(s, "Bearer") {
-		t.Fatal("the screen does not say the Bearer prefix was stripped")
-	}
-	if len(s.segments.Segments) != 5 { // header . payload . signature
-		t.Fatalf("want 3 coloured segments and 2 dots, got %d", len(s.segments.Segments))
-	}
-}
-
-func findingShown(s *inspectScreen, substr string) bool {
-	for _, o := range s.findings.Objects {
-		for _, l := range test.LaidOutObjects(o) {
-			if lbl, ok := l.(*widget.Label); ok && strings.Contains(lbl.Text, substr) {
-				return true
-			}
+// tab brings the tab titled title to the front, as a click on it does.
+func (h *harness) tab(t *testing.T, title string) {
+	t.Helper()
+	for i, item := range h.s.tabs.Items {
+		if item.Text == title {
+			h.s.tabs.SelectIndex(i)
+			return
 		}
 	}
-	return false
+	t.Fatalf("no tab %q", title)
 }
+
+// visibleEntry is the one visible field whose placeholder (or, with no
+// placeholder, whose text) contains hint.
+func visibleEntry(t *testing.T, w fyne.Window, hint string) *widget.Entry {
+	t.Helper()
+	var found []*widget.Entry
+	for _, s := range onScreen(w) {
+		if e, ok := s.obj.(*widget.Entry); ok && (strings.Contains(e.PlaceHolder, hint) || e.PlaceHolder == "" && strings.Contains(e.Text, hint)) {
+			found = append(found, e)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d visible fields for %q; the window shows:\n%s", len(found), hint, screenText(w))
+	}
+	return found[0]
+}
+
+// tickBox is the one visible tick box labelled text.
+func tickBox(t *testing.T, w fyne.Window, text string) *widget.Check {
+	t.Helper()
+	var found []*widget.Check
+	for _, s := range onScreen(w) {
+		if c, ok := s.obj.(*widget.Check); ok && c.Text == text {
+			found = append(found, c)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d visible tick boxes %q; the window shows:\n%s", len(found), text, screenText(w))
+	}
+	return found[0]
+}
+
+// tokenField is the Inspect screen's token field, found on screen.
+func tokenField(t *testing.T, w fyne.Window) *tokenEntry {
+	t.Helper()
+	for _, s := range onScreen(w) {
+		if e, ok := s.obj.(*tokenEntry); ok {
+			return e
+		}
+	}
+	t.Fatalf("no token field on screen:\n%s", screenText(w))
+	return nil
+}
+
+// chooseKeySource picks src in the Verify tab's Key choice, as a user does.
+func chooseKeySource(t *testing.T, w fyne.Window, src string) {
+	t.Helper()
+	for _, s := range onScreen(w) {
+		if sel, ok := s.obj.(*widget.Select); ok && slices.Contains(sel.Options, src) {
+			sel.SetSelected(src)
+			return
+		}
+	}
+	t.Fatalf("no key choice on screen:\n%s", screenText(w))
+}
+
+// row is what a row of the Claims, Header or Verify tab shows: the texts
+// of the labels after its bold name (value, times, explanation; or a
+// check's detail), and its Copy button when it has one. nil when no row
+// of that name is on screen.
+func row(w fyne.Window, name string) (texts []string, copyBtn *widget.Button) {
+	shown := onScreen(w)
+	for i, s := range shown {
+		if l, ok := s.obj.(*widget.Label); !ok || l.Text != name || !l.TextStyle.Bold {
+			continue
+		}
+		texts = []string{}
+		for _, next := range shown[i+1:] {
+			switch o := next.obj.(type) {
+			case *widget.Label:
+				texts = append(texts, o.Text)
+				continue
+			case *widget.Button:
+				copyBtn = o
+			}
+			break
+		}
+		return texts, copyBtn
+	}
+	return nil, nil
+}
+
+// rowSays reports whether the row named name is on screen and one of its
+// texts contains text.
+func rowSays(w fyne.Window, name, text string) bool {
+	texts, _ := row(w, name)
+	return slices.ContainsFunc(texts, func(s string) bool { return strings.Contains(s, text) })
+}
+
+func TestPastingATokenShowsItsClaimsWithExplanationsAndLiveTimes(t *testing.T) {
+	h := newTestInspector(t)
+	w, c := h.win, h.clock
+	tok := signToken(t, testRSAKey(), jose.RS256, auth0Claims())
+	h.typeToken("Bearer " + tok)
+
+	if !shows(w, "Decoded a signed JWT (JWS, RS256)") {
+		t.Fatalf("no status:\n%s", screenText(w))
+	}
+	if sub, _ := row(w, "sub"); len(sub) < 2 || sub[0] != "auth0|42" || !strings.Contains(sub[len(sub)-1], "Subject") {
+		t.Fatalf("the sub row shows %q", sub)
+	}
+	if !rowSays(w, "gty", "Auth0 grant type") {
+		t.Fatal("gty is not explained")
+	}
+	if !rowSays(w, "exp", "expires in 4m 10s") || !rowSays(w, "exp", "2026-11-26 12:04:10 UTC") {
+		t.Fatalf("exp shows %q", first(row(w, "exp")))
+	}
+	c.Set(t0.Add(10 * time.Minute))
+	h.s.refreshTimes() // the window's ticker does it every second
+	if l := visibleLabel(w, "expired 5m 50s ago"); l == nil || l.Importance != widget.DangerImportance || !rowSays(w, "exp", "expired 5m 50s ago") {
+		t.Fatalf("after 10 minutes exp shows %q", first(row(w, "exp")))
+	}
+	if !shows(w, `The "Bearer " prefix was removed`) {
+		t.Fatalf("the screen does not say the Bearer prefix was stripped:\n%s", screenText(w))
+	}
+	var parts *widget.RichText
+	for _, s := range visible(w, strings.Split(tok, ".")[0]) {
+		if r, ok := s.obj.(*widget.RichText); ok {
+			parts = r
+		}
+	}
+	if parts == nil || len(parts.Segments) != 5 { // header . payload . signature
+		t.Fatalf("want 3 coloured segments and 2 dots on screen:\n%s", screenText(w))
+	}
+}
+
+func first(texts []string, _ *widget.Button) []string { return texts }
 
 func TestMalformedInputNamesTheFailingSegment(t *testing.T) {
 	h := newTestInspector(t)
-	s := h.s
+	w := h.win
+	h.typeToken(signToken(t, testRSAKey(), jose.RS256, auth0Claims()))
+	test.Tap(visibleButton(t, w, "Clear"))
 	h.typeToken("eyJhbGciOiJIUzI1NiJ9.e!30.c2ln")
-	if !strings.Contains(s.status.Text, "payload (segment 2) is not base64url") || s.status.Importance != widget.DangerImportance {
-		t.Fatalf("status = %q", s.status.Text)
+	if l := visibleLabel(w, "payload (segment 2) is not base64url"); l == nil || l.Importance != widget.DangerImportance {
+		t.Fatalf("the status line:\n%s", screenText(w))
 	}
-	if len(s.claimRows) != 0 {
-		t.Fatal("claims from an earlier token are still shown")
+	if shows(w, "auth0|42") || !shows(w, "Paste a token above") {
+		t.Fatalf("claims from an earlier token are still shown:\n%s", screenText(w))
 	}
 }
 
 func TestPastingAKeyTurnsTheCheckRows(t *testing.T) {
 	h := newTestInspector(t)
-	s := h.s
+	w := h.win
 	k := testRSAKey()
 	h.typeToken(signToken(t, k, jose.RS256, auth0Claims()))
-	if row := s.checkRows["signature"]; row == nil || !strings.Contains(row.detail.Text, "not checked") {
-		t.Fatalf("before a key: %+v", row)
+	h.tab(t, "Verify")
+	if !rowSays(w, "signature", "not checked") {
+		t.Fatalf("before a key:\n%s", screenText(w))
 	}
 	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	s.keyInput.SetText(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
-	if row := s.checkRows["signature"]; row.check.OK != true || !strings.Contains(row.detail.Text, "RS256 signature verified") {
-		t.Fatalf("after the key: %+v", row.check)
+	key := visibleEntry(t, w, `{"kty":"RSA"`)
+	key.SetText(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
+	if !rowSays(w, "signature", "RS256 signature verified") {
+		t.Fatalf("after the key: %q", first(row(w, "signature")))
 	}
-	if !strings.HasPrefix(s.verdict.Text, "Valid") {
-		t.Fatalf("verdict = %q", s.verdict.Text)
+	if l := visibleLabel(w, "Valid: the signature is verified"); l == nil || l.Importance != widget.SuccessImportance {
+		t.Fatalf("the verdict:\n%s", screenText(w))
 	}
-	test.Type(s.audience, "https://other.example.com")
-	if row := s.checkRows["aud"]; row.check.OK || !strings.Contains(row.detail.Text, "does not include") {
-		t.Fatalf("aud = %+v", row.check)
+	test.Type(visibleEntry(t, w, "expected audience"), "https://other.example.com")
+	if !rowSays(w, "aud", "does not include") {
+		t.Fatalf("aud: %q", first(row(w, "aud")))
 	}
-	if !strings.HasPrefix(s.verdict.Text, "Not valid") {
-		t.Fatalf("verdict = %q", s.verdict.Text)
+	if l := visibleLabel(w, "Not valid: see the failed checks."); l == nil || l.Importance != widget.DangerImportance || shows(w, "Valid: the signature") {
+		t.Fatalf("the verdict:\n%s", screenText(w))
 	}
 
 	// A different key: the signature row fails.
 	_, other := ecdsaKeyPEM(t)
-	s.keyInput.SetText(other)
-	if row := s.checkRows["signature"]; row.check.OK || !strings.Contains(row.detail.Text, "is an EC P-256 key, not an RSA key") {
-		t.Fatalf("wrong key: %+v", row.check)
+	key.SetText(other)
+	if !rowSays(w, "signature", "is an EC P-256 key, not an RSA key") {
+		t.Fatalf("wrong key: %q", first(row(w, "signature")))
 	}
 }
 
@@ -155,88 +258,118 @@ func ecdsaKeyPEM(t *testing.T) (*ecdsa.PrivateKey, string) {
 
 func TestHMACSecretAndLeewayAreApplied(t *testing.T) {
 	h := newTestInspector(t)
-	s, c := h.s, h.clock
+	w, c := h.win, h.clock
 	h.typeToken(signToken(t, []byte("a-long-shared-secret-of-32-bytes!"), jose.HS256, auth0Claims()))
-	s.keySource.SetSelected(keyHMAC)
-	test.Type(s.secret, "a-long-shared-secret-of-32-bytes!")
-	if row := s.checkRows["signature"]; !row.check.OK {
-		t.Fatalf("signature = %+v", row.check)
+	h.tab(t, "Verify")
+	chooseKeySource(t, w, keyHMAC)
+	test.Type(visibleEntry(t, w, "shared secret"), "a-long-shared-secret-of-32-bytes!")
+	if !rowSays(w, "signature", "HS256 signature verified") {
+		t.Fatalf("signature: %q", first(row(w, "signature")))
 	}
 	c.Set(t0.Add(250*time.Second + 30*time.Second)) // 30 s past exp
-	s.leeway.SetText("60s")
-	if row := s.checkRows["exp"]; !row.check.OK {
-		t.Fatalf("within the leeway: %+v", row.check)
+	leeway := visibleEntry(t, w, "60s")
+	leeway.SetText("45s")
+	if !rowSays(w, "exp", "expired 30s ago but within the leeway 45s") {
+		t.Fatalf("within the leeway: %q", first(row(w, "exp")))
 	}
-	s.leeway.SetText("10s")
-	if row := s.checkRows["exp"]; row.check.OK || !strings.Contains(row.detail.Text, "leeway 10s") {
-		t.Fatalf("past the leeway: %+v", row.check)
+	leeway.SetText("10s")
+	if rowSays(w, "exp", "within") || !rowSays(w, "exp", "leeway 10s") || !shows(w, "Not valid") {
+		t.Fatalf("past the leeway: %q", first(row(w, "exp")))
 	}
 }
 
 func TestCopyButtonsCopyTheClaimValueAndTheClaimsJSON(t *testing.T) {
 	h := newTestInspector(t)
-	s := h.s
+	w := h.win
 	h.typeToken(signToken(t, testRSAKey(), jose.RS256, auth0Claims()))
-	test.Tap(s.claimRows["scope"].copy)
+	_, copyScope := row(w, "scope")
+	if copyScope == nil {
+		t.Fatalf("the scope row has no Copy button:\n%s", screenText(w))
+	}
+	test.Tap(copyScope)
 	if got := fyne.CurrentApp().Clipboard().Content(); got != "openid read:orders" {
 		t.Fatalf("clipboard = %q", got)
 	}
-	test.Tap(s.copyClm)
+	test.Tap(visibleButton(t, w, "Copy claims JSON"))
 	var m map[string]any
 	if err := json.Unmarshal([]byte(fyne.CurrentApp().Clipboard().Content()), &m); err != nil || m["sub"] != "auth0|42" {
 		t.Fatalf("claims JSON = %v %v", m, err)
+	}
+	h.tab(t, "Header")
+	test.Tap(visibleButton(t, w, "Copy header JSON"))
+	if err := json.Unmarshal([]byte(fyne.CurrentApp().Clipboard().Content()), &m); err != nil || m["alg"] != "RS256" {
+		t.Fatalf("header JSON = %v %v", m, err)
 	}
 }
 
 func TestAFiveMegabytePasteStaysOutOfTheFieldAndDecodes(t *testing.T) {
 	h := newTestInspector(t)
-	s := h.s
+	w := h.win
 	claims := auth0Claims()
 	claims["blob"] = strings.Repeat("x", 3<<20)
 	big := signToken(t, testRSAKey(), jose.RS256, claims)
 	clip := fyne.CurrentApp().Clipboard()
 	clip.SetContent(big)
-	s.input.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
-	if !s.input.Disabled() || !strings.Contains(s.input.Text, "MB pasted") {
-		t.Fatalf("the field holds %d characters", len(s.input.Text))
+	field := tokenField(t, w)
+	field.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+	if !field.Disabled() || !strings.Contains(field.Text, "MB pasted") {
+		t.Fatalf("the field holds %d characters", len(field.Text))
 	}
 	h.settle()
-	if !strings.HasPrefix(s.status.Text, "Decoded") || s.claimRows["blob"] == nil {
-		t.Fatalf("status = %q", s.status.Text)
+	blob, _ := row(w, "blob")
+	if !shows(w, "Decoded a signed JWT") || len(blob) == 0 {
+		t.Fatalf("the screen shows:\n%.2000s", screenText(w))
 	}
-	if n := len(s.claimRows["blob"].value.Text); n > maxValueShown+100 {
+	if n := len(blob[0]); n > maxValueShown+100 {
 		t.Fatalf("a %d-character value was put in a label", n)
 	}
-	test.Tap(s.clearBtn)
-	if s.input.Disabled() || s.input.Text != "" || len(s.claimRows) != 0 {
-		t.Fatal("Clear did not reset the screen")
+	test.Tap(visibleButton(t, w, "Clear"))
+	if field.Disabled() || field.Text != "" || shows(w, "blob") || !shows(w, "Paste a token above") {
+		t.Fatalf("Clear did not reset the screen:\n%.2000s", screenText(w))
 	}
 }
 
 func TestOpaqueTokenIsExplained(t *testing.T) {
 	h := newTestInspector(t)
-	s := h.s
+	w := h.win
 	h.typeToken("9tQ2mTjW1ZbB7x0yQ3cQkz0qZ2l5WcB1")
-	if !strings.Contains(s.status.Text, "opaque") || !findingShown(s, "audience") {
-		t.Fatalf("status %q", s.status.Text)
+	if !shows(w, "Decoded an opaque token.") || !shows(w, "This is an opaque token: it carries no readable claims") || !shows(w, "An opaque token has no claims to show") {
+		t.Fatalf("the screen shows:\n%s", screenText(w))
+	}
+	h.tab(t, "Verify")
+	if !shows(w, "An opaque token carries no signature here") {
+		t.Fatalf("the Verify tab shows:\n%s", screenText(w))
 	}
 }
 
 func TestDecryptingAJWEShowsTheNestedClaims(t *testing.T) {
 	h := newTestInspector(t)
-	s := h.s
+	w := h.win
 	k := testRSAKey()
 	inner := signToken(t, k, jose.RS256, auth0Claims())
 	enc, _ := jose.NewEncrypter(jose.A256GCM, jose.Recipient{Algorithm: jose.RSA_OAEP_256, Key: &k.PublicKey}, (&jose.EncrypterOptions{}).WithContentType("JWT"))
 	obj, _ := enc.Encrypt([]byte(inner))
 	compact, _ := obj.CompactSerialize()
 	h.typeToken(compact)
-	if s.decryptCard.Hidden || len(s.claimRows) != 0 {
-		t.Fatal("a JWE should offer decryption and show no claims yet")
+	if !shows(w, "The claims are encrypted") || shows(w, "auth0|42") {
+		t.Fatalf("a JWE should offer decryption and show no claims yet:\n%s", screenText(w))
 	}
-	s.decryptKey.SetText(string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})))
-	test.Tap(s.decryptBtn)
-	if s.claimRows["sub"] == nil || !strings.Contains(s.status.Text, "decrypted") {
-		t.Fatalf("after decrypting: status %q", s.status.Text)
+	key := visibleEntry(t, w, "recipient's private key")
+	key.SetText("not a key")
+	test.Tap(visibleButton(t, w, "Decrypt"))
+	if l := visibleLabel(w, "Key: "); l == nil || l.Importance != widget.DangerImportance {
+		t.Fatalf("a key that does not parse:\n%s", screenText(w))
+	}
+	key.SetText(string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})))
+	test.Tap(visibleButton(t, w, "Decrypt"))
+	if !shows(w, "auth0|42") || !shows(w, "decrypted: showing the") {
+		t.Fatalf("after decrypting:\n%s", screenText(w))
+	}
+	if slices.ContainsFunc(visible(w, "Decrypt"), func(s seen) bool { _, b := s.obj.(*widget.Button); return b }) {
+		t.Fatalf("the decrypt card is still offered:\n%s", screenText(w))
+	}
+	h.tab(t, "Verify")
+	if !rowSays(w, "signature", "not checked") {
+		t.Fatalf("the JWT inside is not the one verified:\n%s", screenText(w))
 	}
 }

@@ -1,267 +1,263 @@
-// The Inspect screen's Verify tab: where the keys come from, the
-// expectations, and one row a check.
+// The Inspect screen's verify panel (the Verify tab): the key source and
+// the expectations (inspect_keys.go), Verify, the verdict and one row a
+// check. Keys are found and checked through the workspace (Keys, Check,
+// Verdict); a local key re-checks on every keystroke, and keys fetched
+// for a source keep checking while only the expectations change.
 
 package ui
 
 import (
 	"context"
-	"fmt"
-	"strings"
+	"errors"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/tokenscope/tokenscope/internal/discovery"
-	"github.com/tokenscope/tokenscope/internal/httpx"
+
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
-func (s *inspectScreen) onKeySourceChanged(src string) {
-	var obj fyne.CanvasObject
-	switch src {
-	case keyPasted:
-		obj = s.keyInput
-	case keyHMAC:
-		obj = s.secret
-	case keyJWKSURL:
-		obj = s.jwksURL
-	case keyIssuer:
-		obj = wrapLabel("Press Verify to fetch the issuer's /.well-known/openid-configuration and its JWKS. Type the issuer you trust below: keys found only through the token's own iss can never make it valid.")
-	}
-	s.keyBox.Objects = []fyne.CanvasObject{obj}
-	s.keyBox.Refresh()
-	s.clearChecks()
-	s.verifyLocal()
+// fetchTimeout bounds fetching the keys of a remote source.
+const fetchTimeout = 30 * time.Second
+
+// fetchedKeys are the keys the last Verify fetched, and the source they
+// were fetched for (keyPanel.remoteFor).
+type fetchedKeys struct {
+	keys   workspace.KeySource
+	source string
 }
 
-func parseLeeway(v string) (time.Duration, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, nil
-	}
-	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
-		return d, nil
-	}
-	var secs int
-	if _, err := fmt.Sscanf(v, "%d", &secs); err == nil && secs >= 0 && fmt.Sprint(secs) == v {
-		return time.Duration(secs) * time.Second, nil
-	}
-	return 0, fmt.Errorf("a duration such as 60s or 2m")
+type verifyPanel struct {
+	svc  *Services
+	do   uiDo
+	busy *sync.WaitGroup // the screen's: background work in flight
+
+	keys      *keyPanel
+	expect    *expectPanel
+	result    *checksPanel
+	verifyBtn *widget.Button
+	obj       fyne.CanvasObject
+
+	// onFetching says keys are being fetched; onFetched that they came
+	// (or not), current when the token is still the one shown.
+	onFetching func(msg string)
+	onFetched  func(current bool)
+
+	// State below is touched only on the UI goroutine.
+	token     *tokens.Token // the one the checks are about
+	fetched   fetchedKeys
+	cancelNet context.CancelFunc
 }
 
-func (s *inspectScreen) options() (tokens.Options, error) {
-	leeway, err := parseLeeway(s.leeway.Text)
+func newVerifyPanel(svc *Services, do uiDo, busy *sync.WaitGroup, onFetching func(string), onFetched func(bool)) *verifyPanel {
+	p := &verifyPanel{svc: svc, do: do, busy: busy, onFetching: onFetching, onFetched: onFetched}
+	p.keys = newKeyPanel(p.verifyLocal, func() { p.result.clear(p.token); p.verifyLocal() })
+	p.expect = newExpectPanel(svc, p.verifyLocal)
+	p.result = newChecksPanel()
+	p.verifyBtn = widget.NewButtonWithIcon("Verify", theme.ConfirmIcon(), p.onVerify)
+	p.verifyBtn.Importance = widget.HighImportance
+	form := widget.NewForm(append(append([]*widget.FormItem(nil), p.keys.items...), p.expect.items...)...)
+	p.obj = container.NewVScroll(container.NewVBox(form, container.NewHBox(p.verifyBtn), p.result.view()))
+	p.result.clear(nil)
+	return p
+}
+
+// view is the Verify tab's content.
+func (p *verifyPanel) view() fyne.CanvasObject { return p.obj }
+
+// show starts over for another token (nil: none): keys fetched for the
+// previous one no longer count.
+func (p *verifyPanel) show(t *tokens.Token) {
+	p.token = t
+	if p.cancelNet != nil {
+		p.cancelNet()
+		p.cancelNet = nil
+	}
+	p.fetched = fetchedKeys{}
+	p.result.clear(t)
+	p.verifyLocal()
+}
+
+// expectIssuer expects a profile's issuer (unless the user typed another)
+// and chooses issuer discovery, so Verify uses the keys it publishes.
+func (p *verifyPanel) expectIssuer(iss string) {
+	if p.expect.expectIssuer(iss) {
+		p.keys.choose(keyIssuer)
+	}
+}
+
+// verifyLocal re-runs the checks without the network: with a local key
+// (pasted or HMAC), with keys already fetched for this source, or with
+// none (the claims are checked, the signature is not).
+func (p *verifyPanel) verifyLocal() {
+	if p.token == nil || p.token.Kind != tokens.KindJWS {
+		return
+	}
+	if p.keys.local() {
+		var ks workspace.KeySource
+		if spec := p.keys.spec(""); spec.Local() {
+			// A key that does not parse checks as no key.
+			ks, _ = p.svc.Keys(context.Background(), p.token, spec)
+		}
+		p.check(ks)
+		return
+	}
+	// Remote keys are fetched only when Verify is pressed; keys already
+	// fetched for this source keep verifying while only the expected
+	// values change.
+	if p.fetched.keys.Keys != nil && p.fetched.source == p.keys.remoteFor(p.expect.issuerText()) {
+		p.check(p.fetched.keys)
+		return
+	}
+	p.check(workspace.KeySource{})
+	if p.fetched.keys.Keys != nil {
+		p.result.setText("The key source changed: press Verify to fetch its keys.")
+	}
+}
+
+// check runs the checks with keys found already (trusted or not).
+func (p *verifyPanel) check(ks workspace.KeySource) {
+	o, err := p.expect.options()
 	if err != nil {
-		return tokens.Options{}, fmt.Errorf("leeway: %v", err)
-	}
-	return tokens.Options{
-		Now: s.svc.Now(), Leeway: leeway,
-		Issuer: strings.TrimSpace(s.issuer.Text), Audience: strings.TrimSpace(s.audience.Text),
-		ClientID: strings.TrimSpace(s.clientID.Text), Nonce: strings.TrimSpace(s.nonce.Text),
-		AccessToken: strings.TrimSpace(s.accessToken.Text),
-	}, nil
-}
-
-// verifyLocal re-runs the checks when the key is local (pasted or HMAC):
-// no network, so it can follow every keystroke.
-func (s *inspectScreen) verifyLocal() {
-	if s.token == nil || s.token.Kind != tokens.KindJWS {
+		p.result.say(err.Error(), widget.DangerImportance)
 		return
 	}
-	var keys tokens.KeyProvider
-	switch s.keySource.Selected {
-	case keyPasted:
-		if strings.TrimSpace(s.keyInput.Text) == "" {
-			s.verdict.SetText("Paste the issuer's public key (JWK, JWKS or PEM) to verify the signature.")
-			s.runChecks(nil)
-			return
-		}
-		parsed, err := tokens.ParseKeys([]byte(s.keyInput.Text))
-		if err != nil {
-			s.verdict.Importance = widget.DangerImportance
-			s.verdict.SetText("Key: " + err.Error() + ".")
-			s.runChecks(nil)
-			return
-		}
-		keys = tokens.StaticKeys(parsed)
-	case keyHMAC:
-		if s.secret.Text == "" {
-			s.verdict.SetText("Type the HMAC secret to verify the signature.")
-			s.runChecks(nil)
-			return
-		}
-		keys = tokens.StaticKeys{tokens.HMACKey([]byte(s.secret.Text))}
-	default:
-		// Remote keys are fetched only when Verify is pressed; keys already
-		// fetched for this source keep verifying while only the expected
-		// values change.
-		if s.remote.Keys != nil && s.remoteFor == s.remoteKeyFor() {
-			s.runChecksWith(s.remote)
-			return
-		}
-		s.runChecks(nil)
-		if s.remote.Keys != nil {
-			s.verdict.SetText("The key source changed: press Verify to fetch its keys.")
-		}
-		return
-	}
-	s.runChecks(keys)
-}
-
-// runChecksWith runs the checks with fetched keys, trusted or not.
-func (s *inspectScreen) runChecksWith(ks workspace.KeySource) {
-	o, err := s.options()
-	if err != nil {
-		s.verdict.Importance = widget.DangerImportance
-		s.verdict.SetText(err.Error())
-		return
-	}
-	o.Keys, o.UntrustedKeys = ks.Keys, ks.Untrusted
-	s.showReport(tokens.Verify(context.Background(), s.token, o))
-}
-
-// runChecks runs the checks with keys the user gave (trusted).
-func (s *inspectScreen) runChecks(keys tokens.KeyProvider) {
-	s.runChecksWith(workspace.KeySource{Keys: keys})
+	p.result.show(workspace.Check(context.Background(), p.token, ks, o))
 }
 
 // onVerify runs the checks, fetching remote keys off the UI goroutine.
-func (s *inspectScreen) onVerify() {
-	if s.token == nil || s.token.Kind != tokens.KindJWS {
-		s.verdict.Importance = widget.WarningImportance
-		s.verdict.SetText("Only a signed JWT can be verified: paste one first (decrypt a JWE to verify the JWT inside).")
+func (p *verifyPanel) onVerify() {
+	tok := p.token
+	if tok == nil || tok.Kind != tokens.KindJWS {
+		p.result.say("Only a signed JWT can be verified: paste one first (decrypt a JWE to verify the JWT inside).", widget.WarningImportance)
 		return
 	}
-	src := s.keySource.Selected
-	if src == keyPasted || src == keyHMAC {
-		s.verifyLocal()
+	if p.keys.local() {
+		p.verifyLocal()
 		return
 	}
-	o, err := s.options()
+	o, err := p.expect.options()
 	if err != nil {
-		s.verdict.SetText(err.Error())
+		p.result.setText(err.Error())
 		return
 	}
-	if s.cancelNet != nil {
-		s.cancelNet()
+	if p.cancelNet != nil {
+		p.cancelNet()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	s.cancelNet = cancel
-	tok := s.token
-	jwksURL := strings.TrimSpace(s.jwksURL.Text)
-	fetchedFor := s.remoteKeyFor()
-	s.verifyBtn.Disable()
-	s.startBusy("Fetching keys…")
-	s.busy.Add(1)
+	ctx, cancel := context.WithTimeout(context.Background(), fetchTimeout)
+	p.cancelNet = cancel
+	missing := p.keys.jwksMissing()
+	spec := p.keys.spec(o.Issuer)
+	fetchedFor := p.keys.remoteFor(o.Issuer)
+	p.verifyBtn.Disable()
+	p.onFetching("Fetching keys…")
+	p.busy.Add(1)
 	go func() {
-		defer s.busy.Done()
+		defer p.busy.Done()
 		var ks workspace.KeySource
 		var err error
-		switch {
-		case src == keyJWKSURL && jwksURL == "":
-			err = fmt.Errorf("type the JWKS URL first")
-		case src == keyJWKSURL:
-			if _, err = httpx.CheckEndpointURL(jwksURL); err == nil {
-				ks.Keys = discovery.NewKeySet(s.svc.HTTP, jwksURL)
-			}
-		case o.Issuer != "":
-			// The issuer the user typed: its keys are trusted.
-			ks, err = s.svc.IssuerKeys(ctx, o.Issuer)
-		default:
-			// Only the token's own iss: checked, never trusted.
-			ks, err = s.svc.SelfNamedKeys(ctx, tok)
-		}
 		var report tokens.Report
-		if err == nil {
-			o.Keys, o.UntrustedKeys = ks.Keys, ks.Untrusted
-			report = tokens.Verify(ctx, tok, o)
+		if missing {
+			err = errors.New("type the JWKS URL first")
+		} else {
+			// A typed issuer's keys are trusted; with none, the token's
+			// own iss is looked up: checked, never trusted.
+			ks, err = p.svc.Keys(ctx, tok, spec)
 		}
-		s.do(func() {
-			s.verifyBtn.Enable()
-			s.stopBusy()
-			if tok != s.token {
+		if err == nil {
+			report = workspace.Check(ctx, tok, ks, o)
+		}
+		p.do(func() {
+			p.verifyBtn.Enable()
+			current := tok == p.token
+			p.onFetched(current)
+			if !current {
 				return
 			}
-			s.setStatus(s.decodedStatus(), widget.SuccessImportance)
 			if err != nil {
-				s.verdict.Importance = widget.DangerImportance
-				s.verdict.SetText("Could not get the keys: " + safetext.Line(err.Error()))
+				p.result.say("Could not get the keys: "+safetext.Line(err.Error()), widget.DangerImportance)
 				return
 			}
-			s.remote, s.remoteFor = ks, fetchedFor
-			s.showReport(report)
+			p.fetched = fetchedKeys{ks, fetchedFor}
+			p.result.show(report)
 		})
 	}()
 }
 
-func (s *inspectScreen) clearChecks() {
-	s.checks.RemoveAll()
-	s.checkRows = map[string]*checkRow{}
-	s.verdict.Importance = widget.MediumImportance
+// checksPanel is the verdict and one row a check under it.
+type checksPanel struct {
+	verdict *widget.Label
+	list    *fyne.Container
+	obj     fyne.CanvasObject
+}
+
+func newChecksPanel() *checksPanel {
+	p := &checksPanel{verdict: wrapLabel(""), list: container.NewVBox()}
+	p.obj = container.NewVBox(p.verdict, p.list)
+	return p
+}
+
+func (p *checksPanel) view() fyne.CanvasObject { return p.obj }
+
+// say puts msg in the verdict line, coloured by imp.
+func (p *checksPanel) say(msg string, imp widget.Importance) {
+	p.verdict.Importance = imp
+	p.verdict.SetText(msg)
+}
+
+// setText changes the verdict line's words, not its colour.
+func (p *checksPanel) setText(msg string) { p.verdict.SetText(msg) }
+
+// clear removes the rows and says what t needs to be verified.
+func (p *checksPanel) clear(t *tokens.Token) {
+	p.list.RemoveAll()
 	switch {
-	case s.token == nil:
-		s.verdict.SetText("Paste a signed JWT to verify it.")
-	case s.token.Kind == tokens.KindOpaque:
-		s.verdict.SetText("An opaque token carries no signature here: only the server that issued it can check it (for an Auth0 access token, /userinfo).")
-	case s.token.Kind == tokens.KindJWE:
-		s.verdict.SetText("An encrypted token: decrypt it first, then the JWT inside can be verified.")
+	case t == nil:
+		p.say("Paste a signed JWT to verify it.", widget.MediumImportance)
+	case t.Kind == tokens.KindOpaque:
+		p.say("An opaque token carries no signature here: only the server that issued it can check it (for an Auth0 access token, /userinfo).", widget.MediumImportance)
+	case t.Kind == tokens.KindJWE:
+		p.say("An encrypted token: decrypt it first, then the JWT inside can be verified.", widget.MediumImportance)
 	default:
-		s.verdict.SetText("Choose a key to verify the signature.")
+		p.say("Choose a key to verify the signature.", widget.MediumImportance)
 	}
 }
 
-func (s *inspectScreen) showReport(r tokens.Report) {
-	s.checks.RemoveAll()
-	s.checkRows = map[string]*checkRow{}
+// selfVouched is the window's verdict when the only failure is a
+// signature matching keys the token's own iss led to: not a forgery, not
+// proof either, and the user has one field to fill.
+const selfVouched = "The signature matches the keys of the issuer the token names itself, which proves nothing: type the issuer you trust in the Issuer field, then Verify."
+
+// verdictColours colour each outcome's sentence.
+var verdictColours = map[workspace.Outcome]widget.Importance{
+	workspace.Valid:       widget.SuccessImportance,
+	workspace.SelfVouched: widget.WarningImportance,
+	workspace.Unsigned:    widget.WarningImportance,
+	workspace.Invalid:     widget.DangerImportance,
+}
+
+// show lists r's checks and its verdict, in the window's words.
+func (p *checksPanel) show(r tokens.Report) {
+	p.list.RemoveAll()
 	for _, c := range r.Checks {
-		row := &checkRow{check: c, name: boldLabel(c.Name), detail: wrapLabel(windowWords(safetext.Block(c.Detail)))}
+		var icon fyne.Resource = theme.NewDisabledResource(theme.MediaStopIcon())
 		switch c.Status {
 		case tokens.Pass:
-			row.icon = widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+			icon = theme.NewSuccessThemedResource(theme.ConfirmIcon())
 		case tokens.Fail:
-			row.icon = widget.NewIcon(theme.NewErrorThemedResource(theme.CancelIcon()))
-		default:
-			row.icon = widget.NewIcon(theme.NewDisabledResource(theme.MediaStopIcon()))
+			icon = theme.NewErrorThemedResource(theme.CancelIcon())
 		}
-		s.checkRows[c.Name] = row
-		s.checks.Add(border(nil, nil, container.NewHBox(row.icon, row.name), nil, row.detail))
+		detail := wrapLabel(windowWords(safetext.Block(c.Detail)))
+		p.list.Add(border(nil, nil, container.NewHBox(widget.NewIcon(icon), boldLabel(c.Name)), nil, detail))
 	}
-	sig, _ := r.Check("signature")
-	switch {
-	case r.Valid:
-		s.verdict.Importance = widget.SuccessImportance
-		s.verdict.SetText("Valid: the signature is verified and no check failed.")
-	case onlyUntrusted(r):
-		// Not a forgery, not proof either: the user has one field to fill.
-		s.verdict.Importance = widget.WarningImportance
-		s.verdict.SetText("The signature matches the keys of the issuer the token names itself, which proves nothing: type the issuer you trust in the Issuer field, then Verify.")
-	case sig.Status == tokens.Skip:
-		s.verdict.Importance = widget.WarningImportance
-		s.verdict.SetText("Claims checked, signature not verified: give a key.")
-	default:
-		s.verdict.Importance = widget.DangerImportance
-		s.verdict.SetText("Not valid: see the failed checks.")
+	outcome, sentence := workspace.Verdict(r)
+	if outcome == workspace.SelfVouched {
+		sentence = selfVouched
 	}
+	p.say(sentence, verdictColours[outcome])
 }
-
-// onlyUntrusted reports whether the one failed check is a signature that
-// matches keys found through the token's own iss.
-func onlyUntrusted(r tokens.Report) bool {
-	untrusted := false
-	for _, c := range r.Checks {
-		if c.Status != tokens.Fail {
-			continue
-		}
-		if c.Name != "signature" || !strings.Contains(c.Detail, "signature matches, but") {
-			return false
-		}
-		untrusted = true
-	}
-	return untrusted
-}
-
-// --- JWE ---

@@ -251,17 +251,16 @@ func (c *historyChart) draw(w, h float32) []fyne.CanvasObject {
 
 // --- syntax-coloured JSON ---
 
-// jsonRichText shows raw JSON indented, with keys, strings, numbers and
-// literals in their own colours.
-func jsonRichText(raw []byte) *widget.RichText {
+// rawJSONSegments are raw JSON indented (in its own order), with keys,
+// strings, numbers and literals in their own colours, and its control,
+// BiDi and zero-width characters shown as escapes.
+func rawJSONSegments(raw []byte) []widget.RichTextSegment {
 	text := string(raw)
 	var buf bytes.Buffer
 	if json.Indent(&buf, raw, "", "  ") == nil { // keeps the token's own order
 		text = buf.String()
 	}
-	rt := widget.NewRichText(jsonSegments(safetext.Block(text))...)
-	rt.Wrapping = fyne.TextWrapBreak
-	return rt
+	return jsonSegments(safetext.Block(text))
 }
 
 // jsonSegments colours indented JSON line by line: a key, then its value.

@@ -21,7 +21,6 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
-	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -248,11 +247,11 @@ func TestTheInspectorNeverTrustsKeysFromTheTokensOwnIssuer(t *testing.T) {
 	tok, _ := jwt.Signed(sig).Claims(map[string]any{"iss": srv.URL + "/", "exp": t0.Add(time.Hour).Unix()}).Serialize()
 
 	h := newTestInspector(t)
-	h.s.svc.Workspace = workspace.New(t.TempDir()+"/profiles.json", &secrets.Memory{})
+	h.svc.Workspace = workspace.New(t.TempDir()+"/profiles.json", &secrets.Memory{})
 	h.s.SetToken(tok)
 	h.settle()
-	h.s.tabs.SelectIndex(2) // Verify
-	h.s.keySource.SetSelected(keyIssuer)
+	h.tab(t, "Verify")
+	chooseKeySource(t, h.win, keyIssuer)
 	test.Tap(visibleButton(t, h.win, "Verify"))
 	h.settle()
 	// Not valid, and said in the window's words: the field to fill, not
@@ -264,7 +263,7 @@ func TestTheInspectorNeverTrustsKeysFromTheTokensOwnIssuer(t *testing.T) {
 		t.Fatalf("the signature row:\n%s", screenText(h.win))
 	}
 	// Typing the issuer you trust makes the same keys count.
-	h.s.issuer.SetText(srv.URL + "/")
+	visibleEntry(t, h.win, "expected iss").SetText(srv.URL + "/")
 	test.Tap(visibleButton(t, h.win, "Verify"))
 	h.settle()
 	if !shows(h.win, "Valid: the signature is verified") || shows(h.win, "names itself") {
@@ -365,28 +364,31 @@ func TestTypingAnExpectationKeepsAVerifiedSignature(t *testing.T) {
 	sig, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: "k"}}, nil)
 	tok, _ := jwt.Signed(sig).Claims(map[string]any{"iss": "https://tenant.example/", "aud": "api", "exp": t0.Add(time.Hour).Unix()}).Serialize()
 	h := newTestInspector(t)
-	h.s.svc.Workspace = workspace.New(t.TempDir()+"/profiles.json", &secrets.Memory{})
+	w := h.win
+	h.svc.Workspace = workspace.New(t.TempDir()+"/profiles.json", &secrets.Memory{})
 	h.s.SetToken(tok)
 	h.settle()
-	h.s.keySource.SetSelected(keyJWKSURL)
-	h.s.jwksURL.SetText(srv.URL)
-	test.Tap(h.s.verifyBtn)
+	h.tab(t, "Verify")
+	chooseKeySource(t, w, keyJWKSURL)
+	jwksURL := visibleEntry(t, w, "/.well-known/jwks.json")
+	jwksURL.SetText(srv.URL)
+	test.Tap(visibleButton(t, w, "Verify"))
 	h.settle()
-	if !strings.Contains(h.s.checkRows["signature"].detail.Text, "verified") || !strings.Contains(h.s.status.Text, "RS256") {
-		t.Fatalf("after Verify: %q / %q", h.s.checkRows["signature"].detail.Text, h.s.status.Text)
+	if !rowSays(w, "signature", "RS256 signature verified") || !shows(w, "Decoded a signed JWT (JWS, RS256).") {
+		t.Fatalf("after Verify:\n%s", screenText(w))
 	}
-	test.Type(h.s.audience, "api")
+	test.Type(visibleEntry(t, w, "expected audience"), "api")
 	h.settle()
-	if row := h.s.checkRows["signature"]; !strings.Contains(row.detail.Text, "verified") {
-		t.Fatalf("typing the audience dropped the signature: %q", row.detail.Text)
+	if !rowSays(w, "signature", "RS256 signature verified") {
+		t.Fatalf("typing the audience dropped the signature:\n%s", screenText(w))
 	}
-	if row := h.s.checkRows["aud"]; row.check.Status != tokens.Pass {
-		t.Fatalf("aud: %+v", row.check)
+	if !rowSays(w, "aud", `audience includes "api"`) || !shows(w, "Valid: the signature is verified") {
+		t.Fatalf("aud:\n%s", screenText(w))
 	}
 	// Another JWKS URL: the old keys no longer count.
-	h.s.jwksURL.SetText(srv.URL + "/other")
+	jwksURL.SetText(srv.URL + "/other")
 	h.settle()
-	if !strings.Contains(h.s.verdict.Text, "press Verify") {
-		t.Fatalf("after changing the source: %q", h.s.verdict.Text)
+	if !shows(w, "The key source changed: press Verify to fetch its keys.") || rowSays(w, "signature", "verified") {
+		t.Fatalf("after changing the source:\n%s", screenText(w))
 	}
 }
