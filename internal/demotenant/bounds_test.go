@@ -67,6 +67,7 @@ const verifier = "verifier-0123456789-0123456789-0123456789"
 // https://auth0.com/docs/get-started/authentication-and-authorization-flow/device-authorization-flow/call-your-api-using-the-device-authorization-flow).
 // Past them a sign-in or a device code is refused, and a sweep removes it.
 func TestPendingSignInsAndDeviceCodesExpireAtAuth0sLifetimesAndAreSwept(t *testing.T) {
+	t.Parallel()
 	if PendingLifetime != time.Hour || DeviceCodeLifetime != 15*time.Minute {
 		t.Fatalf("lifetimes %s and %s are not Auth0's", PendingLifetime, DeviceCodeLifetime)
 	}
@@ -120,6 +121,7 @@ func sameSizes(ten *Tenant, authz, codes, devices int) bool {
 // says so in the tenant's log, once a minute however many it turns away;
 // once entries expire there is room again without anyone sweeping.
 func TestAFullTableAnswers429AndSaysSoInTheLog(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	var book logBook
 	ten, srv := start(t, Config{Now: c.Now, MaxPending: 3, MaxDeviceCodes: 2, Logf: book.Logf})
@@ -166,6 +168,7 @@ func TestAFullTableAnswers429AndSaysSoInTheLog(t *testing.T) {
 // endpoints Auth0 lists (429 too_many_requests, Retry-After and the
 // X-RateLimit headers), one client's burst leaving another's untouched.
 func TestAuthorizeAndTheDeviceEndpointAreLimitedPerClient(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	var book logBook
 	ten, srv := start(t, Config{Now: c.Now, AuthorizeRate: Rate{Burst: 3, PerMinute: 6}, DeviceCodeRate: Rate{Burst: 2, PerMinute: 6}, Logf: book.Logf})
@@ -207,6 +210,7 @@ func TestAuthorizeAndTheDeviceEndpointAreLimitedPerClient(t *testing.T) {
 // and port (or a loopback name for that port), and refuses the rest with
 // 421 in Auth0's error shape.
 func TestARequestForAnotherHostIsRefused(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	u, _ := url.Parse(srv.URL)
 	_, port, _ := strings.Cut(u.Host, ":")
@@ -249,6 +253,7 @@ func TestARequestForAnotherHostIsRefused(t *testing.T) {
 // no other page can lay them under a user's click: X-Frame-Options DENY and
 // CSP frame-ancestors 'none', on error pages too.
 func TestTheLoginAndActivatePagesCannotBeFramed(t *testing.T) {
+	t.Parallel()
 	ten, _ := start(t, Config{})
 	for _, path := range []string{
 		strings.TrimPrefix(authorizeURL(ten.Issuer(), "demo-native-app", "http://127.0.0.1:49152/callback", verifier), ten.Issuer()),
@@ -279,6 +284,7 @@ func TestTheLoginAndActivatePagesCannotBeFramed(t *testing.T) {
 // component", same section), and the answer never puts a fragment in front
 // of its query.
 func TestALoopbackRedirectURIKeepsItsQueryAndNeverAFragment(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	redirect := "http://127.0.0.1:49152/callback?tenant=a%20b&state=forged&code=forged"
 	loc := signInThroughThePage(t, authorizeURL(ten.Issuer(), "demo-native-app", redirect, verifier), "allow")
@@ -321,6 +327,7 @@ func TestALoopbackRedirectURIKeepsItsQueryAndNeverAFragment(t *testing.T) {
 // their absolute lifetime — and nobody can tell: the answers stay
 // Auth0's "Unknown or invalid refresh token." and 401 at /userinfo.
 func TestASweepForgetsEndedFamiliesAndExpiredAccessTokensAndNothingAnswersDifferently(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now, AbsoluteLifetime: 48 * time.Hour, IdleLifetime: 48 * time.Hour})
 	native := clientByAuth(ten, "none")

@@ -79,6 +79,7 @@ func codeGrantIDToken(t *testing.T, scope string, extra ...string) string {
 //     OpenID Connect Core §3.1.2.1 requires it for any max_age.
 //   - nonce when the request had one (same sample; OpenID Connect Core §2).
 func TestTheCodeGrantIDTokenCarriesAuth0sClaims(t *testing.T) {
+	t.Parallel()
 	base := []string{"aud", "exp", "iat", "iss", "sub", "at_hash", "sid"}
 	with := func(extra ...string) []string {
 		out := slices.Concat(base, extra)
@@ -112,6 +113,7 @@ func TestTheCodeGrantIDTokenCarriesAuth0sClaims(t *testing.T) {
 // client ID as a string, updated_at an ISO 8601 string, auth_time the
 // moment the user pressed Continue.
 func TestTheCodeGrantIDTokenClaimsHaveAuth0sShapes(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now})
 	redirect := "http://127.0.0.1:49152/callback"

@@ -36,6 +36,7 @@ func legacyCalls(t *testing.T, ten *Tenant) map[string]url.Values {
 // Please see details.feature of this log for more information.",
 // auth0/auth0-deploy-cli#1390) with details.feature {id, name}.
 func TestLegacyCallsLeaveOneDepnotePerFeatureClientAndHour(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now})
 	calls := legacyCalls(t, ten)
@@ -79,6 +80,7 @@ func TestLegacyCallsLeaveOneDepnotePerFeatureClientAndHour(t *testing.T) {
 // and /tokeninfo is not there, 404 (lukeocodes/auth0-elixir-countdown#6).
 // Nothing is noted, and the migrated twin, a refresh at /oauth/token, works.
 func TestFlagsOffRefuseTheLegacyEndpointsAsAuth0Does(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	calls := legacyCalls(t, ten)
 	ten.SetFlags(TenantFlags{})
@@ -133,6 +135,7 @@ func TestFlagsOffRefuseTheLegacyEndpointsAsAuth0Does(t *testing.T) {
 // ID token (https://auth0.com/docs/api/authentication/resource-owner-legacy/resource-owner-password-grant,
 // https://auth0.com/docs/api/authentication/user-profile-legacy/get-token-info).
 func TestTheLegacyResourceOwnerAndTokeninfoEndpointsAnswer(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	calls := legacyCalls(t, ten)
 	status, body, _ := post(t, srv, "/oauth/ro", calls["/oauth/ro"], "", "")
@@ -161,6 +164,7 @@ func TestTheLegacyResourceOwnerAndTokeninfoEndpointsAnswer(t *testing.T) {
 // (https://auth0.com/docs/deploy-monitor/logs/retrieve-log-events-using-mgmt-api).
 // Each entry has Auth0's log fields (go-auth0's management.Log).
 func TestLogsAreSearchedAndPagedAsAuth0Does(t *testing.T) {
+	t.Parallel()
 	c := newClock() // 2026-11-26 12:00 UTC
 	// A bigger bucket than a free tenant's 10: the test makes 16 calls at once.
 	ten, srv := start(t, Config{Now: c.Now, ManagementRate: Rate{Burst: 100, PerMinute: 6000}})
@@ -242,6 +246,7 @@ func TestLogsAreSearchedAndPagedAsAuth0Does(t *testing.T) {
 // clock, all before the current hour, once; the calls it pretends happened
 // keep the once-an-hour rule with calls that happen next.
 func TestSeedLegacyHistoryGivesAFreshTenantAWeekOfNotices(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now})
 	if n := ten.SeedLegacyHistory(); n != 28 {

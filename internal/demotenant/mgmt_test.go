@@ -67,6 +67,7 @@ func decode[T any](t *testing.T, b []byte) T {
 // without the grant gets Auth0's 403 access_denied "Client is not
 // authorized to access …" (quoted in auth0 quickstart READMEs).
 func TestTheManagementApplicationGetsATokenForTheAPIv2Audience(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	m := ten.ManagementClient()
 	if m.ID != ManagementClientID || m.Secret == "" || m.Auth != "post" || m.Audience != srv.URL+"/api/v2/" ||
@@ -115,6 +116,7 @@ func TestTheManagementApplicationGetsATokenForTheAPIv2Audience(t *testing.T) {
 // "Missing authentication"; an expired one 401 "Expired token received for
 // JSON Web Token validation" with attributes.error.
 func TestTheManagementAPIRefusesWithAuth0sBodies(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now})
 	logsOnly := mgmtToken(t, ten, srv, "read:logs")
@@ -156,6 +158,7 @@ func TestTheManagementAPIRefusesWithAuth0sBodies(t *testing.T) {
 // and answers with the settings
 // (https://auth0.com/docs/api/management/v2/tenants/patch-settings).
 func TestTenantSettingsShowAndChangeTheLegacyFlags(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	tok := mgmtToken(t, ten, srv, "")
 	type settings struct {
@@ -203,6 +206,7 @@ func TestTenantSettingsShowAndChangeTheLegacyFlags(t *testing.T) {
 // and the refresh_token object (go-auth0's management.ClientRefreshToken)
 // from the tenant's settings.
 func TestClientsArePagedAndShapedAsAuth0ListsThem(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{ReuseInterval: 30 * time.Second, IdleLifetime: 24 * time.Hour, Rotation: RotationNonRotating})
 	tok := mgmtToken(t, ten, srv, "read:clients")
 	type page struct {
@@ -267,6 +271,7 @@ func toStrings(v any) []string {
 // test reads it: too_many_requests, "Global limit has been reached"). The
 // bucket is per access token; a tiny one makes the test quick.
 func TestTheManagementAPIAnswers429WithRetryAfterPastItsBucket(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now, ManagementRate: Rate{Burst: 2, PerMinute: 60}})
 	tok := mgmtToken(t, ten, srv, "")

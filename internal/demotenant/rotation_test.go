@@ -55,6 +55,7 @@ func tokenStates(f FamilyState) string {
 // family" so the newest token fails too (pageRotation, "Automatic reuse
 // detection").
 func TestRotationWithoutAReuseIntervalRevokesTheFamilyOnTheFirstReuse(t *testing.T) {
+	t.Parallel()
 	clock := NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
 	ten, srv := start(t, Config{Now: clock.Now})
 	native := clientByAuth(ten, "none")
@@ -82,6 +83,7 @@ func TestRotationWithoutAReuseIntervalRevokesTheFamilyOnTheFirstReuse(t *testing
 // reused; if the second-to-last one is exchanged, breach detection will
 // be triggered." (pageConfigRotate). Past the window, reuse is a breach.
 func TestRotationReuseIntervalIsAWindowFromTheFirstExchange(t *testing.T) {
+	t.Parallel()
 	clock := NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
 	ten, srv := start(t, Config{Now: clock.Now, ReuseInterval: 30 * time.Second})
 	native := clientByAuth(ten, "none")
@@ -111,6 +113,7 @@ func TestRotationReuseIntervalIsAWindowFromTheFirstExchange(t *testing.T) {
 // no new one comes back; Config.Rotation applies to every client, over the
 // client's own setting (pageConfigRotate, the Management API attributes).
 func TestRotationTypeNonRotatingKeepsOneToken(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{Rotation: RotationNonRotating})
 	native := clientByAuth(ten, "none")
 	if !native.Rotate {
@@ -141,6 +144,7 @@ func TestRotationTypeNonRotatingKeepsOneToken(t *testing.T) {
 // ClientRefreshTokenConfiguration). Both defaults are Auth0's 30 days
 // (pageConfigRotate, pageConfigExpire).
 func TestRotationLifetimesAbsoluteIdleAndInfinite(t *testing.T) {
+	t.Parallel()
 	clock := NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
 	ten, srv := start(t, Config{Now: clock.Now, AbsoluteLifetime: 3 * time.Hour, IdleLifetime: time.Hour})
 	native := clientByAuth(ten, "none")
@@ -190,6 +194,7 @@ func TestRotationLifetimesAbsoluteIdleAndInfinite(t *testing.T) {
 // from 1 second to 31,557,600 seconds (pageConfigExpire), and
 // rotation_type is "rotating" or "non-rotating" (pageConfigRotate).
 func TestRotationSettingsAuth0RefusesAreRefused(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		cfg  Config
 		want string
@@ -216,6 +221,7 @@ func TestRotationSettingsAuth0RefusesAreRefused(t *testing.T) {
 // error (auth0/auth0-server-python#58); unauthorized scopes are silently
 // ignored; a policy naming no API of the tenant is ignored.
 func TestMultiResourceRefreshTokenPolicies(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{Policies: append(DemoPolicies(), Policy{Audience: "https://not-an-api.example", Scope: []string{"read:x"}})})
 	web := clientByAuth(ten, "post")
 	rt, _ := ten.MintRefreshToken(web.ID, "openid offline_access read:orders", APIAudience)

@@ -59,6 +59,7 @@ func signInThroughThePage(t *testing.T, authURL, decision string) *url.URL {
 // any loopback port (RFC 8252 §7.3), the code single-use and bound to its
 // verifier and redirect URI (RFC 6749 §4.1.3), the nonce in the ID token.
 func TestTheDemoSignsInWithCodeAndPKCE(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	iss := ten.Issuer()
 	redirect := "http://127.0.0.1:49152/callback"
@@ -92,6 +93,7 @@ func TestTheDemoSignsInWithCodeAndPKCE(t *testing.T) {
 // state; a public client without PKCE, a confidential client on another
 // port, and a callback not allowed at all are refused.
 func TestTheDemoRefusesWhatAuth0Refuses(t *testing.T) {
+	t.Parallel()
 	ten, _ := start(t, Config{})
 	iss := ten.Issuer()
 	loc := signInThroughThePage(t, authorizeURL(iss, "demo-native-app", "http://127.0.0.1:40000/callback", "v-0123456789-0123456789-0123456789-0123"), "deny")
@@ -118,6 +120,7 @@ func TestTheDemoRefusesWhatAuth0Refuses(t *testing.T) {
 // Client credentials need an audience on Auth0 ("No audience parameter was
 // provided, and no default audience has been configured").
 func TestTheDemoClientCredentialsNeedAnAudience(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	backend := clientByAuth(ten, "basic")
 	form := url.Values{"grant_type": {"client_credentials"}}
@@ -140,6 +143,7 @@ func TestTheDemoClientCredentialsNeedAnAudience(t *testing.T) {
 // 403 authorization_pending, 429 slow_down when polling too fast, then the
 // tokens once the user allowed the code on /activate.
 func TestTheDemoDeviceFlow(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now})
 	status, body, _ := post(t, srv, "/oauth/device/code", url.Values{"client_id": {"demo-native-app"}, "scope": {"openid offline_access"}}, "", "")

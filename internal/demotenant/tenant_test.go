@@ -83,6 +83,7 @@ func refreshForm(c Client, rt string, extra ...string) url.Values {
 }
 
 func TestXOAuth2RefreshesAndGoJoseVerifiesTheTokensAgainstTheJWKS(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	web := clientByAuth(ten, "post")
 	rt, _ := ten.MintRefreshToken(web.ID, "openid profile email offline_access read:orders", APIAudience)
@@ -141,6 +142,7 @@ func TestXOAuth2RefreshesAndGoJoseVerifiesTheTokensAgainstTheJWKS(t *testing.T) 
 }
 
 func TestWithoutAnAudienceTheAccessTokenIsOpaqueAndOnlyUserinfoTakesIt(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	native := clientByAuth(ten, "none")
 	rt, _ := ten.MintRefreshToken(native.ID, "openid profile offline_access", "")
@@ -174,6 +176,7 @@ func TestWithoutAnAudienceTheAccessTokenIsOpaqueAndOnlyUserinfoTakesIt(t *testin
 }
 
 func TestIdleAndAbsoluteLifetimes(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now, IdleLifetime: time.Hour, AbsoluteLifetime: 3 * time.Hour})
 	native := clientByAuth(ten, "none")
@@ -197,6 +200,7 @@ func TestIdleAndAbsoluteLifetimes(t *testing.T) {
 }
 
 func TestDelegationBehavesLikeTheLegacyEndpoint(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	native, web := clientByAuth(ten, "none"), clientByAuth(ten, "post")
 	rt, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
@@ -229,6 +233,7 @@ func TestDelegationBehavesLikeTheLegacyEndpoint(t *testing.T) {
 }
 
 func TestRevokeKillsTheFamily(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	web := clientByAuth(ten, "post")
 	rt, _ := ten.MintRefreshToken(web.ID, "offline_access", "")
@@ -241,6 +246,7 @@ func TestRevokeKillsTheFamily(t *testing.T) {
 }
 
 func TestStartRefusesANonLoopbackAddress(t *testing.T) {
+	t.Parallel()
 	ten, _ := New(Config{})
 	if _, err := Start(ten, "0.0.0.0:0", false); err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Fatalf("err = %v", err)
@@ -264,6 +270,7 @@ func TestStartRefusesANonLoopbackAddress(t *testing.T) {
 // A client that sends half a request line and then nothing is cut off
 // after the header timeout instead of holding a connection forever.
 func TestTheDemoServerDropsASilentClient(t *testing.T) {
+	t.Parallel()
 	ten, err := New(Config{HeaderTimeout: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -290,6 +297,7 @@ func TestTheDemoServerDropsASilentClient(t *testing.T) {
 // On an unspecified address the issuer names an address clients can
 // reach, never 0.0.0.0.
 func TestAnAllowRemoteServerAdvertisesAReachableIssuer(t *testing.T) {
+	t.Parallel()
 	if got := advertised("0.0.0.0:8080"); strings.HasPrefix(got, "0.0.0.0") || !strings.HasSuffix(got, ":8080") {
 		t.Fatalf("advertised %q", got)
 	}
@@ -304,6 +312,7 @@ func TestAnAllowRemoteServerAdvertisesAReachableIssuer(t *testing.T) {
 // second-to-last one is exchanged, breach detection will be triggered."
 // (https://auth0.com/docs/secure/tokens/refresh-tokens/configure-refresh-token-rotation)
 func TestRotationReuseDetectionAndTheReuseInterval(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now, ReuseInterval: 30 * time.Second})
 	native := clientByAuth(ten, "none")
@@ -348,6 +357,7 @@ func TestRotationReuseDetectionAndTheReuseInterval(t *testing.T) {
 // Multi-Resource Refresh Token is ignored and the token keeps the original
 // audience (auth0/auth0-server-python#58).
 func TestClientAuthenticationScopeAndGrantErrorsHaveAuth0Shapes(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	web, native, backend := clientByAuth(ten, "post"), clientByAuth(ten, "none"), clientByAuth(ten, "basic")
 	ten.AddClient(Client{ID: "no-refresh", Auth: "none", RefreshGrant: false})
@@ -409,6 +419,7 @@ func TestClientAuthenticationScopeAndGrantErrorsHaveAuth0Shapes(t *testing.T) {
 // (https://auth0.com/docs/api/authentication/delegation-legacy/delegation);
 // /userinfo by user ID, bursts of 10; /oauth/token has no per-user limit.
 func TestRateLimitsSitWhereAuth0DocumentsThem(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	ten, srv := start(t, Config{Now: c.Now})
 	native := clientByAuth(ten, "none")
@@ -457,6 +468,7 @@ func TestRateLimitsSitWhereAuth0DocumentsThem(t *testing.T) {
 // /userinfo takes GET and POST; a bad token is 401 with WWW-Authenticate
 // naming the error (RFC 6750 §3; Auth0 lists User Info as "GET, POST").
 func TestUserinfoTakesGETAndPOSTAndExplainsA401(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	native := clientByAuth(ten, "none")
 	rt, _ := ten.MintRefreshToken(native.ID, "openid profile email offline_access", "")
@@ -485,6 +497,7 @@ func TestUserinfoTakesGETAndPOSTAndExplainsA401(t *testing.T) {
 // Revocation as RFC 7009 describes it: token is required; an unknown token
 // is answered 200 and changes nothing.
 func TestRevokeNeedsATokenAndTakesUnknownOnesQuietly(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	web := clientByAuth(ten, "post")
 	auth := url.Values{"client_id": {web.ID}, "client_secret": {web.Secret}}
@@ -504,6 +517,7 @@ func TestRevokeNeedsATokenAndTakesUnknownOnesQuietly(t *testing.T) {
 // api_type auth0 is what auth0.js v7's refreshToken sends; an ID token may
 // only be exchanged by the client it was issued to.
 func TestDelegationTakesAPITypeAuth0AndRefusesAnotherClientsIDToken(t *testing.T) {
+	t.Parallel()
 	ten, srv := start(t, Config{})
 	native, web := clientByAuth(ten, "none"), clientByAuth(ten, "post")
 	rt, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
