@@ -242,6 +242,13 @@ func TestPastingAKeyTurnsTheCheckRows(t *testing.T) {
 		t.Fatalf("the verdict:\n%s", screenText(w))
 	}
 
+	// A key that does not parse: the verdict says what is wrong with it,
+	// and the claims are still checked.
+	key.SetText("-----BEGIN PUBLIC KEY-----")
+	if l := visibleLabel(w, "Key: "); l == nil || l.Importance != widget.DangerImportance || !rowSays(w, "signature", "not checked") || !rowSays(w, "aud", "does not include") {
+		t.Fatalf("a key that does not parse:\n%s", screenText(w))
+	}
+
 	// A different key: the signature row fails.
 	_, other := ecdsaKeyPEM(t)
 	key.SetText(other)

@@ -100,11 +100,17 @@ func (p *verifyPanel) verifyLocal() {
 	}
 	if p.keys.local() {
 		var ks workspace.KeySource
+		var keyErr error
 		if spec := p.keys.spec(""); spec.Local() {
-			// A key that does not parse checks as no key.
-			ks, _ = p.svc.Keys(context.Background(), p.token, spec)
+			ks, keyErr = p.svc.Keys(context.Background(), p.token, spec)
 		}
-		p.check(ks)
+		p.check(ks) // the claims are checked even while the key is wrong
+		if keyErr != nil {
+			if inner := errors.Unwrap(keyErr); inner != nil {
+				keyErr = inner // "the key: " is the field's name here
+			}
+			p.result.say("Key: "+safetext.Line(keyErr.Error())+".", widget.DangerImportance)
+		}
 		return
 	}
 	// Remote keys are fetched only when Verify is pressed; keys already
