@@ -80,41 +80,41 @@ type Store interface {
 func Account(profile, kind string) string { return profile + "/" + kind }
 
 // Keyring is the OS keyring through zalando/go-keyring.
-type Keyring struct{}
+type Keyring struct {
+	// mock says go-keyring's mock provider is in use (this package's
+	// tests): it needs no session bus.
+	mock bool
+}
 
 // Every call first checks that a session bus is already running: godbus
 // would otherwise start one with dbus-launch (and, through it, a
 // gnome-keyring-daemon) that outlives Tokenscope.
 
-func (Keyring) Get(profile, kind string) (string, error) {
-	if err := busCheck(); err != nil {
+func (k Keyring) Get(profile, kind string) (string, error) {
+	if err := k.busCheck(); err != nil {
 		return "", err
 	}
 	v, err := keyring.Get(Service, Account(profile, kind))
 	return v, classify(err)
 }
 
-func (Keyring) Set(profile, kind, value string) error {
-	if err := busCheck(); err != nil {
+func (k Keyring) Set(profile, kind, value string) error {
+	if err := k.busCheck(); err != nil {
 		return err
 	}
 	return classify(keyring.Set(Service, Account(profile, kind), value))
 }
 
-func (Keyring) Delete(profile, kind string) error {
-	if err := busCheck(); err != nil {
+func (k Keyring) Delete(profile, kind string) error {
+	if err := k.busCheck(); err != nil {
 		return err
 	}
 	return classify(keyring.Delete(Service, Account(profile, kind)))
 }
 
-// mocked is set by this package's tests that use go-keyring's mock, which
-// needs no bus.
-var mocked bool
-
 // busCheck is UnavailableError{ErrNoSessionBus} when no session bus runs.
-func busCheck() error {
-	if mocked {
+func (k Keyring) busCheck() error {
+	if k.mock {
 		return nil
 	}
 	if _, ok := SessionBusAddress(); !ok {

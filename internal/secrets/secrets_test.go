@@ -8,8 +8,10 @@ import (
 	"github.com/zalando/go-keyring"
 )
 
-// The mock keyring needs no session bus.
-func init() { mocked = true }
+// mockKeyring is the Keyring on go-keyring's mock provider, which needs
+// no session bus (keyring.MockInit and MockInitWithError choose what the
+// mock answers, for the whole process: these tests run one at a time).
+var mockKeyring = Keyring{mock: true}
 
 func exercise(t *testing.T, s Store, profile string) {
 	t.Helper()
@@ -44,10 +46,11 @@ func exercise(t *testing.T, s Store, profile string) {
 
 func TestKeyringStoreWithTheMockKeyring(t *testing.T) {
 	keyring.MockInit()
-	exercise(t, Keyring{}, "demo-web")
+	exercise(t, mockKeyring, "demo-web")
 }
 
 func TestMemoryStore(t *testing.T) {
+	t.Parallel()
 	exercise(t, &Memory{}, "demo-native")
 }
 
@@ -61,7 +64,7 @@ func TestUnavailableKeyringSaysSoPlainly(t *testing.T) {
 		{"no Secret Service on the session bus", "the Secret Service said: no Secret Service on the session bus", "gnome-keyring"},
 	} {
 		keyring.MockInitWithError(errors.New(tc.cause))
-		_, err := Keyring{}.Get("p", RefreshToken)
+		_, err := mockKeyring.Get("p", RefreshToken)
 		var ue *UnavailableError
 		if !errors.As(err, &ue) || !strings.Contains(ue.Reason(), tc.reason) || !strings.Contains(ue.Remedy(), tc.remedy) {
 			t.Errorf("%s: err = %v", tc.cause, err)
@@ -78,7 +81,7 @@ func TestUnavailableKeyringSaysSoPlainly(t *testing.T) {
 
 func TestFallbackKeepsSecretsInMemoryWhenTheKeyringIsUnavailable(t *testing.T) {
 	keyring.MockInitWithError(errors.New("no Secret Service on the session bus"))
-	f := &WithFallback{Primary: Keyring{}}
+	f := &WithFallback{Primary: mockKeyring}
 	if err := f.Set("p", RefreshToken, "v1.token-for-this-run-only"); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +92,7 @@ func TestFallbackKeepsSecretsInMemoryWhenTheKeyringIsUnavailable(t *testing.T) {
 		t.Fatalf("Unavailable = %v", err)
 	}
 	keyring.MockInit()
-	g := &WithFallback{Primary: Keyring{}}
+	g := &WithFallback{Primary: mockKeyring}
 	g.Set("p", ClientSecret, "x")
 	if g.Unavailable() != nil {
 		t.Fatal("a working keyring must be used")
