@@ -78,7 +78,6 @@ func TestUnavailableKeyringSaysSoPlainly(t *testing.T) {
 	}
 }
 
-
 func TestFallbackKeepsSecretsInMemoryWhenTheKeyringIsUnavailable(t *testing.T) {
 	keyring.MockInitWithError(errors.New("no Secret Service on the session bus"))
 	f := &WithFallback{Primary: mockKeyring}
