@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/workspace"
 	"github.com/tokenscope/tokenscope/migrate"
+	"github.com/tokenscope/tokenscope/scan"
 )
 
 // Exit codes, as documented in the README.
@@ -50,6 +52,9 @@ type Env struct {
 	// StdinTerminal reports whether standard input is a terminal (nil:
 	// never), so decode, verify and migrate print help instead of waiting.
 	StdinTerminal func() bool
+	// Scan runs the scanner for the scan command (nil: scan.Run); a test
+	// stands in one that never returns.
+	Scan func(ctx context.Context, roots []string, o scan.Options) (*scan.Report, error)
 }
 
 // workspace is the shared core over this environment's profiles and

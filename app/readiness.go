@@ -103,7 +103,7 @@ func parseSince(s string) (time.Duration, error) {
 
 // scanForReadiness runs the scanner on one root for the readiness join.
 func scanForReadiness(ctx context.Context, root string) ([]workspace.CodeFinding, error) {
-	rep, err := scanRun(ctx, []string{root}, scan.Options{})
+	rep, err := scan.Run(ctx, []string{root}, scan.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -19,9 +19,6 @@ func (g *globs) String() string     { return strings.Join(*g, ",") }
 func (g *globs) Set(s string) error { *g = append(*g, s); return nil }
 func (g *globs) Type() string       { return "GLOB" }
 
-// scanRun is scan.Run (a test stands in one that never returns).
-var scanRun = scan.Run
-
 // stopGrace is how long a scan has to wind up after Ctrl+C or SIGTERM
 // before the command gives up on it and exits.
 const stopGrace = 500 * time.Millisecond
@@ -40,8 +37,12 @@ func scanUntilStopped(env Env, roots []string, o scan.Options) (*scan.Report, er
 		err error
 	}
 	done := make(chan result, 1)
+	run := env.Scan
+	if run == nil {
+		run = scan.Run
+	}
 	go func() {
-		r, err := scanRun(ctx, roots, o)
+		r, err := run(ctx, roots, o)
 		done <- result{r, err}
 	}()
 	select {

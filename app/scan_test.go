@@ -84,16 +84,15 @@ func TestScanStopsWithinASecondOfCtrlCOrSIGTERMWhateverItIsReading(t *testing.T)
 	release := make(chan struct{})
 	defer close(release)
 	started := make(chan struct{}, 2)
-	scanRun = func(ctx context.Context, roots []string, o scan.Options) (*scan.Report, error) {
+	deaf := func(ctx context.Context, roots []string, o scan.Options) (*scan.Report, error) {
 		started <- struct{}{}
 		<-release // deaf to ctx
 		return nil, ctx.Err()
 	}
-	defer func() { scanRun = scan.Run }()
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 		signals := make(chan os.Signal, 1)
 		var out, errb bytes.Buffer
-		e := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Signals: signals}
+		e := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Signals: signals, Scan: deaf}
 		done := make(chan int, 1)
 		go func() { done <- RunCommand(e, []string{"scan", t.TempDir()}) }()
 		<-started
