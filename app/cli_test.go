@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
@@ -33,20 +33,8 @@ func run(t *testing.T, stdin string, env map[string]string, args ...string) (int
 	return code, out.String(), errb.String()
 }
 
-func mint(t *testing.T, key any, alg jose.SignatureAlgorithm, claims map[string]any) string {
-	t.Helper()
-	s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, (&jose.SignerOptions{}).WithHeader("kid", "k1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := json.Marshal(claims)
-	o, _ := s.Sign(b)
-	c, _ := o.CompactSerialize()
-	return c
-}
-
 func TestDecodeJSONFollowsTheDocumentedContract(t *testing.T) {
-	tok := mint(t, []byte("0123456789abcdef0123456789abcdef"), jose.HS256, map[string]any{"sub": "a", "exp": now.Add(-time.Hour).Unix()})
+	tok := testop.Sign(t, jose.HS256, []byte("0123456789abcdef0123456789abcdef"), "k1", map[string]any{"sub": "a", "exp": now.Add(-time.Hour).Unix()})
 	code, out, stderr := run(t, "Bearer "+tok+"\n", nil, "decode", "--json", "-")
 	if code != 0 || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
@@ -124,10 +112,10 @@ func provider(t *testing.T, key *rsa.PrivateKey) *httptest.Server {
 // names gets exit 1 and a signature row that says so: the token does not
 // vouch for itself. Naming the issuer makes the same keys trusted.
 func TestVerifyTrustsTheIssuerYouNameNeverTheTokensOwn(t *testing.T) {
-	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	key := testop.RSAKey()
 	srv := provider(t, key)
 	iss := srv.URL + "/"
-	good := mint(t, key, jose.RS256, map[string]any{"iss": iss, "aud": "api", "exp": now.Add(time.Hour).Unix()})
+	good := testop.Sign(t, jose.RS256, key, "k1", map[string]any{"iss": iss, "aud": "api", "exp": now.Add(time.Hour).Unix()})
 	code, out, _ := run(t, "", nil, "verify", "--json", "--audience", "api", good)
 	if code != 1 || !strings.Contains(out, `"valid": false`) || !strings.Contains(out, "the issuer the token names itself") ||
 		!strings.Contains(out, srv.URL+"/.well-known/jwks.json") || !strings.Contains(out, "--issuer "+iss) {
@@ -149,7 +137,7 @@ func TestVerifyTrustsTheIssuerYouNameNeverTheTokensOwn(t *testing.T) {
 		t.Fatalf("%v %s", err, out)
 	}
 
-	expired := mint(t, key, jose.RS256, map[string]any{"iss": iss, "exp": now.Add(-time.Hour).Unix()})
+	expired := testop.Sign(t, jose.RS256, key, "k1", map[string]any{"iss": iss, "exp": now.Add(-time.Hour).Unix()})
 	if code, out, _ := run(t, "", nil, "verify", "--issuer", iss, expired); code != 1 || !strings.Contains(out, "FAIL exp") {
 		t.Fatalf("expired: exit %d\n%s", code, out)
 	}
@@ -161,26 +149,26 @@ func TestVerifyTrustsTheIssuerYouNameNeverTheTokensOwn(t *testing.T) {
 
 func TestVerifyWithAnHMACSecretFromTheEnvironmentAndAKeyFile(t *testing.T) {
 	secret := "0123456789abcdef0123456789abcdef"
-	tok := mint(t, []byte(secret), jose.HS256, map[string]any{"sub": "a"})
+	tok := testop.Sign(t, jose.HS256, []byte(secret), "k1", map[string]any{"sub": "a"})
 	if code, out, _ := run(t, "", map[string]string{"S": secret}, "verify", "--secret-env", "S", tok); code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	if code, _, _ := run(t, "", map[string]string{"S": "wrong-secret-wrong-secret-wrong!"}, "verify", "--secret-env", "S", tok); code != 1 {
 		t.Fatalf("wrong secret: exit %d", code)
 	}
-	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	key := testop.RSAKey()
 	dir := t.TempDir()
 	jwk, _ := json.Marshal(jose.JSONWebKey{Key: &key.PublicKey})
 	path := filepath.Join(dir, "key.jwk")
 	os.WriteFile(path, jwk, 0o600)
-	rs := mint(t, key, jose.RS256, map[string]any{"sub": "a"})
+	rs := testop.Sign(t, jose.RS256, key, "k1", map[string]any{"sub": "a"})
 	if code, out, _ := run(t, "", nil, "verify", rs, "--key", path); code != 0 {
 		t.Fatalf("flag after token: exit %d\n%s", code, out)
 	}
 }
 
 func TestVerifyUsageErrorsExitTwoWithOneSentence(t *testing.T) {
-	tok := mint(t, []byte("0123456789abcdef0123456789abcdef"), jose.HS256, map[string]any{"sub": "a"})
+	tok := testop.Sign(t, jose.HS256, []byte("0123456789abcdef0123456789abcdef"), "k1", map[string]any{"sub": "a"})
 	cases := map[string][]string{
 		"unset secret env": {"verify", "--secret-env", "NOPE", tok},
 		"bad --now":        {"verify", "--now", "yesterday", "--secret-env", "S", tok},

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tokenscope/tokenscope/internal/testop"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -13,7 +14,7 @@ import (
 func TestFamilyListsTheLineageByFingerprint(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	srv, _ := rotatingServer(t, "v1.first-token")
+	srv := testop.NewRotatingTokens(t, "v1.first-token")
 	w.addBareProfile(t, "api", srv.URL, "v1.first-token")
 	for range 2 {
 		if code, out, stderr := w.run(t, "", "refresh", "--profile", "api"); code != 0 {

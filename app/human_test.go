@@ -12,6 +12,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 // evil holds every class of character the terminal rule names: CSI (clear
@@ -38,7 +39,7 @@ func acting(s string) string {
 func TestHumanOutputShowsHostileTextVisibly(t *testing.T) {
 	t.Parallel()
 	hmacKey := []byte("0123456789abcdef0123456789abcdef")
-	tok := mint(t, hmacKey, jose.HS256, map[string]any{"sub": evil, "aud": evil, evil: "value", "exp": now.Add(time.Hour).Unix()})
+	tok := testop.Sign(t, jose.HS256, hmacKey, "k1", map[string]any{"sub": evil, "aud": evil, evil: "value", "exp": now.Add(time.Hour).Unix()})
 
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

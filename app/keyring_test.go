@@ -11,6 +11,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 // TestProfileSecretsLiveInTheRealKeyring drives the commands against the
@@ -27,7 +28,7 @@ func TestProfileSecretsLiveInTheRealKeyring(t *testing.T) {
 		out, _ := exec.Command("secret-tool", "lookup", "service", secrets.Service, "username", account).Output()
 		return string(out)
 	}
-	srv, _ := rotatingServer(t, "v1.keyring-first-refresh-token")
+	srv := testop.NewRotatingTokens(t, "v1.keyring-first-refresh-token")
 	w := &cliWorld{profiles: &profiles.Store{Path: filepath.Join(t.TempDir(), "profiles.json")}, env: map[string]string{
 		"RT": "v1.keyring-first-refresh-token", "SECRET": "keyring-client-secret-value"}}
 	var out, errb bytes.Buffer
@@ -48,14 +49,14 @@ func TestProfileSecretsLiveInTheRealKeyring(t *testing.T) {
 	if code := runCmd("refresh", "--profile", "kr"); code != 0 {
 		t.Fatalf("refresh: %s %s", out.String(), errb.String())
 	}
-	if got := lookup("kr/refresh_token"); got != "v1.rotated-token-number-1" {
+	if got := lookup("kr/refresh_token"); got != testop.RotatedRefreshToken(1) {
 		t.Fatalf("after rotation the keyring holds %q", got)
 	}
 	// Nothing secret anywhere under the config directory.
 	filepath.Walk(filepath.Dir(w.profiles.Path), func(path string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
 			b, _ := os.ReadFile(path)
-			for _, secret := range []string{"keyring-client-secret-value", "v1.keyring-first-refresh-token", "v1.rotated-token-number-1"} {
+			for _, secret := range []string{"keyring-client-secret-value", "v1.keyring-first-refresh-token", testop.RotatedRefreshToken(1)} {
 				if bytes.Contains(b, []byte(secret)) {
 					t.Errorf("%s holds a secret", path)
 				}

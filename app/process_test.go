@@ -19,6 +19,7 @@ import (
 	"time"
 
 	_ "github.com/tokenscope/tokenscope/internal/fixlocale" // the child CLI reads the locale as main does
+	"github.com/tokenscope/tokenscope/internal/testop"
 
 	"github.com/godbus/dbus/v5"
 
@@ -313,7 +314,7 @@ func TestTwentyAccessTokenProcessesAtOnceCauseOneRefresh(t *testing.T) {
 // No valid token: exit 1, one sentence on stderr, nothing on stdout.
 func TestAccessTokenFailureIsOneSentenceOnStderr(t *testing.T) {
 	w := newWorld(t)
-	srv, _ := rotatingServer(t, "v1.valid")
+	srv := testop.NewRotatingTokens(t, "v1.valid")
 	w.addBareProfile(t, "gone", srv.URL, "v1.revoked")
 	code, stdout, stderr := w.run(t, "", "access-token", "--profile", "gone")
 	if code != ExitNegative || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "invalid_grant") {

@@ -3,10 +3,6 @@ package app
 import (
 	"bytes"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +11,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 type cliWorld struct {
@@ -50,32 +47,6 @@ func (w *cliWorld) addBareProfile(t *testing.T, name, srvURL, rt string) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// rotatingServer rotates refresh tokens: each valid one is spent once.
-func rotatingServer(t *testing.T, first string) (*httptest.Server, *[]url.Values) {
-	valid := map[string]bool{first: true}
-	var seen []url.Values
-	n := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		form, _ := url.ParseQuery(string(b))
-		seen = append(seen, form)
-		w.Header().Set("Content-Type", "application/json")
-		rt := form.Get("refresh_token")
-		if !valid[rt] {
-			w.WriteHeader(403)
-			io.WriteString(w, `{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}`)
-			return
-		}
-		delete(valid, rt)
-		n++
-		next := "v1.rotated-token-number-" + string(rune('0'+n))
-		valid[next] = true
-		json.NewEncoder(w).Encode(map[string]any{"access_token": "at-" + string(rune('0'+n)), "refresh_token": next, "token_type": "Bearer", "expires_in": 86400, "scope": form.Get("scope")})
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &seen
 }
 
 func TestProfileAddKeepsSecretsInTheKeyringAndOutOfTheFile(t *testing.T) {
@@ -119,7 +90,7 @@ func TestProfileAddKeepsSecretsInTheKeyringAndOutOfTheFile(t *testing.T) {
 }
 
 func TestRefreshWithAProfileStoresTheRotatedToken(t *testing.T) {
-	srv, seen := rotatingServer(t, "v1.first-refresh-token")
+	srv := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	w := newWorld(t)
 	w.env["RT"], w.env["SECRET"] = "v1.first-refresh-token", "client-secret-0123456789"
 	w.run(t, "", "profile", "add", "local", "--issuer", srv.URL+"/", "--client-id", "abc", "--auth", "post", "--scope", "openid", "--client-secret-env", "SECRET", "--refresh-token-env", "RT")
@@ -136,16 +107,17 @@ func TestRefreshWithAProfileStoresTheRotatedToken(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != 200 || !got.Rotated || !got.Stored || got.Error != nil || got.Response["access_token"] != "at-1" || got.TokenEndpoint != srv.URL+"/oauth/token" {
+	if got.Status != 200 || !got.Rotated || !got.Stored || got.Error != nil || got.Response["access_token"] != testop.RotatedAccessToken(1) || got.TokenEndpoint != srv.URL+"/oauth/token" {
 		t.Fatalf("%+v", got)
 	}
-	if rt := got.Response["refresh_token"].(string); strings.Contains(rt, "rotated-token") {
+	if rt := got.Response["refresh_token"].(string); strings.Contains(rt, "rotated-refresh-token") {
 		t.Fatalf("the refresh token is not masked: %q", rt)
 	}
-	if v, _ := w.secrets.Get("local", secrets.RefreshToken); v != "v1.rotated-token-number-1" {
+	if v, _ := w.secrets.Get("local", secrets.RefreshToken); v != testop.RotatedRefreshToken(1) {
 		t.Fatalf("keyring holds %q", v)
 	}
-	last := (*seen)[len(*seen)-1]
+	forms := srv.Requests()
+	last := forms[len(forms)-1]
 	if last.Get("client_secret") != "client-secret-0123456789" || last.Get("resource") != "https://api" || last.Get("scope") != "openid" {
 		t.Fatalf("sent %v", last)
 	}
@@ -154,25 +126,25 @@ func TestRefreshWithAProfileStoresTheRotatedToken(t *testing.T) {
 		t.Fatalf("second refresh: exit %d\n%s", code, out)
 	}
 	hist, _ := os.ReadFile(filepath.Join(filepath.Dir(w.profiles.Path), "history.json"))
-	if !bytes.Contains(hist, []byte(`"profile": "local"`)) || bytes.Contains(hist, []byte("rotated-token")) {
+	if !bytes.Contains(hist, []byte(`"profile": "local"`)) || bytes.Contains(hist, []byte("rotated-refresh-token")) {
 		t.Fatalf("history:\n%s", hist)
 	}
 }
 
 func TestRefreshWithoutAProfileNeverLosesARotatedToken(t *testing.T) {
-	srv, _ := rotatingServer(t, "v1.first-refresh-token")
+	srv := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	w := newWorld(t)
 	code, out, stderr := w.run(t, "v1.first-refresh-token\n", "refresh", "--token-url", srv.URL+"/oauth/token", "--client-id", "abc", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d %s", code, stderr)
 	}
-	if !strings.Contains(out, "v1.rotated-token-number-1") || !strings.Contains(stderr, "only copy") {
+	if !strings.Contains(out, testop.RotatedRefreshToken(1)) || !strings.Contains(stderr, "only copy") {
 		t.Fatalf("the new token must be shown when it cannot be stored:\n%s\n%s", out, stderr)
 	}
 }
 
 func TestRefreshErrorsExitOneAndUsageErrorsTwo(t *testing.T) {
-	srv, _ := rotatingServer(t, "v1.first-refresh-token")
+	srv := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	w := newWorld(t)
 	w.env["RT"] = "v1.already-spent"
 	code, out, _ := w.run(t, "", "refresh", "--token-url", srv.URL+"/oauth/token", "--client-id", "abc", "--refresh-token-env", "RT", "--json")
