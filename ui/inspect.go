@@ -53,7 +53,7 @@ func newInspectScreen(svc *Services, win fyne.Window, do uiDo) *inspectScreen {
 	s.segments = newSegmentsPanel()
 	s.decrypt = newDecryptPanel(svc, func(inner *tokens.Token) { s.show(s.outer, inner) })
 	s.verify = newVerifyPanel(svc, do, &s.busy, s.in.startBusy, s.fetched)
-	s.claims = newClaimsPanel(svc, do, s.verify.expect.leewayOrDefault)
+	s.claims = newClaimsPanel(svc, do, s.verify.leeway)
 	s.header = newHeaderPanel(do)
 	return s
 }

@@ -83,6 +83,10 @@ func (p *verifyPanel) show(t *tokens.Token) {
 	p.verifyLocal()
 }
 
+// leeway is the leeway typed, or the default while it is not a duration
+// (the timeline draws it).
+func (p *verifyPanel) leeway() time.Duration { return p.expect.leewayOrDefault() }
+
 // expectIssuer expects a profile's issuer (unless the user typed another)
 // and chooses issuer discovery, so Verify uses the keys it publishes.
 func (p *verifyPanel) expectIssuer(iss string) {
