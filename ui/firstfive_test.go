@@ -19,7 +19,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/httpx"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/safetext"
@@ -63,7 +62,7 @@ func firstRun(t *testing.T, svc *Services, prefs func(fyne.App)) (*mainWindow, *
 	m := newMainWindow(a, w, svc, b.Do)
 	m.restoreState()
 	w.Resize(fyne.NewSize(1280, 860))
-	m.runStartup(func() (*demotenant.Tenant, string, error) {
+	m.runStartup(func() (workspace.Demo, string, error) {
 		srv, seed, err := svc.StartDemo(startDemo)
 		if err != nil || srv == nil {
 			return nil, "", err
@@ -119,7 +118,7 @@ func TestTheDemoWithoutAKeyringRefreshesCalmly(t *testing.T) {
 		t.Fatal("the status line says it again")
 	}
 	m.showScreen(screenClients)
-	m.clients.list.Select(0)
+	visibleList(t, m.win).Select(0)
 	settleWindow(m, b)
 	text := screenText(m.win)
 	for _, bad := range []string{"org/freedesktop", "failed to unlock", "D-Bus error"} {
@@ -148,7 +147,7 @@ func TestARealProfileWithoutAKeyringIsToldWhatToInstall(t *testing.T) {
 	m := newMainWindow(a, w, svc, b.Do)
 	settleWindow(m, b)
 	m.showScreen(screenClients)
-	m.clients.list.Select(0)
+	visibleList(t, m.win).Select(0)
 	settleWindow(m, b)
 	explained := visible(w, "No OS keyring here")
 	if len(explained) != 1 || !strings.Contains(explained[0].text, "apt install gnome-keyring") || !strings.Contains(explained[0].text, "no D-Bus session bus") {
@@ -170,7 +169,7 @@ func TestARealProfileWithoutAKeyringIsToldWhatToInstall(t *testing.T) {
 func TestSignInIsOfferedOnlyWhereAUserCanSignIn(t *testing.T) {
 	m, b := firstRun(t, testServices(t), nil)
 	w := m.win
-	m.exchange.profile.SetSelected("demo-backend")
+	chosenProfile(t, w).SetSelected("demo-backend")
 	settleWindow(m, b)
 	if shows(w, "Sign in…") || shows(w, "Sign in with a code…") {
 		t.Fatalf("demo-backend offers a sign-in:\n%s", screenText(w))
@@ -180,24 +179,25 @@ func TestSignInIsOfferedOnlyWhereAUserCanSignIn(t *testing.T) {
 	}
 	test.Tap(visibleButton(t, w, "Switch to demo-native"))
 	settleWindow(m, b)
-	if m.exchange.profile.Selected != "demo-native" {
-		t.Fatalf("switched to %q", m.exchange.profile.Selected)
+	if got := chosenProfile(t, w).Selected; got != "demo-native" {
+		t.Fatalf("switched to %q", got)
 	}
 	visibleButton(t, w, "Sign in…")
 	visibleButton(t, w, "Sign in with a code…")
 	if shows(w, "Client credentials token") || shows(w, "a client for machines") {
 		t.Fatalf("demo-native offers client credentials or the sentence:\n%s", screenText(w))
 	}
-	m.exchange.profile.SetSelected("demo-web")
+	chosenProfile(t, w).SetSelected("demo-web")
 	settleWindow(m, b)
 	visibleButton(t, w, "Sign in…")
 	if shows(w, "Sign in with a code…") {
 		t.Fatal("demo-web offers the device grant it does not have")
 	}
 	m.showScreen(screenClients)
-	for i, p := range m.clients.profiles {
-		if p.Name == "demo-backend" {
-			m.clients.list.Select(i)
+	clients := visibleList(t, w)
+	for i, name := range rowTexts(clients) {
+		if name == "demo-backend" {
+			clients.Select(i)
 		}
 	}
 	settleWindow(m, b)
@@ -247,26 +247,18 @@ func TestWithNoBrowserTheSignInDialogShowsTheLinkToOpen(t *testing.T) {
 func approveDeviceSignIn(t *testing.T, m *mainWindow, b *testBridge) {
 	t.Helper()
 	test.Tap(visibleButton(t, m.win, "Sign in with a code…"))
-	deadline := time.Now().Add(10 * time.Second)
-	for m.exchange.signIn.deviceCode.UserCode == "" && time.Now().Before(deadline) {
-		b.drain()
-		time.Sleep(20 * time.Millisecond)
-	}
-	c := m.exchange.signIn.deviceCode
-	if !shows(m.win, c.UserCode) {
-		t.Fatalf("the code is not on screen:\n%s", screenText(m.win))
-	}
+	code, uri := waitForDeviceCode(t, m.win, b)
 	// The address is shown whole, on one line.
 	var where *widget.Label
-	for _, s := range visible(m.win, c.VerificationURI) {
-		if l, ok := s.obj.(*widget.Label); ok && l.Text == c.VerificationURI {
+	for _, s := range visible(m.win, uri) {
+		if l, ok := s.obj.(*widget.Label); ok && l.Text == uri {
 			where = l
 		}
 	}
-	if where == nil || where.Wrapping != fyne.TextWrapOff || where.Size().Width < fyne.MeasureText(c.VerificationURI, theme.TextSize(), where.TextStyle).Width {
-		t.Fatalf("the address %s is not shown whole:\n%s", c.VerificationURI, screenText(m.win))
+	if where == nil || where.Wrapping != fyne.TextWrapOff || where.Size().Width < fyne.MeasureText(uri, theme.TextSize(), where.TextStyle).Width {
+		t.Fatalf("the address %s is not shown whole:\n%s", uri, screenText(m.win))
 	}
-	resp, err := http.PostForm(c.VerificationURI, url.Values{"user_code": {c.UserCode}, "decision": {"allow"}})
+	resp, err := http.PostForm(uri, url.Values{"user_code": {code}, "decision": {"allow"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,9 +344,10 @@ func TestOpenInMigrateFromScanClearsTheLastSendsAnswer(t *testing.T) {
 	m.showScreen(screenScan)
 	m.scan.scanFolder(filepath.Join("..", "scan", "testdata", "corpus"))
 	settleWindow(m, b)
-	for i, r := range rowTexts(m.scan) {
+	findings := visibleList(t, m.win)
+	for i, r := range rowTexts(findings) {
 		if strings.Contains(r, "/delegation  curl --request POST") {
-			m.scan.rows.Select(i)
+			findings.Select(i)
 		}
 	}
 	test.Tap(visibleButton(t, m.win, "Open in Migrate"))
@@ -536,8 +529,12 @@ func TestOnlyTheScreenInFrontIsBuiltBeforeTheFirstFrame(t *testing.T) {
 // (demo-backend, a client for machines).
 func TestEveryLaunchOnTheDemoChoosesAProfileThatSignsIn(t *testing.T) {
 	m, _ := firstRun(t, testServices(t), func(a fyne.App) { a.Preferences().SetInt(prefScreen, int(screenInspect)) })
-	if !m.showing(screenInspect) || m.exchange.profile.Selected != "demo-native" {
-		t.Fatalf("showing %s with %q chosen on Exchange", m.tabs.Selected().Text, m.exchange.profile.Selected)
+	if !m.showing(screenInspect) {
+		t.Fatalf("showing %s", m.tabs.Selected().Text)
+	}
+	m.showScreen(screenExchange)
+	if got := chosenProfile(t, m.win).Selected; got != "demo-native" {
+		t.Fatalf("%q chosen on Exchange", got)
 	}
 	svc := testServices(t)
 	svc.StartScreen = "Exchange"

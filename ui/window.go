@@ -19,7 +19,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -30,7 +29,7 @@ type Services struct {
 	*workspace.Workspace
 	// Demo is the embedded demo tenant, when the app started it; DemoNote
 	// says which demo profiles took another name.
-	Demo     *demotenant.Tenant
+	Demo     workspace.Demo
 	DemoNote string
 	// Open opens a sign-in URL; nil means the system browser (tests
 	// follow the demo tenant's login page instead).
@@ -97,7 +96,7 @@ type mainWindow struct {
 // fresh machine, starting the demo tenant (whose seeding writes to the
 // keyring, which may wait on an unlock prompt). It returns the demo tenant
 // (nil when not needed) and the banner's note.
-type Startup func() (demo *demotenant.Tenant, note string, err error)
+type Startup func() (demo workspace.Demo, note string, err error)
 
 // Create builds the main window on a, ready to show. start runs in the
 // background once the app runs (started is called first, when not nil),
@@ -162,7 +161,7 @@ func (m *mainWindow) beginStartup(start Startup) {
 
 // started takes the startup's result: the demo banner, the profiles on
 // every screen, and the first screen.
-func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
+func (m *mainWindow) started(demo workspace.Demo, note string, err error) {
 	m.startup = nil
 	m.setDemo(demo, note)
 	m.clients.reload("")
@@ -187,7 +186,7 @@ func (m *mainWindow) started(demo *demotenant.Tenant, note string, err error) {
 }
 
 // setDemo gives every screen the demo tenant and shows or hides its banner.
-func (m *mainWindow) setDemo(demo *demotenant.Tenant, note string) {
+func (m *mainWindow) setDemo(demo workspace.Demo, note string) {
 	m.svc.Demo, m.svc.DemoNote = demo, note
 	if demo != nil {
 		m.win.SetContent(border(m.demoBanner(), nil, nil, nil, m.tabs))

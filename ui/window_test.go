@@ -7,6 +7,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 
 	"strings"
 
@@ -163,9 +164,9 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 	b := &testBridge{}
 	m := newMainWindow(a, test.NewTempWindow(t, nil), svc, b.Do)
 	release := make(chan struct{})
-	m.runStartup(func() (*demotenant.Tenant, string, error) {
+	m.runStartup(func() (workspace.Demo, string, error) {
 		<-release
-		srv, seed, err := svc.StartDemo()
+		srv, seed, err := svc.StartDemo(demotenant.StartDemo)
 		if err != nil {
 			return nil, "", err
 		}
@@ -185,9 +186,11 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 	for _, o := range test.LaidOutObjects(m.win.Content()) {
 		shown = append(shown, textOf(o))
 	}
-	if m.startup != nil || !strings.Contains(strings.Join(shown, "|"), "Demo tenant at http://127.0.0.1:") || m.exchange.profile.Selected == "" || m.migrate.compareBtn.Hidden {
-		t.Fatalf("after startup: profile %q, compare hidden %v, shown %q", m.exchange.profile.Selected, m.migrate.compareBtn.Hidden, shown)
+	if m.startup != nil || !strings.Contains(strings.Join(shown, "|"), "Demo tenant at http://127.0.0.1:") || m.exchange.form.profile.Selected == "" {
+		t.Fatalf("after startup: profile %q, shown %q", m.exchange.form.profile.Selected, shown)
 	}
+	m.showScreen(screenMigrate)
+	visibleButton(t, m.win, "Compare") // it talks to the demo tenant only
 }
 
 // Each screenID names its screen.
@@ -304,17 +307,18 @@ func TestTabFollowsTheLayout(t *testing.T) {
 			}
 		}
 	}
+	field := func(label string) fyne.Focusable { return formField(t, w, label).(fyne.Focusable) }
 	m.showScreen(screenClients)
-	cs := m.clients
-	test.Tap(cs.newBtn)
-	order(cs.name, cs.issuer, cs.clientID, cs.audience, cs.scope, cs.params, cs.secret, cs.refresh, cs.saveBtn, cs.discover)
+	test.Tap(visibleButton(t, w, "New"))
+	order(field("Name"), field("Domain or issuer"), field("Client ID"), field("Audience"), field("Scope"), field("Parameters"),
+		field("Client secret"), field("Refresh token"), visibleButton(t, w, "Save"), visibleButton(t, w, "Discover"))
 	m.showScreen(screenExchange)
-	ex := m.exchange
 	settleWindow(m, b)
-	order(ex.audience, ex.scope, ex.params, ex.runSecret, ex.runRefresh, ex.refreshBtn, ex.copyBtn)
+	order(field("Audience"), field("Scope"), field("Parameters"), field("Client secret"), field("Refresh token"), visibleButton(t, w, "Refresh"), visibleButton(t, w, "Copy"))
 	m.showScreen(screenMigrate)
-	mg := m.migrate
-	order(mg.pasteBtn, mg.openBtn, mg.sample, mg.clearBtn, mg.input, mg.domain, mg.auth, mg.audience, mg.format, mg.reveal)
+	order(visibleButton(t, w, "Paste"), visibleButton(t, w, "Open…"), visibleButton(t, w, "Sample"), visibleButton(t, w, "Clear"),
+		entryHinting(t, w, "Paste a legacy"), field("Domain"), field("Client auth"), field("Audience"), selectOffering(t, w, "curl"),
+		visibleCheck(t, w, "Show secrets in the output"))
 	m.showScreen(screenInspect)
 	order(visibleButton(t, w, "Paste"), visibleButton(t, w, "Open…"), visibleButton(t, w, "Clear"), tokenField(t, w))
 }
