@@ -125,5 +125,24 @@ func settle(b *testBridge, busy ...*sync.WaitGroup) {
 
 // settleWindow settles every screen of a main window.
 func settleWindow(m *mainWindow, b *testBridge) {
-	settle(b, &m.startBusy, &m.clients.busy, &m.exchange.busy, &m.inspect.busy, &m.migrate.busy, &m.scan.busy, &m.ready.busy)
+	busy := []*sync.WaitGroup{&m.start.busy}
+	if m.clients != nil {
+		busy = append(busy, &m.clients.busy)
+	}
+	if m.exchange != nil {
+		busy = append(busy, &m.exchange.busy)
+	}
+	if m.inspect != nil {
+		busy = append(busy, &m.inspect.busy)
+	}
+	if m.migrate != nil {
+		busy = append(busy, &m.migrate.busy)
+	}
+	if m.scan != nil {
+		busy = append(busy, &m.scan.busy)
+	}
+	if m.ready != nil {
+		busy = append(busy, &m.ready.busy)
+	}
+	settle(b, busy...)
 }

@@ -512,6 +512,11 @@ func TestOnlyTheScreenInFrontIsBuiltBeforeTheFirstFrame(t *testing.T) {
 			t.Errorf("%s built: %v", s.title, built)
 		}
 	}
+	// Not even made: their widgets would measure text before the first frame.
+	if m.clients != nil || m.inspect != nil || m.migrate != nil || m.scan != nil || m.ready != nil {
+		t.Errorf("screens made before their first use: clients %v, inspect %v, migrate %v, scan %v, readiness %v",
+			m.clients != nil, m.inspect != nil, m.migrate != nil, m.scan != nil, m.ready != nil)
+	}
 	typed := w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
 	typed.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault})
 	if !m.showing(screenInspect) || w.Canvas().Focused() != tokenField(t, w) || !shows(w, "Paste a token") {

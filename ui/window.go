@@ -82,9 +82,16 @@ type mainWindow struct {
 	screens  []screen
 	tabs     *container.AppTabs
 	stop     chan struct{}
-	// startup is the progress line while Startup runs (nil after).
-	startup   fyne.CanvasObject
-	startBusy sync.WaitGroup
+	start    startState
+}
+
+// startState is the start-up's progress, as the window follows it.
+type startState struct {
+	// line is the progress line while Startup runs (nil after); done is
+	// set once Startup's result is in.
+	line fyne.CanvasObject
+	done bool
+	busy sync.WaitGroup
 	// firstRun: no screen was saved and none was asked for; restored is
 	// the screen restoreState chose, so the end of the startup can tell
 	// whether the user has moved on meanwhile.
@@ -141,8 +148,8 @@ func (m *mainWindow) runStartup(start Startup) {
 func (m *mainWindow) showStartup() {
 	line := widget.NewLabel("Starting: loading profiles and the demo tenant…")
 	bar := widget.NewProgressBarInfinite()
-	m.startup = border(nil, widget.NewSeparator(), nil, nil, container.NewHBox(line, bar))
-	m.win.SetContent(border(m.startup, nil, nil, nil, m.tabs))
+	m.start.line = border(nil, widget.NewSeparator(), nil, nil, container.NewHBox(line, bar))
+	m.win.SetContent(border(m.start.line, nil, nil, nil, m.tabs))
 }
 
 // beginStartup runs start off the UI goroutine, then hands the demo
@@ -151,9 +158,9 @@ func (m *mainWindow) beginStartup(start Startup) {
 	if start == nil {
 		return
 	}
-	m.startBusy.Add(1)
+	m.start.busy.Add(1)
 	go func() {
-		defer m.startBusy.Done()
+		defer m.start.busy.Done()
 		demo, note, err := start()
 		m.do(func() { m.started(demo, note, err) })
 	}()
@@ -162,25 +169,34 @@ func (m *mainWindow) beginStartup(start Startup) {
 // started takes the startup's result: the demo banner, the profiles on
 // every screen, and the first screen.
 func (m *mainWindow) started(demo workspace.Demo, note string, err error) {
-	m.startup = nil
+	m.start.line = nil
+	m.start.done = true
 	m.setDemo(demo, note)
-	m.clients.reload("")
-	m.clients.updateStorageLine() // the demo's seeding has tried the keyring by now
-	m.exchange.reloadProfiles()
-	m.ready.demoStarted(demo != nil)
+	// Screens made already take the profiles and the demo now; the others
+	// read them when they are made (see the screen makers).
+	if m.clients != nil {
+		m.clients.reload("")
+		m.clients.updateStorageLine() // the demo's seeding has tried the keyring by now
+	}
+	if m.exchange != nil {
+		m.exchange.reloadProfiles()
+	}
+	if m.ready != nil {
+		m.ready.demoStarted(demo != nil)
+	}
 	if err != nil {
-		m.clients.setStatus("The demo tenant did not start: "+err.Error()+".", widget.DangerImportance)
+		m.clientsScreen().setStatus("The demo tenant did not start: "+err.Error()+".", widget.DangerImportance)
 	}
 	// A first run lands on Exchange with a demo profile chosen: one click
 	// on Refresh shows tokens. (The preference cannot tell: selecting the
 	// first screen already saved it.)
-	if demo != nil && m.firstRun && m.tabs.SelectedIndex() == m.restored {
+	if demo != nil && m.start.firstRun && m.tabs.SelectedIndex() == m.start.restored {
 		m.selectScreen(int(screenExchange))
 	}
 	// The profile picked before the demo tenant was known (it could not
 	// tell which demo client signs in) gives way to the one that can do
 	// most; a profile the user chose stays.
-	if demo != nil {
+	if demo != nil && m.exchange != nil {
 		m.exchange.demoStarted()
 	}
 }
@@ -193,7 +209,9 @@ func (m *mainWindow) setDemo(demo workspace.Demo, note string) {
 	} else {
 		m.win.SetContent(m.tabs)
 	}
-	m.migrate.onDemoChanged()
+	if m.migrate != nil {
+		m.migrate.onDemoChanged()
+	}
 }
 
 // newMainWindow is the window with every screen built (tests use it; they
@@ -218,26 +236,16 @@ func (m *mainWindow) build(i int) {
 // builds the one restoreState brings to the front, the others on first use.
 func newLazyMainWindow(a fyne.App, w fyne.Window, svc *Services, do uiDo) *mainWindow {
 	m := &mainWindow{app: a, win: w, svc: svc, do: do, stop: make(chan struct{})}
-	m.inspect = newInspectScreen(svc, w, do)
-	m.migrate = newMigrateScreen(svc, w, do)
-	m.clients = newClientsScreen(svc, w, do)
-	m.exchange = newExchangeScreen(svc, w, do, m.inspectFromExchange)
-	m.clients.onProfilesChanged = m.exchange.reloadProfiles
-	m.migrate.inspect = m.openInInspector
-	m.migrate.onProfilesChanged = func() { m.exchange.reloadProfiles(); m.clients.reload("") }
-	m.scan = newScanScreen(svc, w, do)
-	m.scan.prefs = a.Preferences()
-	m.scan.restore()
-	m.scan.migrate = func(request string) { m.showScreen(screenMigrate); m.migrate.setInput(request) }
-	m.migrate.scanFolder = m.scanAFolder
-	m.ready = newReadinessScreen(svc, w, do)
+	// Each screen is made on first use (screenOf): its widgets cost
+	// text measuring and theming, which only the screen in front pays for
+	// before the first frame.
 	m.screens = []screen{ // in screenID order
-		{"Clients", theme.AccountIcon(), container.NewStack(), m.clients.view, m.clients.focus},
-		{"Exchange", theme.ViewRefreshIcon(), container.NewStack(), m.exchange.view, m.exchange.focus},
-		{"Inspect", theme.SearchIcon(), container.NewStack(), m.inspect.view, m.inspect.focus},
-		{"Migrate", theme.MediaReplayIcon(), container.NewStack(), m.migrate.view, m.migrate.focus},
-		{"Scan", theme.SearchReplaceIcon(), container.NewStack(), m.scan.view, m.scan.focus},
-		{"Readiness", theme.ConfirmIcon(), container.NewStack(), m.ready.view, m.ready.focus},
+		{"Clients", theme.AccountIcon(), container.NewStack(), func() fyne.CanvasObject { return m.clientsScreen().view() }, func() { m.clientsScreen().focus() }},
+		{"Exchange", theme.ViewRefreshIcon(), container.NewStack(), func() fyne.CanvasObject { return m.exchangeScreen().view() }, func() { m.exchangeScreen().focus() }},
+		{"Inspect", theme.SearchIcon(), container.NewStack(), func() fyne.CanvasObject { return m.inspectScreen().view() }, func() { m.inspectScreen().focus() }},
+		{"Migrate", theme.MediaReplayIcon(), container.NewStack(), func() fyne.CanvasObject { return m.migrateScreen().view() }, func() { m.migrateScreen().focus() }},
+		{"Scan", theme.SearchReplaceIcon(), container.NewStack(), func() fyne.CanvasObject { return m.scanScreen().view() }, func() { m.scanScreen().focus() }},
+		{"Readiness", theme.ConfirmIcon(), container.NewStack(), func() fyne.CanvasObject { return m.readinessScreen().view() }, func() { m.readinessScreen().focus() }},
 	}
 	items := make([]*container.TabItem, len(m.screens))
 	for i, s := range m.screens {
@@ -257,9 +265,9 @@ func newLazyMainWindow(a fyne.App, w fyne.Window, svc *Services, do uiDo) *mainW
 }
 
 func (m *mainWindow) menu() *fyne.MainMenu {
-	open := fyne.NewMenuItem("Open Token File…", m.inspect.onOpen)
+	open := fyne.NewMenuItem("Open Token File…", func() { m.inspectScreen().onOpen() })
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
-	openLegacy := fyne.NewMenuItem("Open Legacy Request or HAR…", func() { m.showScreen(screenMigrate); m.migrate.onOpen() })
+	openLegacy := fyne.NewMenuItem("Open Legacy Request or HAR…", func() { m.showScreen(screenMigrate); m.migrateScreen().onOpen() })
 	openLegacy.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	refresh := fyne.NewMenuItem("Refresh Tokens", m.refreshTokens)
 	refresh.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
@@ -296,11 +304,11 @@ func (m *mainWindow) addShortcuts() {
 	}
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
 		m.showScreen(screenInspect)
-		m.inspect.focus()
+		m.inspectScreen().focus()
 	})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyV, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}, func(fyne.Shortcut) {
 		m.showScreen(screenInspect)
-		m.inspect.onPaste()
+		m.inspectScreen().onPaste()
 	})
 	// Escape cancels what is running on the Exchange screen.
 	c.SetOnTypedKey(m.onTypedKey)
@@ -312,11 +320,15 @@ func (m *mainWindow) onTypedKey(e *fyne.KeyEvent) {
 	if e.Name != fyne.KeyEscape {
 		return
 	}
-	m.exchange.cancelRunning()
-	if m.clients.signIn.cancel != nil && m.clients.signIn.running {
+	if m.exchange != nil {
+		m.exchange.cancelRunning()
+	}
+	if m.clients != nil && m.clients.signIn.cancel != nil && m.clients.signIn.running {
 		m.clients.signIn.cancel()
 	}
-	m.scan.onCancel()
+	if m.scan != nil {
+		m.scan.onCancel()
+	}
 }
 
 var shortcutHelp = [][2]string{
@@ -363,8 +375,8 @@ func (m *mainWindow) demoBanner() fyne.CanvasObject {
 	msg.Wrapping = fyne.TextWrapWord
 	add := widget.NewButtonWithIcon("Add a real client", theme.ContentAddIcon(), func() {
 		m.showScreen(screenClients)
-		m.clients.onNew()
-		m.clients.focus()
+		m.clientsScreen().onNew()
+		m.clientsScreen().focus()
 	})
 	return border(nil, widget.NewSeparator(), widget.NewIcon(theme.InfoIcon()), add, msg)
 }
@@ -387,21 +399,21 @@ const (
 // refresh runs, or before the request is ready, it only shows Exchange.
 func (m *mainWindow) refreshTokens() {
 	m.showScreen(screenExchange)
-	m.exchange.refreshIfReady()
+	m.exchangeScreen().refreshIfReady()
 }
 
 // startScan scans Services.StartScan, if set, on the Scan screen.
 func (m *mainWindow) startScan() {
 	if m.svc.StartScan != "" {
 		m.showScreen(screenScan)
-		m.scan.scanFolder(m.svc.StartScan)
+		m.scanScreen().scanFolder(m.svc.StartScan)
 	}
 }
 
 // scanAFolder shows the Scan screen and asks for a folder.
 func (m *mainWindow) scanAFolder() {
 	m.showScreen(screenScan)
-	m.scan.onChoose()
+	m.scanScreen().onChoose()
 }
 
 // showScreen brings a screen to the front.
@@ -413,15 +425,15 @@ func (m *mainWindow) showing(id screenID) bool { return m.tabs.SelectedIndex() =
 // openInInspector shows a token (from the Exchange screen) in the inspector.
 func (m *mainWindow) openInInspector(token string) {
 	m.showScreen(screenInspect)
-	m.inspect.SetToken(token)
+	m.inspectScreen().SetToken(token)
 }
 
 // inspectFromExchange shows a token a profile's issuer just sent, with
 // that issuer expected: Verify then uses keys the user has reason to trust.
 func (m *mainWindow) inspectFromExchange(token string) {
 	m.openInInspector(token)
-	if p := m.exchange.current; p != nil {
-		m.inspect.expectIssuer(p.Issuer)
+	if p := m.exchangeScreen().current; p != nil {
+		m.inspectScreen().expectIssuer(p.Issuer)
 	}
 }
 
@@ -449,18 +461,18 @@ func (m *mainWindow) restoreState() {
 	m.win.Resize(fyne.NewSize(float32(max(w, 640)), float32(max(h, 420))))
 	if i := m.startScreen(); i >= 0 {
 		m.selectScreen(i)
-		m.restored = i
+		m.start.restored = i
 		return
 	}
 	// With nothing saved, Exchange: the demo tenant (or the user's first
 	// profile) is one Refresh away there.
 	saved := p.IntWithFallback(prefScreen, -1)
-	m.firstRun = saved < 0 || saved >= len(m.screens)
-	if m.firstRun {
+	m.start.firstRun = saved < 0 || saved >= len(m.screens)
+	if m.start.firstRun {
 		saved = int(screenExchange)
 	}
 	m.selectScreen(saved)
-	m.restored = saved
+	m.start.restored = saved
 }
 
 // startScreen is the index of Services.StartScreen, or -1 when it names
@@ -495,17 +507,18 @@ func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 	}
 	r, err := storageReader(uris[0])
 	if err != nil {
-		m.inspect.setStatus(fmt.Sprintf("Cannot open %s: %v", uris[0].Name(), err), widget.DangerImportance)
+		m.showScreen(screenInspect)
+		m.inspectScreen().setStatus(fmt.Sprintf("Cannot open %s: %v", uris[0].Name(), err), widget.DangerImportance)
 		return
 	}
 	// A file dropped on the Migrate screen (or any .har) is a legacy request.
 	if m.showing(screenMigrate) || strings.HasSuffix(strings.ToLower(uris[0].Name()), ".har") {
 		m.showScreen(screenMigrate)
-		m.migrate.loadFile(r)
+		m.migrateScreen().loadFile(r)
 		return
 	}
 	m.showScreen(screenInspect)
-	m.inspect.loadFile(r)
+	m.inspectScreen().loadFile(r)
 }
 
 // startClock refreshes relative times ("expires in …") every second while
@@ -521,13 +534,90 @@ func (m *mainWindow) startClock() {
 			case <-t.C:
 				m.do(func() {
 					switch {
-					case m.showing(screenInspect):
+					case m.showing(screenInspect) && m.inspect != nil:
 						m.inspect.refreshTimes()
-					case m.showing(screenExchange):
+					case m.showing(screenExchange) && m.exchange != nil:
 						m.exchange.refreshTimes()
 					}
 				})
 			}
 		}
 	}()
+}
+
+// The screen makers: each makes its screen on first use, wires it to the
+// others (through these makers, so nothing is made before it is needed),
+// and, when the start-up is already over, hands it what the start-up
+// brought (the profiles are read by the screen itself).
+
+func (m *mainWindow) clientsScreen() *clientsScreen {
+	if m.clients == nil {
+		m.clients = newClientsScreen(m.svc, m.win, m.do)
+		m.clients.onProfilesChanged = func() {
+			if m.exchange != nil {
+				m.exchange.reloadProfiles()
+			}
+		}
+		if m.start.done {
+			m.clients.updateStorageLine()
+		}
+	}
+	return m.clients
+}
+
+func (m *mainWindow) exchangeScreen() *exchangeScreen {
+	if m.exchange == nil {
+		m.exchange = newExchangeScreen(m.svc, m.win, m.do, m.inspectFromExchange)
+		if m.start.done && m.svc.Demo != nil {
+			m.exchange.demoStarted()
+		}
+	}
+	return m.exchange
+}
+
+func (m *mainWindow) inspectScreen() *inspectScreen {
+	if m.inspect == nil {
+		m.inspect = newInspectScreen(m.svc, m.win, m.do)
+	}
+	return m.inspect
+}
+
+func (m *mainWindow) migrateScreen() *migrateScreen {
+	if m.migrate == nil {
+		m.migrate = newMigrateScreen(m.svc, m.win, m.do)
+		m.migrate.inspect = m.openInInspector
+		m.migrate.onProfilesChanged = func() {
+			if m.exchange != nil {
+				m.exchange.reloadProfiles()
+			}
+			if m.clients != nil {
+				m.clients.reload("")
+			}
+		}
+		m.migrate.scanFolder = m.scanAFolder
+		if m.start.done && m.svc.Demo != nil {
+			m.migrate.onDemoChanged()
+		}
+	}
+	return m.migrate
+}
+
+func (m *mainWindow) scanScreen() *scanScreen {
+	if m.scan == nil {
+		m.scan = newScanScreen(m.svc, m.win, m.do)
+		m.scan.prefs = m.app.Preferences()
+		m.scan.restore()
+		m.scan.migrate = func(request string) { m.showScreen(screenMigrate); m.migrateScreen().setInput(request) }
+	}
+	return m.scan
+}
+
+func (m *mainWindow) readinessScreen() *readinessScreen {
+	if m.ready == nil {
+		m.ready = newReadinessScreen(m.svc, m.win, m.do)
+		if m.start.done {
+			m.ready.demoStarted(m.svc.Demo != nil)
+		}
+	}
+	return m.ready
 }

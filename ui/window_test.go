@@ -177,7 +177,7 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 	for _, o := range test.LaidOutObjects(m.win.Content()) {
 		shown = append(shown, textOf(o))
 	}
-	if m.startup == nil || !strings.Contains(strings.Join(shown, "|"), "Starting: loading profiles and the demo tenant") {
+	if m.start.line == nil || !strings.Contains(strings.Join(shown, "|"), "Starting: loading profiles and the demo tenant") {
 		t.Fatalf("no progress line while starting: %q", shown)
 	}
 	close(release)
@@ -186,7 +186,7 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 	for _, o := range test.LaidOutObjects(m.win.Content()) {
 		shown = append(shown, textOf(o))
 	}
-	if m.startup != nil || !strings.Contains(strings.Join(shown, "|"), "Demo tenant at http://127.0.0.1:") || m.exchange.form.profile.Selected == "" {
+	if m.start.line != nil || !strings.Contains(strings.Join(shown, "|"), "Demo tenant at http://127.0.0.1:") || m.exchange.form.profile.Selected == "" {
 		t.Fatalf("after startup: profile %q, shown %q", m.exchange.form.profile.Selected, shown)
 	}
 	m.showScreen(screenMigrate)
