@@ -2,51 +2,83 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testlock"
+	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
 type clientsHarness struct {
 	s      *clientsScreen
+	w      fyne.Window
 	svc    *Services
 	bridge *testBridge
 }
 
 func newTestClients(t *testing.T) *clientsHarness {
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	h := &clientsHarness{svc: testServices(t), bridge: &testBridge{}}
-	w := test.NewTempWindow(t, nil)
-	h.s = newClientsScreen(h.svc, w, h.bridge.Do)
-	w.SetContent(h.s.view())
-	w.Resize(fyne.NewSize(1200, 800))
+	return newTestClientsWith(t, testServices(t))
+}
+
+// newTestClientsWith is a Clients screen on svc, in a window of its own.
+func newTestClientsWith(t *testing.T, svc *Services) *clientsHarness {
+	h := &clientsHarness{svc: svc, bridge: &testBridge{}}
+	h.w = test.NewTempWindow(t, nil)
+	h.s = newClientsScreen(svc, h.w, h.bridge.Do)
+	h.w.SetContent(h.s.view())
+	h.w.Resize(fyne.NewSize(1200, 800))
+	h.settle()
 	return h
 }
 
 func (h *clientsHarness) settle() { settle(h.bridge, &h.s.busy) }
 
+// field is the form's entry labelled label.
+func (h *clientsHarness) field(t *testing.T, label string) *widget.Entry {
+	t.Helper()
+	return formEntry(t, h.w, label)
+}
+
+// choose selects the profile named name in the list, as a click does.
+func (h *clientsHarness) choose(t *testing.T, name string) {
+	t.Helper()
+	list := visibleList(t, h.w)
+	for i, row := range rowTexts(list) {
+		if row == name {
+			list.Select(i)
+			h.settle()
+			return
+		}
+	}
+	t.Fatalf("no profile %q in the list:\n%s", name, screenText(h.w))
+}
+
 func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.T) {
 	h := newTestClients(t)
-	s := h.s
-	test.Type(s.name, "eu")
-	test.Type(s.issuer, "tenant.eu.auth0.com")
-	test.Type(s.clientID, "abc123")
-	s.auth.SetSelected("post")
-	test.Type(s.scope, "openid offline_access")
-	test.Type(s.params, "resource=https://api")
-	test.Type(s.secret, "client-secret-value")
-	test.Type(s.refresh, "v1.refresh-token-value")
-	test.Tap(s.saveBtn)
+	w := h.w
+	test.Type(h.field(t, "Name"), "eu")
+	test.Type(h.field(t, "Domain or issuer"), "tenant.eu.auth0.com")
+	test.Type(h.field(t, "Client ID"), "abc123")
+	formField(t, w, "Client auth").(*widget.RadioGroup).SetSelected("post")
+	test.Type(h.field(t, "Scope"), "openid offline_access")
+	test.Type(h.field(t, "Parameters"), "resource=https://api")
+	test.Type(h.field(t, "Client secret"), "client-secret-value")
+	test.Type(h.field(t, "Refresh token"), "v1.refresh-token-value")
+	test.Tap(visibleButton(t, w, "Save"))
 	h.settle()
-	if s.status.Text != "Saved eu." {
-		t.Fatalf("status %q", s.status.Text)
+	if visibleLabel(w, "Saved eu.") == nil {
+		t.Fatalf("after Save:\n%s", screenText(w))
 	}
 	p, err := h.svc.Profiles.Get("eu")
 	if err != nil || p.Issuer != "https://tenant.eu.auth0.com/" || p.Auth != "post" || p.Params["resource"] != "https://api" {
@@ -55,19 +87,21 @@ func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.
 	if v, _ := h.svc.Secrets.Get("eu", secrets.RefreshToken); v != "v1.refresh-token-value" {
 		t.Fatalf("keyring %q", v)
 	}
-	if !strings.Contains(s.storage.Text, "OS keyring") {
-		t.Fatalf("storage line %q", s.storage.Text)
+	if !shows(w, "Secrets are stored in the OS keyring") {
+		t.Fatalf("the storage line:\n%s", screenText(w))
 	}
-	// Selecting it again reads the secrets back into the fields.
-	s.onNew()
-	s.list.Select(0)
-	h.settle()
-	if s.secret.Text != "client-secret-value" || s.clientID.Text != "abc123" {
-		t.Fatalf("fields after select: %q %q", s.secret.Text, s.clientID.Text)
+	// Choosing it again reads the secrets back into the fields.
+	test.Tap(visibleButton(t, w, "New"))
+	if h.field(t, "Client ID").Text != "" {
+		t.Fatal("New left the last profile's fields")
+	}
+	h.choose(t, "eu")
+	if got, id := h.field(t, "Client secret").Text, h.field(t, "Client ID").Text; got != "client-secret-value" || id != "abc123" {
+		t.Fatalf("fields after choosing eu: %q %q", got, id)
 	}
 	// Renaming moves the keyring entries.
-	s.name.SetText("eu-prod")
-	test.Tap(s.saveBtn)
+	h.field(t, "Name").SetText("eu-prod")
+	test.Tap(visibleButton(t, w, "Save"))
 	h.settle()
 	if _, err := h.svc.Secrets.Get("eu", secrets.ClientSecret); err == nil {
 		t.Fatal("the old name still has a secret")
@@ -76,7 +110,8 @@ func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.
 		t.Fatalf("renamed secret %q", v)
 	}
 	// Delete removes the profile and its entries.
-	s.deleteProfile("eu-prod")
+	test.Tap(visibleButton(t, w, "Delete"))
+	test.Tap(dialogButton(t, w, "Yes"))
 	h.settle()
 	if ps, _ := h.svc.Profiles.Load(); len(ps) != 0 {
 		t.Fatalf("profiles %+v", ps)
@@ -84,22 +119,32 @@ func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.
 	if _, err := h.svc.Secrets.Get("eu-prod", secrets.RefreshToken); err == nil {
 		t.Fatal("delete left the refresh token")
 	}
+	if !shows(w, "Deleted eu-prod and its keyring entries.") {
+		t.Fatalf("after Delete:\n%s", screenText(w))
+	}
 }
 
 func TestSaveExplainsWhatIsMissing(t *testing.T) {
 	h := newTestClients(t)
-	test.Type(h.s.name, "x")
-	test.Type(h.s.issuer, "tenant.auth0.com")
-	test.Tap(h.s.saveBtn)
+	w := h.w
+	test.Type(h.field(t, "Name"), "x")
+	test.Type(h.field(t, "Domain or issuer"), "tenant.auth0.com")
+	test.Tap(visibleButton(t, w, "Save"))
 	h.settle()
-	if !strings.Contains(h.s.status.Text, "needs a client ID") {
-		t.Fatalf("status %q", h.s.status.Text)
+	if !shows(w, "needs a client ID") {
+		t.Fatalf("the window shows:\n%s", screenText(w))
 	}
-	h.s.clientID.SetText("c")
-	h.s.params.SetText("not a pair")
-	test.Tap(h.s.saveBtn)
-	if !strings.Contains(h.s.status.Text, "is not KEY=VALUE") {
-		t.Fatalf("status %q", h.s.status.Text)
+	h.field(t, "Client ID").SetText("c")
+	h.field(t, "Parameters").SetText("not a pair")
+	test.Tap(visibleButton(t, w, "Save"))
+	if !shows(w, "line 1") || !shows(w, "is not KEY=VALUE") {
+		t.Fatalf("the window shows:\n%s", screenText(w))
+	}
+	// A parameter Tokenscope sets itself is refused, as on the command line.
+	h.field(t, "Parameters").SetText("resource=https://api\n client_id = other ")
+	test.Tap(visibleButton(t, w, "Save"))
+	if !shows(w, "line 2") || !shows(w, `"client_id" is set by Tokenscope itself`) {
+		t.Fatalf("the window shows:\n%s", screenText(w))
 	}
 }
 
@@ -111,16 +156,16 @@ func TestDiscoverShowsAndCachesTheEndpoints(t *testing.T) {
 	}))
 	defer srv.Close()
 	h := newTestClients(t)
-	s := h.s
-	s.name.SetText("local")
-	s.issuer.SetText(srv.URL + "/")
-	s.clientID.SetText("c")
-	test.Tap(s.saveBtn)
+	w := h.w
+	h.field(t, "Name").SetText("local")
+	h.field(t, "Domain or issuer").SetText(srv.URL + "/")
+	h.field(t, "Client ID").SetText("c")
+	test.Tap(visibleButton(t, w, "Save"))
 	h.settle()
-	test.Tap(s.discover)
+	test.Tap(visibleButton(t, w, "Discover"))
 	h.settle()
-	if !strings.Contains(s.endpoints.Text, srv.URL+"/oauth/token") || !strings.Contains(s.status.Text, "refresh_token") {
-		t.Fatalf("endpoints %q status %q", s.endpoints.Text, s.status.Text)
+	if !shows(w, "Token endpoint: "+srv.URL+"/oauth/token") || !shows(w, "Grant types: authorization_code, refresh_token") || !shows(w, "Saved with the profile.") {
+		t.Fatalf("the window shows:\n%s", screenText(w))
 	}
 	if p, _ := h.svc.Profiles.Get("local"); p.Endpoints == nil || p.Endpoints.Token != srv.URL+"/oauth/token" {
 		t.Fatalf("not cached: %+v", p)
@@ -132,34 +177,111 @@ func TestDiscoverShowsAndCachesTheEndpoints(t *testing.T) {
 // on); a failed Discover on one profile is not shown on the next.
 func TestDuplicateAndDeleteNeedASelectionAndAStatusStaysWithItsProfile(t *testing.T) {
 	h := newTestClients(t)
-	s := h.s
+	w := h.w
 	down := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(down.Close)
 	for _, name := range []string{"alpha", "beta"} {
 		h.svc.Profiles.Put(profiles.Profile{Name: name, Issuer: down.URL + "/", ClientID: "abc", Auth: "none"})
 	}
-	s.reload("")
+	h.s.reload("") // as another screen's save does
 	h.settle()
-	if !s.dupBtn.Disabled() || !s.deleteBtn.Disabled() {
-		t.Fatalf("nothing selected: Duplicate disabled %v, Delete disabled %v", s.dupBtn.Disabled(), s.deleteBtn.Disabled())
+	if !visibleButton(t, w, "Duplicate").Disabled() || !visibleButton(t, w, "Delete").Disabled() {
+		t.Fatal("nothing selected: Duplicate or Delete is on")
 	}
-	s.list.Select(0)
-	h.settle()
-	if s.dupBtn.Disabled() || s.deleteBtn.Disabled() {
+	h.choose(t, "alpha")
+	if visibleButton(t, w, "Duplicate").Disabled() || visibleButton(t, w, "Delete").Disabled() {
 		t.Fatal("a profile selected, Duplicate or Delete is still off")
 	}
-	test.Tap(s.discover)
+	test.Tap(visibleButton(t, w, "Discover"))
 	h.settle()
-	if !strings.Contains(s.status.Text, "Discovery failed") {
-		t.Fatalf("status after a failed Discover: %q", s.status.Text)
+	if !shows(w, "Discovery failed") {
+		t.Fatalf("after a failed Discover:\n%s", screenText(w))
 	}
-	s.list.Select(1)
-	h.settle()
-	if s.name.Text != "beta" || s.status.Text != "" {
-		t.Fatalf("selected %q, status %q: the status was about alpha", s.name.Text, s.status.Text)
+	h.choose(t, "beta")
+	if h.field(t, "Name").Text != "beta" || shows(w, "Discovery failed") {
+		t.Fatalf("the status about alpha is still there:\n%s", screenText(w))
 	}
-	test.Tap(s.newBtn)
-	if !s.dupBtn.Disabled() || !s.deleteBtn.Disabled() {
+	test.Tap(visibleButton(t, w, "New"))
+	if !visibleButton(t, w, "Duplicate").Disabled() || !visibleButton(t, w, "Delete").Disabled() {
 		t.Fatal("New: Duplicate or Delete still on with nothing selected")
+	}
+}
+
+// Pressing Save before the keyring has answered must not delete the
+// stored secrets: Save stays disabled until they are in, and saving
+// without touching them keeps them. Only emptying a field deletes.
+func TestSaveWaitsForTheSecretsAndOnlyAnExplicitClearDeletesOne(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	mem := &secrets.Memory{}
+	kr := &slowKeyring{Memory: mem, release: make(chan struct{})}
+	svc := testServices(t)
+	svc.Workspace = workspace.New(svc.Profiles.Path, kr)
+	p := profiles.Profile{Name: "eu", Issuer: "https://tenant.eu.auth0.com/", ClientID: "abc", Auth: "post"}
+	if _, err := svc.Save(workspace.SaveRequest{Profile: p}); err != nil {
+		t.Fatal(err)
+	}
+	mem.Set("eu", secrets.ClientSecret, "the-stored-client-secret")
+	mem.Set("eu", secrets.RefreshToken, "v1.the-stored-refresh-token")
+	h := newTestClientsWith(t, svc)
+	w := h.w
+
+	list := visibleList(t, w)
+	list.Select(0)
+	save := visibleButton(t, w, "Save")
+	if !save.Disabled() || h.field(t, "Client secret").PlaceHolder != "reading the keyring…" {
+		t.Fatal("Save is enabled before the keyring has answered")
+	}
+	test.Tap(save) // the impatient click: nothing happens
+	close(kr.release)
+	h.settle()
+	if save.Disabled() || h.field(t, "Client secret").Text != "the-stored-client-secret" {
+		t.Fatalf("after loading: Save disabled %v, secret %q", save.Disabled(), h.field(t, "Client secret").Text)
+	}
+	test.Type(h.field(t, "Audience"), "https://api")
+	test.Tap(save)
+	h.settle()
+	if v, _ := mem.Get("eu", secrets.RefreshToken); v != "v1.the-stored-refresh-token" {
+		t.Fatalf("saving an edit changed the refresh token to %q:\n%s", v, screenText(w))
+	}
+	// The user empties the refresh token field: that is an explicit clear.
+	h.choose(t, "eu")
+	h.field(t, "Refresh token").SetText("")
+	test.Tap(save)
+	h.settle()
+	if _, err := mem.Get("eu", secrets.RefreshToken); !errors.Is(err, secrets.ErrNotFound) {
+		t.Fatalf("the cleared refresh token is still stored:\n%s", screenText(w))
+	}
+	if v, _ := mem.Get("eu", secrets.ClientSecret); v != "the-stored-client-secret" {
+		t.Fatalf("the client secret changed to %q", v)
+	}
+}
+
+// A corrupt profiles.json is shown in the window: what was wrong and where
+// the old file went, even when another screen moved it aside first.
+func TestACorruptProfilesFileIsShownInTheWindow(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	if err := os.WriteFile(svc.Profiles.Path, []byte(`{"version":1,"profiles":[{"name":"eu",`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	svc.Profiles.Load() // another screen got there first
+	h := newTestClientsWith(t, svc)
+	if l := visibleLabel(h.w, "could not be read"); l == nil || !strings.Contains(l.Text, ".corrupt-") || l.Importance != widget.DangerImportance {
+		t.Fatalf("the window shows:\n%s", screenText(h.w))
+	}
+}
+
+// Sign in from the Clients screen: the last sign-in time is shown.
+func TestSignInOnTheClientsScreenShowsTheLastSignIn(t *testing.T) {
+	testlock.Hold(t, testlock.WebCallbackPort)
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	svc := demoServices(t)
+	svc.Open = demoBrowser(t, "allow")
+	h := newTestClientsWith(t, svc)
+	h.choose(t, "demo-web")
+	test.Tap(visibleButton(t, h.w, "Sign in…"))
+	h.settle()
+	if !shows(h.w, "Signed in to demo-web") || !shows(h.w, "Last signed in") {
+		t.Fatalf("the window shows:\n%s", screenText(h.w))
 	}
 }

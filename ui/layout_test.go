@@ -40,11 +40,13 @@ func populatedWindow(t *testing.T, v fyne.ThemeVariant) (*mainWindow, func()) {
 	settle()
 	m.inspect.SetToken(m.exchange.shown["id_token"])
 	settle()
-	test.Tap(m.migrate.sample)
+	m.showScreen(screenMigrate)
+	test.Tap(visibleButton(t, m.win, "Sample"))
 	settle()
-	test.Tap(m.migrate.sendBtn)
+	test.Tap(visibleButton(t, m.win, "Send"))
 	settle()
-	m.clients.list.Select(0)
+	m.showScreen(screenClients)
+	visibleList(t, m.win).Select(0)
 	settle()
 	return m, settle
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -42,82 +41,6 @@ func (s *slowKeyring) Set(profile, kind, v string) error {
 		return s.failSet
 	}
 	return s.Memory.Set(profile, kind, v)
-}
-
-// Pressing Save before the keyring has answered must not delete the
-// stored secrets: Save stays disabled until they are in, and saving
-// without touching them keeps them. Only emptying a field deletes.
-func TestSaveWaitsForTheSecretsAndOnlyAnExplicitClearDeletesOne(t *testing.T) {
-	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	mem := &secrets.Memory{}
-	kr := &slowKeyring{Memory: mem, release: make(chan struct{})}
-	svc := testServices(t)
-	svc.Workspace = workspace.New(svc.Profiles.Path, kr)
-	p := profiles.Profile{Name: "eu", Issuer: "https://tenant.eu.auth0.com/", ClientID: "abc", Auth: "post"}
-	if _, err := svc.Save(workspace.SaveRequest{Profile: p}); err != nil {
-		t.Fatal(err)
-	}
-	mem.Set("eu", secrets.ClientSecret, "the-stored-client-secret")
-	mem.Set("eu", secrets.RefreshToken, "v1.the-stored-refresh-token")
-	h := &clientsHarness{svc: svc, bridge: &testBridge{}}
-	w := test.NewTempWindow(t, nil)
-	h.s = newClientsScreen(svc, w, h.bridge.Do)
-	w.SetContent(h.s.view())
-	s := h.s
-
-	s.list.Select(0)
-	if !s.saveBtn.Disabled() {
-		t.Fatal("Save is enabled before the keyring has answered")
-	}
-	test.Tap(s.saveBtn) // the impatient click: nothing happens
-	close(kr.release)
-	h.settle()
-	if s.saveBtn.Disabled() || s.secret.Text != "the-stored-client-secret" {
-		t.Fatalf("after loading: disabled=%v secret %q", s.saveBtn.Disabled(), s.secret.Text)
-	}
-	test.Type(s.audience, "https://api")
-	test.Tap(s.saveBtn)
-	h.settle()
-	if v, _ := mem.Get("eu", secrets.RefreshToken); v != "v1.the-stored-refresh-token" {
-		t.Fatalf("saving an edit changed the refresh token to %q (%s)", v, s.status.Text)
-	}
-	// The user empties the refresh token field: that is an explicit clear.
-	s.list.Select(0)
-	h.settle()
-	s.refresh.SetText("")
-	test.Tap(s.saveBtn)
-	h.settle()
-	if _, err := mem.Get("eu", secrets.RefreshToken); !errors.Is(err, secrets.ErrNotFound) {
-		t.Fatalf("the cleared refresh token is still stored (%s)", s.status.Text)
-	}
-	if v, _ := mem.Get("eu", secrets.ClientSecret); v != "the-stored-client-secret" {
-		t.Fatalf("the client secret changed to %q", v)
-	}
-}
-
-// A corrupt profiles.json is shown in the window: what was wrong and where
-// the old file went, even when another screen moved it aside first.
-func TestACorruptProfilesFileIsShownInTheWindow(t *testing.T) {
-	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	svc := testServices(t)
-	if err := os.WriteFile(svc.Profiles.Path, []byte(`{"version":1,"profiles":[{"name":"eu",`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	svc.Profiles.Load() // another screen got there first
-	h := newTestClientsWith(t, svc)
-	if !strings.Contains(h.s.status.Text, "could not be read") || !strings.Contains(h.s.status.Text, ".corrupt-") {
-		t.Fatalf("status %q", h.s.status.Text)
-	}
-}
-
-func newTestClientsWith(t *testing.T, svc *Services) *clientsHarness {
-	h := &clientsHarness{svc: svc, bridge: &testBridge{}}
-	w := test.NewTempWindow(t, nil)
-	h.s = newClientsScreen(svc, w, h.bridge.Do)
-	w.SetContent(h.s.view())
-	w.Resize(fyne.NewSize(1200, 800))
-	h.settle()
-	return h
 }
 
 // While a refresh runs the profile picker is disabled and cannot switch;
@@ -211,24 +134,6 @@ func TestARotatedTokenThatCannotBeStoredIsShownOnceWithCopy(t *testing.T) {
 	}
 }
 
-// Changing the input while Send is in flight cancels it: the answer for
-// the old request is never shown against the new one.
-func TestSendIsCancelledWhenTheInputChanges(t *testing.T) {
-	h := newDemoMigrate(t)
-	test.Tap(h.s.sample)
-	h.settle()
-	test.Tap(h.s.sendBtn)
-	gen := h.s.netGen
-	h.s.audience.SetText("https://another.example/api") // the request changes
-	if h.s.netGen == gen {
-		t.Fatal("the input change did not cancel Send")
-	}
-	h.settle()
-	if strings.Contains(h.s.status.Text, "succeeded") || strings.Contains(h.s.status.Text, "failed") {
-		t.Fatalf("a stale Send result was shown: %q", h.s.status.Text)
-	}
-}
-
 // Verifying with the issuer the token names itself, and no issuer typed,
 // never says valid: the verdict explains why and how to trust an issuer.
 func TestTheInspectorNeverTrustsKeysFromTheTokensOwnIssuer(t *testing.T) {
@@ -273,18 +178,6 @@ func TestTheInspectorNeverTrustsKeysFromTheTokensOwnIssuer(t *testing.T) {
 
 var _ sync.Locker = (*sync.Mutex)(nil)
 
-// newDemoMigrate is a Migrate screen on a running demo tenant.
-func newDemoMigrate(t *testing.T) *migrateHarness {
-	t.Helper()
-	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	svc := demoServices(t)
-	h := &migrateHarness{bridge: &testBridge{}}
-	w := test.NewTempWindow(t, nil)
-	h.s = newMigrateScreen(svc, w, h.bridge.Do)
-	w.SetContent(h.s.view())
-	return h
-}
-
 // settleExchange waits for an Exchange screen's background work and
 // applies its UI updates, until nothing is left.
 func settleExchange(s *exchangeScreen, bridge *testBridge) { settle(bridge, &s.busy) }
@@ -306,23 +199,6 @@ func TestSwitchingProfileClearsTheCards(t *testing.T) {
 	for _, o := range test.LaidOutObjects(s.cards) {
 		if b, ok := o.(*widget.Button); ok && b.Text == "Inspect" {
 			t.Fatal("an Inspect button of the old result is still there")
-		}
-	}
-}
-
-// Clear on the Migrate screen removes Send's results: no Inspect button
-// opens a token of an input that is gone.
-func TestClearRemovesTheOldResults(t *testing.T) {
-	h := newDemoMigrate(t)
-	test.Tap(h.s.sample)
-	h.settle()
-	test.Tap(h.s.sendBtn)
-	h.settle()
-	test.Tap(h.s.clearBtn)
-	h.settle()
-	for _, o := range test.LaidOutObjects(h.s.compare) {
-		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Inspect") {
-			t.Fatalf("%q is still offered after Clear", b.Text)
 		}
 	}
 }

@@ -23,37 +23,43 @@ func newScanWindow(t *testing.T) (*mainWindow, *testBridge) {
 	return m, b
 }
 
-// rowTexts is what the results list shows, one string per row.
-func rowTexts(s *scanScreen) []string {
+// rowTexts is what a list shows, one string a row, each row drawn as the
+// list draws it (its labels' text), rows scrolled out of sight too.
+func rowTexts(l *widget.List) []string {
 	var out []string
-	for i := range s.shown {
-		o := s.rows.CreateItem()
-		s.rows.UpdateItem(i, o)
-		out = append(out, o.(*fyne.Container).Objects[1].(*widget.Label).Text)
+	for i := 0; i < l.Length(); i++ {
+		o := l.CreateItem()
+		l.UpdateItem(i, o)
+		var parts []string
+		for _, x := range append([]fyne.CanvasObject{o}, containerObjects(o)...) {
+			if label, ok := x.(*widget.Label); ok {
+				parts = append(parts, label.Text)
+			}
+		}
+		out = append(out, strings.Join(parts, " "))
 	}
 	return out
 }
 
-// detailButton finds a button of the detail pane by its label.
-func detailButton(t *testing.T, s *scanScreen, label string) *widget.Button {
-	t.Helper()
-	for _, o := range test.LaidOutObjects(s.detail) {
-		if btn, ok := o.(*widget.Button); ok && btn.Text == label {
-			return btn
-		}
+func containerObjects(o fyne.CanvasObject) []fyne.CanvasObject {
+	if c, ok := o.(*fyne.Container); ok {
+		return c.Objects
 	}
-	t.Fatalf("the detail has no %q button", label)
 	return nil
 }
 
-func detailText(s *scanScreen) string {
-	var parts []string
-	for _, o := range test.LaidOutObjects(s.detail) {
-		if txt := textOf(o); txt != "" {
-			parts = append(parts, txt)
-		}
+// statusSays is the visible label that starts with prefix (the status
+// line), or nil.
+func statusSays(w fyne.Window, prefix string) *widget.Label {
+	for _, l := range shownWidgets(w, func(l *widget.Label) bool { return strings.HasPrefix(l.Text, prefix) }) {
+		return l
 	}
-	return strings.Join(parts, "\n")
+	return nil
+}
+
+// buttonShown reports whether a button labelled text is on screen.
+func buttonShown(w fyne.Window, text string) bool {
+	return len(shownWidgets(w, func(b *widget.Button) bool { return b.Text == text })) > 0
 }
 
 // TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate scans the
@@ -63,50 +69,52 @@ func detailText(s *scanScreen) string {
 // curl command already rewritten to /oauth/token.
 func TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate(t *testing.T) {
 	m, b := newScanWindow(t)
-	s := m.scan
-	s.scanFolder(filepath.Join("..", "scan", "testdata", "corpus"))
-	if !strings.HasPrefix(s.status.Text, "Scanning") || s.cancelBtn.Hidden {
-		t.Fatalf("while scanning: status %q, cancel hidden %v", s.status.Text, s.cancelBtn.Hidden)
+	w := m.win
+	m.scan.scanFolder(filepath.Join("..", "scan", "testdata", "corpus"))
+	if !shows(w, "Scanning") || !buttonShown(w, "Cancel") {
+		t.Fatalf("while scanning:\n%s", screenText(w))
 	}
 	settleWindow(m, b)
-	if !strings.Contains(s.status.Text, "45 findings and 11 legacy SDK pins") || s.status.Importance != widget.WarningImportance {
-		t.Fatalf("status %q (%v)", s.status.Text, s.status.Importance)
+	if l := visibleLabel(w, "45 findings and 11 legacy SDK pins"); l == nil || l.Importance != widget.WarningImportance {
+		t.Fatalf("the summary is missing or not a warning:\n%s", screenText(w))
 	}
-	if !s.cancelBtn.Hidden || s.exportJSON.Disabled() || s.exportSARIF.Disabled() {
+	if buttonShown(w, "Cancel") || visibleButton(t, w, "Export JSON…").Disabled() || visibleButton(t, w, "Export SARIF…").Disabled() {
 		t.Fatal("after the scan: Cancel still shown or export disabled")
 	}
-	rows := rowTexts(s)
+	list := visibleList(t, w)
+	rows := rowTexts(list)
 	if rows[0] != "android/app/src/main/java/com/example/legacy/LegacyAuth.java (4)" || !strings.Contains(rows[1], "15:9  /delegation  client.delegationWithRefreshToken(refreshToken)") {
 		t.Fatalf("first rows: %q", rows[:3])
 	}
 
-	if d := detailText(s); !strings.HasPrefix(d, "android/app/src/main/java/com/example/legacy/LegacyAuth.java:15:9") || !strings.Contains(d, "Replace with") {
-		t.Fatalf("the first finding is not shown at once:\n%s", d)
+	if !shows(w, "android/app/src/main/java/com/example/legacy/LegacyAuth.java:15:9") || !shows(w, "Replace with") {
+		t.Fatalf("the first finding is not shown at once:\n%s", screenText(w))
 	}
 	var opened string
-	s.svc.Open = func(u string) error { opened = u; return nil }
-	test.Tap(detailButton(t, s, "Open file"))
+	m.svc.Open = func(u string) error { opened = u; return nil }
+	test.Tap(visibleButton(t, w, "Open file"))
 	if !strings.HasPrefix(opened, "file:///") || !strings.HasSuffix(opened, "/scan/testdata/corpus/android/app/src/main/java/com/example/legacy/LegacyAuth.java") {
 		t.Fatalf("Open file opened %q", opened)
 	}
 
-	s.endpoint.SetSelected("/user/ssodata")
-	rows = rowTexts(s)
+	endpoint, severity := selectOffering(t, w, "/user/ssodata"), selectOffering(t, w, "warning")
+	endpoint.SetSelected("/user/ssodata")
+	rows = rowTexts(list)
 	want := []string{"scripts/renew.sh (1)", "    9:9  /user/ssodata  curl -s https://acme.auth0.com/user/ssodata", "web-v7/src/auth.js (1)", "    39:3  /user/ssodata  a0.getSSOData(true, cb)"}
 	if strings.Join(rows, "|") != strings.Join(want, "|") {
 		t.Fatalf("filtered to /user/ssodata:\n%q\nwant\n%q", rows, want)
 	}
-	s.severity.SetSelected("info")
-	if rows = rowTexts(s); len(rows) != 0 {
+	severity.SetSelected("info")
+	if rows = rowTexts(list); len(rows) != 0 {
 		t.Fatalf("no /user/ssodata finding is info, got %q", rows)
 	}
-	s.endpoint.SetSelected("/delegation")
-	if rows = rowTexts(s); strings.Join(rows, "|") != "docs/notes.js (1)|    4:20  /delegation  https://acme.auth0.com/delegation" {
+	endpoint.SetSelected("/delegation")
+	if rows = rowTexts(list); strings.Join(rows, "|") != "docs/notes.js (1)|    4:20  /delegation  https://acme.auth0.com/delegation" {
 		t.Fatalf("info on /delegation: %q", rows)
 	}
 
-	s.severity.SetSelected(allChoices)
-	rows = rowTexts(s)
+	severity.SetSelected(allChoices)
+	rows = rowTexts(list)
 	at := -1
 	for i, r := range rows {
 		if strings.Contains(r, "5:10  /delegation  curl --request POST") {
@@ -116,50 +124,51 @@ func TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate(t *testing.T) 
 	if at < 0 {
 		t.Fatalf("no curl finding in %q", rows)
 	}
-	s.rows.Select(at)
-	detail := detailText(s)
-	for _, w := range []string{"scripts/renew.sh:5:10", "error · /delegation · raw HTTP · legacy_delegation_request", "  --url \"https://${AUTH0_DOMAIN}/delegation\" \\\n         ^", "Replace with", "grant_type=refresh_token"} {
-		if !strings.Contains(detail, w) {
-			t.Fatalf("detail lacks %q:\n%s", w, detail)
+	list.Select(at)
+	for _, want := range []string{"scripts/renew.sh:5:10", "error · /delegation · raw HTTP · legacy_delegation_request", "  --url \"https://${AUTH0_DOMAIN}/delegation\" \\\n         ^", "Replace with", "grant_type=refresh_token"} {
+		if !shows(w, want) {
+			t.Fatalf("the detail lacks %q:\n%s", want, screenText(w))
 		}
 	}
-	test.Tap(detailButton(t, s, "Open in Migrate"))
+	test.Tap(visibleButton(t, w, "Open in Migrate"))
 	settleWindow(m, b)
-	if !m.showing(screenMigrate) || !strings.HasPrefix(m.migrate.input.Text, "curl --request POST") {
-		t.Fatalf("Migrate shows %v with input %q", m.showing(screenMigrate), m.migrate.input.Text)
+	if !m.showing(screenMigrate) || !shows(w, "curl --request POST") {
+		t.Fatalf("Migrate does not show the request:\n%s", screenText(w))
 	}
-	if out := m.migrate.output.Text; !strings.Contains(out, "/oauth/token") || !strings.Contains(out, `"grant_type": "refresh_token"`) {
-		t.Fatalf("Migrate output:\n%s", out)
+	if !shows(w, "/oauth/token") || !shows(w, `"grant_type": "refresh_token"`) {
+		t.Fatalf("Migrate's output:\n%s", screenText(w))
 	}
 }
 
 // TestScanSaysWhenThereIsNothingAndWhenTheFolderIsGone: an empty folder
-// says there is nothing to migrate; a folder that disappeared says which
-// and what to do, and keeps the buttons usable.
+// says there is nothing to migrate; a bad Exclude glob and a folder that
+// disappeared say which and what to do, and keep the buttons usable.
 func TestScanSaysWhenThereIsNothingAndWhenTheFolderIsGone(t *testing.T) {
 	m, b := newScanWindow(t)
-	s := m.scan
+	w := m.win
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "app.js"), []byte("export const x = 1;\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s.scanFolder(dir)
+	m.scan.scanFolder(dir)
 	settleWindow(m, b)
-	if !strings.HasPrefix(s.status.Text, "No legacy Auth0 calls found in 1 file") || s.hint.Hidden || !strings.Contains(s.hint.Text, "Nothing to migrate here") {
-		t.Fatalf("status %q, hint %q (hidden %v)", s.status.Text, s.hint.Text, s.hint.Hidden)
+	if statusSays(w, "No legacy Auth0 calls found in 1 file") == nil || !shows(w, "Nothing to migrate here") || shows(w, "Choose a folder to find") {
+		t.Fatalf("after scanning a folder with nothing:\n%s", screenText(w))
 	}
+	exclude := entryHinting(t, w, "skip:")
+	test.Type(exclude, "[")
+	exclude.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the field scans the folder again
+	settleWindow(m, b)
+	if !shows(w, `the exclude glob "[" is not valid`) {
+		t.Fatalf("bad glob:\n%s", screenText(w))
+	}
+	exclude.SetText("")
 	gone := filepath.Join(dir, "gone")
-	s.scanFolder(gone)
+	m.scan.scanFolder(gone)
 	settleWindow(m, b)
-	if !strings.Contains(s.status.Text, "cannot scan "+gone+": no such file or directory") || s.status.Importance != widget.DangerImportance || s.chooseBtn.Disabled() {
-		t.Fatalf("status %q (%v), choose disabled %v", s.status.Text, s.status.Importance, s.chooseBtn.Disabled())
-	}
-	s.root = dir
-	test.Type(s.exclude, "[")
-	s.exclude.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the field scans the folder again
-	settleWindow(m, b)
-	if !strings.Contains(s.status.Text, `the exclude glob "[" is not valid`) {
-		t.Fatalf("bad glob: %q", s.status.Text)
+	l := visibleLabel(w, "cannot scan "+gone+": no such file or directory")
+	if l == nil || l.Importance != widget.DangerImportance || visibleButton(t, w, "Scan a folder…").Disabled() {
+		t.Fatalf("a folder that is gone:\n%s", screenText(w))
 	}
 }
 
@@ -168,7 +177,7 @@ func TestScanSaysWhenThereIsNothingAndWhenTheFolderIsGone(t *testing.T) {
 func TestTheMigrateScreenOffersAScan(t *testing.T) {
 	m, _ := newScanWindow(t)
 	m.showScreen(screenMigrate)
-	test.Tap(m.migrate.scanBtn)
+	test.Tap(visibleButton(t, m.win, "Scan…"))
 	if !m.showing(screenScan) {
 		t.Fatal("Scan… on Migrate did not show the Scan screen")
 	}
@@ -182,10 +191,11 @@ func TestStartScanOpensTheScanScreenScanning(t *testing.T) {
 	svc := testServices(t)
 	svc.StartScan = filepath.Join("..", "scan", "testdata", "corpus", "web-v7")
 	m := newMainWindow(a, test.NewTempWindow(t, nil), svc, b.Do)
+	m.win.Resize(fyne.NewSize(1200, 800))
 	m.startScan()
 	settleWindow(m, b)
-	if !m.showing(screenScan) || !strings.HasPrefix(m.scan.status.Text, "9 findings and 1 legacy SDK pin (9 errors, 1 warning) in 3 files") {
-		t.Fatalf("showing Scan %v, status %q", m.showing(screenScan), m.scan.status.Text)
+	if !m.showing(screenScan) || statusSays(m.win, "9 findings and 1 legacy SDK pin (9 errors, 1 warning) in 3 files") == nil {
+		t.Fatalf("showing Scan %v:\n%s", m.showing(screenScan), screenText(m.win))
 	}
 }
 
@@ -195,29 +205,30 @@ func TestStartScanOpensTheScanScreenScanning(t *testing.T) {
 // stay; the stopped scan's late result is dropped.
 func TestEscapeCancelsARunningScanAndKeepsTheLastResults(t *testing.T) {
 	m, b := newScanWindow(t)
-	s := m.scan
-	s.scanFolder(filepath.Join("..", "scan", "testdata", "corpus", "web-v7"))
+	w := m.win
+	m.scan.scanFolder(filepath.Join("..", "scan", "testdata", "corpus", "web-v7"))
 	settleWindow(m, b)
-	before := len(s.shown)
+	before := rowTexts(visibleList(t, w))
 	started, release := make(chan struct{}), make(chan struct{})
-	s.run = func(ctx context.Context, roots []string, o scan.Options) (*scan.Report, error) {
+	m.scan.progress.run = func(ctx context.Context, roots []string, o scan.Options) (*scan.Report, error) {
 		close(started)
 		<-release // deaf to ctx
 		return &scan.Report{}, nil
 	}
-	s.scanFolder(t.TempDir())
+	m.scan.scanFolder(t.TempDir())
 	<-started
-	if s.cancelBtn.Hidden || !s.chooseBtn.Disabled() {
+	if !buttonShown(w, "Cancel") || !visibleButton(t, w, "Scan a folder…").Disabled() {
 		t.Fatal("while scanning, Cancel is hidden or Scan a folder… enabled")
 	}
-	m.win.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if !strings.HasPrefix(s.status.Text, "Scan cancelled") || !s.cancelBtn.Hidden || s.chooseBtn.Disabled() || len(s.shown) != before || before == 0 {
-		t.Fatalf("after Escape: status %q, cancel hidden %v, rows %d (before %d)", s.status.Text, s.cancelBtn.Hidden, len(s.shown), before)
+	w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	rows := rowTexts(visibleList(t, w))
+	if statusSays(w, "Scan cancelled") == nil || buttonShown(w, "Cancel") || visibleButton(t, w, "Scan a folder…").Disabled() || len(before) == 0 || strings.Join(rows, "|") != strings.Join(before, "|") {
+		t.Fatalf("after Escape (%d rows, %d before):\n%s", len(rows), len(before), screenText(w))
 	}
 	close(release)
 	settleWindow(m, b)
-	if !strings.HasPrefix(s.status.Text, "Scan cancelled") || len(s.shown) != before {
-		t.Fatalf("the cancelled scan's late result landed: status %q, rows %d (before %d)", s.status.Text, len(s.shown), before)
+	if rows = rowTexts(visibleList(t, w)); statusSays(w, "Scan cancelled") == nil || strings.Join(rows, "|") != strings.Join(before, "|") {
+		t.Fatalf("the cancelled scan's late result landed (%d rows, %d before):\n%s", len(rows), len(before), screenText(w))
 	}
 }
 
@@ -229,13 +240,17 @@ func TestTheFolderScannedLastIsOfferedAgain(t *testing.T) {
 	m.scan.scanFolder(dir)
 	settleWindow(m, b)
 	again := newMainWindow(m.app, test.NewTempWindow(t, nil), testServices(t), b.Do)
-	if s := again.scan; s.rescanBtn.Disabled() || s.status.Text != "Last scanned: "+dir+". Scan again to see what it holds now." {
-		t.Fatalf("after a restart: Scan again disabled %v, status %q", s.rescanBtn.Disabled(), s.status.Text)
+	w := again.win
+	w.Resize(fyne.NewSize(1200, 800))
+	again.showScreen(screenScan)
+	rescan := visibleButton(t, w, "Scan again")
+	if rescan.Disabled() || !shows(w, "Last scanned: "+dir+". Scan again to see what it holds now.") {
+		t.Fatalf("after a restart: Scan again disabled %v:\n%s", rescan.Disabled(), screenText(w))
 	}
-	test.Tap(again.scan.rescanBtn)
+	test.Tap(rescan)
 	settle(b, &again.scan.busy)
-	if !strings.HasPrefix(again.scan.status.Text, "9 findings") {
-		t.Fatalf("Scan again: %q", again.scan.status.Text)
+	if statusSays(w, "9 findings") == nil {
+		t.Fatalf("Scan again:\n%s", screenText(w))
 	}
 }
 
@@ -250,16 +265,18 @@ func canvasText(m *mainWindow) string {
 	return strings.Join(parts, "\n")
 }
 
-// selectFinding selects the first finding in file.
-func selectFinding(t *testing.T, s *scanScreen, file string) {
+// selectFinding selects the first finding in file, under its heading.
+func selectFinding(t *testing.T, w fyne.Window, file string) {
 	t.Helper()
-	for i, r := range s.shown {
-		if r.finding != nil && r.finding.File == file {
-			s.rows.Select(i)
+	list := visibleList(t, w)
+	rows := rowTexts(list)
+	for i, r := range rows {
+		if strings.HasPrefix(r, file+" (") && i+1 < len(rows) {
+			list.Select(i + 1)
 			return
 		}
 	}
-	t.Fatalf("no finding in %s among %d rows", file, len(s.shown))
+	t.Fatalf("no finding in %s among %q", file, rows)
 }
 
 // TestOpenFileOpensOnlyDocumentsAndShowsTheRestAsText: a YAML file goes
@@ -269,7 +286,7 @@ func selectFinding(t *testing.T, s *scanScreen, file string) {
 // Copy location stays.
 func TestOpenFileOpensOnlyDocumentsAndShowsTheRestAsText(t *testing.T) {
 	m, b := newScanWindow(t)
-	s := m.scan
+	w := m.win
 	dir := t.TempDir()
 	files := map[string]string{
 		"config.yaml": "run: curl https://acme.auth0.com/oauth/ro\n",
@@ -285,14 +302,14 @@ func TestOpenFileOpensOnlyDocumentsAndShowsTheRestAsText(t *testing.T) {
 	if err := os.Chmod(filepath.Join(dir, "tool.yaml"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s.scanFolder(dir)
+	m.scan.scanFolder(dir)
 	settleWindow(m, b)
 	var opened []string
-	s.svc.Open = func(u string) error { opened = append(opened, u); return nil }
+	m.svc.Open = func(u string) error { opened = append(opened, u); return nil }
 
-	selectFinding(t, s, "config.yaml")
-	detailButton(t, s, "Copy location")
-	test.Tap(detailButton(t, s, "Open file"))
+	selectFinding(t, w, "config.yaml")
+	visibleButton(t, w, "Copy location")
+	test.Tap(visibleButton(t, w, "Open file"))
 	if len(opened) != 1 || opened[0] != "file://"+filepath.ToSlash(filepath.Join(dir, "config.yaml")) {
 		t.Fatalf("Open file on a YAML file opened %q", opened)
 	}
@@ -303,32 +320,30 @@ func TestOpenFileOpensOnlyDocumentsAndShowsTheRestAsText(t *testing.T) {
 		{"tool.yaml", "it is marked executable, and the system could run it"},
 	} {
 		opened = nil
-		selectFinding(t, s, c.file)
-		detailButton(t, s, "Copy location")
-		test.Tap(detailButton(t, s, "Open file"))
+		selectFinding(t, w, c.file)
+		visibleButton(t, w, "Copy location")
+		test.Tap(visibleButton(t, w, "Open file"))
 		if len(opened) != 0 {
 			t.Fatalf("Open file on %s handed %q to the system", c.file, opened)
 		}
-		text := canvasText(m)
-		if !strings.Contains(text, c.file+", lines 1–") || !strings.Contains(text, "as text: not opened, because "+c.why+".") {
-			t.Fatalf("%s is not shown as text on the window:\n%s", c.file, text)
+		if !shows(w, c.file+", lines 1–") || !shows(w, "as text: not opened, because "+c.why+".") {
+			t.Fatalf("%s is not shown as text on the window:\n%s", c.file, screenText(w))
 		}
-		if !strings.Contains(s.status.Text, c.file+" is shown below as text and was not opened") {
-			t.Fatalf("status %q", s.status.Text)
+		if statusSays(w, c.file+" is shown below as text and was not opened") == nil {
+			t.Fatalf("the status line:\n%s", screenText(w))
 		}
-		test.Tap(detailButton(t, s, "Open folder"))
+		test.Tap(visibleButton(t, w, "Open folder"))
 		if len(opened) != 1 || opened[0] != "file://"+filepath.ToSlash(dir) {
 			t.Fatalf("Open folder opened %q", opened)
 		}
 	}
 
-	selectFinding(t, s, "deploy.sh")
-	test.Tap(detailButton(t, s, "Open file"))
-	text := canvasText(m)
-	if !strings.Contains(text, `      2  # \x1b]0;pwned\x07 \u202eevil`) || !strings.Contains(text, ">     3  curl https://acme.auth0.com/delegation") {
-		t.Fatalf("the script's text:\n%s", text)
+	selectFinding(t, w, "deploy.sh")
+	test.Tap(visibleButton(t, w, "Open file"))
+	if !shows(w, `      2  # \x1b]0;pwned\x07 \u202eevil`) || !shows(w, ">     3  curl https://acme.auth0.com/delegation") {
+		t.Fatalf("the script's text:\n%s", screenText(w))
 	}
-	if strings.ContainsAny(text, "\x1b\x07\u202e") {
+	if text := canvasText(m); strings.ContainsAny(text, "\x1b\x07\u202e") {
 		t.Fatalf("a control or BiDi character reached the window:\n%q", text)
 	}
 }
@@ -338,32 +353,37 @@ func TestOpenFileOpensOnlyDocumentsAndShowsTheRestAsText(t *testing.T) {
 // two lines drawn are the line and its caret, aligned.
 func TestTheCaretPointsAtTheCallAtTheSmallestWindow(t *testing.T) {
 	m, b := newScanWindow(t)
-	m.win.Resize(fyne.NewSize(900, 600))
-	s := m.scan
-	s.scanFolder(filepath.Join("..", "scan", "testdata", "corpus"))
+	w := m.win
+	w.Resize(fyne.NewSize(900, 600))
+	m.scan.scanFolder(filepath.Join("..", "scan", "testdata", "corpus"))
 	settleWindow(m, b)
-	// The finding on the longest line, where a wrap would show.
-	longest, call := -1, ""
-	for i, r := range s.shown {
-		if r.finding != nil && (longest < 0 || len(r.finding.Source) > len(s.shown[longest].finding.Source)) {
-			longest = i
+	// The finding on the longest line, where a wrap would show: each
+	// finding's row names its call, and the detail shows its line.
+	list := visibleList(t, w)
+	longest, widest := -1, 0
+	for i, r := range rowTexts(list) {
+		if !strings.HasPrefix(r, "    ") || strings.Contains(r, "(fixed in") {
+			continue // a file's heading, or a manifest pin
+		}
+		list.Select(i)
+		for _, l := range shownWidgets(w, func(l *widget.Label) bool { return strings.Contains(l.Text, "^") && l.TextStyle.Monospace }) {
+			if n := len(strings.SplitN(l.Text, "\n", 2)[0]); n > widest {
+				longest, widest = i, n
+			}
 		}
 	}
-	s.rows.Select(longest)
+	list.Select(longest)
 	settleWindow(m, b)
-	call = s.shown[longest].finding.Call
+	row := rowTexts(list)[longest]
+	call := strings.TrimSpace(row[strings.Index(row, "  /")+2:])
+	call = strings.TrimSpace(call[strings.Index(call, "  ")+2:]) // after the endpoint
+	if cut := strings.Index(call, "…"); cut >= 0 {
+		call = call[:cut] // the call's arguments, abbreviated
+	}
 	if len(call) > 20 {
 		call = call[:20]
 	}
-	var block *widget.Label
-	for _, o := range test.LaidOutObjects(s.detail) {
-		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "^") {
-			block = l
-		}
-	}
-	if block == nil {
-		t.Fatalf("no caret in the detail:\n%s", detailText(s))
-	}
+	block := theOne(t, w, "source lines with a caret", func(l *widget.Label) bool { return strings.Contains(l.Text, "^") && l.TextStyle.Monospace })
 	var lines []string
 	for _, o := range test.LaidOutObjects(block) {
 		if txt, ok := o.(*canvas.Text); ok && txt.Visible() && strings.TrimSpace(txt.Text) != "" {
@@ -375,6 +395,6 @@ func TestTheCaretPointsAtTheCallAtTheSmallestWindow(t *testing.T) {
 	}
 	col := strings.Index(lines[1], "^")
 	if col < 0 || col >= len(lines[0]) || !strings.HasPrefix(lines[0][col:], call) {
-		t.Fatalf("the caret is under %q", lines[0][max(col, 0):])
+		t.Fatalf("the caret is under %q, not %q", lines[0][max(col, 0):], call)
 	}
 }

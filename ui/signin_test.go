@@ -13,7 +13,6 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/secrets"
-	"github.com/tokenscope/tokenscope/internal/testlock"
 )
 
 // demoBrowser follows the demo login page (allow or deny) in the
@@ -133,26 +132,6 @@ func TestSignInWithACodeShowsTheCodeAndAQRCode(t *testing.T) {
 	settleExchange(s, bridge)
 	if after, _ := svc.Secrets.Get("demo-native", secrets.RefreshToken); after == "" || after == before || !strings.Contains(s.status.Text, "Signed in") {
 		t.Fatalf("status %q", s.status.Text)
-	}
-}
-
-// Sign in from the Clients screen: the last sign-in time is shown.
-func TestSignInOnTheClientsScreenShowsTheLastSignIn(t *testing.T) {
-	testlock.Hold(t, testlock.WebCallbackPort)
-	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	svc := demoServices(t)
-	svc.Open = demoBrowser(t, "allow")
-	h := newTestClientsWith(t, svc)
-	for i, p := range h.s.profiles {
-		if p.Name == "demo-web" {
-			h.s.list.Select(i)
-		}
-	}
-	h.settle()
-	test.Tap(h.s.signInBtn)
-	h.settle()
-	if !strings.Contains(h.s.status.Text, "Signed in to demo-web") || !strings.Contains(h.s.endpoints.Text, "Last signed in") {
-		t.Fatalf("status %q endpoints %q", h.s.status.Text, h.s.endpoints.Text)
 	}
 }
 
