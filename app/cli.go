@@ -347,18 +347,16 @@ func genDocsCommand(root *cobra.Command) *cobra.Command {
 	return c
 }
 
-// maxInput caps what a subcommand reads, from a file or from standard
-// input alike: the README states it.
-const maxInput = migrate.MaxInput
-
-// readCapped reads r whole, refusing more than maxInput.
+// readCapped reads r whole, refusing more than migrate.MaxInput: the cap
+// on what a subcommand reads, from a file or from standard input alike
+// (the README states it).
 func readCapped(r io.Reader, name string) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	b, err := io.ReadAll(io.LimitReader(r, migrate.MaxInput+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
-	if len(b) > maxInput {
-		return nil, fmt.Errorf("%s is larger than the %d MB limit", name, maxInput>>20)
+	if len(b) > migrate.MaxInput {
+		return nil, fmt.Errorf("%s is larger than the %d MB limit", name, migrate.MaxInput>>20)
 	}
 	return b, nil
 }

@@ -34,6 +34,7 @@ func run(t *testing.T, stdin string, env map[string]string, args ...string) (int
 }
 
 func TestDecodeJSONFollowsTheDocumentedContract(t *testing.T) {
+	t.Parallel()
 	tok := testop.Sign(t, jose.HS256, []byte("0123456789abcdef0123456789abcdef"), "k1", map[string]any{"sub": "a", "exp": now.Add(-time.Hour).Unix()})
 	code, out, stderr := run(t, "Bearer "+tok+"\n", nil, "decode", "--json", "-")
 	if code != 0 || stderr != "" {
@@ -62,6 +63,7 @@ func TestDecodeJSONFollowsTheDocumentedContract(t *testing.T) {
 }
 
 func TestDecodeExitCodes(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, input string
 		code        int
@@ -86,6 +88,7 @@ func TestDecodeExitCodes(t *testing.T) {
 }
 
 func TestOpaqueDecodeJSONHasNullHeaderAndClaims(t *testing.T) {
+	t.Parallel()
 	_, out, _ := run(t, "", nil, "decode", "--json", "9tQ2mTjW1ZbB7x0yQ3cQkz0qZ2l5WcB1")
 	if !strings.Contains(out, `"header": null`) || !strings.Contains(out, `"claims": null`) || !strings.Contains(out, `"opaque_token"`) {
 		t.Fatal(out)
@@ -112,6 +115,7 @@ func provider(t *testing.T, key *rsa.PrivateKey) *httptest.Server {
 // names gets exit 1 and a signature row that says so: the token does not
 // vouch for itself. Naming the issuer makes the same keys trusted.
 func TestVerifyTrustsTheIssuerYouNameNeverTheTokensOwn(t *testing.T) {
+	t.Parallel()
 	key := testop.RSAKey()
 	srv := provider(t, key)
 	iss := srv.URL + "/"
@@ -148,6 +152,7 @@ func TestVerifyTrustsTheIssuerYouNameNeverTheTokensOwn(t *testing.T) {
 }
 
 func TestVerifyWithAnHMACSecretFromTheEnvironmentAndAKeyFile(t *testing.T) {
+	t.Parallel()
 	secret := "0123456789abcdef0123456789abcdef"
 	tok := testop.Sign(t, jose.HS256, []byte(secret), "k1", map[string]any{"sub": "a"})
 	if code, out, _ := run(t, "", map[string]string{"S": secret}, "verify", "--secret-env", "S", tok); code != 0 {
@@ -168,6 +173,7 @@ func TestVerifyWithAnHMACSecretFromTheEnvironmentAndAKeyFile(t *testing.T) {
 }
 
 func TestVerifyUsageErrorsExitTwoWithOneSentence(t *testing.T) {
+	t.Parallel()
 	tok := testop.Sign(t, jose.HS256, []byte("0123456789abcdef0123456789abcdef"), "k1", map[string]any{"sub": "a"})
 	cases := map[string][]string{
 		"unset secret env": {"verify", "--secret-env", "NOPE", tok},
@@ -216,6 +222,7 @@ func FuzzDecodeJSONStaysLinear(f *testing.F) {
 // A token whose claims hold invalid UTF-8 still gives valid JSON, with the
 // bad bytes escaped as U+FFFD.
 func TestDecodeJSONEscapesInvalidUTF8(t *testing.T) {
+	t.Parallel()
 	enc := base64.RawURLEncoding.EncodeToString
 	tok := enc([]byte(`{"alg":"HS256"}`)) + "." + enc([]byte("{\"sub\":\"a\xff\xfeb\"}")) + "." + enc([]byte("sig"))
 	code, out, _ := run(t, tok, nil, "decode", "--json")

@@ -24,7 +24,7 @@ type DecodeOutput struct {
 	Claims      json.RawMessage   `json:"claims"`
 	PayloadText *string           `json:"payload_text,omitempty"`
 	Times       map[string]string `json:"times"`
-	Findings    []tokens.Finding  `json:"findings"`
+	Findings    []finding.Finding `json:"findings"`
 }
 
 // NewDecodeOutput shapes a decoded token for --json.
@@ -41,7 +41,7 @@ func NewDecodeOutput(t *tokens.Token) DecodeOutput {
 		out.Times[name] = tm.Format(time.RFC3339)
 	}
 	if out.Findings == nil {
-		out.Findings = []tokens.Finding{}
+		out.Findings = []finding.Finding{}
 	}
 	return out
 }
@@ -124,7 +124,7 @@ func printToken(w io.Writer, t *tokens.Token, now time.Time) {
 	}
 	if len(t.Findings) > 0 {
 		fmt.Fprintln(w, "\nFindings:")
-		fs := append([]tokens.Finding(nil), t.Findings...)
+		fs := append([]finding.Finding(nil), t.Findings...)
 		order := map[finding.Severity]int{finding.SeverityError: 0, finding.SeverityWarning: 1, finding.SeverityInfo: 2}
 		sort.SliceStable(fs, func(i, j int) bool { return order[fs[i].Severity] < order[fs[j].Severity] })
 		for _, f := range fs {

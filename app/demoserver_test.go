@@ -11,6 +11,7 @@ import (
 )
 
 func TestDemoServerPrintsOneJSONLineAndServesUntilStopped(t *testing.T) {
+	t.Parallel()
 	pr, pw := io.Pipe()
 	done := make(chan struct{})
 	exit := make(chan int, 1)
@@ -51,6 +52,7 @@ func TestDemoServerPrintsOneJSONLineAndServesUntilStopped(t *testing.T) {
 }
 
 func TestDemoServerRefusesANonLoopbackAddressAndSaysWhy(t *testing.T) {
+	t.Parallel()
 	code, _, stderr := run(t, "", nil, "demo-server", "--addr", "0.0.0.0:0")
 	if code != 2 || !strings.Contains(stderr, "only listens on loopback") {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -14,6 +14,7 @@ import (
 // default audience (auth0/auth0-server-python#58), and the output says so
 // in one line; --json carries the same in "ignored", null when nothing was.
 func TestRefreshSaysWhichAudienceWasIgnored(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ten, err := demotenant.New(demotenant.Config{Policies: demotenant.DemoPolicies()})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 // real Secret Service (gnome-keyring, started by make test) and checks the
 // entries with secret-tool, an independent client.
 func TestProfileSecretsLiveInTheRealKeyring(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TOKENSCOPE_SECRET_SERVICE") == "" {
 		if os.Getenv("CI") != "" {
 			t.Fatal("CI must run this test against the real keyring: run the tests through scripts/with-keyring.sh")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/tokenscope/tokenscope/internal/finding"
 	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/migrate"
@@ -20,7 +21,7 @@ type MigrateOutput struct {
 	Source     migrate.Source    `json:"source"`
 	Migratable bool              `json:"migratable"`
 	Request    *MigrateRequest   `json:"request"`
-	Findings   []migrate.Finding `json:"findings"`
+	Findings   []finding.Finding `json:"findings"`
 	// Delegation says what a /delegation call was for (renew, other_api,
 	// addon) and what replaces it; null for other endpoints.
 	Delegation *migrate.DelegationUse `json:"delegation"`
@@ -43,7 +44,7 @@ type MigrateRequest struct {
 func NewMigrateOutput(r migrate.Result, reveal bool) MigrateOutput {
 	out := MigrateOutput{Source: r.Source, Migratable: r.Migratable, Findings: r.Findings, Delegation: r.Delegation}
 	if out.Findings == nil {
-		out.Findings = []migrate.Finding{}
+		out.Findings = []finding.Finding{}
 	}
 	out.Request = newMigrateRequest(r.Request, reveal)
 	out.Alternative = newMigrateRequest(r.Alternative, reveal)

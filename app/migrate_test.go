@@ -11,6 +11,7 @@ import (
 const legacy = `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"abc","client_secret":"s3cret","refresh_token":"v1.r3fresh","scope":"openid"}`
 
 func TestMigrateJSONContractMasksSecretsUnlessRevealed(t *testing.T) {
+	t.Parallel()
 	code, out, _ := run(t, legacy, nil, "migrate", "--json", "--auth", "basic", "--domain", "tenant.eu.auth0.com")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
@@ -43,6 +44,7 @@ func TestMigrateJSONContractMasksSecretsUnlessRevealed(t *testing.T) {
 }
 
 func TestMigrateExitCodesAndFindingsOnStderr(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	har := filepath.Join(dir, "session.har")
 	os.WriteFile(har, []byte(`{"log":{"entries":[

@@ -137,6 +137,7 @@ func addProfile(t *testing.T, dir, name, tokenURL, rt string) {
 // reaches the server once, both processes succeed (the second waits for
 // the first and uses its new token), and the profile still refreshes.
 func TestTwoRefreshProcessesAtOnceNeverSendOneRefreshTokenTwice(t *testing.T) {
+	t.Parallel()
 	needKeyring(t)
 	dir := t.TempDir()
 	srv := newReuseDetectingServer(t, "v1.first-refresh-token-of-race", 150*time.Millisecond)
@@ -249,6 +250,7 @@ func TestAStalledKeyringAndCtrlCNeverLoseTheRotatedToken(t *testing.T) {
 
 // Twenty `profile add` processes at once keep twenty profiles.
 func TestTwentyConcurrentProfileAddsKeepEveryProfile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	errs := make([]string, 20)
@@ -278,6 +280,7 @@ func TestTwentyConcurrentProfileAddsKeepEveryProfile(t *testing.T) {
 // they wait for one another on the profile's lock and find the token the
 // first cached in the keyring. Each prints that token and nothing else.
 func TestTwentyAccessTokenProcessesAtOnceCauseOneRefresh(t *testing.T) {
+	t.Parallel()
 	needKeyring(t)
 	dir := t.TempDir()
 	srv := newReuseDetectingServer(t, "v1.first-refresh-token-of-at", 200*time.Millisecond)
@@ -313,6 +316,7 @@ func TestTwentyAccessTokenProcessesAtOnceCauseOneRefresh(t *testing.T) {
 
 // No valid token: exit 1, one sentence on stderr, nothing on stdout.
 func TestAccessTokenFailureIsOneSentenceOnStderr(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	srv := testop.NewRotatingTokens(t, "v1.valid")
 	w.addBareProfile(t, "gone", srv.URL, "v1.revoked")

@@ -50,6 +50,7 @@ func (w *cliWorld) addBareProfile(t *testing.T, name, srvURL, rt string) {
 }
 
 func TestProfileAddKeepsSecretsInTheKeyringAndOutOfTheFile(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.env["SECRET"], w.env["RT"] = "client-secret-0123456789", "v1.first-refresh-token"
 	code, out, stderr := w.run(t, "", "profile", "add", "eu", "--domain", "tenant.eu.auth0.com", "--client-id", "abc", "--auth", "post", "--scope", "openid offline_access", "--client-secret-env", "SECRET", "--refresh-token-env", "RT", "--param", "resource=https://api")
@@ -90,6 +91,7 @@ func TestProfileAddKeepsSecretsInTheKeyringAndOutOfTheFile(t *testing.T) {
 }
 
 func TestRefreshWithAProfileStoresTheRotatedToken(t *testing.T) {
+	t.Parallel()
 	srv := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	w := newWorld(t)
 	w.env["RT"], w.env["SECRET"] = "v1.first-refresh-token", "client-secret-0123456789"
@@ -132,6 +134,7 @@ func TestRefreshWithAProfileStoresTheRotatedToken(t *testing.T) {
 }
 
 func TestRefreshWithoutAProfileNeverLosesARotatedToken(t *testing.T) {
+	t.Parallel()
 	srv := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	w := newWorld(t)
 	code, out, stderr := w.run(t, "v1.first-refresh-token\n", "refresh", "--token-url", srv.URL+"/oauth/token", "--client-id", "abc", "--json")
@@ -144,6 +147,7 @@ func TestRefreshWithoutAProfileNeverLosesARotatedToken(t *testing.T) {
 }
 
 func TestRefreshErrorsExitOneAndUsageErrorsTwo(t *testing.T) {
+	t.Parallel()
 	srv := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	w := newWorld(t)
 	w.env["RT"] = "v1.already-spent"
@@ -176,6 +180,7 @@ func TestRefreshErrorsExitOneAndUsageErrorsTwo(t *testing.T) {
 // --replace, names that cannot be keyring accounts, issuers with user info
 // or a query, and parameters Tokenscope sets itself.
 func TestProfileAddRefusesBadInputAtAddTime(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	if code, _, stderr := w.run(t, "", "profile", "add", "eu", "--domain", "tenant.eu.auth0.com", "--client-id", "a"); code != 0 {
 		t.Fatal(stderr)

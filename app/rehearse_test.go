@@ -21,6 +21,7 @@ import (
 // make the second of two tabs a reuse that revokes the family
 // (https://auth0.com/docs/secure/tokens/refresh-tokens/refresh-token-rotation).
 func TestRehearseShowsEachRaceAsATimeline(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	code, out, stderr := w.run(t, "", "rehearse")
 	if code != 0 || stderr != "" {
@@ -50,6 +51,7 @@ func TestRehearseShowsEachRaceAsATimeline(t *testing.T) {
 // tabs and the retry keep the family, the replay after it does not; the
 // JSON is the documented report.
 func TestRehearseJSONWithAReuseInterval(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	code, out, stderr := w.run(t, "", "rehearse", "--reuse-interval", "30s", "--idle-lifetime", "1h", "--absolute-lifetime", "infinite", "--json")
 	if code != 0 {
@@ -77,6 +79,7 @@ func TestRehearseJSONWithAReuseInterval(t *testing.T) {
 
 // Settings Auth0 refuses are a usage error naming the setting.
 func TestRehearseAndDemoServerRefuseSettingsAuth0Refuses(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	for _, args := range [][]string{
 		{"rehearse", "--idle-lifetime", "2h", "--absolute-lifetime", "1h"},
@@ -96,6 +99,7 @@ func TestRehearseAndDemoServerRefuseSettingsAuth0Refuses(t *testing.T) {
 // refresh tokens do not rotate and whose clients may refresh for the
 // billing API: the flags reach the tenant.
 func TestRehearsalSettingsReachTheDemoServer(t *testing.T) {
+	t.Parallel()
 	pr, pw := io.Pipe()
 	done := make(chan struct{})
 	exit := make(chan int, 1)

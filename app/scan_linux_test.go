@@ -22,6 +22,7 @@ import (
 // whose source file is a named pipe is scanned, and the report says what
 // was not read.
 func TestScanOfAPipeOrADeviceExitsTwoAtOnceAndATreeOfTrapsFinishes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "pipe.js")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
@@ -59,6 +60,7 @@ func TestScanOfAPipeOrADeviceExitsTwoAtOnceAndATreeOfTrapsFinishes(t *testing.T)
 // file or folder given by name that cannot be read is exit 2 and one
 // sentence naming it, not "0 files".
 func TestScanOfAnUnreadablePathExitsTwoNamingIt(t *testing.T) {
+	t.Parallel()
 	dir, err := os.MkdirTemp("", "tokenscope-unreadable-")
 	if err != nil {
 		t.Fatal(err)

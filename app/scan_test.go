@@ -20,6 +20,7 @@ var corpus = filepath.Join("..", "scan", "testdata", "corpus")
 // comment is info), 1 when something is, 2 for usage errors and an
 // unreadable path — each with one sentence on stderr.
 func TestScanExitCodes(t *testing.T) {
+	t.Parallel()
 	clean := t.TempDir()
 	os.WriteFile(filepath.Join(clean, "app.js"), []byte("// auth0: we used https://acme.auth0.com/delegation until 2019\nexport const x = 1;\n"), 0o644)
 	code, out, _ := run(t, "", nil, "scan", clean)
@@ -48,6 +49,7 @@ func TestScanExitCodes(t *testing.T) {
 // TestScanJSONAndSARIFAreMachineReadable, with --exclude and
 // --include-vendor reaching the walk.
 func TestScanJSONAndSARIFAreMachineReadable(t *testing.T) {
+	t.Parallel()
 	code, out, _ := run(t, "", nil, "scan", "--json", "--exclude", "web-v7/**", "--include-vendor", corpus)
 	var doc struct {
 		Findings []struct{ File, Code string } `json:"findings"`

@@ -43,6 +43,7 @@ func demoCLI(t *testing.T, decision string) (func(args ...string) (int, string, 
 }
 
 func TestLoginStoresTheRefreshTokenAndPrintsRefreshsJSON(t *testing.T) {
+	t.Parallel()
 	run, mem := demoCLI(t, "allow")
 	code, out, stderr := run("login", "--profile", "demo-native", "--json")
 	if code != 0 {
@@ -72,6 +73,7 @@ func TestLoginStoresTheRefreshTokenAndPrintsRefreshsJSON(t *testing.T) {
 }
 
 func TestLoginCancelledExitsOneAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	run, mem := demoCLI(t, "deny")
 	before, _ := mem.Get("demo-native", secrets.RefreshToken)
 	code, out, _ := run("login", "--profile", "demo-native", "--json", "--no-browser", "--timeout", "2s")
@@ -88,6 +90,7 @@ func TestLoginCancelledExitsOneAndStoresNothing(t *testing.T) {
 }
 
 func TestTokenRunsClientCredentials(t *testing.T) {
+	t.Parallel()
 	run, _ := demoCLI(t, "allow")
 	code, out, stderr := run("token", "--profile", "demo-backend", "--json")
 	if code != 0 || !strings.Contains(out, `"access_token"`) {
