@@ -45,6 +45,50 @@ func rotatingTokenServer(t *testing.T, first string) (*httptest.Server, *int) {
 	return srv, &n
 }
 
+// chosenProfile is the profile shown in Exchange's picker.
+func chosenProfile(t *testing.T, w fyne.Window) *widget.Select {
+	t.Helper()
+	return formField(t, w, "Profile").(*widget.Select)
+}
+
+// typeIn types text into the form field labelled label.
+func typeIn(t *testing.T, w fyne.Window, label, text string) {
+	t.Helper()
+	test.Type(formEntry(t, w, label), text)
+}
+
+// cardToken is the whole token on the visible card titled title, as its
+// Copy button puts it on the clipboard; "" when no such card is shown.
+func cardToken(t *testing.T, w fyne.Window, title string) string {
+	t.Helper()
+	for _, s := range onScreen(w) {
+		card, ok := s.obj.(*widget.Card)
+		if !ok || card.Title != title {
+			continue
+		}
+		for _, in := range under(card) {
+			if b, ok := in.obj.(*widget.Button); ok && b.Text == "Copy" {
+				test.Tap(b)
+				return fyne.CurrentApp().Clipboard().Content()
+			}
+		}
+		t.Fatalf("the card %q has no Copy button", title)
+	}
+	return ""
+}
+
+// newTestExchange is an Exchange screen alone in a window, settled.
+func newTestExchange(t *testing.T, svc *Services, inspect func(string)) (*exchangeScreen, *testBridge, fyne.Window) {
+	t.Helper()
+	bridge := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	s := newExchangeScreen(svc, w, bridge.Do, inspect)
+	w.SetContent(s.view())
+	w.Resize(fyne.NewSize(1200, 800))
+	settleExchange(s, bridge)
+	return s, bridge, w
+}
+
 func TestRefreshShowsTheTokensStoresTheRotatedOneAndOpensTheInspector(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
 	srv, requests := rotatingTokenServer(t, "v1.first-refresh-token")
@@ -52,54 +96,44 @@ func TestRefreshShowsTheTokensStoresTheRotatedOneAndOpensTheInspector(t *testing
 	svc.Profiles.Put(profiles.Profile{Name: "local", Issuer: srv.URL + "/", ClientID: "abc", Auth: "none", Scope: "openid",
 		Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}})
 	svc.Secrets.Set("local", secrets.RefreshToken, "v1.first-refresh-token")
-	bridge := &testBridge{}
 	var inspected string
-	w := test.NewTempWindow(t, nil)
-	s := newExchangeScreen(svc, w, bridge.Do, func(tok string) { inspected = tok })
-	w.SetContent(s.view())
-	w.Resize(fyne.NewSize(1200, 800))
+	s, bridge, w := newTestExchange(t, svc, func(tok string) { inspected = tok })
 	settle := func() { settleExchange(s, bridge) }
-	settle()
-	if s.profile.Selected != "local" || !strings.Contains(s.preview.Text, "--data-urlencode 'grant_type=refresh_token'") {
-		t.Fatalf("selected %q preview:\n%s", s.profile.Selected, s.preview.Text)
+	if chosenProfile(t, w).Selected != "local" || !shows(w, "--data-urlencode 'grant_type=refresh_token'") {
+		t.Fatalf("selected %q; the window shows:\n%s", chosenProfile(t, w).Selected, screenText(w))
 	}
-	if strings.Contains(s.preview.Text, "v1.first-refresh-token") {
+	if shows(w, "v1.first-refresh-token") {
 		t.Fatal("the preview shows the refresh token")
 	}
-	test.Tap(s.refreshBtn)
-	test.Tap(s.refreshBtn) // a double click
+	refresh := visibleButton(t, w, "Refresh")
+	test.Tap(refresh)
+	test.Tap(refresh) // a double click
 	settle()
 	if *requests != 1 {
 		t.Fatalf("%d requests for a double click", *requests)
 	}
-	if s.shown["access_token"] != "opaque-access-token-1" || !strings.Contains(s.status.Text, "Refreshed: HTTP 200") {
-		t.Fatalf("shown %v status %q", s.shown, s.status.Text)
+	if !shows(w, "opaque-access-token-1") || !shows(w, "Refreshed: HTTP 200") {
+		t.Fatalf("after Refresh the window shows:\n%s", screenText(w))
 	}
-	if !strings.Contains(s.notice.Text, "rotated") || !strings.Contains(s.notice.Text, "OS keyring") {
-		t.Fatalf("notice %q", s.notice.Text)
+	if notice := visibleLabel(w, "The refresh token rotated"); notice == nil || !strings.Contains(notice.Text, "OS keyring") {
+		t.Fatalf("no notice of the rotation in the keyring; the window shows:\n%s", screenText(w))
 	}
 	if v, _ := svc.Secrets.Get("local", secrets.RefreshToken); v != "v1.rotated-refresh-token-1" {
 		t.Fatalf("keyring holds %q", v)
 	}
-	if len(s.entries) != 1 || s.entries[0].Profile != "local" || !s.entries[0].Rotated {
-		t.Fatalf("history %+v", s.entries)
+	if h := visible(w, "  local  200  "); len(h) != 1 || !strings.HasSuffix(h[0].text, "rotated") {
+		t.Fatalf("history %v; the window shows:\n%s", h, screenText(w))
 	}
 	// Inspect on the access token card hands it to the inspector.
-	var inspect *widget.Button
-	for _, o := range test.LaidOutObjects(s.cards) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Inspect" && inspect == nil {
-			inspect = b
-		}
-	}
-	test.Tap(inspect)
+	test.Tap(visibleButton(t, w, "Inspect"))
 	if inspected != "opaque-access-token-1" {
 		t.Fatalf("inspected %q", inspected)
 	}
 	// The next refresh uses the stored, rotated token.
-	test.Tap(s.refreshBtn)
+	test.Tap(visibleButton(t, w, "Refresh"))
 	settle()
-	if s.shown["access_token"] != "opaque-access-token-2" {
-		t.Fatalf("second refresh: %v / %q", s.shown, s.status.Text)
+	if got := cardToken(t, w, "Access token"); got != "opaque-access-token-2" {
+		t.Fatalf("second refresh: %q; the window shows:\n%s", got, screenText(w))
 	}
 }
 
@@ -108,25 +142,15 @@ func TestARefusedRefreshIsExplained(t *testing.T) {
 	srv, _ := rotatingTokenServer(t, "v1.first-refresh-token")
 	svc := testServices(t)
 	svc.Profiles.Put(profiles.Profile{Name: "local", Issuer: srv.URL + "/", ClientID: "abc", Auth: "none", Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}})
-	bridge := &testBridge{}
-	w := test.NewTempWindow(t, nil)
-	s := newExchangeScreen(svc, w, bridge.Do, func(string) {})
-	w.SetContent(s.view())
-	for s.busy.Wait(); bridge.drain(); s.busy.Wait() {
+	s, bridge, w := newTestExchange(t, svc, func(string) {})
+	if !shows(w, "no refresh token yet") || !visibleButton(t, w, "Refresh").Disabled() {
+		t.Fatalf("the window shows:\n%s", screenText(w))
 	}
-	if !strings.Contains(s.status.Text, "no refresh token yet") || !s.refreshBtn.Disabled() {
-		t.Fatalf("status %q", s.status.Text)
-	}
-	test.Type(s.runRefresh, "v1.already-spent")
-	test.Tap(s.refreshBtn)
-	for s.busy.Wait(); bridge.drain(); s.busy.Wait() {
-	}
-	var texts []string
-	for _, o := range test.LaidOutObjects(s.cards) {
-		texts = append(texts, textOf(o))
-	}
-	if all := strings.Join(texts, "\n"); !strings.Contains(s.status.Text, "HTTP 403 invalid_grant") || !strings.Contains(all, "sign in again") {
-		t.Fatalf("status %q cards %q", s.status.Text, all)
+	typeIn(t, w, "Refresh token", "v1.already-spent")
+	test.Tap(visibleButton(t, w, "Refresh"))
+	settleExchange(s, bridge)
+	if !shows(w, "HTTP 403 invalid_grant") || !shows(w, "sign in again") {
+		t.Fatalf("the window shows:\n%s", screenText(w))
 	}
 }
 
@@ -156,29 +180,25 @@ func TestAProfileWhoseTenantCannotBeReachedWarnsAndRefreshTriesAgain(t *testing.
 	svc := testServices(t)
 	svc.Profiles.Put(profiles.Profile{Name: "prod", Issuer: issuer, ClientID: "abc", Auth: "none", Scope: "openid"})
 	svc.Secrets.Set("prod", secrets.RefreshToken, "v1.first-refresh-token")
-	bridge := &testBridge{}
-	w := test.NewTempWindow(t, nil)
-	s := newExchangeScreen(svc, w, bridge.Do, func(string) {})
-	w.SetContent(s.view())
-	settleExchange(s, bridge)
-	if s.status.Importance != widget.WarningImportance || !strings.Contains(s.status.Text, "Cannot reach "+issuer) ||
-		!strings.Contains(s.status.Text, "press Refresh to try again") {
-		t.Fatalf("status (%v) %q", s.status.Importance, s.status.Text)
+	s, bridge, w := newTestExchange(t, svc, func(string) {})
+	if status := visibleLabel(w, "Cannot reach "+issuer); status == nil || status.Importance != widget.WarningImportance ||
+		!strings.Contains(status.Text, "press Refresh to try again") {
+		t.Fatalf("no warning that says what to do; the window shows:\n%s", screenText(w))
 	}
-	if s.refreshBtn.Disabled() || !s.copyBtn.Disabled() {
-		t.Fatalf("Refresh disabled %v, Copy disabled %v: Refresh should try again, Copy has nothing to copy", s.refreshBtn.Disabled(), s.copyBtn.Disabled())
+	if refresh, copyBtn := visibleButton(t, w, "Refresh"), visibleButton(t, w, "Copy"); refresh.Disabled() || !copyBtn.Disabled() {
+		t.Fatalf("Refresh disabled %v, Copy disabled %v: Refresh should try again, Copy has nothing to copy", refresh.Disabled(), copyBtn.Disabled())
 	}
 	mu.Lock()
 	up = true
 	mu.Unlock()
-	test.Tap(s.refreshBtn) // discovers
+	test.Tap(visibleButton(t, w, "Refresh")) // discovers
 	settleExchange(s, bridge)
-	if *requests != 0 || !strings.Contains(s.preview.Text, tokens.URL+"/oauth/token") || !strings.Contains(s.status.Text, "Ready") {
-		t.Fatalf("after the retry: %d token requests, status %q, preview:\n%s", *requests, s.status.Text, s.preview.Text)
+	if *requests != 0 || !shows(w, "--url '"+tokens.URL+"/oauth/token'") || !shows(w, "Ready") {
+		t.Fatalf("after the retry, %d token requests; the window shows:\n%s", *requests, screenText(w))
 	}
-	test.Tap(s.refreshBtn) // refreshes
+	test.Tap(visibleButton(t, w, "Refresh")) // refreshes
 	settleExchange(s, bridge)
-	if s.shown["access_token"] != "opaque-access-token-1" {
-		t.Fatalf("shown %v status %q", s.shown, s.status.Text)
+	if got := cardToken(t, w, "Access token"); got != "opaque-access-token-1" {
+		t.Fatalf("access token %q; the window shows:\n%s", got, screenText(w))
 	}
 }

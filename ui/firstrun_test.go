@@ -26,13 +26,13 @@ func TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector(t *testing.T) {
 	settle := func() { settleWindow(m, b) }
 	settle()
 	m.showScreen(screenExchange)
-	if m.exchange.profile.Selected == "" || m.exchange.refreshBtn.Disabled() {
-		t.Fatalf("the Exchange screen is not ready: %q / %q", m.exchange.profile.Selected, m.exchange.status.Text)
+	if chosenProfile(t, m.win).Selected == "" || visibleButton(t, m.win, "Refresh").Disabled() {
+		t.Fatalf("the Exchange screen is not ready:\n%s", screenText(m.win))
 	}
-	test.Tap(m.exchange.refreshBtn)
+	test.Tap(visibleButton(t, m.win, "Refresh"))
 	settle()
-	if !strings.Contains(m.exchange.status.Text, "Refreshed: HTTP 200") {
-		t.Fatalf("status %q", m.exchange.status.Text)
+	if !shows(m.win, "Refreshed: HTTP 200") {
+		t.Fatalf("the window shows:\n%s", screenText(m.win))
 	}
 	// The first run's profile, demo-native, gets an opaque access token and
 	// an ID token: its Inspect shows the user's claims.

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
@@ -63,6 +64,18 @@ func newFreshWorld(t *testing.T) *freshWorld {
 	return fw
 }
 
+// toggle is the visible "Keep the access token fresh" box.
+func (fw *freshWorld) toggle(t *testing.T) *widget.Check {
+	t.Helper()
+	for _, s := range visible(fw.win, "Keep the access token fresh") {
+		if c, ok := s.obj.(*widget.Check); ok {
+			return c
+		}
+	}
+	t.Fatalf("no Keep fresh box; the window shows:\n%s", screenText(fw.win))
+	return nil
+}
+
 // waitFor applies queued UI updates until the window shows text.
 func (fw *freshWorld) waitFor(t *testing.T, text string) {
 	t.Helper()
@@ -83,7 +96,7 @@ func TestKeepFreshShowsTheCountdownAndTheFamilyChain(t *testing.T) {
 	if !shows(fw.win, "No refresh token seen yet") && !shows(fw.win, "from stored") {
 		t.Fatalf("before: %s", screenText(fw.win))
 	}
-	test.Tap(fw.p.toggle)
+	test.Tap(fw.toggle(t))
 	fw.waitFor(t, "Next refresh in ")
 	fw.waitFor(t, "↓ rotated")
 	text := screenText(fw.win)
@@ -94,7 +107,7 @@ func TestKeepFreshShowsTheCountdownAndTheFamilyChain(t *testing.T) {
 		t.Fatalf("a token is on screen:\n%s", text)
 	}
 	// Off is off: the countdown says so.
-	test.Tap(fw.p.toggle)
+	test.Tap(fw.toggle(t))
 	if !shows(fw.win, "Keep-fresh is off for api") {
 		t.Fatalf("after turning it off: %s", screenText(fw.win))
 	}
@@ -107,10 +120,10 @@ func TestKeepFreshStopsOnAnErrorAndSaysWhy(t *testing.T) {
 	fw.mu.Lock()
 	fw.fail = true
 	fw.mu.Unlock()
-	test.Tap(fw.p.toggle)
+	test.Tap(fw.toggle(t))
 	fw.waitFor(t, "Keep-fresh stopped for api")
-	if fw.p.toggle.Checked || !shows(fw.win, "invalid_grant") {
-		t.Fatalf("checked %v; the window shows:\n%s", fw.p.toggle.Checked, screenText(fw.win))
+	if fw.toggle(t).Checked || !shows(fw.win, "invalid_grant") {
+		t.Fatalf("checked %v; the window shows:\n%s", fw.toggle(t).Checked, screenText(fw.win))
 	}
 	if len(fw.notes) != 1 || !strings.Contains(fw.notes[0], "invalid_grant") {
 		t.Fatalf("notifications %v", fw.notes)
@@ -148,7 +161,7 @@ func TestRehearseShowsEachRaceTimelineInTheWindow(t *testing.T) {
 // plainly what was asked for and not granted, and why.
 func TestExchangeSaysWhenAnAudienceWasIgnored(t *testing.T) {
 	s, bridge, _, w := demoExchange(t, "allow")
-	test.Type(s.audience, "https://reports.example")
+	typeIn(t, w, "Audience", "https://reports.example")
 	test.Tap(visibleButton(t, w, "Refresh"))
 	settleExchange(s, bridge)
 	if !shows(w, "Asked for, not granted") || !shows(w, "https://reports.example") || !shows(w, "Multi-Resource Refresh Token") {

@@ -124,14 +124,18 @@ func TestHeaderValuesReadLikeClaimsAndEmptyPanesHint(t *testing.T) {
 
 // "expires in …" on the Exchange cards follows the clock.
 func TestTheExpiryOnTheCardsTicks(t *testing.T) {
-	s, bridge, _, _ := demoExchange(t, "allow")
-	test.Tap(s.refreshBtn)
+	s, bridge, svc, w := demoExchange(t, "allow")
+	test.Tap(visibleButton(t, w, "Refresh"))
 	settleExchange(s, bridge)
-	before := s.expiryLabel.Text
+	expiry := visibleLabel(w, "expires in")
+	if expiry == nil {
+		t.Fatalf("no expiry on the cards:\n%s", screenText(w))
+	}
+	before := expiry.Text
 	now := time.Now().Add(3 * time.Hour)
-	s.svc.Now = func() time.Time { return now }
-	s.refreshTimes()
-	if s.expiryLabel.Text == before || !strings.Contains(s.expiryLabel.Text, "expires in 20h") {
-		t.Fatalf("before %q, after %q", before, s.expiryLabel.Text)
+	svc.Now = func() time.Time { return now }
+	s.refreshTimes() // what the window's clock does every second
+	if after := visibleLabel(w, "expires in"); after == nil || after.Text == before || !strings.Contains(after.Text, "expires in 20h") {
+		t.Fatalf("before %q; after, the window shows:\n%s", before, screenText(w))
 	}
 }

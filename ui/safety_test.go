@@ -60,27 +60,24 @@ func TestTheProfilePickerIsLockedWhileARefreshRuns(t *testing.T) {
 		svc.Save(workspace.SaveRequest{Profile: profiles.Profile{Name: n, Issuer: srv.URL + "/", ClientID: "client-" + n, Auth: "none",
 			Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}, RefreshToken: workspace.Store("v1.first-token-of-" + n)})
 	}
-	bridge := &testBridge{}
-	w := test.NewTempWindow(t, nil)
-	s := newExchangeScreen(svc, w, bridge.Do, func(string) {})
-	w.SetContent(s.view())
+	s, bridge, w := newTestExchange(t, svc, func(string) {})
 	settle := func() { settleExchange(s, bridge) }
-	settle()
-	if s.profile.Selected != "a" {
-		t.Fatalf("selected %q", s.profile.Selected)
+	picker := chosenProfile(t, w)
+	if picker.Selected != "a" {
+		t.Fatalf("selected %q", picker.Selected)
 	}
-	test.Tap(s.refreshBtn)
-	if !s.profile.Disabled() {
+	test.Tap(visibleButton(t, w, "Refresh"))
+	if !picker.Disabled() {
 		t.Fatal("the picker is enabled during the refresh")
 	}
-	s.profile.SetSelected("b") // a programmatic switch is refused too
-	if s.profile.Selected != "a" || s.current.Name != "a" {
-		t.Fatalf("switched to %q during the refresh", s.profile.Selected)
+	picker.SetSelected("b") // a programmatic switch is refused too
+	if picker.Selected != "a" || shows(w, "Loading b") {
+		t.Fatalf("switched to %q during the refresh:\n%s", picker.Selected, screenText(w))
 	}
 	gate <- struct{}{}
 	settle()
-	if s.profile.Disabled() || !strings.Contains(s.status.Text, "profile a") || s.shown["access_token"] != "at-for-a" {
-		t.Fatalf("after: disabled=%v status %q", s.profile.Disabled(), s.status.Text)
+	if picker.Disabled() || !shows(w, "(profile a)") || cardToken(t, w, "Access token") != "at-for-a" {
+		t.Fatalf("after: disabled=%v; the window shows:\n%s", picker.Disabled(), screenText(w))
 	}
 	if v, _ := svc.Secrets.Get("a", secrets.RefreshToken); v != "v1.rotated-for-profile-a" {
 		t.Fatalf("profile a holds %q", v)
@@ -104,17 +101,12 @@ func TestARotatedTokenThatCannotBeStoredIsShownOnceWithCopy(t *testing.T) {
 	svc.Save(workspace.SaveRequest{Profile: profiles.Profile{Name: "local", Issuer: srv.URL + "/", ClientID: "abc", Auth: "none",
 		Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}, RefreshToken: workspace.Store("v1.first-refresh-token")})
 	kr.failSet = errors.New("org.freedesktop.Secret.Error.IsLocked")
-	bridge := &testBridge{}
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(1200, 800))
-	s := newExchangeScreen(svc, w, bridge.Do, func(string) {})
-	w.SetContent(s.view())
+	s, bridge, w := newTestExchange(t, svc, func(string) {})
 	settle := func() { settleExchange(s, bridge) }
+	test.Tap(visibleButton(t, w, "Refresh"))
 	settle()
-	test.Tap(s.refreshBtn)
-	settle()
-	if s.onlyCopy == nil {
-		t.Fatalf("no dialog; status %q", s.status.Text)
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatalf("no dialog; the window shows:\n%s", screenText(w))
 	}
 	var shown []string
 	for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
@@ -124,11 +116,11 @@ func TestARotatedTokenThatCannotBeStoredIsShownOnceWithCopy(t *testing.T) {
 	if !strings.Contains(all, "v1.rotated-refresh-token-1") || !strings.Contains(all, "IsLocked") {
 		t.Fatalf("the dialog shows %q", all)
 	}
-	test.Tap(s.onlyCopyCopy)
+	test.Tap(dialogButton(t, w, "Copy refresh token"))
 	if got := a.Clipboard().Content(); got != "v1.rotated-refresh-token-1" {
 		t.Fatalf("clipboard %q", got)
 	}
-	test.Tap(s.onlyCopyDone)
+	test.Tap(dialogButton(t, w, "I have saved it"))
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatal("the dialog is still open")
 	}
@@ -185,19 +177,24 @@ func settleExchange(s *exchangeScreen, bridge *testBridge) { settle(bridge, &s.b
 // Switching profile clears the previous profile's cards: nothing shown is
 // about another profile.
 func TestSwitchingProfileClearsTheCards(t *testing.T) {
-	s, bridge, _, _ := demoExchange(t, "allow")
-	test.Tap(s.refreshBtn)
+	s, bridge, _, w := demoExchange(t, "allow")
+	test.Tap(visibleButton(t, w, "Refresh"))
 	settleExchange(s, bridge)
-	if s.shown["access_token"] == "" {
-		t.Fatalf("no result: %q", s.status.Text)
+	if cardToken(t, w, "Access token") == "" {
+		t.Fatalf("no result; the window shows:\n%s", screenText(w))
 	}
-	s.profile.SetSelected("demo-web")
+	chosenProfile(t, w).SetSelected("demo-web")
 	settleExchange(s, bridge)
-	if len(s.shown) != 0 || s.userinfoBtn.Disabled() == false {
-		t.Fatalf("the cards of demo-native are still shown: %v", s.shown)
+	for _, title := range []string{"Access token", "ID token", "Refresh token"} {
+		if cardToken(t, w, title) != "" {
+			t.Fatalf("the %s card of demo-native is still shown:\n%s", title, screenText(w))
+		}
 	}
-	for _, o := range test.LaidOutObjects(s.cards) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Inspect" {
+	if !visibleButton(t, w, "Call /userinfo").Disabled() {
+		t.Fatal("/userinfo is offered with no access token shown")
+	}
+	for _, s := range visible(w, "Inspect") {
+		if b, ok := s.obj.(*widget.Button); ok && b.Text == "Inspect" {
 			t.Fatal("an Inspect button of the old result is still there")
 		}
 	}
@@ -220,12 +217,14 @@ func TestEscapeCancelsARunningRefresh(t *testing.T) {
 		Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}, RefreshToken: workspace.Store("v1.slow-token")})
 	b := &testBridge{}
 	m := newMainWindow(test.NewTempApp(t), test.NewTempWindow(t, nil), svc, b.Do)
+	m.win.Resize(fyne.NewSize(1200, 800))
+	m.showScreen(screenExchange)
 	settleExchange(m.exchange, b)
-	test.Tap(m.exchange.refreshBtn)
+	test.Tap(visibleButton(t, m.win, "Refresh"))
 	m.onTypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	settleExchange(m.exchange, b)
-	if !strings.Contains(m.exchange.status.Text, "Refresh failed") || !strings.Contains(m.exchange.cards.Objects[0].(*widget.Card).Content.(*widget.Label).Text, "cancelled") {
-		t.Fatalf("status %q", m.exchange.status.Text)
+	if visibleLabel(m.win, "Refresh failed") == nil || !shows(m.win, "cancelled") {
+		t.Fatalf("the window shows:\n%s", screenText(m.win))
 	}
 }
 
