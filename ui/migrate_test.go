@@ -83,12 +83,6 @@ func selectOffering(t *testing.T, w fyne.Window, option string) *widget.Select {
 	})
 }
 
-// visibleCheck is the visible check box labelled text.
-func visibleCheck(t *testing.T, w fyne.Window, text string) *widget.Check {
-	t.Helper()
-	return theOne(t, w, "check boxes "+text, func(c *widget.Check) bool { return c.Text == text })
-}
-
 // visibleList is the one list on screen.
 func visibleList(t *testing.T, w fyne.Window) *widget.List {
 	t.Helper()
@@ -191,7 +185,7 @@ func TestTheSampleBecomesACurlRefreshRequestWithFindings(t *testing.T) {
 	if out := h.output(t); !strings.Contains(out, "Authorization: Basic <base64 of mY8tQj2ZpWk1Lx0c:$CLIENT_SECRET>") {
 		t.Fatalf("http output %q", out)
 	}
-	test.Tap(visibleCheck(t, w, "Show secrets in the output"))
+	test.Tap(tickBox(t, w, "Show secrets in the output"))
 	if !strings.Contains(h.output(t), "v1.MRrT3gL0b_Zqk9xY2wV4uT6sR8q") {
 		t.Fatal("Show secrets did not reveal the refresh token")
 	}

@@ -318,7 +318,7 @@ func TestTabFollowsTheLayout(t *testing.T) {
 	m.showScreen(screenMigrate)
 	order(visibleButton(t, w, "Paste"), visibleButton(t, w, "Open…"), visibleButton(t, w, "Sample"), visibleButton(t, w, "Clear"),
 		entryHinting(t, w, "Paste a legacy"), field("Domain"), field("Client auth"), field("Audience"), selectOffering(t, w, "curl"),
-		visibleCheck(t, w, "Show secrets in the output"))
+		tickBox(t, w, "Show secrets in the output"))
 	m.showScreen(screenInspect)
 	order(visibleButton(t, w, "Paste"), visibleButton(t, w, "Open…"), visibleButton(t, w, "Clear"), tokenField(t, w))
 }
