@@ -222,13 +222,13 @@ func (u DelegationUse) code() string {
 }
 
 // finding is the classification as the user reads it.
-func (u DelegationUse) finding() Finding {
+func (u DelegationUse) finding() finding.Finding {
 	kind := map[DelegationKind]string{
 		DelegationRenew:    "Renewing tokens",
 		DelegationOtherAPI: "A token for another API",
 		DelegationAddon:    "A third-party add-on token (" + u.addOnName() + ")",
 	}[u.Kind]
-	return Finding{Severity: finding.SeverityInfo, Code: u.code(), Message: kind + ": " + u.Reason + " " + u.Replacement}
+	return finding.Finding{Severity: finding.SeverityInfo, Code: u.code(), Message: kind + ": " + u.Reason + " " + u.Replacement}
 }
 
 // addOnName is the add-on's name for a sentence.

@@ -9,9 +9,6 @@ import (
 	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
-// JWTBearer is the legacy /delegation grant type.
-const JWTBearer = oauth.GrantJWTBearer
-
 // Options are the user's choices for the rewrite.
 type Options struct {
 	Domain   string           // overrides the input's host; "" keeps it
@@ -47,9 +44,6 @@ const (
 	CodeSSOData           = "ssodata"
 )
 
-// Finding is one thing the user should know about a rewrite.
-type Finding = finding.Finding
-
 // Request is the new POST /oauth/token request. Secrets are kept literal
 // here; renderers decide whether to show them.
 type Request struct {
@@ -71,7 +65,7 @@ type Result struct {
 	Source     Source
 	Migratable bool
 	Request    *Request // nil when not migratable
-	Findings   []Finding
+	Findings   []finding.Finding
 	// Delegation says which use of /delegation the call was, and why; nil
 	// for the other endpoints and for requests that are not a delegation.
 	Delegation *DelegationUse
@@ -180,7 +174,7 @@ var delegationParams = map[string]bool{
 func Rewrite(l Legacy, o Options) Result {
 	r := Result{Source: l.Source}
 	add := func(sev finding.Severity, code, format string, a ...any) {
-		r.Findings = append(r.Findings, Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, a...)})
+		r.Findings = append(r.Findings, finding.Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, a...)})
 	}
 	blocked := false
 	ep := EndpointOf(l.URL)
@@ -218,11 +212,11 @@ func Rewrite(l Legacy, o Options) Result {
 	case grant == "refresh_token":
 		add(finding.SeverityError, CodeNotDelegation, "This is already an OIDC-conformant refresh request (grant_type=refresh_token): send it to /oauth/token as it is.")
 		return r
-	case grant != JWTBearer:
+	case grant != oauth.GrantJWTBearer:
 		if grant == "" {
 			grant = "(none)"
 		}
-		add(finding.SeverityError, CodeNotDelegation, "The grant_type is %s, not %s: this is not a /delegation request.", grant, JWTBearer)
+		add(finding.SeverityError, CodeNotDelegation, "The grant_type is %s, not %s: this is not a /delegation request.", grant, oauth.GrantJWTBearer)
 		return r
 	}
 

@@ -77,7 +77,7 @@ func (p *segmentsPanel) drawFindings(outer, shown *tokens.Token) {
 	if outer == nil {
 		return
 	}
-	fs := append([]tokens.Finding(nil), outer.Findings...)
+	fs := append([]finding.Finding(nil), outer.Findings...)
 	if shown != nil && shown != outer {
 		fs = append(fs, shown.Findings...)
 	}

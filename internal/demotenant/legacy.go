@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // delegation is the legacy endpoint
@@ -25,8 +27,8 @@ func (t *Tenant) delegation(w http.ResponseWriter, r *http.Request) (any, *apiEr
 	switch g := p.Get("grant_type"); {
 	case g == "":
 		return nil, missing("grant_type")
-	case g != JWTBearer:
-		return nil, errorf(400, "unsupported_grant_type", "grant_type must be %s", JWTBearer)
+	case g != oauth.GrantJWTBearer:
+		return nil, errorf(400, "unsupported_grant_type", "grant_type must be %s", oauth.GrantJWTBearer)
 	}
 	c, err := t.client(p.Get("client_id"))
 	if err != nil {
@@ -165,10 +167,10 @@ func (t *Tenant) resourceOwner(w http.ResponseWriter, r *http.Request) (any, *ap
 	grant := GrantLegacyRO
 	switch gt {
 	case "password":
-	case JWTBearer:
+	case oauth.GrantJWTBearer:
 		grant = GrantLegacyROJWTBearer
 	default:
-		return nil, errorf(400, "unsupported_grant_type", "grant_type must be password or %s", JWTBearer)
+		return nil, errorf(400, "unsupported_grant_type", "grant_type must be password or %s", oauth.GrantJWTBearer)
 	}
 	if err := t.legacyAllowed(c, grant); err != nil {
 		return nil, err

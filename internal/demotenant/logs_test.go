@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
 // legacyCalls are one call to each legacy endpoint the demo serves, by a
@@ -20,7 +22,7 @@ func legacyCalls(t *testing.T, ten *Tenant) map[string]url.Values {
 		t.Fatal(err)
 	}
 	return map[string]url.Values{
-		"/delegation": {"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "api_type": {"app"}},
+		"/delegation": {"grant_type": {oauth.GrantJWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "api_type": {"app"}},
 		"/oauth/ro": {"grant_type": {"password"}, "client_id": {web.ID}, "username": {ten.user.Email}, "password": {DemoUserPassword},
 			"connection": {"Username-Password-Authentication"}, "scope": {"openid"}},
 		"/tokeninfo": {"id_token": {id}},
@@ -84,7 +86,7 @@ func TestFlagsOffRefuseTheLegacyEndpointsAsAuth0Does(t *testing.T) {
 	ten, srv := start(t, Config{})
 	calls := legacyCalls(t, ten)
 	ten.SetFlags(TenantFlags{})
-	byIDToken := url.Values{"grant_type": {JWTBearer}, "client_id": {"demo-web-app"}, "id_token": calls["/tokeninfo"]["id_token"]}
+	byIDToken := url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {"demo-web-app"}, "id_token": calls["/tokeninfo"]["id_token"]}
 	cases := []struct {
 		path   string
 		form   url.Values
@@ -116,7 +118,7 @@ func TestFlagsOffRefuseTheLegacyEndpointsAsAuth0Does(t *testing.T) {
 	conformant := native
 	conformant.ID, conformant.OIDCConformant = "demo-conformant-app", true
 	ten.AddClient(conformant)
-	byConformant := url.Values{"grant_type": {JWTBearer}, "client_id": {conformant.ID}, "id_token": calls["/tokeninfo"]["id_token"]}
+	byConformant := url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {conformant.ID}, "id_token": calls["/tokeninfo"]["id_token"]}
 	if status, body, _ := post(t, srv, "/delegation", byConformant, "", ""); status != 403 || body["error"] != "unauthorized_client" {
 		t.Fatalf("an OIDC-conformant application at /delegation: %d %v", status, body)
 	}

@@ -11,9 +11,6 @@ import (
 	"github.com/tokenscope/tokenscope/internal/oauth"
 )
 
-// JWTBearer is the legacy /delegation grant type.
-const JWTBearer = oauth.GrantJWTBearer
-
 // Handler serves the tenant's endpoints.
 func (t *Tenant) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -110,7 +107,7 @@ func (t *Tenant) discovery(w http.ResponseWriter, r *http.Request) {
 		"jwks_uri":                                   iss + ".well-known/jwks.json",
 		"userinfo_endpoint":                          iss + "userinfo",
 		"revocation_endpoint":                        iss + "oauth/revoke",
-		"grant_types_supported":                      []string{"authorization_code", "refresh_token", "client_credentials", DeviceCodeGrant, JWTBearer},
+		"grant_types_supported":                      []string{"authorization_code", "refresh_token", "client_credentials", DeviceCodeGrant, oauth.GrantJWTBearer},
 		"authorization_endpoint":                     iss + "authorize",
 		"device_authorization_endpoint":              iss + "oauth/device/code",
 		"code_challenge_methods_supported":           []string{"S256"},

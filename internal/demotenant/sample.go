@@ -1,6 +1,10 @@
 package demotenant
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/tokenscope/tokenscope/internal/oauth"
+)
 
 // SampleDelegation is a legacy /delegation call for this tenant, as curl,
 // with a fresh refresh token of the native app (legacy calls carried no
@@ -19,5 +23,5 @@ func (t *Tenant) SampleDelegation() (string, error) {
     "refresh_token": "%s",
     "api_type": "app",
     "scope": "openid profile email"
-  }'`, t.Issuer(), JWTBearer, rt), nil
+  }'`, t.Issuer(), oauth.GrantJWTBearer, rt), nil
 }

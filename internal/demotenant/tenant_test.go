@@ -18,6 +18,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 	"golang.org/x/oauth2"
 
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/tokens"
 )
 
@@ -204,7 +205,7 @@ func TestDelegationBehavesLikeTheLegacyEndpoint(t *testing.T) {
 	ten, srv := start(t, Config{})
 	native, web := clientByAuth(ten, "none"), clientByAuth(ten, "post")
 	rt, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
-	base := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "scope": {"openid name email"}}
+	base := url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "scope": {"openid name email"}}
 	status, body, _ := post(t, srv, "/delegation", base, "", "")
 	idTok, _ := body["id_token"].(string)
 	claims, err := ten.verify(idTok)
@@ -212,21 +213,21 @@ func TestDelegationBehavesLikeTheLegacyEndpoint(t *testing.T) {
 		t.Fatalf("%d %v %v", status, body, err)
 	}
 	// target: an ID token for another client.
-	withTarget := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "target": {web.ID}}
+	withTarget := url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "target": {web.ID}}
 	_, body, _ = post(t, srv, "/delegation", withTarget, "", "")
 	if claims, _ := ten.verify(body["id_token"].(string)); claims["aud"] != web.ID {
 		t.Fatalf("target: %v", claims)
 	}
 	// An id_token as the subject.
-	byID := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "id_token": {idTok}}
+	byID := url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {native.ID}, "id_token": {idTok}}
 	if status, body, _ := post(t, srv, "/delegation", byID, "", ""); status != 200 || body["id_token"] == nil {
 		t.Fatalf("id_token subject: %d %v", status, body)
 	}
-	addon := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "api_type": {"firebase"}}
+	addon := url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "api_type": {"firebase"}}
 	if status, body, _ := post(t, srv, "/delegation", addon, "", ""); status != 400 || !strings.Contains(body["error_description"].(string), "firebase add-on is not enabled") {
 		t.Fatalf("add-on: %d %v", status, body)
 	}
-	bad := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {"v1.nope"}}
+	bad := url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {native.ID}, "refresh_token": {"v1.nope"}}
 	if status, _, _ := post(t, srv, "/delegation", bad, "", ""); status != 401 {
 		t.Fatalf("unknown refresh token: %d", status)
 	}
@@ -424,7 +425,7 @@ func TestRateLimitsSitWhereAuth0DocumentsThem(t *testing.T) {
 	ten, srv := start(t, Config{Now: c.Now})
 	native := clientByAuth(ten, "none")
 	rt, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
-	form := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "api_type": {"auth0"}}
+	form := url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "api_type": {"auth0"}}
 	for i := 1; i <= 10; i++ {
 		status, _, h := post(t, srv, "/delegation", form, "", "")
 		if status != 200 || h.Get("X-RateLimit-Limit") != "10" || h.Get("X-RateLimit-Remaining") != strconv.Itoa(10-i) || h.Get("X-RateLimit-Reset") == "" {
@@ -521,12 +522,12 @@ func TestDelegationTakesAPITypeAuth0AndRefusesAnotherClientsIDToken(t *testing.T
 	ten, srv := start(t, Config{})
 	native, web := clientByAuth(ten, "none"), clientByAuth(ten, "post")
 	rt, _ := ten.MintRefreshToken(native.ID, "openid offline_access", "")
-	v7 := url.Values{"grant_type": {JWTBearer}, "client_id": {native.ID}, "target": {native.ID}, "api_type": {"auth0"}, "refresh_token": {rt}, "scope": {"passthrough"}}
+	v7 := url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {native.ID}, "target": {native.ID}, "api_type": {"auth0"}, "refresh_token": {rt}, "scope": {"passthrough"}}
 	status, body, _ := post(t, srv, "/delegation", v7, "", "")
 	if status != 200 || body["id_token"] == nil {
 		t.Fatalf("auth0.js v7 refreshToken: %d %v", status, body)
 	}
-	other := url.Values{"grant_type": {JWTBearer}, "client_id": {web.ID}, "id_token": {body["id_token"].(string)}, "api_type": {"app"}}
+	other := url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {web.ID}, "id_token": {body["id_token"].(string)}, "api_type": {"app"}}
 	if status, body, _ := post(t, srv, "/delegation", other, "", ""); status != 401 || !strings.Contains(body["error_description"].(string), "another client") {
 		t.Fatalf("another client's ID token: %d %v", status, body)
 	}

@@ -54,9 +54,6 @@ const (
 	CodeDeepNesting       = "deep_nesting"
 )
 
-// Finding is one observation about a token.
-type Finding = finding.Finding
-
 // DecodeError says which part of the input could not be decoded.
 type DecodeError struct {
 	Part string // "input", "header (segment 1)", "payload (segment 2)", ...
@@ -88,7 +85,7 @@ type Token struct {
 	// PayloadText is the payload when it is not a JSON object.
 	PayloadText string
 
-	Findings []Finding
+	Findings []finding.Finding
 }
 
 // MaxTokenSize bounds what Decode accepts; no real token comes close.
@@ -116,7 +113,7 @@ func DecodeStrict(raw string, now time.Time) (*Token, error) {
 }
 
 // decode decodes raw; ascii says it is already known to be ASCII.
-func decode(raw string, notes []Finding, ascii bool, now time.Time) (*Token, error) {
+func decode(raw string, notes []finding.Finding, ascii bool, now time.Time) (*Token, error) {
 	if raw == "" {
 		return nil, &DecodeError{"input", "input is empty: paste a JWT, a JWE or an opaque token"}
 	}
@@ -341,7 +338,7 @@ func isTokenRune(r rune) bool {
 }
 
 func (t *Token) add(sev finding.Severity, code, msg string) {
-	t.Findings = append(t.Findings, Finding{Severity: sev, Code: code, Message: msg})
+	t.Findings = append(t.Findings, finding.Finding{Severity: sev, Code: code, Message: msg})
 }
 
 // HeaderValue returns the last value of a header parameter.

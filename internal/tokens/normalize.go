@@ -12,25 +12,25 @@ import (
 // line breaks inside the token (from wrapped terminals and e-mails).
 // It returns the cleaned token and one finding per thing it removed, so
 // the screen can say what it did.
-func Normalize(input string) (string, []Finding) {
+func Normalize(input string) (string, []finding.Finding) {
 	s, findings, _ := normalize(input)
 	return s, findings
 }
 
 // normalize is Normalize that also says whether the result is ASCII (so
 // valid UTF-8), which the white space scan finds out on its way.
-func normalize(input string) (_ string, findings []Finding, ascii bool) {
+func normalize(input string) (_ string, findings []finding.Finding, ascii bool) {
 	s := strings.TrimSpace(input)
 	if len(s) >= 14 && strings.EqualFold(s[:14], "authorization:") {
 		s = strings.TrimSpace(s[14:])
 	}
 	if len(s) >= 7 && strings.EqualFold(s[:7], "bearer ") {
 		s = strings.TrimSpace(s[7:])
-		findings = append(findings, Finding{Severity: finding.SeverityInfo, Code: CodePrefixStripped, Message: `The "Bearer " prefix was removed before decoding.`})
+		findings = append(findings, finding.Finding{Severity: finding.SeverityInfo, Code: CodePrefixStripped, Message: `The "Bearer " prefix was removed before decoding.`})
 	}
 	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
 		s = strings.TrimSpace(s[1 : len(s)-1])
-		findings = append(findings, Finding{Severity: finding.SeverityInfo, Code: CodeQuotesStripped, Message: "The quotes around the token were removed before decoding."})
+		findings = append(findings, finding.Finding{Severity: finding.SeverityInfo, Code: CodeQuotesStripped, Message: "The quotes around the token were removed before decoding."})
 	}
 	space, ascii := scanSpace(s)
 	if space {
@@ -40,7 +40,7 @@ func normalize(input string) (_ string, findings []Finding, ascii bool) {
 			}
 			return r
 		}, s)
-		findings = append(findings, Finding{Severity: finding.SeverityInfo, Code: CodeWhitespaceRemoved, Message: "Spaces or line breaks inside the token were removed before decoding."})
+		findings = append(findings, finding.Finding{Severity: finding.SeverityInfo, Code: CodeWhitespaceRemoved, Message: "Spaces or line breaks inside the token were removed before decoding."})
 		ascii = false // not known: decode checks
 	}
 	return s, findings, ascii

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/httpx"
+	"github.com/tokenscope/tokenscope/internal/oauth"
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 )
@@ -118,7 +119,7 @@ func (w *Workspace) rehearseFlagsOff(ctx context.Context, ten *demotenant.Tenant
 	}
 	calls := []legacyCall{
 		{endpoint: "/delegation", clientID: native.ID, twin: "POST /oauth/token grant_type=refresh_token",
-			form:     url.Values{"grant_type": {demotenant.JWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "api_type": {"app"}, "scope": {"openid"}},
+			form:     url.Values{"grant_type": {oauth.GrantJWTBearer}, "client_id": {native.ID}, "refresh_token": {rt}, "api_type": {"app"}, "scope": {"openid"}},
 			sendTwin: refreshTwin(rt)},
 		{endpoint: "/oauth/ro", clientID: web.ID, twin: "POST /oauth/token grant_type=http://auth0.com/oauth/grant-type/password-realm (the demo tenant does not serve it: sign in with the authorization code flow instead)",
 			form: url.Values{"grant_type": {"password"}, "client_id": {web.ID}, "username": {ten.User().Email}, "password": {demotenant.DemoUserPassword},
