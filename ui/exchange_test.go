@@ -2,11 +2,8 @@ package ui
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -17,33 +14,8 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
-
-// rotatingTokenServer spends each refresh token once and issues the next.
-func rotatingTokenServer(t *testing.T, first string) (*httptest.Server, *int) {
-	var mu sync.Mutex
-	valid := map[string]bool{first: true}
-	n := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		defer mu.Unlock()
-		b, _ := io.ReadAll(r.Body)
-		form, _ := url.ParseQuery(string(b))
-		w.Header().Set("Content-Type", "application/json")
-		if !valid[form.Get("refresh_token")] {
-			w.WriteHeader(403)
-			io.WriteString(w, `{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}`)
-			return
-		}
-		delete(valid, form.Get("refresh_token"))
-		n++
-		next := fmt.Sprintf("v1.rotated-refresh-token-%d", n)
-		valid[next] = true
-		json.NewEncoder(w).Encode(map[string]any{"access_token": fmt.Sprintf("opaque-access-token-%d", n), "refresh_token": next, "expires_in": 86400, "token_type": "Bearer", "scope": "openid"})
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &n
-}
 
 // chosenProfile is the profile shown in Exchange's picker.
 func chosenProfile(t *testing.T, w fyne.Window) *widget.Select {
@@ -91,7 +63,7 @@ func newTestExchange(t *testing.T, svc *Services, inspect func(string)) (*exchan
 
 func TestRefreshShowsTheTokensStoresTheRotatedOneAndOpensTheInspector(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	srv, requests := rotatingTokenServer(t, "v1.first-refresh-token")
+	srv := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	svc := testServices(t)
 	svc.Profiles.Put(profiles.Profile{Name: "local", Issuer: srv.URL + "/", ClientID: "abc", Auth: "none", Scope: "openid",
 		Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}})
@@ -109,8 +81,8 @@ func TestRefreshShowsTheTokensStoresTheRotatedOneAndOpensTheInspector(t *testing
 	test.Tap(refresh)
 	test.Tap(refresh) // a double click
 	settle()
-	if *requests != 1 {
-		t.Fatalf("%d requests for a double click", *requests)
+	if n := srv.Rotations(); n != 1 {
+		t.Fatalf("%d requests for a double click", n)
 	}
 	if !shows(w, "opaque-access-token-1") || !shows(w, "Refreshed: HTTP 200") {
 		t.Fatalf("after Refresh the window shows:\n%s", screenText(w))
@@ -139,7 +111,7 @@ func TestRefreshShowsTheTokensStoresTheRotatedOneAndOpensTheInspector(t *testing
 
 func TestARefusedRefreshIsExplained(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	srv, _ := rotatingTokenServer(t, "v1.first-refresh-token")
+	srv := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	svc := testServices(t)
 	svc.Profiles.Put(profiles.Profile{Name: "local", Issuer: srv.URL + "/", ClientID: "abc", Auth: "none", Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}})
 	s, bridge, w := newTestExchange(t, svc, func(string) {})
@@ -160,7 +132,7 @@ func TestARefusedRefreshIsExplained(t *testing.T) {
 // Refresh discovers the endpoint and then refreshes.
 func TestAProfileWhoseTenantCannotBeReachedWarnsAndRefreshTriesAgain(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(newTheme())
-	tokens, requests := rotatingTokenServer(t, "v1.first-refresh-token")
+	tokens := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	var mu sync.Mutex
 	up := false
 	var issuer string
@@ -193,8 +165,8 @@ func TestAProfileWhoseTenantCannotBeReachedWarnsAndRefreshTriesAgain(t *testing.
 	mu.Unlock()
 	test.Tap(visibleButton(t, w, "Refresh")) // discovers
 	settleExchange(s, bridge)
-	if *requests != 0 || !shows(w, "--url '"+tokens.URL+"/oauth/token'") || !shows(w, "Ready") {
-		t.Fatalf("after the retry, %d token requests; the window shows:\n%s", *requests, screenText(w))
+	if tokens.Rotations() != 0 || !shows(w, "--url '"+tokens.URL+"/oauth/token'") || !shows(w, "Ready") {
+		t.Fatalf("after the retry, %d token requests; the window shows:\n%s", tokens.Rotations(), screenText(w))
 	}
 	test.Tap(visibleButton(t, w, "Refresh")) // refreshes
 	settleExchange(s, bridge)

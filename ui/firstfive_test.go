@@ -23,6 +23,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -137,7 +138,7 @@ func TestTheDemoWithoutAKeyringRefreshesCalmly(t *testing.T) {
 func TestARealProfileWithoutAKeyringIsToldWhatToInstall(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(newTheme())
-	srv, _ := rotatingTokenServer(t, "v1.first-refresh-token")
+	srv := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	svc := keyringlessServices(t)
 	svc.Save(workspace.SaveRequest{Profile: profiles.Profile{Name: "real", Issuer: srv.URL + "/", ClientID: "abc", Auth: "none",
 		Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}}, RefreshToken: workspace.Store("v1.first-refresh-token")})

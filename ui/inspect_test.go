@@ -18,6 +18,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/tokenscope/tokenscope/internal/testop"
 )
 
 // clock is a settable time source shared by a test and the screen.
@@ -31,26 +33,13 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 var t0 = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
-var (
-	keyOnce sync.Once
-	rsaKey  *rsa.PrivateKey
-)
-
-func testRSAKey() *rsa.PrivateKey {
-	keyOnce.Do(func() { rsaKey, _ = rsa.GenerateKey(rand.Reader, 2048) })
-	return rsaKey
-}
+// testRSAKey is testop's RSA key; signToken signs claims as a provider
+// does (typ JWT, kid k1) with testop.Sign.
+func testRSAKey() *rsa.PrivateKey { return testop.RSAKey() }
 
 func signToken(t *testing.T, key any, alg jose.SignatureAlgorithm, claims map[string]any) string {
 	t.Helper()
-	s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "k1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := json.Marshal(claims)
-	obj, _ := s.Sign(b)
-	out, _ := obj.CompactSerialize()
-	return out
+	return testop.Sign(t, alg, key, "k1", claims)
 }
 
 func auth0Claims() map[string]any {

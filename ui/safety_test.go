@@ -20,6 +20,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -92,7 +93,7 @@ func TestTheProfilePickerIsLockedWhileARefreshRuns(t *testing.T) {
 func TestARotatedTokenThatCannotBeStoredIsShownOnceWithCopy(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(newTheme())
-	srv, _ := rotatingTokenServer(t, "v1.first-refresh-token")
+	srv := testop.NewRotatingTokens(t, "v1.first-refresh-token")
 	mem := &secrets.Memory{}
 	kr := &slowKeyring{Memory: mem, release: make(chan struct{})}
 	close(kr.release)
