@@ -32,6 +32,7 @@ func NewServices() *ui.Services {
 		Icon:      fyne.NewStaticResource("icon.png", assets.IconPNG),
 		// The Readiness screen joins the tenant with a scan of the code.
 		ScanForReadiness: scanForReadiness,
+		TypingPause:      ui.DefaultTypingPause,
 	}
 }
 

@@ -27,9 +27,9 @@ func (l *latest) cancel() {
 	l.timer = nil
 }
 
-// debounce maps a debounce delay to the one used: the delay itself in the
-// app; UI tests replace it (TestMain) so they never wait real time.
-var debounce = func(d time.Duration) time.Duration { return d }
+// DefaultTypingPause is how long typing must pause before the window
+// decodes or parses what was typed (Services.TypingPause).
+const DefaultTypingPause = 250 * time.Millisecond
 
 // after cancels earlier work, runs work after delay off the UI goroutine,
 // then the func it returns through do, unless newer work came meanwhile.
@@ -37,7 +37,7 @@ func (l *latest) after(delay time.Duration, do uiDo, work func() (apply func()))
 	l.cancel()
 	gen := l.gen
 	l.busy.Add(1)
-	l.timer = time.AfterFunc(debounce(delay), func() {
+	l.timer = time.AfterFunc(delay, func() {
 		defer l.busy.Done()
 		apply := work()
 		do(func() {

@@ -4,7 +4,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,7 +14,6 @@ import (
 )
 
 const (
-	decodeDelay = 250 * time.Millisecond
 	// largeInput is where a paste stops going into the text field: the
 	// field would re-lay out megabytes of text on every frame.
 	largeInput    = 64 << 10

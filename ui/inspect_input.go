@@ -130,7 +130,7 @@ func (p *inputPanel) onInputChanged(text string) {
 		p.setStatus(emptyInputStatus, widget.MediumImportance)
 		return
 	}
-	p.decodes.after(decodeDelay, p.do, func() func() { return p.decode(text) })
+	p.decodes.after(p.svc.TypingPause, p.do, func() func() { return p.decode(text) })
 }
 
 // decodeNow decodes at once (a paste, a file), still off the UI goroutine.

@@ -70,7 +70,7 @@ func newMigrateInput(svc *Services, win fyne.Window, do uiDo, busy *sync.WaitGro
 	p.input.SetPlaceHolder("Paste a legacy /delegation call: a JSON or form body, a raw HTTP request, a curl command, or open a HAR file.")
 	p.input.TextStyle = fyne.TextStyle{Monospace: true}
 	p.input.SetMinRowsVisible(12)
-	p.input.OnChanged = func(text string) { p.parseLater(text, decodeDelay) }
+	p.input.OnChanged = func(text string) { p.parseLater(text, p.svc.TypingPause) }
 	p.pasteBtn = widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
 		p.setInput(fyne.CurrentApp().Clipboard().Content())
 	})

@@ -46,6 +46,11 @@ type Services struct {
 	// ScanForReadiness scans a folder for the Readiness report (the
 	// composition root hands in the scanner; nil: no code is joined).
 	ScanForReadiness func(ctx context.Context, root string) ([]workspace.CodeFinding, error)
+	// TypingPause is how long typing must pause before Inspect decodes and
+	// Migrate parses what was typed, so a burst of keystrokes is one piece
+	// of work (the app uses DefaultTypingPause); zero works at every
+	// keystroke, which tests use so that they never wait.
+	TypingPause time.Duration
 }
 
 // Preference keys (UI state only: never a secret).
