@@ -76,6 +76,19 @@ func newExchangeScreen(svc *Services, win fyne.Window, do uiDo, inspect func(str
 	return s
 }
 
+// issuer is the chosen profile's issuer ("" with none): a token it sent
+// is inspected with that issuer expected.
+func (s *exchangeScreen) issuer() string {
+	if s.current == nil {
+		return ""
+	}
+	return s.current.Issuer
+}
+
+// stop ends what runs on its own when the window closes: every
+// keep-fresh loop.
+func (s *exchangeScreen) stop() { s.fresh.stopAll() }
+
 // notifyDesktop raises a desktop notification.
 func notifyDesktop(title, body string) {
 	if a := fyne.CurrentApp(); a != nil {

@@ -328,8 +328,8 @@ func (m *mainWindow) onTypedKey(e *fyne.KeyEvent) {
 	if m.exchange != nil {
 		m.exchange.cancelRunning()
 	}
-	if m.clients != nil && m.clients.signIn.cancel != nil && m.clients.signIn.running {
-		m.clients.signIn.cancel()
+	if m.clients != nil {
+		m.clients.signIn.stop()
 	}
 	if m.scan != nil {
 		m.scan.onCancel()
@@ -437,8 +437,8 @@ func (m *mainWindow) openInInspector(token string) {
 // that issuer expected: Verify then uses keys the user has reason to trust.
 func (m *mainWindow) inspectFromExchange(token string) {
 	m.openInInspector(token)
-	if p := m.exchangeScreen().current; p != nil {
-		m.inspectScreen().expectIssuer(p.Issuer)
+	if iss := m.exchangeScreen().issuer(); iss != "" {
+		m.inspectScreen().expectIssuer(iss)
 	}
 }
 
@@ -500,7 +500,7 @@ func (m *mainWindow) onClose() {
 	p.SetFloat(prefHeight, float64(size.Height))
 	p.SetInt(prefScreen, m.tabs.SelectedIndex())
 	if m.exchange != nil {
-		m.exchange.fresh.stopAll()
+		m.exchange.stop()
 	}
 	close(m.stop)
 	m.win.Close()
