@@ -4,7 +4,8 @@
 // Management API (StartManagementAPI), a headless Chromium (Chromium), a
 // token endpoint that rotates refresh tokens (NewRotatingTokens) — and a
 // JWT signer (Sign) with one RSA and one EC key per test binary (RSAKey,
-// ECKey).
+// ECKey). What a Fyne window under test shows is found with the
+// subpackage onscreen.
 package testop
 
 import (
