@@ -16,6 +16,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/testlock"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -47,13 +48,13 @@ func (h *clientsHarness) settle() { settle(h.bridge, &h.s.busy) }
 // field is the form's entry labelled label.
 func (h *clientsHarness) field(t *testing.T, label string) *widget.Entry {
 	t.Helper()
-	return formEntry(t, h.w, label)
+	return onscreen.FormEntry(t, h.w, label)
 }
 
 // choose selects the profile named name in the list, as a click does.
 func (h *clientsHarness) choose(t *testing.T, name string) {
 	t.Helper()
-	list := visibleList(t, h.w)
+	list := onscreen.List(t, h.w)
 	for i, row := range rowTexts(list) {
 		if row == name {
 			list.Select(i)
@@ -61,7 +62,7 @@ func (h *clientsHarness) choose(t *testing.T, name string) {
 			return
 		}
 	}
-	t.Fatalf("no profile %q in the list:\n%s", name, screenText(h.w))
+	t.Fatalf("no profile %q in the list:\n%s", name, onscreen.Texts(h.w))
 }
 
 func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.T) {
@@ -70,15 +71,15 @@ func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.
 	test.Type(h.field(t, "Name"), "eu")
 	test.Type(h.field(t, "Domain or issuer"), "tenant.eu.auth0.com")
 	test.Type(h.field(t, "Client ID"), "abc123")
-	formField(t, w, "Client auth").(*widget.RadioGroup).SetSelected("post")
+	onscreen.FormField(t, w, "Client auth").(*widget.RadioGroup).SetSelected("post")
 	test.Type(h.field(t, "Scope"), "openid offline_access")
 	test.Type(h.field(t, "Parameters"), "resource=https://api")
 	test.Type(h.field(t, "Client secret"), "client-secret-value")
 	test.Type(h.field(t, "Refresh token"), "v1.refresh-token-value")
-	test.Tap(visibleButton(t, w, "Save"))
+	test.Tap(onscreen.Button(t, w, "Save"))
 	h.settle()
-	if visibleLabel(w, "Saved eu.") == nil {
-		t.Fatalf("after Save:\n%s", screenText(w))
+	if onscreen.Label(w, "Saved eu.") == nil {
+		t.Fatalf("after Save:\n%s", onscreen.Texts(w))
 	}
 	p, err := h.svc.Profiles.Get("eu")
 	if err != nil || p.Issuer != "https://tenant.eu.auth0.com/" || p.Auth != "post" || p.Params["resource"] != "https://api" {
@@ -87,11 +88,11 @@ func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.
 	if v, _ := h.svc.Secrets.Get("eu", secrets.RefreshToken); v != "v1.refresh-token-value" {
 		t.Fatalf("keyring %q", v)
 	}
-	if !shows(w, "Secrets are stored in the OS keyring") {
-		t.Fatalf("the storage line:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Secrets are stored in the OS keyring") {
+		t.Fatalf("the storage line:\n%s", onscreen.Texts(w))
 	}
 	// Choosing it again reads the secrets back into the fields.
-	test.Tap(visibleButton(t, w, "New"))
+	test.Tap(onscreen.Button(t, w, "New"))
 	if h.field(t, "Client ID").Text != "" {
 		t.Fatal("New left the last profile's fields")
 	}
@@ -101,7 +102,7 @@ func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.
 	}
 	// Renaming moves the keyring entries.
 	h.field(t, "Name").SetText("eu-prod")
-	test.Tap(visibleButton(t, w, "Save"))
+	test.Tap(onscreen.Button(t, w, "Save"))
 	h.settle()
 	if _, err := h.svc.Secrets.Get("eu", secrets.ClientSecret); err == nil {
 		t.Fatal("the old name still has a secret")
@@ -110,8 +111,8 @@ func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.
 		t.Fatalf("renamed secret %q", v)
 	}
 	// Delete removes the profile and its entries.
-	test.Tap(visibleButton(t, w, "Delete"))
-	test.Tap(dialogButton(t, w, "Yes"))
+	test.Tap(onscreen.Button(t, w, "Delete"))
+	test.Tap(onscreen.DialogButton(t, w, "Yes"))
 	h.settle()
 	if ps, _ := h.svc.Profiles.Load(); len(ps) != 0 {
 		t.Fatalf("profiles %+v", ps)
@@ -119,8 +120,8 @@ func TestSavingAClientPutsItsSecretsInTheKeyringAndRenamingMovesThem(t *testing.
 	if _, err := h.svc.Secrets.Get("eu-prod", secrets.RefreshToken); err == nil {
 		t.Fatal("delete left the refresh token")
 	}
-	if !shows(w, "Deleted eu-prod and its keyring entries.") {
-		t.Fatalf("after Delete:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Deleted eu-prod and its keyring entries.") {
+		t.Fatalf("after Delete:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -129,22 +130,22 @@ func TestSaveExplainsWhatIsMissing(t *testing.T) {
 	w := h.w
 	test.Type(h.field(t, "Name"), "x")
 	test.Type(h.field(t, "Domain or issuer"), "tenant.auth0.com")
-	test.Tap(visibleButton(t, w, "Save"))
+	test.Tap(onscreen.Button(t, w, "Save"))
 	h.settle()
-	if !shows(w, "needs a client ID") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "needs a client ID") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 	h.field(t, "Client ID").SetText("c")
 	h.field(t, "Parameters").SetText("not a pair")
-	test.Tap(visibleButton(t, w, "Save"))
-	if !shows(w, "line 1") || !shows(w, "is not KEY=VALUE") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	test.Tap(onscreen.Button(t, w, "Save"))
+	if !onscreen.Shows(w, "line 1") || !onscreen.Shows(w, "is not KEY=VALUE") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 	// A parameter Tokenscope sets itself is refused, as on the command line.
 	h.field(t, "Parameters").SetText("resource=https://api\n client_id = other ")
-	test.Tap(visibleButton(t, w, "Save"))
-	if !shows(w, "line 2") || !shows(w, `"client_id" is set by Tokenscope itself`) {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	test.Tap(onscreen.Button(t, w, "Save"))
+	if !onscreen.Shows(w, "line 2") || !onscreen.Shows(w, `"client_id" is set by Tokenscope itself`) {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -160,12 +161,12 @@ func TestDiscoverShowsAndCachesTheEndpoints(t *testing.T) {
 	h.field(t, "Name").SetText("local")
 	h.field(t, "Domain or issuer").SetText(srv.URL + "/")
 	h.field(t, "Client ID").SetText("c")
-	test.Tap(visibleButton(t, w, "Save"))
+	test.Tap(onscreen.Button(t, w, "Save"))
 	h.settle()
-	test.Tap(visibleButton(t, w, "Discover"))
+	test.Tap(onscreen.Button(t, w, "Discover"))
 	h.settle()
-	if !shows(w, "Token endpoint: "+srv.URL+"/oauth/token") || !shows(w, "Grant types: authorization_code, refresh_token") || !shows(w, "Saved with the profile.") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Token endpoint: "+srv.URL+"/oauth/token") || !onscreen.Shows(w, "Grant types: authorization_code, refresh_token") || !onscreen.Shows(w, "Saved with the profile.") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 	if p, _ := h.svc.Profiles.Get("local"); p.Endpoints == nil || p.Endpoints.Token != srv.URL+"/oauth/token" {
 		t.Fatalf("not cached: %+v", p)
@@ -185,24 +186,24 @@ func TestDuplicateAndDeleteNeedASelectionAndAStatusStaysWithItsProfile(t *testin
 	}
 	h.s.reload("") // as another screen's save does
 	h.settle()
-	if !visibleButton(t, w, "Duplicate").Disabled() || !visibleButton(t, w, "Delete").Disabled() {
+	if !onscreen.Button(t, w, "Duplicate").Disabled() || !onscreen.Button(t, w, "Delete").Disabled() {
 		t.Fatal("nothing selected: Duplicate or Delete is on")
 	}
 	h.choose(t, "alpha")
-	if visibleButton(t, w, "Duplicate").Disabled() || visibleButton(t, w, "Delete").Disabled() {
+	if onscreen.Button(t, w, "Duplicate").Disabled() || onscreen.Button(t, w, "Delete").Disabled() {
 		t.Fatal("a profile selected, Duplicate or Delete is still off")
 	}
-	test.Tap(visibleButton(t, w, "Discover"))
+	test.Tap(onscreen.Button(t, w, "Discover"))
 	h.settle()
-	if !shows(w, "Discovery failed") {
-		t.Fatalf("after a failed Discover:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Discovery failed") {
+		t.Fatalf("after a failed Discover:\n%s", onscreen.Texts(w))
 	}
 	h.choose(t, "beta")
-	if h.field(t, "Name").Text != "beta" || shows(w, "Discovery failed") {
-		t.Fatalf("the status about alpha is still there:\n%s", screenText(w))
+	if h.field(t, "Name").Text != "beta" || onscreen.Shows(w, "Discovery failed") {
+		t.Fatalf("the status about alpha is still there:\n%s", onscreen.Texts(w))
 	}
-	test.Tap(visibleButton(t, w, "New"))
-	if !visibleButton(t, w, "Duplicate").Disabled() || !visibleButton(t, w, "Delete").Disabled() {
+	test.Tap(onscreen.Button(t, w, "New"))
+	if !onscreen.Button(t, w, "Duplicate").Disabled() || !onscreen.Button(t, w, "Delete").Disabled() {
 		t.Fatal("New: Duplicate or Delete still on with nothing selected")
 	}
 }
@@ -225,9 +226,9 @@ func TestSaveWaitsForTheSecretsAndOnlyAnExplicitClearDeletesOne(t *testing.T) {
 	h := newTestClientsWith(t, svc)
 	w := h.w
 
-	list := visibleList(t, w)
+	list := onscreen.List(t, w)
 	list.Select(0)
-	save := visibleButton(t, w, "Save")
+	save := onscreen.Button(t, w, "Save")
 	if !save.Disabled() || h.field(t, "Client secret").PlaceHolder != "reading the keyring…" {
 		t.Fatal("Save is enabled before the keyring has answered")
 	}
@@ -241,7 +242,7 @@ func TestSaveWaitsForTheSecretsAndOnlyAnExplicitClearDeletesOne(t *testing.T) {
 	test.Tap(save)
 	h.settle()
 	if v, _ := mem.Get("eu", secrets.RefreshToken); v != "v1.the-stored-refresh-token" {
-		t.Fatalf("saving an edit changed the refresh token to %q:\n%s", v, screenText(w))
+		t.Fatalf("saving an edit changed the refresh token to %q:\n%s", v, onscreen.Texts(w))
 	}
 	// The user empties the refresh token field: that is an explicit clear.
 	h.choose(t, "eu")
@@ -249,7 +250,7 @@ func TestSaveWaitsForTheSecretsAndOnlyAnExplicitClearDeletesOne(t *testing.T) {
 	test.Tap(save)
 	h.settle()
 	if _, err := mem.Get("eu", secrets.RefreshToken); !errors.Is(err, secrets.ErrNotFound) {
-		t.Fatalf("the cleared refresh token is still stored:\n%s", screenText(w))
+		t.Fatalf("the cleared refresh token is still stored:\n%s", onscreen.Texts(w))
 	}
 	if v, _ := mem.Get("eu", secrets.ClientSecret); v != "the-stored-client-secret" {
 		t.Fatalf("the client secret changed to %q", v)
@@ -266,8 +267,8 @@ func TestACorruptProfilesFileIsShownInTheWindow(t *testing.T) {
 	}
 	svc.Profiles.Load() // another screen got there first
 	h := newTestClientsWith(t, svc)
-	if l := visibleLabel(h.w, "could not be read"); l == nil || !strings.Contains(l.Text, ".corrupt-") || l.Importance != widget.DangerImportance {
-		t.Fatalf("the window shows:\n%s", screenText(h.w))
+	if l := onscreen.Label(h.w, "could not be read"); l == nil || !strings.Contains(l.Text, ".corrupt-") || l.Importance != widget.DangerImportance {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(h.w))
 	}
 }
 
@@ -279,9 +280,9 @@ func TestSignInOnTheClientsScreenShowsTheLastSignIn(t *testing.T) {
 	svc.Open = demoBrowser(t, "allow")
 	h := newTestClientsWith(t, svc)
 	h.choose(t, "demo-web")
-	test.Tap(visibleButton(t, h.w, "Sign in…"))
+	test.Tap(onscreen.Button(t, h.w, "Sign in…"))
 	h.settle()
-	if !shows(h.w, "Signed in to demo-web") || !shows(h.w, "Last signed in") {
-		t.Fatalf("the window shows:\n%s", screenText(h.w))
+	if !onscreen.Shows(h.w, "Signed in to demo-web") || !onscreen.Shows(h.w, "Last signed in") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(h.w))
 	}
 }

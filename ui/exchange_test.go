@@ -15,31 +15,26 @@ import (
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/testop"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 )
 
 // chosenProfile is the profile shown in Exchange's picker.
 func chosenProfile(t *testing.T, w fyne.Window) *widget.Select {
 	t.Helper()
-	return formField(t, w, "Profile").(*widget.Select)
-}
-
-// typeIn types text into the form field labelled label.
-func typeIn(t *testing.T, w fyne.Window, label, text string) {
-	t.Helper()
-	test.Type(formEntry(t, w, label), text)
+	return onscreen.FormField(t, w, "Profile").(*widget.Select)
 }
 
 // cardToken is the whole token on the visible card titled title, as its
 // Copy button puts it on the clipboard; "" when no such card is shown.
 func cardToken(t *testing.T, w fyne.Window, title string) string {
 	t.Helper()
-	for _, s := range onScreen(w) {
-		card, ok := s.obj.(*widget.Card)
+	for _, s := range onscreen.Objects(w) {
+		card, ok := s.Object.(*widget.Card)
 		if !ok || card.Title != title {
 			continue
 		}
-		for _, in := range under(card) {
-			if b, ok := in.obj.(*widget.Button); ok && b.Text == "Copy" {
+		for _, in := range onscreen.Under(card) {
+			if b, ok := in.Object.(*widget.Button); ok && b.Text == "Copy" {
 				test.Tap(b)
 				return fyne.CurrentApp().Clipboard().Content()
 			}
@@ -71,41 +66,41 @@ func TestRefreshShowsTheTokensStoresTheRotatedOneAndOpensTheInspector(t *testing
 	var inspected string
 	s, bridge, w := newTestExchange(t, svc, func(tok string) { inspected = tok })
 	settle := func() { settleExchange(s, bridge) }
-	if chosenProfile(t, w).Selected != "local" || !shows(w, "--data-urlencode 'grant_type=refresh_token'") {
-		t.Fatalf("selected %q; the window shows:\n%s", chosenProfile(t, w).Selected, screenText(w))
+	if chosenProfile(t, w).Selected != "local" || !onscreen.Shows(w, "--data-urlencode 'grant_type=refresh_token'") {
+		t.Fatalf("selected %q; the window shows:\n%s", chosenProfile(t, w).Selected, onscreen.Texts(w))
 	}
-	if shows(w, "v1.first-refresh-token") {
+	if onscreen.Shows(w, "v1.first-refresh-token") {
 		t.Fatal("the preview shows the refresh token")
 	}
-	refresh := visibleButton(t, w, "Refresh")
+	refresh := onscreen.Button(t, w, "Refresh")
 	test.Tap(refresh)
 	test.Tap(refresh) // a double click
 	settle()
 	if n := srv.Rotations(); n != 1 {
 		t.Fatalf("%d requests for a double click", n)
 	}
-	if !shows(w, "opaque-access-token-1") || !shows(w, "Refreshed: HTTP 200") {
-		t.Fatalf("after Refresh the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "opaque-access-token-1") || !onscreen.Shows(w, "Refreshed: HTTP 200") {
+		t.Fatalf("after Refresh the window shows:\n%s", onscreen.Texts(w))
 	}
-	if notice := visibleLabel(w, "The refresh token rotated"); notice == nil || !strings.Contains(notice.Text, "OS keyring") {
-		t.Fatalf("no notice of the rotation in the keyring; the window shows:\n%s", screenText(w))
+	if notice := onscreen.Label(w, "The refresh token rotated"); notice == nil || !strings.Contains(notice.Text, "OS keyring") {
+		t.Fatalf("no notice of the rotation in the keyring; the window shows:\n%s", onscreen.Texts(w))
 	}
 	if v, _ := svc.Secrets.Get("local", secrets.RefreshToken); v != "v1.rotated-refresh-token-1" {
 		t.Fatalf("keyring holds %q", v)
 	}
-	if h := visible(w, "  local  200  "); len(h) != 1 || !strings.HasSuffix(h[0].text, "rotated") {
-		t.Fatalf("history %v; the window shows:\n%s", h, screenText(w))
+	if h := onscreen.Text(w, "  local  200  "); len(h) != 1 || !strings.HasSuffix(h[0].Text, "rotated") {
+		t.Fatalf("history %v; the window shows:\n%s", h, onscreen.Texts(w))
 	}
 	// Inspect on the access token card hands it to the inspector.
-	test.Tap(visibleButton(t, w, "Inspect"))
+	test.Tap(onscreen.Button(t, w, "Inspect"))
 	if inspected != "opaque-access-token-1" {
 		t.Fatalf("inspected %q", inspected)
 	}
 	// The next refresh uses the stored, rotated token.
-	test.Tap(visibleButton(t, w, "Refresh"))
+	test.Tap(onscreen.Button(t, w, "Refresh"))
 	settle()
 	if got := cardToken(t, w, "Access token"); got != "opaque-access-token-2" {
-		t.Fatalf("second refresh: %q; the window shows:\n%s", got, screenText(w))
+		t.Fatalf("second refresh: %q; the window shows:\n%s", got, onscreen.Texts(w))
 	}
 }
 
@@ -115,14 +110,14 @@ func TestARefusedRefreshIsExplained(t *testing.T) {
 	svc := testServices(t)
 	svc.Profiles.Put(profiles.Profile{Name: "local", Issuer: srv.URL + "/", ClientID: "abc", Auth: "none", Endpoints: &profiles.Endpoints{Token: srv.URL + "/oauth/token"}})
 	s, bridge, w := newTestExchange(t, svc, func(string) {})
-	if !shows(w, "no refresh token yet") || !visibleButton(t, w, "Refresh").Disabled() {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "no refresh token yet") || !onscreen.Button(t, w, "Refresh").Disabled() {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
-	typeIn(t, w, "Refresh token", "v1.already-spent")
-	test.Tap(visibleButton(t, w, "Refresh"))
+	test.Type(onscreen.FormEntry(t, w, "Refresh token"), "v1.already-spent")
+	test.Tap(onscreen.Button(t, w, "Refresh"))
 	settleExchange(s, bridge)
-	if !shows(w, "HTTP 403 invalid_grant") || !shows(w, "sign in again") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "HTTP 403 invalid_grant") || !onscreen.Shows(w, "sign in again") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -153,24 +148,24 @@ func TestAProfileWhoseTenantCannotBeReachedWarnsAndRefreshTriesAgain(t *testing.
 	svc.Profiles.Put(profiles.Profile{Name: "prod", Issuer: issuer, ClientID: "abc", Auth: "none", Scope: "openid"})
 	svc.Secrets.Set("prod", secrets.RefreshToken, "v1.first-refresh-token")
 	s, bridge, w := newTestExchange(t, svc, func(string) {})
-	if status := visibleLabel(w, "Cannot reach "+issuer); status == nil || status.Importance != widget.WarningImportance ||
+	if status := onscreen.Label(w, "Cannot reach "+issuer); status == nil || status.Importance != widget.WarningImportance ||
 		!strings.Contains(status.Text, "press Refresh to try again") {
-		t.Fatalf("no warning that says what to do; the window shows:\n%s", screenText(w))
+		t.Fatalf("no warning that says what to do; the window shows:\n%s", onscreen.Texts(w))
 	}
-	if refresh, copyBtn := visibleButton(t, w, "Refresh"), visibleButton(t, w, "Copy"); refresh.Disabled() || !copyBtn.Disabled() {
+	if refresh, copyBtn := onscreen.Button(t, w, "Refresh"), onscreen.Button(t, w, "Copy"); refresh.Disabled() || !copyBtn.Disabled() {
 		t.Fatalf("Refresh disabled %v, Copy disabled %v: Refresh should try again, Copy has nothing to copy", refresh.Disabled(), copyBtn.Disabled())
 	}
 	mu.Lock()
 	up = true
 	mu.Unlock()
-	test.Tap(visibleButton(t, w, "Refresh")) // discovers
+	test.Tap(onscreen.Button(t, w, "Refresh")) // discovers
 	settleExchange(s, bridge)
-	if tokens.Rotations() != 0 || !shows(w, "--url '"+tokens.URL+"/oauth/token'") || !shows(w, "Ready") {
-		t.Fatalf("after the retry, %d token requests; the window shows:\n%s", tokens.Rotations(), screenText(w))
+	if tokens.Rotations() != 0 || !onscreen.Shows(w, "--url '"+tokens.URL+"/oauth/token'") || !onscreen.Shows(w, "Ready") {
+		t.Fatalf("after the retry, %d token requests; the window shows:\n%s", tokens.Rotations(), onscreen.Texts(w))
 	}
-	test.Tap(visibleButton(t, w, "Refresh")) // refreshes
+	test.Tap(onscreen.Button(t, w, "Refresh")) // refreshes
 	settleExchange(s, bridge)
 	if got := cardToken(t, w, "Access token"); got != "opaque-access-token-1" {
-		t.Fatalf("access token %q; the window shows:\n%s", got, screenText(w))
+		t.Fatalf("access token %q; the window shows:\n%s", got, onscreen.Texts(w))
 	}
 }

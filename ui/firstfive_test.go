@@ -24,6 +24,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/safetext"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/testop"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -83,10 +84,10 @@ func TestAFirstRunLandsOnExchangeWithADemoProfileChosen(t *testing.T) {
 	if !m.showing(screenExchange) {
 		t.Fatalf("the first run shows %s", m.tabs.Selected().Text)
 	}
-	if !shows(m.win, "demo-native") || !shows(m.win, "Ready: Refresh sends the request shown") {
-		t.Fatalf("the Exchange screen is not ready with demo-native:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "demo-native") || !onscreen.Shows(m.win, "Ready: Refresh sends the request shown") {
+		t.Fatalf("the Exchange screen is not ready with demo-native:\n%s", onscreen.Texts(m.win))
 	}
-	if visibleButton(t, m.win, "Refresh").Disabled() {
+	if onscreen.Button(t, m.win, "Refresh").Disabled() {
 		t.Fatal("Refresh is off")
 	}
 	m2, _ := firstRun(t, testServices(t), func(a fyne.App) { a.Preferences().SetInt(prefScreen, int(screenMigrate)) })
@@ -100,34 +101,34 @@ func TestAFirstRunLandsOnExchangeWithADemoProfileChosen(t *testing.T) {
 // Refresh shows tokens with no dialog and no D-Bus words.
 func TestTheDemoWithoutAKeyringRefreshesCalmly(t *testing.T) {
 	m, b := firstRun(t, keyringlessServices(t), nil)
-	said := visible(m.win, "No OS keyring here")
+	said := onscreen.Text(m.win, "No OS keyring here")
 	if len(said) != 1 {
-		t.Fatalf("the missing keyring is said %d times:\n%s", len(said), screenText(m.win))
+		t.Fatalf("the missing keyring is said %d times:\n%s", len(said), onscreen.Texts(m.win))
 	}
-	if l, ok := said[0].obj.(*widget.Label); !ok || l.Importance == widget.DangerImportance || l.Importance == widget.WarningImportance {
-		t.Fatalf("said as an alarm: %#v", said[0].obj)
+	if l, ok := said[0].Object.(*widget.Label); !ok || l.Importance == widget.DangerImportance || l.Importance == widget.WarningImportance {
+		t.Fatalf("said as an alarm: %#v", said[0].Object)
 	}
-	test.Tap(visibleButton(t, m.win, "Refresh"))
+	test.Tap(onscreen.Button(t, m.win, "Refresh"))
 	settleWindow(m, b)
 	if m.win.Canvas().Overlays().Top() != nil {
-		t.Fatalf("a dialog opened over the demo's first refresh:\n%s", screenText(m.win))
+		t.Fatalf("a dialog opened over the demo's first refresh:\n%s", onscreen.Texts(m.win))
 	}
-	if !shows(m.win, "Refreshed: HTTP 200") || !shows(m.win, "in memory for this run, as the demo's secrets are") {
-		t.Fatalf("after Refresh:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "Refreshed: HTTP 200") || !onscreen.Shows(m.win, "in memory for this run, as the demo's secrets are") {
+		t.Fatalf("after Refresh:\n%s", onscreen.Texts(m.win))
 	}
-	if len(visible(m.win, "No OS keyring here")) != 0 {
+	if len(onscreen.Text(m.win, "No OS keyring here")) != 0 {
 		t.Fatal("the status line says it again")
 	}
 	m.showScreen(screenClients)
-	visibleList(t, m.win).Select(0)
+	onscreen.List(t, m.win).Select(0)
 	settleWindow(m, b)
-	text := screenText(m.win)
+	text := onscreen.Texts(m.win)
 	for _, bad := range []string{"org/freedesktop", "failed to unlock", "D-Bus error"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("the window shows %q:\n%s", bad, text)
 		}
 	}
-	if l := visibleLabel(m.win, "The demo profiles keep their secrets in memory"); l == nil || l.Importance != widget.MediumImportance {
+	if l := onscreen.Label(m.win, "The demo profiles keep their secrets in memory"); l == nil || l.Importance != widget.MediumImportance {
 		t.Fatalf("the Clients screen does not say calmly where the demo's secrets are:\n%s", text)
 	}
 }
@@ -148,18 +149,18 @@ func TestARealProfileWithoutAKeyringIsToldWhatToInstall(t *testing.T) {
 	m := newMainWindow(a, w, svc, b.Do)
 	settleWindow(m, b)
 	m.showScreen(screenClients)
-	visibleList(t, m.win).Select(0)
+	onscreen.List(t, m.win).Select(0)
 	settleWindow(m, b)
-	explained := visible(w, "No OS keyring here")
-	if len(explained) != 1 || !strings.Contains(explained[0].text, "apt install gnome-keyring") || !strings.Contains(explained[0].text, "no D-Bus session bus") {
-		t.Fatalf("the explanation is not there once:\n%s", screenText(w))
+	explained := onscreen.Text(w, "No OS keyring here")
+	if len(explained) != 1 || !strings.Contains(explained[0].Text, "apt install gnome-keyring") || !strings.Contains(explained[0].Text, "no D-Bus session bus") {
+		t.Fatalf("the explanation is not there once:\n%s", onscreen.Texts(w))
 	}
 	m.showScreen(screenExchange)
 	settleWindow(m, b)
-	test.Tap(visibleButton(t, w, "Refresh"))
+	test.Tap(onscreen.Button(t, w, "Refresh"))
 	settleWindow(m, b)
-	if w.Canvas().Overlays().Top() == nil || !shows(w, "only in memory until Tokenscope closes") || !shows(w, "v1.rotated-refresh-token-1") {
-		t.Fatalf("the rotated token of a real profile is not shown to be copied:\n%s", screenText(w))
+	if w.Canvas().Overlays().Top() == nil || !onscreen.Shows(w, "only in memory until Tokenscope closes") || !onscreen.Shows(w, "v1.rotated-refresh-token-1") {
+		t.Fatalf("the rotated token of a real profile is not shown to be copied:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -172,37 +173,37 @@ func TestSignInIsOfferedOnlyWhereAUserCanSignIn(t *testing.T) {
 	w := m.win
 	chosenProfile(t, w).SetSelected("demo-backend")
 	settleWindow(m, b)
-	if shows(w, "Sign in…") || shows(w, "Sign in with a code…") {
-		t.Fatalf("demo-backend offers a sign-in:\n%s", screenText(w))
+	if onscreen.Shows(w, "Sign in…") || onscreen.Shows(w, "Sign in with a code…") {
+		t.Fatalf("demo-backend offers a sign-in:\n%s", onscreen.Texts(w))
 	}
-	if !shows(w, "demo-backend is a client for machines") || !shows(w, "Client credentials token") {
-		t.Fatalf("demo-backend does not say who can sign in:\n%s", screenText(w))
+	if !onscreen.Shows(w, "demo-backend is a client for machines") || !onscreen.Shows(w, "Client credentials token") {
+		t.Fatalf("demo-backend does not say who can sign in:\n%s", onscreen.Texts(w))
 	}
-	test.Tap(visibleButton(t, w, "Switch to demo-native"))
+	test.Tap(onscreen.Button(t, w, "Switch to demo-native"))
 	settleWindow(m, b)
 	if got := chosenProfile(t, w).Selected; got != "demo-native" {
 		t.Fatalf("switched to %q", got)
 	}
-	visibleButton(t, w, "Sign in…")
-	visibleButton(t, w, "Sign in with a code…")
-	if shows(w, "Client credentials token") || shows(w, "a client for machines") {
-		t.Fatalf("demo-native offers client credentials or the sentence:\n%s", screenText(w))
+	onscreen.Button(t, w, "Sign in…")
+	onscreen.Button(t, w, "Sign in with a code…")
+	if onscreen.Shows(w, "Client credentials token") || onscreen.Shows(w, "a client for machines") {
+		t.Fatalf("demo-native offers client credentials or the sentence:\n%s", onscreen.Texts(w))
 	}
 	chosenProfile(t, w).SetSelected("demo-web")
 	settleWindow(m, b)
-	visibleButton(t, w, "Sign in…")
-	if shows(w, "Sign in with a code…") {
+	onscreen.Button(t, w, "Sign in…")
+	if onscreen.Shows(w, "Sign in with a code…") {
 		t.Fatal("demo-web offers the device grant it does not have")
 	}
 	m.showScreen(screenClients)
-	clients := visibleList(t, w)
+	clients := onscreen.List(t, w)
 	for i, name := range rowTexts(clients) {
 		if name == "demo-backend" {
 			clients.Select(i)
 		}
 	}
 	settleWindow(m, b)
-	if shows(w, "Sign in…") {
+	if onscreen.Shows(w, "Sign in…") {
 		t.Fatal("the Clients screen offers Sign in… for demo-backend")
 	}
 }
@@ -215,19 +216,19 @@ func TestWithNoBrowserTheSignInDialogShowsTheLinkToOpen(t *testing.T) {
 	svc.Open = func(string) error { return errors.New("no browser opener here (xdg-open is not installed)") }
 	m, b := firstRun(t, svc, nil)
 	w := m.win
-	test.Tap(visibleButton(t, w, "Sign in…"))
+	test.Tap(onscreen.Button(t, w, "Sign in…"))
 	deadline := time.Now().Add(10 * time.Second)
-	for !shows(w, "No browser could be opened here") && time.Now().Before(deadline) {
+	for !onscreen.Shows(w, "No browser could be opened here") && time.Now().Before(deadline) {
 		b.drain()
 		time.Sleep(20 * time.Millisecond)
 	}
-	if !shows(w, "No browser could be opened here (no browser opener here (xdg-open is not installed))") || shows(w, "Your browser") {
-		t.Fatalf("the dialog does not tell the truth:\n%s", screenText(w))
+	if !onscreen.Shows(w, "No browser could be opened here (no browser opener here (xdg-open is not installed))") || onscreen.Shows(w, "Your browser") {
+		t.Fatalf("the dialog does not tell the truth:\n%s", onscreen.Texts(w))
 	}
-	if !shows(w, m.svc.Demo.Issuer()+"authorize?") {
-		t.Fatalf("the link is not shown:\n%s", screenText(w))
+	if !onscreen.Shows(w, m.svc.Demo.Issuer()+"authorize?") {
+		t.Fatalf("the link is not shown:\n%s", onscreen.Texts(w))
 	}
-	copyLink := dialogButton(t, w, "Copy link")
+	copyLink := onscreen.DialogButton(t, w, "Copy link")
 	if copyLink.Importance != widget.HighImportance {
 		t.Error("Copy link is not the dialog's main action")
 	}
@@ -235,10 +236,10 @@ func TestWithNoBrowserTheSignInDialogShowsTheLinkToOpen(t *testing.T) {
 	if got := fyne.CurrentApp().Clipboard().Content(); !strings.HasPrefix(got, m.svc.Demo.Issuer()+"authorize?") {
 		t.Fatalf("clipboard %q", got)
 	}
-	test.Tap(dialogButton(t, w, "Cancel"))
+	test.Tap(onscreen.DialogButton(t, w, "Cancel"))
 	settleWindow(m, b)
-	if !shows(w, "cancelled") {
-		t.Fatalf("after Cancel:\n%s", screenText(w))
+	if !onscreen.Shows(w, "cancelled") {
+		t.Fatalf("after Cancel:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -247,17 +248,17 @@ func TestWithNoBrowserTheSignInDialogShowsTheLinkToOpen(t *testing.T) {
 // phone, then settles the window.
 func approveDeviceSignIn(t *testing.T, m *mainWindow, b *testBridge) {
 	t.Helper()
-	test.Tap(visibleButton(t, m.win, "Sign in with a code…"))
+	test.Tap(onscreen.Button(t, m.win, "Sign in with a code…"))
 	code, uri := waitForDeviceCode(t, m.win, b)
 	// The address is shown whole, on one line.
 	var where *widget.Label
-	for _, s := range visible(m.win, uri) {
-		if l, ok := s.obj.(*widget.Label); ok && l.Text == uri {
+	for _, s := range onscreen.Text(m.win, uri) {
+		if l, ok := s.Object.(*widget.Label); ok && l.Text == uri {
 			where = l
 		}
 	}
 	if where == nil || where.Wrapping != fyne.TextWrapOff || where.Size().Width < fyne.MeasureText(uri, theme.TextSize(), where.TextStyle).Width {
-		t.Fatalf("the address %s is not shown whole:\n%s", uri, screenText(m.win))
+		t.Fatalf("the address %s is not shown whole:\n%s", uri, onscreen.Texts(m.win))
 	}
 	resp, err := http.PostForm(uri, url.Values{"user_code": {code}, "decision": {"allow"}})
 	if err != nil {
@@ -273,16 +274,16 @@ func approveDeviceSignIn(t *testing.T, m *mainWindow, b *testBridge) {
 func TestAfterADeviceSignInTheStatusSaysWhereTheTokenIs(t *testing.T) {
 	m, b := firstRun(t, testServices(t), nil)
 	approveDeviceSignIn(t, m, b)
-	if !shows(m.win, "Signed in to demo-native: the refresh token is stored in the OS keyring") || m.win.Canvas().Overlays().Top() != nil {
-		t.Fatalf("with a keyring:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "Signed in to demo-native: the refresh token is stored in the OS keyring") || m.win.Canvas().Overlays().Top() != nil {
+		t.Fatalf("with a keyring:\n%s", onscreen.Texts(m.win))
 	}
 	m, b = firstRun(t, keyringlessServices(t), nil)
 	approveDeviceSignIn(t, m, b)
-	if !shows(m.win, "Signed in to demo-native: the refresh token is kept in memory for this run") || shows(m.win, "stored in the OS keyring") {
-		t.Fatalf("without a keyring:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "Signed in to demo-native: the refresh token is kept in memory for this run") || onscreen.Shows(m.win, "stored in the OS keyring") {
+		t.Fatalf("without a keyring:\n%s", onscreen.Texts(m.win))
 	}
 	if m.win.Canvas().Overlays().Top() != nil {
-		t.Fatalf("a dialog contradicts or alarms:\n%s", screenText(m.win))
+		t.Fatalf("a dialog contradicts or alarms:\n%s", onscreen.Texts(m.win))
 	}
 }
 
@@ -293,12 +294,12 @@ func TestCtrlRRefreshesFromAnyScreenAndIsListed(t *testing.T) {
 	m.showScreen(screenInspect)
 	m.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault})
 	settleWindow(m, b)
-	if !m.showing(screenExchange) || !shows(m.win, "Refreshed: HTTP 200") {
-		t.Fatalf("Ctrl+R on Inspect:\n%s", screenText(m.win))
+	if !m.showing(screenExchange) || !onscreen.Shows(m.win, "Refreshed: HTTP 200") {
+		t.Fatalf("Ctrl+R on Inspect:\n%s", onscreen.Texts(m.win))
 	}
 	m.showShortcuts()
-	if !shows(m.win, "Ctrl+R") || !shows(m.win, "Refresh") {
-		t.Fatalf("Keyboard Shortcuts does not list Ctrl+R:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "Ctrl+R") || !onscreen.Shows(m.win, "Refresh") {
+		t.Fatalf("Keyboard Shortcuts does not list Ctrl+R:\n%s", onscreen.Texts(m.win))
 	}
 }
 
@@ -314,13 +315,13 @@ func TestExchangeButtonsAreNeverHalfUnderTheRefreshBar(t *testing.T) {
 		for _, size := range []fyne.Size{{Width: 1180, Height: 760 - menuBar}, {Width: 900, Height: 600 - menuBar}} {
 			m.win.Resize(size)
 			settleWindow(m, b)
-			if cut := halfHidden(m.win); len(cut) > 0 {
+			if cut := onscreen.HalfHidden(m.win); len(cut) > 0 {
 				t.Errorf("%v at %v: %s", v, size, strings.Join(cut, "; "))
 			}
 		}
 		var hint *canvas.Text
-		for _, s := range visible(m.win, "No refreshes yet") {
-			hint, _ = s.obj.(*canvas.Text)
+		for _, s := range onscreen.Text(m.win, "No refreshes yet") {
+			hint, _ = s.Object.(*canvas.Text)
 		}
 		bg := newTheme().Color(theme.ColorNameBackground, v)
 		if hint == nil || contrast(hint.Color, bg) < 4.5 || hint.TextSize < theme.TextSize() {
@@ -335,29 +336,29 @@ func TestExchangeButtonsAreNeverHalfUnderTheRefreshBar(t *testing.T) {
 func TestOpenInMigrateFromScanClearsTheLastSendsAnswer(t *testing.T) {
 	m, b := firstRun(t, testServices(t), nil)
 	m.showScreen(screenMigrate)
-	test.Tap(visibleButton(t, m.win, "Sample"))
+	test.Tap(onscreen.Button(t, m.win, "Sample"))
 	settleWindow(m, b)
-	test.Tap(visibleButton(t, m.win, "Send"))
+	test.Tap(onscreen.Button(t, m.win, "Send"))
 	settleWindow(m, b)
-	if !shows(m.win, "Inspect ID token") {
-		t.Fatalf("Send shows no tokens:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "Inspect ID token") {
+		t.Fatalf("Send shows no tokens:\n%s", onscreen.Texts(m.win))
 	}
 	m.showScreen(screenScan)
 	m.scan.scanFolder(filepath.Join("..", "scan", "testdata", "corpus"))
 	settleWindow(m, b)
-	findings := visibleList(t, m.win)
+	findings := onscreen.List(t, m.win)
 	for i, r := range rowTexts(findings) {
 		if strings.Contains(r, "/delegation  curl --request POST") {
 			findings.Select(i)
 		}
 	}
-	test.Tap(visibleButton(t, m.win, "Open in Migrate"))
+	test.Tap(onscreen.Button(t, m.win, "Open in Migrate"))
 	settleWindow(m, b)
-	if !m.showing(screenMigrate) || !shows(m.win, "curl --request POST") {
-		t.Fatalf("Migrate does not show the request:\n%s", screenText(m.win))
+	if !m.showing(screenMigrate) || !onscreen.Shows(m.win, "curl --request POST") {
+		t.Fatalf("Migrate does not show the request:\n%s", onscreen.Texts(m.win))
 	}
 	for _, old := range []string{"Inspect ID token", "Inspect access token", "only copy", "succeeded (HTTP 200)"} {
-		if shows(m.win, old) {
+		if onscreen.Shows(m.win, old) {
 			t.Errorf("the last Send's %q is still on screen", old)
 		}
 	}
@@ -368,38 +369,38 @@ func TestOpenInMigrateFromScanClearsTheLastSendsAnswer(t *testing.T) {
 // expected; Migrate's findings name the window's fields, never a flag.
 func TestVerifyingTheDemosOwnTokenIsValidInTheWindowsWords(t *testing.T) {
 	m, b := firstRun(t, testServices(t), nil)
-	test.Tap(visibleButton(t, m.win, "Refresh"))
+	test.Tap(onscreen.Button(t, m.win, "Refresh"))
 	settleWindow(m, b)
 	var inspect []*widget.Button
-	for _, s := range visible(m.win, "Inspect") {
-		if btn, ok := s.obj.(*widget.Button); ok && btn.Text == "Inspect" {
+	for _, s := range onscreen.Text(m.win, "Inspect") {
+		if btn, ok := s.Object.(*widget.Button); ok && btn.Text == "Inspect" {
 			inspect = append(inspect, btn)
 		}
 	}
 	if len(inspect) != 2 {
-		t.Fatalf("%d Inspect buttons:\n%s", len(inspect), screenText(m.win))
+		t.Fatalf("%d Inspect buttons:\n%s", len(inspect), onscreen.Texts(m.win))
 	}
 	test.Tap(inspect[1]) // the ID token's
 	settleWindow(m, b)
 	m.inspect.tabs.SelectIndex(2) // Verify
-	test.Tap(visibleButton(t, m.win, "Verify"))
+	test.Tap(onscreen.Button(t, m.win, "Verify"))
 	settleWindow(m, b)
-	if !shows(m.win, "Valid: the signature is verified and no check failed.") {
-		t.Fatalf("the demo's own ID token:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "Valid: the signature is verified and no check failed.") {
+		t.Fatalf("the demo's own ID token:\n%s", onscreen.Texts(m.win))
 	}
 	m.showScreen(screenMigrate)
-	test.Tap(visibleButton(t, m.win, "Sample"))
+	test.Tap(onscreen.Button(t, m.win, "Sample"))
 	settleWindow(m, b)
-	for _, s := range onScreen(m.win) {
-		if _, out := s.obj.(*widget.Entry); out {
+	for _, s := range onscreen.Objects(m.win) {
+		if _, out := s.Object.(*widget.Entry); out {
 			continue // the input and the rendered request are text, not advice
 		}
-		if strings.Contains(s.text, "with --") || strings.Contains(s.text, "(--") || strings.Contains(s.text, "give --") {
-			t.Errorf("the window names a flag: %q", s.text)
+		if strings.Contains(s.Text, "with --") || strings.Contains(s.Text, "(--") || strings.Contains(s.Text, "give --") {
+			t.Errorf("the window names a flag: %q", s.Text)
 		}
 	}
-	if !shows(m.win, "in Client auth") {
-		t.Fatalf("the findings do not name the field:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "in Client auth") {
+		t.Fatalf("the findings do not name the field:\n%s", onscreen.Texts(m.win))
 	}
 }
 
@@ -409,12 +410,12 @@ func TestVerifyingTheDemosOwnTokenIsValidInTheWindowsWords(t *testing.T) {
 func TestTheComparisonBreaksNoWord(t *testing.T) {
 	m, b := firstRun(t, testServices(t), nil)
 	m.showScreen(screenMigrate)
-	test.Tap(visibleButton(t, m.win, "Sample"))
+	test.Tap(onscreen.Button(t, m.win, "Sample"))
 	settleWindow(m, b)
-	test.Tap(visibleButton(t, m.win, "Compare"))
+	test.Tap(onscreen.Button(t, m.win, "Compare"))
 	settleWindow(m, b)
-	if !shows(m.win, "Side by side") {
-		t.Fatalf("no comparison:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "Side by side") {
+		t.Fatalf("no comparison:\n%s", onscreen.Texts(m.win))
 	}
 	for _, size := range []fyne.Size{{Width: 900, Height: 600}, {Width: 1440, Height: 900}} {
 		m.win.Resize(size)
@@ -423,8 +424,8 @@ func TestTheComparisonBreaksNoWord(t *testing.T) {
 			t.Errorf("%v: %s", size, p)
 		}
 	}
-	if !shows(m.win, "@demo.tokenscope.dev") {
-		t.Fatalf("no e-mail address on screen:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "@demo.tokenscope.dev") {
+		t.Fatalf("no e-mail address on screen:\n%s", onscreen.Texts(m.win))
 	}
 }
 
@@ -435,7 +436,7 @@ func TestThePasteHintBreaksNoWord(t *testing.T) {
 	m.win.Resize(fyne.NewSize(900, 600))
 	m.showScreen(screenInspect)
 	settleWindow(m, b)
-	frame(m.win)
+	onscreen.Frame(m.win)
 	in := tokenField(t, m.win)
 	room := in.Size().Width - 4*theme.InnerPadding()
 	for _, line := range strings.Split(in.PlaceHolder, "\n") {
@@ -449,9 +450,9 @@ func TestThePasteHintBreaksNoWord(t *testing.T) {
 // BiDi or zero-width character.
 func noHiddenCharacters(t *testing.T, w fyne.Window) {
 	t.Helper()
-	for _, s := range onScreen(w) {
-		if safetext.Has(strings.NewReplacer("\n", "", "\t", "").Replace(s.text)) {
-			t.Errorf("on screen with a hidden character: %q", s.text)
+	for _, s := range onscreen.Objects(w) {
+		if safetext.Has(strings.NewReplacer("\n", "", "\t", "").Replace(s.Text)) {
+			t.Errorf("on screen with a hidden character: %q", s.Text)
 		}
 	}
 }
@@ -464,15 +465,15 @@ func TestUntrustedTextIsShownVisibly(t *testing.T) {
 	h := newTestInspector(t)
 	claims := auth0Claims()
 	claims["x\x1b[2Jname"] = "invoice\u202egpj.exe"
-	h.typeToken(signToken(t, testRSAKey(), jose.RS256, claims))
+	h.typeToken(testop.Sign(t, jose.RS256, testop.RSAKey(), "k1", claims))
 	h.settle()
-	if !shows(h.win, `x\x1b[2Jname`) || !shows(h.win, `invoice\u202egpj.exe`) {
-		t.Fatalf("the claim is not shown with visible escapes:\n%s", screenText(h.win))
+	if !onscreen.Shows(h.win, `x\x1b[2Jname`) || !onscreen.Shows(h.win, `invoice\u202egpj.exe`) {
+		t.Fatalf("the claim is not shown with visible escapes:\n%s", onscreen.Texts(h.win))
 	}
 	noHiddenCharacters(t, h.win)
-	test.Tap(tickBox(t, h.win, "Raw JSON"))
-	if !shows(h.win, `\u202e`) {
-		t.Fatalf("the raw JSON does not show the override:\n%s", screenText(h.win))
+	test.Tap(onscreen.Check(t, h.win, "Raw JSON"))
+	if !onscreen.Shows(h.win, `\u202e`) {
+		t.Fatalf("the raw JSON does not show the override:\n%s", onscreen.Texts(h.win))
 	}
 	noHiddenCharacters(t, h.win)
 
@@ -491,10 +492,10 @@ func TestUntrustedTextIsShownVisibly(t *testing.T) {
 	m := newMainWindow(fyne.CurrentApp(), w, svc, b.Do)
 	settleWindow(m, b)
 	m.showScreen(screenExchange)
-	test.Tap(visibleButton(t, w, "Refresh"))
+	test.Tap(onscreen.Button(t, w, "Refresh"))
 	settleWindow(m, b)
-	if !shows(w, "invalid_grant") || !shows(w, `\x1b[31m`) {
-		t.Fatalf("the server's error is not shown with visible escapes:\n%s", screenText(w))
+	if !onscreen.Shows(w, "invalid_grant") || !onscreen.Shows(w, `\x1b[31m`) {
+		t.Fatalf("the server's error is not shown with visible escapes:\n%s", onscreen.Texts(w))
 	}
 	noHiddenCharacters(t, w)
 }
@@ -520,12 +521,12 @@ func TestOnlyTheScreenInFrontIsBuiltBeforeTheFirstFrame(t *testing.T) {
 	}
 	typed := w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
 	typed.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault})
-	if !m.showing(screenInspect) || w.Canvas().Focused() != tokenField(t, w) || !shows(w, "Paste a token") {
-		t.Fatalf("Ctrl+L on an unbuilt Inspect:\n%s", screenText(w))
+	if !m.showing(screenInspect) || w.Canvas().Focused() != tokenField(t, w) || !onscreen.Shows(w, "Paste a token") {
+		t.Fatalf("Ctrl+L on an unbuilt Inspect:\n%s", onscreen.Texts(w))
 	}
 	m.tabs.SelectIndex(int(screenMigrate)) // a click on the tab
-	if !shows(w, "Sample") {
-		t.Fatalf("Migrate after a click on its tab:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Sample") {
+		t.Fatalf("Migrate after a click on its tab:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -545,7 +546,7 @@ func TestEveryLaunchOnTheDemoChoosesAProfileThatSignsIn(t *testing.T) {
 	svc := testServices(t)
 	svc.StartScreen = "Exchange"
 	m, _ = firstRun(t, svc, nil)
-	if !shows(m.win, "demo-native") || shows(m.win, "demo-backend") {
-		t.Fatalf("Exchange asked for by name:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "demo-native") || onscreen.Shows(m.win, "demo-backend") {
+		t.Fatalf("Exchange asked for by name:\n%s", onscreen.Texts(m.win))
 	}
 }

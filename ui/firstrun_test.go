@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 )
 
 // TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector: no profiles →
@@ -25,31 +26,31 @@ func TestFirstRunRefreshesADemoTokenAndShowsItInTheInspector(t *testing.T) {
 	settle := func() { settleWindow(m, b) }
 	settle()
 	m.showScreen(screenExchange)
-	if chosenProfile(t, m.win).Selected == "" || visibleButton(t, m.win, "Refresh").Disabled() {
-		t.Fatalf("the Exchange screen is not ready:\n%s", screenText(m.win))
+	if chosenProfile(t, m.win).Selected == "" || onscreen.Button(t, m.win, "Refresh").Disabled() {
+		t.Fatalf("the Exchange screen is not ready:\n%s", onscreen.Texts(m.win))
 	}
-	test.Tap(visibleButton(t, m.win, "Refresh"))
+	test.Tap(onscreen.Button(t, m.win, "Refresh"))
 	settle()
-	if !shows(m.win, "Refreshed: HTTP 200") {
-		t.Fatalf("the window shows:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "Refreshed: HTTP 200") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(m.win))
 	}
 	// The first run's profile, demo-native, gets an opaque access token and
 	// an ID token: its Inspect shows the user's claims.
 	var inspect []*widget.Button
-	for _, s := range visible(m.win, "Inspect") {
-		if btn, ok := s.obj.(*widget.Button); ok && btn.Text == "Inspect" {
+	for _, s := range onscreen.Text(m.win, "Inspect") {
+		if btn, ok := s.Object.(*widget.Button); ok && btn.Text == "Inspect" {
 			inspect = append(inspect, btn)
 		}
 	}
 	if len(inspect) != 2 {
-		t.Fatalf("%d Inspect buttons on screen:\n%s", len(inspect), screenText(m.win))
+		t.Fatalf("%d Inspect buttons on screen:\n%s", len(inspect), onscreen.Texts(m.win))
 	}
 	test.Tap(inspect[1])
 	settle()
 	if !m.showing(screenInspect) {
 		t.Fatalf("the inspector is not shown: %s", m.tabs.Selected().Text)
 	}
-	if !shows(m.win, "auth0|demo-user-1") || !shows(m.win, "Audience: who the token is meant for") {
-		t.Fatalf("the inspector shows:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "auth0|demo-user-1") || !onscreen.Shows(m.win, "Audience: who the token is meant for") {
+		t.Fatalf("the inspector shows:\n%s", onscreen.Texts(m.win))
 	}
 }

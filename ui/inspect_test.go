@@ -4,7 +4,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -20,6 +19,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/tokenscope/tokenscope/internal/testop"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 )
 
 // clock is a settable time source shared by a test and the screen.
@@ -32,15 +32,6 @@ func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t 
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 var t0 = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-
-// testRSAKey is testop's RSA key; signToken signs claims as a provider
-// does (typ JWT, kid k1) with testop.Sign.
-func testRSAKey() *rsa.PrivateKey { return testop.RSAKey() }
-
-func signToken(t *testing.T, key any, alg jose.SignatureAlgorithm, claims map[string]any) string {
-	t.Helper()
-	return testop.Sign(t, alg, key, "k1", claims)
-}
 
 func auth0Claims() map[string]any {
 	return map[string]any{
@@ -64,59 +55,22 @@ func (h *harness) tab(t *testing.T, title string) {
 	t.Fatalf("no tab %q", title)
 }
 
-// visibleEntry is the one visible field whose placeholder (or, with no
-// placeholder, whose text) contains hint.
-func visibleEntry(t *testing.T, w fyne.Window, hint string) *widget.Entry {
-	t.Helper()
-	var found []*widget.Entry
-	for _, s := range onScreen(w) {
-		if e, ok := s.obj.(*widget.Entry); ok && (strings.Contains(e.PlaceHolder, hint) || e.PlaceHolder == "" && strings.Contains(e.Text, hint)) {
-			found = append(found, e)
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("%d visible fields for %q; the window shows:\n%s", len(found), hint, screenText(w))
-	}
-	return found[0]
-}
-
-// tickBox is the one visible tick box labelled text.
-func tickBox(t *testing.T, w fyne.Window, text string) *widget.Check {
-	t.Helper()
-	var found []*widget.Check
-	for _, s := range onScreen(w) {
-		if c, ok := s.obj.(*widget.Check); ok && c.Text == text {
-			found = append(found, c)
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("%d visible tick boxes %q; the window shows:\n%s", len(found), text, screenText(w))
-	}
-	return found[0]
-}
-
 // tokenField is the Inspect screen's token field, found on screen.
 func tokenField(t *testing.T, w fyne.Window) *tokenEntry {
 	t.Helper()
-	for _, s := range onScreen(w) {
-		if e, ok := s.obj.(*tokenEntry); ok {
+	for _, s := range onscreen.Objects(w) {
+		if e, ok := s.Object.(*tokenEntry); ok {
 			return e
 		}
 	}
-	t.Fatalf("no token field on screen:\n%s", screenText(w))
+	t.Fatalf("no token field on screen:\n%s", onscreen.Texts(w))
 	return nil
 }
 
 // chooseKeySource picks src in the Verify tab's Key choice, as a user does.
 func chooseKeySource(t *testing.T, w fyne.Window, src string) {
 	t.Helper()
-	for _, s := range onScreen(w) {
-		if sel, ok := s.obj.(*widget.Select); ok && slices.Contains(sel.Options, src) {
-			sel.SetSelected(src)
-			return
-		}
-	}
-	t.Fatalf("no key choice on screen:\n%s", screenText(w))
+	onscreen.Select(t, w, src).SetSelected(src)
 }
 
 // row is what a row of the Claims, Header or Verify tab shows: the texts
@@ -124,14 +78,14 @@ func chooseKeySource(t *testing.T, w fyne.Window, src string) {
 // check's detail), and its Copy button when it has one. nil when no row
 // of that name is on screen.
 func row(w fyne.Window, name string) (texts []string, copyBtn *widget.Button) {
-	shown := onScreen(w)
+	shown := onscreen.Objects(w)
 	for i, s := range shown {
-		if l, ok := s.obj.(*widget.Label); !ok || l.Text != name || !l.TextStyle.Bold {
+		if l, ok := s.Object.(*widget.Label); !ok || l.Text != name || !l.TextStyle.Bold {
 			continue
 		}
 		texts = []string{}
 		for _, next := range shown[i+1:] {
-			switch o := next.obj.(type) {
+			switch o := next.Object.(type) {
 			case *widget.Label:
 				texts = append(texts, o.Text)
 				continue
@@ -155,11 +109,11 @@ func rowSays(w fyne.Window, name, text string) bool {
 func TestPastingATokenShowsItsClaimsWithExplanationsAndLiveTimes(t *testing.T) {
 	h := newTestInspector(t)
 	w, c := h.win, h.clock
-	tok := signToken(t, testRSAKey(), jose.RS256, auth0Claims())
+	tok := testop.Sign(t, jose.RS256, testop.RSAKey(), "k1", auth0Claims())
 	h.typeToken("Bearer " + tok)
 
-	if !shows(w, "Decoded a signed JWT (JWS, RS256)") {
-		t.Fatalf("no status:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Decoded a signed JWT (JWS, RS256)") {
+		t.Fatalf("no status:\n%s", onscreen.Texts(w))
 	}
 	if sub, _ := row(w, "sub"); len(sub) < 2 || sub[0] != "auth0|42" || !strings.Contains(sub[len(sub)-1], "Subject") {
 		t.Fatalf("the sub row shows %q", sub)
@@ -172,20 +126,20 @@ func TestPastingATokenShowsItsClaimsWithExplanationsAndLiveTimes(t *testing.T) {
 	}
 	c.Set(t0.Add(10 * time.Minute))
 	h.s.refreshTimes() // the window's ticker does it every second
-	if l := visibleLabel(w, "expired 5m 50s ago"); l == nil || l.Importance != widget.DangerImportance || !rowSays(w, "exp", "expired 5m 50s ago") {
+	if l := onscreen.Label(w, "expired 5m 50s ago"); l == nil || l.Importance != widget.DangerImportance || !rowSays(w, "exp", "expired 5m 50s ago") {
 		t.Fatalf("after 10 minutes exp shows %q", first(row(w, "exp")))
 	}
-	if !shows(w, `The "Bearer " prefix was removed`) {
-		t.Fatalf("the screen does not say the Bearer prefix was stripped:\n%s", screenText(w))
+	if !onscreen.Shows(w, `The "Bearer " prefix was removed`) {
+		t.Fatalf("the screen does not say the Bearer prefix was stripped:\n%s", onscreen.Texts(w))
 	}
 	var parts *widget.RichText
-	for _, s := range visible(w, strings.Split(tok, ".")[0]) {
-		if r, ok := s.obj.(*widget.RichText); ok {
+	for _, s := range onscreen.Text(w, strings.Split(tok, ".")[0]) {
+		if r, ok := s.Object.(*widget.RichText); ok {
 			parts = r
 		}
 	}
 	if parts == nil || len(parts.Segments) != 5 { // header . payload . signature
-		t.Fatalf("want 3 coloured segments and 2 dots on screen:\n%s", screenText(w))
+		t.Fatalf("want 3 coloured segments and 2 dots on screen:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -194,48 +148,48 @@ func first(texts []string, _ *widget.Button) []string { return texts }
 func TestMalformedInputNamesTheFailingSegment(t *testing.T) {
 	h := newTestInspector(t)
 	w := h.win
-	h.typeToken(signToken(t, testRSAKey(), jose.RS256, auth0Claims()))
-	test.Tap(visibleButton(t, w, "Clear"))
+	h.typeToken(testop.Sign(t, jose.RS256, testop.RSAKey(), "k1", auth0Claims()))
+	test.Tap(onscreen.Button(t, w, "Clear"))
 	h.typeToken("eyJhbGciOiJIUzI1NiJ9.e!30.c2ln")
-	if l := visibleLabel(w, "payload (segment 2) is not base64url"); l == nil || l.Importance != widget.DangerImportance {
-		t.Fatalf("the status line:\n%s", screenText(w))
+	if l := onscreen.Label(w, "payload (segment 2) is not base64url"); l == nil || l.Importance != widget.DangerImportance {
+		t.Fatalf("the status line:\n%s", onscreen.Texts(w))
 	}
-	if shows(w, "auth0|42") || !shows(w, "Paste a token above") {
-		t.Fatalf("claims from an earlier token are still shown:\n%s", screenText(w))
+	if onscreen.Shows(w, "auth0|42") || !onscreen.Shows(w, "Paste a token above") {
+		t.Fatalf("claims from an earlier token are still shown:\n%s", onscreen.Texts(w))
 	}
 }
 
 func TestPastingAKeyTurnsTheCheckRows(t *testing.T) {
 	h := newTestInspector(t)
 	w := h.win
-	k := testRSAKey()
-	h.typeToken(signToken(t, k, jose.RS256, auth0Claims()))
+	k := testop.RSAKey()
+	h.typeToken(testop.Sign(t, jose.RS256, k, "k1", auth0Claims()))
 	h.tab(t, "Verify")
 	if !rowSays(w, "signature", "not checked") {
-		t.Fatalf("before a key:\n%s", screenText(w))
+		t.Fatalf("before a key:\n%s", onscreen.Texts(w))
 	}
 	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	key := visibleEntry(t, w, `{"kty":"RSA"`)
+	key := onscreen.Entry(t, w, `{"kty":"RSA"`)
 	key.SetText(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
 	if !rowSays(w, "signature", "RS256 signature verified") {
 		t.Fatalf("after the key: %q", first(row(w, "signature")))
 	}
-	if l := visibleLabel(w, "Valid: the signature is verified"); l == nil || l.Importance != widget.SuccessImportance {
-		t.Fatalf("the verdict:\n%s", screenText(w))
+	if l := onscreen.Label(w, "Valid: the signature is verified"); l == nil || l.Importance != widget.SuccessImportance {
+		t.Fatalf("the verdict:\n%s", onscreen.Texts(w))
 	}
-	test.Type(visibleEntry(t, w, "expected audience"), "https://other.example.com")
+	test.Type(onscreen.Entry(t, w, "expected audience"), "https://other.example.com")
 	if !rowSays(w, "aud", "does not include") {
 		t.Fatalf("aud: %q", first(row(w, "aud")))
 	}
-	if l := visibleLabel(w, "Not valid: see the failed checks."); l == nil || l.Importance != widget.DangerImportance || shows(w, "Valid: the signature") {
-		t.Fatalf("the verdict:\n%s", screenText(w))
+	if l := onscreen.Label(w, "Not valid: see the failed checks."); l == nil || l.Importance != widget.DangerImportance || onscreen.Shows(w, "Valid: the signature") {
+		t.Fatalf("the verdict:\n%s", onscreen.Texts(w))
 	}
 
 	// A key that does not parse: the verdict says what is wrong with it,
 	// and the claims are still checked.
 	key.SetText("-----BEGIN PUBLIC KEY-----")
-	if l := visibleLabel(w, "Key: "); l == nil || l.Importance != widget.DangerImportance || !rowSays(w, "signature", "not checked") || !rowSays(w, "aud", "does not include") {
-		t.Fatalf("a key that does not parse:\n%s", screenText(w))
+	if l := onscreen.Label(w, "Key: "); l == nil || l.Importance != widget.DangerImportance || !rowSays(w, "signature", "not checked") || !rowSays(w, "aud", "does not include") {
+		t.Fatalf("a key that does not parse:\n%s", onscreen.Texts(w))
 	}
 
 	// A different key: the signature row fails.
@@ -255,21 +209,21 @@ func ecdsaKeyPEM(t *testing.T) (*ecdsa.PrivateKey, string) {
 func TestHMACSecretAndLeewayAreApplied(t *testing.T) {
 	h := newTestInspector(t)
 	w, c := h.win, h.clock
-	h.typeToken(signToken(t, []byte("a-long-shared-secret-of-32-bytes!"), jose.HS256, auth0Claims()))
+	h.typeToken(testop.Sign(t, jose.HS256, []byte("a-long-shared-secret-of-32-bytes!"), "k1", auth0Claims()))
 	h.tab(t, "Verify")
 	chooseKeySource(t, w, keyHMAC)
-	test.Type(visibleEntry(t, w, "shared secret"), "a-long-shared-secret-of-32-bytes!")
+	test.Type(onscreen.Entry(t, w, "shared secret"), "a-long-shared-secret-of-32-bytes!")
 	if !rowSays(w, "signature", "HS256 signature verified") {
 		t.Fatalf("signature: %q", first(row(w, "signature")))
 	}
 	c.Set(t0.Add(250*time.Second + 30*time.Second)) // 30 s past exp
-	leeway := visibleEntry(t, w, "60s")
+	leeway := onscreen.Entry(t, w, "60s")
 	leeway.SetText("45s")
 	if !rowSays(w, "exp", "expired 30s ago but within the leeway 45s") {
 		t.Fatalf("within the leeway: %q", first(row(w, "exp")))
 	}
 	leeway.SetText("10s")
-	if rowSays(w, "exp", "within") || !rowSays(w, "exp", "leeway 10s") || !shows(w, "Not valid") {
+	if rowSays(w, "exp", "within") || !rowSays(w, "exp", "leeway 10s") || !onscreen.Shows(w, "Not valid") {
 		t.Fatalf("past the leeway: %q", first(row(w, "exp")))
 	}
 }
@@ -277,22 +231,22 @@ func TestHMACSecretAndLeewayAreApplied(t *testing.T) {
 func TestCopyButtonsCopyTheClaimValueAndTheClaimsJSON(t *testing.T) {
 	h := newTestInspector(t)
 	w := h.win
-	h.typeToken(signToken(t, testRSAKey(), jose.RS256, auth0Claims()))
+	h.typeToken(testop.Sign(t, jose.RS256, testop.RSAKey(), "k1", auth0Claims()))
 	_, copyScope := row(w, "scope")
 	if copyScope == nil {
-		t.Fatalf("the scope row has no Copy button:\n%s", screenText(w))
+		t.Fatalf("the scope row has no Copy button:\n%s", onscreen.Texts(w))
 	}
 	test.Tap(copyScope)
 	if got := fyne.CurrentApp().Clipboard().Content(); got != "openid read:orders" {
 		t.Fatalf("clipboard = %q", got)
 	}
-	test.Tap(visibleButton(t, w, "Copy claims JSON"))
+	test.Tap(onscreen.Button(t, w, "Copy claims JSON"))
 	var m map[string]any
 	if err := json.Unmarshal([]byte(fyne.CurrentApp().Clipboard().Content()), &m); err != nil || m["sub"] != "auth0|42" {
 		t.Fatalf("claims JSON = %v %v", m, err)
 	}
 	h.tab(t, "Header")
-	test.Tap(visibleButton(t, w, "Copy header JSON"))
+	test.Tap(onscreen.Button(t, w, "Copy header JSON"))
 	if err := json.Unmarshal([]byte(fyne.CurrentApp().Clipboard().Content()), &m); err != nil || m["alg"] != "RS256" {
 		t.Fatalf("header JSON = %v %v", m, err)
 	}
@@ -303,7 +257,7 @@ func TestAFiveMegabytePasteStaysOutOfTheFieldAndDecodes(t *testing.T) {
 	w := h.win
 	claims := auth0Claims()
 	claims["blob"] = strings.Repeat("x", 3<<20)
-	big := signToken(t, testRSAKey(), jose.RS256, claims)
+	big := testop.Sign(t, jose.RS256, testop.RSAKey(), "k1", claims)
 	clip := fyne.CurrentApp().Clipboard()
 	clip.SetContent(big)
 	field := tokenField(t, w)
@@ -313,15 +267,15 @@ func TestAFiveMegabytePasteStaysOutOfTheFieldAndDecodes(t *testing.T) {
 	}
 	h.settle()
 	blob, _ := row(w, "blob")
-	if !shows(w, "Decoded a signed JWT") || len(blob) == 0 {
-		t.Fatalf("the screen shows:\n%.2000s", screenText(w))
+	if !onscreen.Shows(w, "Decoded a signed JWT") || len(blob) == 0 {
+		t.Fatalf("the screen shows:\n%.2000s", onscreen.Texts(w))
 	}
 	if n := len(blob[0]); n > maxValueShown+100 {
 		t.Fatalf("a %d-character value was put in a label", n)
 	}
-	test.Tap(visibleButton(t, w, "Clear"))
-	if field.Disabled() || field.Text != "" || shows(w, "blob") || !shows(w, "Paste a token above") {
-		t.Fatalf("Clear did not reset the screen:\n%.2000s", screenText(w))
+	test.Tap(onscreen.Button(t, w, "Clear"))
+	if field.Disabled() || field.Text != "" || onscreen.Shows(w, "blob") || !onscreen.Shows(w, "Paste a token above") {
+		t.Fatalf("Clear did not reset the screen:\n%.2000s", onscreen.Texts(w))
 	}
 }
 
@@ -329,43 +283,43 @@ func TestOpaqueTokenIsExplained(t *testing.T) {
 	h := newTestInspector(t)
 	w := h.win
 	h.typeToken("9tQ2mTjW1ZbB7x0yQ3cQkz0qZ2l5WcB1")
-	if !shows(w, "Decoded an opaque token.") || !shows(w, "This is an opaque token: it carries no readable claims") || !shows(w, "An opaque token has no claims to show") {
-		t.Fatalf("the screen shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Decoded an opaque token.") || !onscreen.Shows(w, "This is an opaque token: it carries no readable claims") || !onscreen.Shows(w, "An opaque token has no claims to show") {
+		t.Fatalf("the screen shows:\n%s", onscreen.Texts(w))
 	}
 	h.tab(t, "Verify")
-	if !shows(w, "An opaque token carries no signature here") {
-		t.Fatalf("the Verify tab shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "An opaque token carries no signature here") {
+		t.Fatalf("the Verify tab shows:\n%s", onscreen.Texts(w))
 	}
 }
 
 func TestDecryptingAJWEShowsTheNestedClaims(t *testing.T) {
 	h := newTestInspector(t)
 	w := h.win
-	k := testRSAKey()
-	inner := signToken(t, k, jose.RS256, auth0Claims())
+	k := testop.RSAKey()
+	inner := testop.Sign(t, jose.RS256, k, "k1", auth0Claims())
 	enc, _ := jose.NewEncrypter(jose.A256GCM, jose.Recipient{Algorithm: jose.RSA_OAEP_256, Key: &k.PublicKey}, (&jose.EncrypterOptions{}).WithContentType("JWT"))
 	obj, _ := enc.Encrypt([]byte(inner))
 	compact, _ := obj.CompactSerialize()
 	h.typeToken(compact)
-	if !shows(w, "The claims are encrypted") || shows(w, "auth0|42") {
-		t.Fatalf("a JWE should offer decryption and show no claims yet:\n%s", screenText(w))
+	if !onscreen.Shows(w, "The claims are encrypted") || onscreen.Shows(w, "auth0|42") {
+		t.Fatalf("a JWE should offer decryption and show no claims yet:\n%s", onscreen.Texts(w))
 	}
-	key := visibleEntry(t, w, "recipient's private key")
+	key := onscreen.Entry(t, w, "recipient's private key")
 	key.SetText("not a key")
-	test.Tap(visibleButton(t, w, "Decrypt"))
-	if l := visibleLabel(w, "Key: "); l == nil || l.Importance != widget.DangerImportance {
-		t.Fatalf("a key that does not parse:\n%s", screenText(w))
+	test.Tap(onscreen.Button(t, w, "Decrypt"))
+	if l := onscreen.Label(w, "Key: "); l == nil || l.Importance != widget.DangerImportance {
+		t.Fatalf("a key that does not parse:\n%s", onscreen.Texts(w))
 	}
 	key.SetText(string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})))
-	test.Tap(visibleButton(t, w, "Decrypt"))
-	if !shows(w, "auth0|42") || !shows(w, "decrypted: showing the") {
-		t.Fatalf("after decrypting:\n%s", screenText(w))
+	test.Tap(onscreen.Button(t, w, "Decrypt"))
+	if !onscreen.Shows(w, "auth0|42") || !onscreen.Shows(w, "decrypted: showing the") {
+		t.Fatalf("after decrypting:\n%s", onscreen.Texts(w))
 	}
-	if slices.ContainsFunc(visible(w, "Decrypt"), func(s seen) bool { _, b := s.obj.(*widget.Button); return b }) {
-		t.Fatalf("the decrypt card is still offered:\n%s", screenText(w))
+	if slices.ContainsFunc(onscreen.Text(w, "Decrypt"), func(s onscreen.Seen) bool { _, b := s.Object.(*widget.Button); return b }) {
+		t.Fatalf("the decrypt card is still offered:\n%s", onscreen.Texts(w))
 	}
 	h.tab(t, "Verify")
 	if !rowSays(w, "signature", "not checked") {
-		t.Fatalf("the JWT inside is not the one verified:\n%s", screenText(w))
+		t.Fatalf("the JWT inside is not the one verified:\n%s", onscreen.Texts(w))
 	}
 }

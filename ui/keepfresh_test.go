@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -67,22 +68,16 @@ func newFreshWorld(t *testing.T) *freshWorld {
 // toggle is the visible "Keep the access token fresh" box.
 func (fw *freshWorld) toggle(t *testing.T) *widget.Check {
 	t.Helper()
-	for _, s := range visible(fw.win, "Keep the access token fresh") {
-		if c, ok := s.obj.(*widget.Check); ok {
-			return c
-		}
-	}
-	t.Fatalf("no Keep fresh box; the window shows:\n%s", screenText(fw.win))
-	return nil
+	return onscreen.Check(t, fw.win, "Keep the access token fresh")
 }
 
 // waitFor applies queued UI updates until the window shows text.
 func (fw *freshWorld) waitFor(t *testing.T, text string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for !shows(fw.win, text) {
+	for !onscreen.Shows(fw.win, text) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the window never showed %q; it shows:\n%s", text, screenText(fw.win))
+			t.Fatalf("the window never showed %q; it shows:\n%s", text, onscreen.Texts(fw.win))
 		}
 		fw.bridge.drain()
 		time.Sleep(10 * time.Millisecond)
@@ -93,13 +88,13 @@ func (fw *freshWorld) waitFor(t *testing.T, text string) {
 // and draws the family chain: the stored token, an arrow, the rotated one.
 func TestKeepFreshShowsTheCountdownAndTheFamilyChain(t *testing.T) {
 	fw := newFreshWorld(t)
-	if !shows(fw.win, "No refresh token seen yet") && !shows(fw.win, "from stored") {
-		t.Fatalf("before: %s", screenText(fw.win))
+	if !onscreen.Shows(fw.win, "No refresh token seen yet") && !onscreen.Shows(fw.win, "from stored") {
+		t.Fatalf("before: %s", onscreen.Texts(fw.win))
 	}
 	test.Tap(fw.toggle(t))
 	fw.waitFor(t, "Next refresh in ")
 	fw.waitFor(t, "↓ rotated")
-	text := screenText(fw.win)
+	text := onscreen.Texts(fw.win)
 	if !strings.Contains(text, "from stored") || !strings.Contains(text, "used (") && !strings.Contains(text, "· used") || !strings.Contains(text, "from rotation") || !strings.Contains(text, "current") {
 		t.Fatalf("the chain:\n%s", text)
 	}
@@ -108,8 +103,8 @@ func TestKeepFreshShowsTheCountdownAndTheFamilyChain(t *testing.T) {
 	}
 	// Off is off: the countdown says so.
 	test.Tap(fw.toggle(t))
-	if !shows(fw.win, "Keep-fresh is off for api") {
-		t.Fatalf("after turning it off: %s", screenText(fw.win))
+	if !onscreen.Shows(fw.win, "Keep-fresh is off for api") {
+		t.Fatalf("after turning it off: %s", onscreen.Texts(fw.win))
 	}
 }
 
@@ -122,8 +117,8 @@ func TestKeepFreshStopsOnAnErrorAndSaysWhy(t *testing.T) {
 	fw.mu.Unlock()
 	test.Tap(fw.toggle(t))
 	fw.waitFor(t, "Keep-fresh stopped for api")
-	if fw.toggle(t).Checked || !shows(fw.win, "invalid_grant") {
-		t.Fatalf("checked %v; the window shows:\n%s", fw.toggle(t).Checked, screenText(fw.win))
+	if fw.toggle(t).Checked || !onscreen.Shows(fw.win, "invalid_grant") {
+		t.Fatalf("checked %v; the window shows:\n%s", fw.toggle(t).Checked, onscreen.Texts(fw.win))
 	}
 	if len(fw.notes) != 1 || !strings.Contains(fw.notes[0], "invalid_grant") {
 		t.Fatalf("notifications %v", fw.notes)
@@ -136,12 +131,12 @@ func TestKeepFreshStopsOnAnErrorAndSaysWhy(t *testing.T) {
 // tabs at once revoke the family.
 func TestRehearseShowsEachRaceTimelineInTheWindow(t *testing.T) {
 	fw := newFreshWorld(t)
-	test.Tap(visibleButton(t, fw.win, "Rehearse rotation races…"))
+	test.Tap(onscreen.Button(t, fw.win, "Rehearse rotation races…"))
 	settle(fw.bridge, &fw.busy)
 	dialogText := strings.Join(func() []string {
 		var out []string
-		for _, s := range under(fw.win.Canvas().Overlays().Top()) {
-			out = append(out, s.text)
+		for _, s := range onscreen.Under(fw.win.Canvas().Overlays().Top()) {
+			out = append(out, s.Text)
 		}
 		return out
 	}(), "\n")
@@ -161,10 +156,10 @@ func TestRehearseShowsEachRaceTimelineInTheWindow(t *testing.T) {
 // plainly what was asked for and not granted, and why.
 func TestExchangeSaysWhenAnAudienceWasIgnored(t *testing.T) {
 	s, bridge, _, w := demoExchange(t, "allow")
-	typeIn(t, w, "Audience", "https://reports.example")
-	test.Tap(visibleButton(t, w, "Refresh"))
+	test.Type(onscreen.FormEntry(t, w, "Audience"), "https://reports.example")
+	test.Tap(onscreen.Button(t, w, "Refresh"))
 	settleExchange(s, bridge)
-	if !shows(w, "Asked for, not granted") || !shows(w, "https://reports.example") || !shows(w, "Multi-Resource Refresh Token") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Asked for, not granted") || !onscreen.Shows(w, "https://reports.example") || !onscreen.Shows(w, "Multi-Resource Refresh Token") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 )
 
 // variantTheme shows tsTheme in one variant whatever the system says.
@@ -38,17 +39,17 @@ func populatedWindow(t *testing.T, v fyne.ThemeVariant) (*mainWindow, func()) {
 	m.showScreen(screenExchange)
 	chosenProfile(t, m.win).SetSelected("demo-web")
 	settle()
-	test.Tap(visibleButton(t, m.win, "Refresh"))
+	test.Tap(onscreen.Button(t, m.win, "Refresh"))
 	settle()
 	m.inspect.SetToken(cardToken(t, m.win, "ID token"))
 	settle()
 	m.showScreen(screenMigrate)
-	test.Tap(visibleButton(t, m.win, "Sample"))
+	test.Tap(onscreen.Button(t, m.win, "Sample"))
 	settle()
-	test.Tap(visibleButton(t, m.win, "Send"))
+	test.Tap(onscreen.Button(t, m.win, "Send"))
 	settle()
 	m.showScreen(screenClients)
-	visibleList(t, m.win).Select(0)
+	onscreen.List(t, m.win).Select(0)
 	settle()
 	return m, settle
 }
@@ -86,9 +87,9 @@ func layoutProblems(w fyne.Window, root fyne.CanvasObject) []string {
 	drv := fyne.CurrentApp().Driver()
 	win := w.Canvas().Size()
 	minChars := fyne.MeasureText("MMMMMM", theme.TextSize(), fyne.TextStyle{}).Width
-	frame(w)
-	for _, shown := range under(root) { // what is shown: not under a hidden parent
-		o := shown.obj
+	onscreen.Frame(w)
+	for _, shown := range onscreen.Under(root) { // what is shown: not under a hidden parent
+		o := shown.Object
 		switch x := o.(type) {
 		case *widget.Label:
 			text := strings.TrimSpace(x.Text)

@@ -7,93 +7,14 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
-
-// Finders of widgets on screen by what a user sees next to them (used by
-// the Migrate, Scan and Clients tests; candidates for visible_test.go).
-
-// formField is the widget of the visible form item labelled label.
-func formField(t *testing.T, w fyne.Window, label string) fyne.CanvasObject {
-	t.Helper()
-	var found []fyne.CanvasObject
-	for _, s := range onScreen(w) {
-		if f, ok := s.obj.(*widget.Form); ok {
-			for _, item := range f.Items {
-				if item.Text == label && item.Widget.Visible() {
-					found = append(found, item.Widget)
-				}
-			}
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("%d visible form fields %q; the window shows:\n%s", len(found), label, screenText(w))
-	}
-	return found[0]
-}
-
-// formEntry is the entry of the visible form item labelled label.
-func formEntry(t *testing.T, w fyne.Window, label string) *widget.Entry {
-	t.Helper()
-	e, ok := formField(t, w, label).(*widget.Entry)
-	if !ok {
-		t.Fatalf("the field %q is not an entry", label)
-	}
-	return e
-}
-
-// shownWidgets are the visible widgets of type T that match.
-func shownWidgets[T fyne.CanvasObject](w fyne.Window, match func(T) bool) []T {
-	var out []T
-	for _, s := range onScreen(w) {
-		if x, ok := s.obj.(T); ok && match(x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-// theOne is the one visible widget of type T that matches, named what in
-// the failure.
-func theOne[T fyne.CanvasObject](t *testing.T, w fyne.Window, what string, match func(T) bool) T {
-	t.Helper()
-	found := shownWidgets(w, match)
-	if len(found) != 1 {
-		t.Fatalf("%d visible %s; the window shows:\n%s", len(found), what, screenText(w))
-	}
-	return found[0]
-}
-
-// selectOffering is the visible drop-down that offers option.
-func selectOffering(t *testing.T, w fyne.Window, option string) *widget.Select {
-	t.Helper()
-	return theOne(t, w, "drop-downs offering "+option, func(s *widget.Select) bool {
-		for _, o := range s.Options {
-			if o == option {
-				return true
-			}
-		}
-		return false
-	})
-}
-
-// visibleList is the one list on screen.
-func visibleList(t *testing.T, w fyne.Window) *widget.List {
-	t.Helper()
-	return theOne(t, w, "lists", func(*widget.List) bool { return true })
-}
-
-// entryHinting is the visible entry whose placeholder starts with hint.
-func entryHinting(t *testing.T, w fyne.Window, hint string) *widget.Entry {
-	t.Helper()
-	return theOne(t, w, "entries hinting "+hint, func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, hint) })
-}
 
 type migrateHarness struct {
 	s        *migrateScreen
@@ -137,31 +58,22 @@ func (h *migrateHarness) settle() { settle(h.bridge, &h.s.busy) }
 // input is the field the legacy call goes into.
 func (h *migrateHarness) input(t *testing.T) *widget.Entry {
 	t.Helper()
-	return theOne(t, h.w, "inputs", func(e *widget.Entry) bool { return e.MultiLine })
+	return onscreen.Only(t, h.w, "inputs", func(e *widget.Entry) bool { return e.MultiLine })
 }
 
 // output is the new request as the output pane shows it.
 func (h *migrateHarness) output(t *testing.T) string {
 	t.Helper()
-	return theOne(t, h.w, "outputs", func(l *widget.Label) bool { return l.Selectable && l.TextStyle.Monospace }).Text
-}
-
-// labelText is every visible label's text (not the entries'), one a line.
-func labelText(w fyne.Window) string {
-	var out []string
-	for _, l := range shownWidgets(w, func(*widget.Label) bool { return true }) {
-		out = append(out, l.Text)
-	}
-	return strings.Join(out, "\n")
+	return onscreen.Only(t, h.w, "outputs", func(l *widget.Label) bool { return l.Selectable && l.TextStyle.Monospace }).Text
 }
 
 func TestTheSampleBecomesACurlRefreshRequestWithFindings(t *testing.T) {
 	h := newTestMigrate(t)
 	w := h.w
-	test.Tap(visibleButton(t, w, "Sample"))
+	test.Tap(onscreen.Button(t, w, "Sample"))
 	h.settle()
-	if !shows(w, "Detected a curl command") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Detected a curl command") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 	out := h.output(t)
 	if !strings.Contains(out, "https://tenant.eu.auth0.com/oauth/token") || !strings.Contains(out, `"refresh_token": "$REFRESH_TOKEN"`) || strings.Contains(out, "v1.MRrT3gL0b") {
@@ -169,27 +81,27 @@ func TestTheSampleBecomesACurlRefreshRequestWithFindings(t *testing.T) {
 	}
 	// The findings: labels, not the input that says the same words.
 	var findings []string
-	for _, l := range shownWidgets(w, func(l *widget.Label) bool { return l.Wrapping == fyne.TextWrapWord }) {
+	for _, l := range onscreen.All(w, func(l *widget.Label) bool { return l.Wrapping == fyne.TextWrapWord }) {
 		findings = append(findings, l.Text)
 	}
 	if joined := strings.Join(findings, "\n"); !strings.Contains(joined, "nickname") || !strings.Contains(joined, "device") {
 		t.Fatalf("findings:\n%s", joined)
 	}
 
-	selectOffering(t, w, "form").SetSelected("form")
+	onscreen.Select(t, w, "form").SetSelected("form")
 	if out := h.output(t); !strings.HasPrefix(out, "grant_type=refresh_token&client_id=mY8tQj2ZpWk1Lx0c&refresh_token=%24REFRESH_TOKEN") {
 		t.Fatalf("form output %q", out)
 	}
-	formField(t, w, "Client auth").(*widget.Select).SetSelected(authLabels[3]) // basic
-	selectOffering(t, w, "http").SetSelected("http")
+	onscreen.FormField(t, w, "Client auth").(*widget.Select).SetSelected(authLabels[3]) // basic
+	onscreen.Select(t, w, "http").SetSelected("http")
 	if out := h.output(t); !strings.Contains(out, "Authorization: Basic <base64 of mY8tQj2ZpWk1Lx0c:$CLIENT_SECRET>") {
 		t.Fatalf("http output %q", out)
 	}
-	test.Tap(tickBox(t, w, "Show secrets in the output"))
+	test.Tap(onscreen.Check(t, w, "Show secrets in the output"))
 	if !strings.Contains(h.output(t), "v1.MRrT3gL0b_Zqk9xY2wV4uT6sR8q") {
 		t.Fatal("Show secrets did not reveal the refresh token")
 	}
-	test.Tap(visibleButton(t, w, "Copy"))
+	test.Tap(onscreen.Button(t, w, "Copy"))
 	if got := fyne.CurrentApp().Clipboard().Content(); got != h.output(t) {
 		t.Fatal("Copy did not copy the output")
 	}
@@ -198,24 +110,24 @@ func TestTheSampleBecomesACurlRefreshRequestWithFindings(t *testing.T) {
 func TestAHARShowsEachDelegationCallWithItsStatus(t *testing.T) {
 	h := newTestMigrate(t)
 	w := h.w
-	if shows(w, "HAR entry") {
-		t.Fatalf("the list of calls is shown with no input:\n%s", screenText(w))
+	if onscreen.Shows(w, "HAR entry") {
+		t.Fatalf("the list of calls is shown with no input:\n%s", onscreen.Texts(w))
 	}
 	h.input(t).SetText(`{"log":{"entries":[
 	{"request":{"method":"POST","url":"https://t.auth0.com/delegation","postData":{"mimeType":"application/x-www-form-urlencoded","text":"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=a&refresh_token=r"}}},
 	{"request":{"method":"GET","url":"https://t.auth0.com/userinfo"}},
 	{"request":{"method":"POST","url":"https://t.auth0.com/delegation","postData":{"mimeType":"application/x-www-form-urlencoded","text":"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=a&id_token=x"}}}]}}`)
 	h.settle()
-	list := visibleList(t, w)
-	if list.Length() != 2 || !shows(w, "2 legacy calls found: 1 migratable, 1 blocked (1 other entry skipped)") {
-		t.Fatalf("%d calls in the list; the window shows:\n%s", list.Length(), screenText(w))
+	list := onscreen.List(t, w)
+	if list.Length() != 2 || !onscreen.Shows(w, "2 legacy calls found: 1 migratable, 1 blocked (1 other entry skipped)") {
+		t.Fatalf("%d calls in the list; the window shows:\n%s", list.Length(), onscreen.Texts(w))
 	}
-	if !shows(w, "HAR entry 1: migrated") || !shows(w, "HAR entry 3") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "HAR entry 1: migrated") || !onscreen.Shows(w, "HAR entry 3") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 	list.Select(1)
-	if !shows(w, "HAR entry 3: cannot be migrated") || h.output(t) != "" || !visibleButton(t, w, "Copy").Disabled() {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "HAR entry 3: cannot be migrated") || h.output(t) != "" || !onscreen.Button(t, w, "Copy").Disabled() {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -223,8 +135,8 @@ func TestUnreadableInputSaysWhere(t *testing.T) {
 	h := newTestMigrate(t)
 	h.input(t).SetText("{\n \"client_id\": \"a\",\n oops }")
 	h.settle()
-	if l := visibleLabel(h.w, "Cannot read this input"); l == nil || !strings.Contains(l.Text, "line 3") {
-		t.Fatalf("the window shows:\n%s", screenText(h.w))
+	if l := onscreen.Label(h.w, "Cannot read this input"); l == nil || !strings.Contains(l.Text, "line 3") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(h.w))
 	}
 }
 
@@ -233,21 +145,21 @@ func TestSaveAsProfileStoresTheClientAndPutsTheSecretsInTheKeyring(t *testing.T)
 	w := h.w
 	h.input(t).SetText("curl https://tenant.eu.auth0.com/delegation -u 'mY8tQj2ZpW:s3cret-value' -d 'grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&refresh_token=v1.r3fresh&scope=openid'")
 	h.settle()
-	formField(t, w, "Client auth").(*widget.Select).SetSelected(authLabels[3])
-	save := visibleButton(t, w, "Save as profile…")
+	onscreen.FormField(t, w, "Client auth").(*widget.Select).SetSelected(authLabels[3])
+	save := onscreen.Button(t, w, "Save as profile…")
 	if save.Disabled() {
 		t.Fatal("Save as profile is disabled for a migratable request")
 	}
 	test.Tap(save)
-	name := formEntry(t, w, "Profile name")
+	name := onscreen.FormEntry(t, w, "Profile name")
 	if name.Text != "tenant" {
 		t.Fatalf("suggested name %q", name.Text)
 	}
 	name.SetText("eu-tenant")
-	test.Tap(dialogButton(t, w, "Save"))
+	test.Tap(onscreen.DialogButton(t, w, "Save"))
 	h.settle()
-	if !shows(w, "Saved profile eu-tenant") || !shows(w, "refresh token and client secret are in the OS keyring") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Saved profile eu-tenant") || !onscreen.Shows(w, "refresh token and client secret are in the OS keyring") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 	ps, err := h.profiles.Load()
 	if err != nil || len(ps) != 1 || ps[0].ClientID != "mY8tQj2ZpW" || ps[0].Issuer != "https://tenant.eu.auth0.com/" || ps[0].Auth != "basic" || ps[0].Scope != "openid" {
@@ -266,11 +178,11 @@ func TestSaveAsProfileIsOfferedOnlyWithARealDomain(t *testing.T) {
 	w := h.w
 	h.input(t).SetText("grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&client_id=a&refresh_token=r")
 	h.settle()
-	if !visibleButton(t, w, "Save as profile…").Disabled() {
+	if !onscreen.Button(t, w, "Save as profile…").Disabled() {
 		t.Fatal("a request with the placeholder domain cannot become a profile")
 	}
-	test.Type(formEntry(t, w, "Domain"), "tenant.us.auth0.com")
-	if visibleButton(t, w, "Save as profile…").Disabled() {
+	test.Type(onscreen.FormEntry(t, w, "Domain"), "tenant.us.auth0.com")
+	if onscreen.Button(t, w, "Save as profile…").Disabled() {
 		t.Fatal("with a domain given, Save as profile should be enabled")
 	}
 }
@@ -286,10 +198,10 @@ func TestALargeHARStaysOutOfTheFieldAndIsParsed(t *testing.T) {
 	if in := h.input(t); !in.Disabled() || !strings.Contains(in.Text, "KB loaded") {
 		t.Fatalf("the field holds %d characters", len(in.Text))
 	}
-	if !shows(w, "1 legacy call found: 1 migratable, 0 blocked (2000 other entries skipped)") || !shows(w, "HAR entry 2001: migrated") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "1 legacy call found: 1 migratable, 0 blocked (2000 other entries skipped)") || !onscreen.Shows(w, "HAR entry 2001: migrated") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
-	test.Tap(visibleButton(t, w, "Clear"))
+	test.Tap(onscreen.Button(t, w, "Clear"))
 	h.settle()
 	if in := h.input(t); in.Disabled() || in.Text != "" || h.output(t) != "" {
 		t.Fatal("Clear did not reset the screen")
@@ -313,58 +225,38 @@ func TestSaveAsProfileSuggestsAUsefulName(t *testing.T) {
 	}
 }
 
-// inSight reports whether o lies wholly inside the scroll's viewport.
-func inSight(scroll *container.Scroll, o fyne.CanvasObject) bool {
-	d := fyne.CurrentApp().Driver()
-	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(scroll).Y
-	return top >= -1 && top+o.Size().Height <= scroll.Size().Height+1
-}
-
-// scrollHolding is the visible scroll container with o inside it.
-func scrollHolding(t *testing.T, w fyne.Window, o fyne.CanvasObject) *container.Scroll {
-	t.Helper()
-	return theOne(t, w, "scrolls holding the answer", func(s *container.Scroll) bool {
-		for _, x := range under(s.Content) {
-			if x.obj == o {
-				return true
-			}
-		}
-		return false
-	})
-}
-
 func TestTheDemoSampleComparesTheLegacyCallWithItsTwin(t *testing.T) {
 	h := newDemoMigrate(t)
 	w := h.w
-	test.Tap(visibleButton(t, w, "Sample"))
+	test.Tap(onscreen.Button(t, w, "Sample"))
 	h.settle()
-	compare := visibleButton(t, w, "Compare")
+	compare := onscreen.Button(t, w, "Compare")
 	if compare.Disabled() {
-		t.Fatalf("Compare is not offered for the demo sample:\n%s", screenText(w))
+		t.Fatalf("Compare is not offered for the demo sample:\n%s", onscreen.Texts(w))
 	}
 	test.Tap(compare)
 	h.settle()
-	if !shows(w, "POST /delegation: HTTP 200\nPOST /oauth/token: HTTP 200") {
-		t.Fatalf("the comparison:\n%s", screenText(w))
+	if !onscreen.Shows(w, "POST /delegation: HTTP 200\nPOST /oauth/token: HTTP 200") {
+		t.Fatalf("the comparison:\n%s", onscreen.Texts(w))
 	}
-	all := labelText(w)
+	all := onscreen.LabelTexts(w)
 	if !strings.Contains(all, "\nsame\n") || !strings.Contains(all, "new only") || !strings.Contains(all, "at_hash") {
 		t.Fatalf("the comparison shows:\n%s", all)
 	}
 	// The user scrolls back up to the findings.
-	heading := visibleLabel(w, "Side by side")
-	scroll := scrollHolding(t, w, heading)
+	heading := onscreen.Label(w, "Side by side")
+	scroll := onscreen.ScrollHolding(t, w, heading)
 	scroll.ScrollToTop()
 	// Compare spent fresh tokens of its own: Send right after it works
 	// with the sample's token (it once failed with invalid_grant).
-	test.Tap(visibleButton(t, w, "Send"))
+	test.Tap(onscreen.Button(t, w, "Send"))
 	h.settle()
-	if !shows(w, "succeeded (HTTP 200)") {
-		t.Fatalf("Send after Compare:\n%s", screenText(w))
+	if !onscreen.Shows(w, "succeeded (HTTP 200)") {
+		t.Fatalf("Send after Compare:\n%s", onscreen.Texts(w))
 	}
 	// The pane scrolls to Send's answer, not left on the findings above it.
-	frame(w)
-	if first := visibleButton(t, w, "Inspect access token"); !inSight(scroll, first) {
+	onscreen.Frame(w)
+	if first := onscreen.Button(t, w, "Inspect access token"); !onscreen.InSight(scroll, first) {
 		t.Fatalf("Send's answer is out of sight: the pane shows %v of %v from %v", scroll.Size().Height, scroll.Content.Size().Height, scroll.Offset.Y)
 	}
 }
@@ -374,24 +266,24 @@ func TestSendRunsTheMigratedRequestAndOffersItsTokensToTheInspector(t *testing.T
 	w := h.w
 	var inspected string
 	h.s.inspect = func(tok string) { inspected = tok }
-	test.Tap(visibleButton(t, w, "Sample"))
+	test.Tap(onscreen.Button(t, w, "Sample"))
 	h.settle()
-	send := visibleButton(t, w, "Send")
+	send := onscreen.Button(t, w, "Send")
 	if send.Disabled() {
-		t.Fatalf("Send is not offered:\n%s", screenText(w))
+		t.Fatalf("Send is not offered:\n%s", onscreen.Texts(w))
 	}
 	test.Tap(send)
 	h.settle()
-	if !shows(w, "succeeded (HTTP 200)") || !shows(w, "only copy") {
-		t.Fatalf("after Send:\n%s", screenText(w))
+	if !onscreen.Shows(w, "succeeded (HTTP 200)") || !onscreen.Shows(w, "only copy") {
+		t.Fatalf("after Send:\n%s", onscreen.Texts(w))
 	}
-	test.Tap(visibleButton(t, w, "Inspect ID token"))
+	test.Tap(onscreen.Button(t, w, "Inspect ID token"))
 	if strings.Count(inspected, ".") != 2 {
 		t.Fatalf("inspected %q", inspected)
 	}
 	// A request with a $CLIENT_SECRET placeholder cannot be sent.
-	formField(t, w, "Client auth").(*widget.Select).SetSelected(authLabels[2])
-	if !visibleButton(t, w, "Send").Disabled() {
+	onscreen.FormField(t, w, "Client auth").(*widget.Select).SetSelected(authLabels[2])
+	if !onscreen.Button(t, w, "Send").Disabled() {
 		t.Fatal("Send is offered for a request without its client secret")
 	}
 }
@@ -401,13 +293,13 @@ func TestSendRunsTheMigratedRequestAndOffersItsTokensToTheInspector(t *testing.T
 func TestSendIsCancelledWhenTheInputChanges(t *testing.T) {
 	h := newDemoMigrate(t)
 	w := h.w
-	test.Tap(visibleButton(t, w, "Sample"))
+	test.Tap(onscreen.Button(t, w, "Sample"))
 	h.settle()
-	test.Tap(visibleButton(t, w, "Send"))
-	formEntry(t, w, "Audience").SetText("https://another.example/api") // the request changes
+	test.Tap(onscreen.Button(t, w, "Send"))
+	onscreen.FormEntry(t, w, "Audience").SetText("https://another.example/api") // the request changes
 	h.settle()
-	if shows(w, "succeeded") || shows(w, "failed") || shows(w, "Inspect") {
-		t.Fatalf("a stale Send result was shown:\n%s", screenText(w))
+	if onscreen.Shows(w, "succeeded") || onscreen.Shows(w, "failed") || onscreen.Shows(w, "Inspect") {
+		t.Fatalf("a stale Send result was shown:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -416,17 +308,17 @@ func TestSendIsCancelledWhenTheInputChanges(t *testing.T) {
 func TestClearRemovesTheOldResults(t *testing.T) {
 	h := newDemoMigrate(t)
 	w := h.w
-	test.Tap(visibleButton(t, w, "Sample"))
+	test.Tap(onscreen.Button(t, w, "Sample"))
 	h.settle()
-	test.Tap(visibleButton(t, w, "Send"))
+	test.Tap(onscreen.Button(t, w, "Send"))
 	h.settle()
-	if !shows(w, "Inspect ID token") {
-		t.Fatalf("Send shows no tokens:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Inspect ID token") {
+		t.Fatalf("Send shows no tokens:\n%s", onscreen.Texts(w))
 	}
-	test.Tap(visibleButton(t, w, "Clear"))
+	test.Tap(onscreen.Button(t, w, "Clear"))
 	h.settle()
-	if shows(w, "Inspect") || shows(w, "only copy") {
-		t.Fatalf("Send's answer is still offered after Clear:\n%s", screenText(w))
+	if onscreen.Shows(w, "Inspect") || onscreen.Shows(w, "only copy") {
+		t.Fatalf("Send's answer is still offered after Clear:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -436,20 +328,20 @@ func TestClearRemovesTheOldResults(t *testing.T) {
 func TestTheSameRequestHandedOverAgainClearsTheLastSendsAnswer(t *testing.T) {
 	h := newDemoMigrate(t)
 	w := h.w
-	test.Tap(visibleButton(t, w, "Sample"))
+	test.Tap(onscreen.Button(t, w, "Sample"))
 	h.settle()
 	sample := h.input(t).Text
-	test.Tap(visibleButton(t, w, "Send"))
+	test.Tap(onscreen.Button(t, w, "Send"))
 	h.settle()
-	if !shows(w, "Inspect ID token") {
-		t.Fatalf("Send shows no tokens:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Inspect ID token") {
+		t.Fatalf("Send shows no tokens:\n%s", onscreen.Texts(w))
 	}
 	h.s.setInput(sample)
-	if shows(w, "Inspect ID token") || shows(w, "only copy") {
-		t.Fatalf("the last Send's answer is still there:\n%s", screenText(w))
+	if onscreen.Shows(w, "Inspect ID token") || onscreen.Shows(w, "only copy") {
+		t.Fatalf("the last Send's answer is still there:\n%s", onscreen.Texts(w))
 	}
 	h.settle()
-	if shows(w, "Inspect") || shows(w, "succeeded (HTTP 200)") || !shows(w, "migrated to POST") || visibleButton(t, w, "Send").Disabled() {
-		t.Fatalf("after the hand-over:\n%s", screenText(w))
+	if onscreen.Shows(w, "Inspect") || onscreen.Shows(w, "succeeded (HTTP 200)") || !onscreen.Shows(w, "migrated to POST") || onscreen.Button(t, w, "Send").Disabled() {
+		t.Fatalf("after the hand-over:\n%s", onscreen.Texts(w))
 	}
 }

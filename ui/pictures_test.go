@@ -10,6 +10,8 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/tokenscope/tokenscope/internal/exchange"
+	"github.com/tokenscope/tokenscope/internal/testop"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 )
 
 // The timeline puts the instants in time order on the axis, now included,
@@ -63,29 +65,24 @@ func TestTheHistoryChartHasABarARefresh(t *testing.T) {
 // old ones, and a test of its fields passed on an empty pane.
 func TestRawJSONShowsTheClaimsAsJSON(t *testing.T) {
 	h := newTestInspector(t)
-	h.typeToken(signToken(t, testRSAKey(), jose.RS256, auth0Claims()))
+	h.typeToken(testop.Sign(t, jose.RS256, testop.RSAKey(), "k1", auth0Claims()))
 	h.settle()
-	if !shows(h.win, "Timeline") {
-		t.Fatalf("no timeline on screen for a token with times:\n%s", screenText(h.win))
+	if !onscreen.Shows(h.win, "Timeline") {
+		t.Fatalf("no timeline on screen for a token with times:\n%s", onscreen.Texts(h.win))
 	}
-	var tick *widget.Check
-	for _, s := range visible(h.win, "Raw JSON") {
-		if c, ok := s.obj.(*widget.Check); ok {
-			tick = c
-		}
-	}
-	if tick == nil || tick.Disabled() {
-		t.Fatalf("no Raw JSON tick box to tick:\n%s", screenText(h.win))
+	tick := onscreen.Check(t, h.win, "Raw JSON")
+	if tick.Disabled() {
+		t.Fatalf("the Raw JSON tick box is disabled:\n%s", onscreen.Texts(h.win))
 	}
 	test.Tap(tick)
 	var rt *widget.RichText
-	for _, s := range visible(h.win, `"iss": "https://tenant.eu.auth0.com/"`) {
-		if r, ok := s.obj.(*widget.RichText); ok {
+	for _, s := range onscreen.Text(h.win, `"iss": "https://tenant.eu.auth0.com/"`) {
+		if r, ok := s.Object.(*widget.RichText); ok {
 			rt = r
 		}
 	}
 	if rt == nil {
-		t.Fatalf("the raw JSON is not on screen:\n%s", screenText(h.win))
+		t.Fatalf("the raw JSON is not on screen:\n%s", onscreen.Texts(h.win))
 	}
 	lines := 0
 	for _, seg := range rt.Segments {
@@ -96,12 +93,12 @@ func TestRawJSONShowsTheClaimsAsJSON(t *testing.T) {
 	if lines != 9 { // one line a claim, plus the braces
 		t.Fatalf("raw JSON %q in %d lines", rt.String(), lines)
 	}
-	if shows(h.win, "Subject: the user") {
+	if onscreen.Shows(h.win, "Subject: the user") {
 		t.Fatal("the explained rows are still on screen beside the raw JSON")
 	}
 	test.Tap(tick)
-	if shows(h.win, `"iss": "https://tenant.eu.auth0.com/"`) || !shows(h.win, "auth0|") {
-		t.Fatalf("unticking did not bring the rows back:\n%s", screenText(h.win))
+	if onscreen.Shows(h.win, `"iss": "https://tenant.eu.auth0.com/"`) || !onscreen.Shows(h.win, "auth0|") {
+		t.Fatalf("unticking did not bring the rows back:\n%s", onscreen.Texts(h.win))
 	}
 }
 
@@ -109,33 +106,33 @@ func TestRawJSONShowsTheClaimsAsJSON(t *testing.T) {
 // and an empty inspector says what to do.
 func TestHeaderValuesReadLikeClaimsAndEmptyPanesHint(t *testing.T) {
 	h := newTestInspector(t)
-	if !shows(h.win, "Paste a token above") {
-		t.Fatalf("the empty claims pane:\n%s", screenText(h.win))
+	if !onscreen.Shows(h.win, "Paste a token above") {
+		t.Fatalf("the empty claims pane:\n%s", onscreen.Texts(h.win))
 	}
 	h.tab(t, "Header")
-	if !shows(h.win, "The token's header (alg, kid, typ, …) appears here") {
-		t.Fatalf("the empty header pane:\n%s", screenText(h.win))
+	if !onscreen.Shows(h.win, "The token's header (alg, kid, typ, …) appears here") {
+		t.Fatalf("the empty header pane:\n%s", onscreen.Texts(h.win))
 	}
-	h.typeToken(signToken(t, testRSAKey(), jose.RS256, auth0Claims()))
-	if alg, _ := row(h.win, "alg"); len(alg) == 0 || alg[0] != "RS256" || shows(h.win, `"RS256"`) {
-		t.Fatalf("the alg row shows %q:\n%s", alg, screenText(h.win))
+	h.typeToken(testop.Sign(t, jose.RS256, testop.RSAKey(), "k1", auth0Claims()))
+	if alg, _ := row(h.win, "alg"); len(alg) == 0 || alg[0] != "RS256" || onscreen.Shows(h.win, `"RS256"`) {
+		t.Fatalf("the alg row shows %q:\n%s", alg, onscreen.Texts(h.win))
 	}
 }
 
 // "expires in …" on the Exchange cards follows the clock.
 func TestTheExpiryOnTheCardsTicks(t *testing.T) {
 	s, bridge, svc, w := demoExchange(t, "allow")
-	test.Tap(visibleButton(t, w, "Refresh"))
+	test.Tap(onscreen.Button(t, w, "Refresh"))
 	settleExchange(s, bridge)
-	expiry := visibleLabel(w, "expires in")
+	expiry := onscreen.Label(w, "expires in")
 	if expiry == nil {
-		t.Fatalf("no expiry on the cards:\n%s", screenText(w))
+		t.Fatalf("no expiry on the cards:\n%s", onscreen.Texts(w))
 	}
 	before := expiry.Text
 	now := time.Now().Add(3 * time.Hour)
 	svc.Now = func() time.Time { return now }
 	s.refreshTimes() // what the window's clock does every second
-	if after := visibleLabel(w, "expires in"); after == nil || after.Text == before || !strings.Contains(after.Text, "expires in 20h") {
-		t.Fatalf("before %q; after, the window shows:\n%s", before, screenText(w))
+	if after := onscreen.Label(w, "expires in"); after == nil || after.Text == before || !strings.Contains(after.Text, "expires in 20h") {
+		t.Fatalf("before %q; after, the window shows:\n%s", before, onscreen.Texts(w))
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 )
 
 // With the demo in use the Readiness screen opens on the demo tenant's
@@ -22,16 +23,16 @@ func TestTheReadinessScreenShowsTheDemoReport(t *testing.T) {
 	settle(bridge, &s.busy)
 	for _, want := range []string{"Still calling legacy endpoints", "Demo Native App", "Logs: /delegation ×", "Only allowed by a setting", "Ready",
 		"Rehearsal", "/delegation (demo-native-app): flags on 200, flags off 403", "its migrated twin works", "1 only allowed by a setting"} {
-		if !shows(w, want) {
-			t.Errorf("the Readiness screen does not show %q; it shows:\n%s", want, screenText(w))
+		if !onscreen.Shows(w, want) {
+			t.Errorf("the Readiness screen does not show %q; it shows:\n%s", want, onscreen.Texts(w))
 		}
 	}
 	// A profile that is no Management API client: one sentence, in red.
 	s.source.SetSelected("demo-native")
-	test.Tap(visibleButton(t, w, "Run report"))
+	test.Tap(onscreen.Button(t, w, "Run report"))
 	settle(bridge, &s.busy)
-	if l := visibleLabel(w, "The report could not be made"); l == nil || !strings.Contains(l.Text, "Management API") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if l := onscreen.Label(w, "The report could not be made"); l == nil || !strings.Contains(l.Text, "Management API") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -41,7 +42,7 @@ func TestTheReadinessScreenOpensOnTheDemoOnceTheDemoStarts(t *testing.T) {
 	m, b := firstRun(t, testServices(t), nil)
 	m.showScreen(screenReadiness)
 	settleWindow(m, b)
-	if !shows(m.win, "Still calling legacy endpoints") || !shows(m.win, "Rehearsal") {
-		t.Fatalf("the Readiness screen shows:\n%s", screenText(m.win))
+	if !onscreen.Shows(m.win, "Still calling legacy endpoints") || !onscreen.Shows(m.win, "Rehearsal") {
+		t.Fatalf("the Readiness screen shows:\n%s", onscreen.Texts(m.win))
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
 	"github.com/tokenscope/tokenscope/internal/testop"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 )
 
@@ -67,18 +68,18 @@ func TestTheProfilePickerIsLockedWhileARefreshRuns(t *testing.T) {
 	if picker.Selected != "a" {
 		t.Fatalf("selected %q", picker.Selected)
 	}
-	test.Tap(visibleButton(t, w, "Refresh"))
+	test.Tap(onscreen.Button(t, w, "Refresh"))
 	if !picker.Disabled() {
 		t.Fatal("the picker is enabled during the refresh")
 	}
 	picker.SetSelected("b") // a programmatic switch is refused too
-	if picker.Selected != "a" || shows(w, "Loading b") {
-		t.Fatalf("switched to %q during the refresh:\n%s", picker.Selected, screenText(w))
+	if picker.Selected != "a" || onscreen.Shows(w, "Loading b") {
+		t.Fatalf("switched to %q during the refresh:\n%s", picker.Selected, onscreen.Texts(w))
 	}
 	gate <- struct{}{}
 	settle()
-	if picker.Disabled() || !shows(w, "(profile a)") || cardToken(t, w, "Access token") != "at-for-a" {
-		t.Fatalf("after: disabled=%v; the window shows:\n%s", picker.Disabled(), screenText(w))
+	if picker.Disabled() || !onscreen.Shows(w, "(profile a)") || cardToken(t, w, "Access token") != "at-for-a" {
+		t.Fatalf("after: disabled=%v; the window shows:\n%s", picker.Disabled(), onscreen.Texts(w))
 	}
 	if v, _ := svc.Secrets.Get("a", secrets.RefreshToken); v != "v1.rotated-for-profile-a" {
 		t.Fatalf("profile a holds %q", v)
@@ -104,10 +105,10 @@ func TestARotatedTokenThatCannotBeStoredIsShownOnceWithCopy(t *testing.T) {
 	kr.failSet = errors.New("org.freedesktop.Secret.Error.IsLocked")
 	s, bridge, w := newTestExchange(t, svc, func(string) {})
 	settle := func() { settleExchange(s, bridge) }
-	test.Tap(visibleButton(t, w, "Refresh"))
+	test.Tap(onscreen.Button(t, w, "Refresh"))
 	settle()
 	if w.Canvas().Overlays().Top() == nil {
-		t.Fatalf("no dialog; the window shows:\n%s", screenText(w))
+		t.Fatalf("no dialog; the window shows:\n%s", onscreen.Texts(w))
 	}
 	var shown []string
 	for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
@@ -117,11 +118,11 @@ func TestARotatedTokenThatCannotBeStoredIsShownOnceWithCopy(t *testing.T) {
 	if !strings.Contains(all, "v1.rotated-refresh-token-1") || !strings.Contains(all, "IsLocked") {
 		t.Fatalf("the dialog shows %q", all)
 	}
-	test.Tap(dialogButton(t, w, "Copy refresh token"))
+	test.Tap(onscreen.DialogButton(t, w, "Copy refresh token"))
 	if got := a.Clipboard().Content(); got != "v1.rotated-refresh-token-1" {
 		t.Fatalf("clipboard %q", got)
 	}
-	test.Tap(dialogButton(t, w, "I have saved it"))
+	test.Tap(onscreen.DialogButton(t, w, "I have saved it"))
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatal("the dialog is still open")
 	}
@@ -150,22 +151,22 @@ func TestTheInspectorNeverTrustsKeysFromTheTokensOwnIssuer(t *testing.T) {
 	h.settle()
 	h.tab(t, "Verify")
 	chooseKeySource(t, h.win, keyIssuer)
-	test.Tap(visibleButton(t, h.win, "Verify"))
+	test.Tap(onscreen.Button(t, h.win, "Verify"))
 	h.settle()
 	// Not valid, and said in the window's words: the field to fill, not
 	// the command line's --issuer.
-	if shows(h.win, "Valid:") || !shows(h.win, "proves nothing: type the issuer you trust in the Issuer field") {
-		t.Fatalf("the verdict:\n%s", screenText(h.win))
+	if onscreen.Shows(h.win, "Valid:") || !onscreen.Shows(h.win, "proves nothing: type the issuer you trust in the Issuer field") {
+		t.Fatalf("the verdict:\n%s", onscreen.Texts(h.win))
 	}
-	if !shows(h.win, "the issuer the token names itself") || !shows(h.win, srv.URL+"/jwks") || shows(h.win, "--issuer") {
-		t.Fatalf("the signature row:\n%s", screenText(h.win))
+	if !onscreen.Shows(h.win, "the issuer the token names itself") || !onscreen.Shows(h.win, srv.URL+"/jwks") || onscreen.Shows(h.win, "--issuer") {
+		t.Fatalf("the signature row:\n%s", onscreen.Texts(h.win))
 	}
 	// Typing the issuer you trust makes the same keys count.
-	visibleEntry(t, h.win, "expected iss").SetText(srv.URL + "/")
-	test.Tap(visibleButton(t, h.win, "Verify"))
+	onscreen.Entry(t, h.win, "expected iss").SetText(srv.URL + "/")
+	test.Tap(onscreen.Button(t, h.win, "Verify"))
 	h.settle()
-	if !shows(h.win, "Valid: the signature is verified") || shows(h.win, "names itself") {
-		t.Fatalf("with the issuer typed:\n%s", screenText(h.win))
+	if !onscreen.Shows(h.win, "Valid: the signature is verified") || onscreen.Shows(h.win, "names itself") {
+		t.Fatalf("with the issuer typed:\n%s", onscreen.Texts(h.win))
 	}
 }
 
@@ -179,23 +180,23 @@ func settleExchange(s *exchangeScreen, bridge *testBridge) { settle(bridge, &s.b
 // about another profile.
 func TestSwitchingProfileClearsTheCards(t *testing.T) {
 	s, bridge, _, w := demoExchange(t, "allow")
-	test.Tap(visibleButton(t, w, "Refresh"))
+	test.Tap(onscreen.Button(t, w, "Refresh"))
 	settleExchange(s, bridge)
 	if cardToken(t, w, "Access token") == "" {
-		t.Fatalf("no result; the window shows:\n%s", screenText(w))
+		t.Fatalf("no result; the window shows:\n%s", onscreen.Texts(w))
 	}
 	chosenProfile(t, w).SetSelected("demo-web")
 	settleExchange(s, bridge)
 	for _, title := range []string{"Access token", "ID token", "Refresh token"} {
 		if cardToken(t, w, title) != "" {
-			t.Fatalf("the %s card of demo-native is still shown:\n%s", title, screenText(w))
+			t.Fatalf("the %s card of demo-native is still shown:\n%s", title, onscreen.Texts(w))
 		}
 	}
-	if !visibleButton(t, w, "Call /userinfo").Disabled() {
+	if !onscreen.Button(t, w, "Call /userinfo").Disabled() {
 		t.Fatal("/userinfo is offered with no access token shown")
 	}
-	for _, s := range visible(w, "Inspect") {
-		if b, ok := s.obj.(*widget.Button); ok && b.Text == "Inspect" {
+	for _, s := range onscreen.Text(w, "Inspect") {
+		if b, ok := s.Object.(*widget.Button); ok && b.Text == "Inspect" {
 			t.Fatal("an Inspect button of the old result is still there")
 		}
 	}
@@ -221,11 +222,11 @@ func TestEscapeCancelsARunningRefresh(t *testing.T) {
 	m.win.Resize(fyne.NewSize(1200, 800))
 	m.showScreen(screenExchange)
 	settleExchange(m.exchange, b)
-	test.Tap(visibleButton(t, m.win, "Refresh"))
+	test.Tap(onscreen.Button(t, m.win, "Refresh"))
 	m.onTypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	settleExchange(m.exchange, b)
-	if visibleLabel(m.win, "Refresh failed") == nil || !shows(m.win, "cancelled") {
-		t.Fatalf("the window shows:\n%s", screenText(m.win))
+	if onscreen.Label(m.win, "Refresh failed") == nil || !onscreen.Shows(m.win, "cancelled") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(m.win))
 	}
 }
 
@@ -246,25 +247,25 @@ func TestTypingAnExpectationKeepsAVerifiedSignature(t *testing.T) {
 	h.settle()
 	h.tab(t, "Verify")
 	chooseKeySource(t, w, keyJWKSURL)
-	jwksURL := visibleEntry(t, w, "/.well-known/jwks.json")
+	jwksURL := onscreen.Entry(t, w, "/.well-known/jwks.json")
 	jwksURL.SetText(srv.URL)
-	test.Tap(visibleButton(t, w, "Verify"))
+	test.Tap(onscreen.Button(t, w, "Verify"))
 	h.settle()
-	if !rowSays(w, "signature", "RS256 signature verified") || !shows(w, "Decoded a signed JWT (JWS, RS256).") {
-		t.Fatalf("after Verify:\n%s", screenText(w))
+	if !rowSays(w, "signature", "RS256 signature verified") || !onscreen.Shows(w, "Decoded a signed JWT (JWS, RS256).") {
+		t.Fatalf("after Verify:\n%s", onscreen.Texts(w))
 	}
-	test.Type(visibleEntry(t, w, "expected audience"), "api")
+	test.Type(onscreen.Entry(t, w, "expected audience"), "api")
 	h.settle()
 	if !rowSays(w, "signature", "RS256 signature verified") {
-		t.Fatalf("typing the audience dropped the signature:\n%s", screenText(w))
+		t.Fatalf("typing the audience dropped the signature:\n%s", onscreen.Texts(w))
 	}
-	if !rowSays(w, "aud", `audience includes "api"`) || !shows(w, "Valid: the signature is verified") {
-		t.Fatalf("aud:\n%s", screenText(w))
+	if !rowSays(w, "aud", `audience includes "api"`) || !onscreen.Shows(w, "Valid: the signature is verified") {
+		t.Fatalf("aud:\n%s", onscreen.Texts(w))
 	}
 	// Another JWKS URL: the old keys no longer count.
 	jwksURL.SetText(srv.URL + "/other")
 	h.settle()
-	if !shows(w, "The key source changed: press Verify to fetch its keys.") || rowSays(w, "signature", "verified") {
-		t.Fatalf("after changing the source:\n%s", screenText(w))
+	if !onscreen.Shows(w, "The key source changed: press Verify to fetch its keys.") || rowSays(w, "signature", "verified") {
+		t.Fatalf("after changing the source:\n%s", onscreen.Texts(w))
 	}
 }

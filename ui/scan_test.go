@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 	"github.com/tokenscope/tokenscope/scan"
 
 	"fyne.io/fyne/v2"
@@ -51,7 +52,7 @@ func containerObjects(o fyne.CanvasObject) []fyne.CanvasObject {
 // statusSays is the visible label that starts with prefix (the status
 // line), or nil.
 func statusSays(w fyne.Window, prefix string) *widget.Label {
-	for _, l := range shownWidgets(w, func(l *widget.Label) bool { return strings.HasPrefix(l.Text, prefix) }) {
+	for _, l := range onscreen.All(w, func(l *widget.Label) bool { return strings.HasPrefix(l.Text, prefix) }) {
 		return l
 	}
 	return nil
@@ -59,7 +60,7 @@ func statusSays(w fyne.Window, prefix string) *widget.Label {
 
 // buttonShown reports whether a button labelled text is on screen.
 func buttonShown(w fyne.Window, text string) bool {
-	return len(shownWidgets(w, func(b *widget.Button) bool { return b.Text == text })) > 0
+	return len(onscreen.All(w, func(b *widget.Button) bool { return b.Text == text })) > 0
 }
 
 // TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate scans the
@@ -71,33 +72,33 @@ func TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate(t *testing.T) 
 	m, b := newScanWindow(t)
 	w := m.win
 	m.scan.scanFolder(filepath.Join("..", "scan", "testdata", "corpus"))
-	if !shows(w, "Scanning") || !buttonShown(w, "Cancel") {
-		t.Fatalf("while scanning:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Scanning") || !buttonShown(w, "Cancel") {
+		t.Fatalf("while scanning:\n%s", onscreen.Texts(w))
 	}
 	settleWindow(m, b)
-	if l := visibleLabel(w, "45 findings and 11 legacy SDK pins"); l == nil || l.Importance != widget.WarningImportance {
-		t.Fatalf("the summary is missing or not a warning:\n%s", screenText(w))
+	if l := onscreen.Label(w, "45 findings and 11 legacy SDK pins"); l == nil || l.Importance != widget.WarningImportance {
+		t.Fatalf("the summary is missing or not a warning:\n%s", onscreen.Texts(w))
 	}
-	if buttonShown(w, "Cancel") || visibleButton(t, w, "Export JSON…").Disabled() || visibleButton(t, w, "Export SARIF…").Disabled() {
+	if buttonShown(w, "Cancel") || onscreen.Button(t, w, "Export JSON…").Disabled() || onscreen.Button(t, w, "Export SARIF…").Disabled() {
 		t.Fatal("after the scan: Cancel still shown or export disabled")
 	}
-	list := visibleList(t, w)
+	list := onscreen.List(t, w)
 	rows := rowTexts(list)
 	if rows[0] != "android/app/src/main/java/com/example/legacy/LegacyAuth.java (4)" || !strings.Contains(rows[1], "15:9  /delegation  client.delegationWithRefreshToken(refreshToken)") {
 		t.Fatalf("first rows: %q", rows[:3])
 	}
 
-	if !shows(w, "android/app/src/main/java/com/example/legacy/LegacyAuth.java:15:9") || !shows(w, "Replace with") {
-		t.Fatalf("the first finding is not shown at once:\n%s", screenText(w))
+	if !onscreen.Shows(w, "android/app/src/main/java/com/example/legacy/LegacyAuth.java:15:9") || !onscreen.Shows(w, "Replace with") {
+		t.Fatalf("the first finding is not shown at once:\n%s", onscreen.Texts(w))
 	}
 	var opened string
 	m.svc.Open = func(u string) error { opened = u; return nil }
-	test.Tap(visibleButton(t, w, "Open file"))
+	test.Tap(onscreen.Button(t, w, "Open file"))
 	if !strings.HasPrefix(opened, "file:///") || !strings.HasSuffix(opened, "/scan/testdata/corpus/android/app/src/main/java/com/example/legacy/LegacyAuth.java") {
 		t.Fatalf("Open file opened %q", opened)
 	}
 
-	endpoint, severity := selectOffering(t, w, "/user/ssodata"), selectOffering(t, w, "warning")
+	endpoint, severity := onscreen.Select(t, w, "/user/ssodata"), onscreen.Select(t, w, "warning")
 	endpoint.SetSelected("/user/ssodata")
 	rows = rowTexts(list)
 	want := []string{"scripts/renew.sh (1)", "    9:9  /user/ssodata  curl -s https://acme.auth0.com/user/ssodata", "web-v7/src/auth.js (1)", "    39:3  /user/ssodata  a0.getSSOData(true, cb)"}
@@ -126,17 +127,17 @@ func TestScanGroupsFindingsByFileFiltersAndOpensARequestInMigrate(t *testing.T) 
 	}
 	list.Select(at)
 	for _, want := range []string{"scripts/renew.sh:5:10", "error · /delegation · raw HTTP · legacy_delegation_request", "  --url \"https://${AUTH0_DOMAIN}/delegation\" \\\n         ^", "Replace with", "grant_type=refresh_token"} {
-		if !shows(w, want) {
-			t.Fatalf("the detail lacks %q:\n%s", want, screenText(w))
+		if !onscreen.Shows(w, want) {
+			t.Fatalf("the detail lacks %q:\n%s", want, onscreen.Texts(w))
 		}
 	}
-	test.Tap(visibleButton(t, w, "Open in Migrate"))
+	test.Tap(onscreen.Button(t, w, "Open in Migrate"))
 	settleWindow(m, b)
-	if !m.showing(screenMigrate) || !shows(w, "curl --request POST") {
-		t.Fatalf("Migrate does not show the request:\n%s", screenText(w))
+	if !m.showing(screenMigrate) || !onscreen.Shows(w, "curl --request POST") {
+		t.Fatalf("Migrate does not show the request:\n%s", onscreen.Texts(w))
 	}
-	if !shows(w, "/oauth/token") || !shows(w, `"grant_type": "refresh_token"`) {
-		t.Fatalf("Migrate's output:\n%s", screenText(w))
+	if !onscreen.Shows(w, "/oauth/token") || !onscreen.Shows(w, `"grant_type": "refresh_token"`) {
+		t.Fatalf("Migrate's output:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -152,23 +153,23 @@ func TestScanSaysWhenThereIsNothingAndWhenTheFolderIsGone(t *testing.T) {
 	}
 	m.scan.scanFolder(dir)
 	settleWindow(m, b)
-	if statusSays(w, "No legacy Auth0 calls found in 1 file") == nil || !shows(w, "Nothing to migrate here") || shows(w, "Choose a folder to find") {
-		t.Fatalf("after scanning a folder with nothing:\n%s", screenText(w))
+	if statusSays(w, "No legacy Auth0 calls found in 1 file") == nil || !onscreen.Shows(w, "Nothing to migrate here") || onscreen.Shows(w, "Choose a folder to find") {
+		t.Fatalf("after scanning a folder with nothing:\n%s", onscreen.Texts(w))
 	}
-	exclude := entryHinting(t, w, "skip:")
+	exclude := onscreen.Entry(t, w, "skip:")
 	test.Type(exclude, "[")
 	exclude.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the field scans the folder again
 	settleWindow(m, b)
-	if !shows(w, `the exclude glob "[" is not valid`) {
-		t.Fatalf("bad glob:\n%s", screenText(w))
+	if !onscreen.Shows(w, `the exclude glob "[" is not valid`) {
+		t.Fatalf("bad glob:\n%s", onscreen.Texts(w))
 	}
 	exclude.SetText("")
 	gone := filepath.Join(dir, "gone")
 	m.scan.scanFolder(gone)
 	settleWindow(m, b)
-	l := visibleLabel(w, "cannot scan "+gone+": no such file or directory")
-	if l == nil || l.Importance != widget.DangerImportance || visibleButton(t, w, "Scan a folder…").Disabled() {
-		t.Fatalf("a folder that is gone:\n%s", screenText(w))
+	l := onscreen.Label(w, "cannot scan "+gone+": no such file or directory")
+	if l == nil || l.Importance != widget.DangerImportance || onscreen.Button(t, w, "Scan a folder…").Disabled() {
+		t.Fatalf("a folder that is gone:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -177,7 +178,7 @@ func TestScanSaysWhenThereIsNothingAndWhenTheFolderIsGone(t *testing.T) {
 func TestTheMigrateScreenOffersAScan(t *testing.T) {
 	m, _ := newScanWindow(t)
 	m.showScreen(screenMigrate)
-	test.Tap(visibleButton(t, m.win, "Scan…"))
+	test.Tap(onscreen.Button(t, m.win, "Scan…"))
 	if !m.showing(screenScan) {
 		t.Fatal("Scan… on Migrate did not show the Scan screen")
 	}
@@ -195,7 +196,7 @@ func TestStartScanOpensTheScanScreenScanning(t *testing.T) {
 	m.startScan()
 	settleWindow(m, b)
 	if !m.showing(screenScan) || statusSays(m.win, "9 findings and 1 legacy SDK pin (9 errors, 1 warning) in 3 files") == nil {
-		t.Fatalf("showing Scan %v:\n%s", m.showing(screenScan), screenText(m.win))
+		t.Fatalf("showing Scan %v:\n%s", m.showing(screenScan), onscreen.Texts(m.win))
 	}
 }
 
@@ -208,7 +209,7 @@ func TestEscapeCancelsARunningScanAndKeepsTheLastResults(t *testing.T) {
 	w := m.win
 	m.scan.scanFolder(filepath.Join("..", "scan", "testdata", "corpus", "web-v7"))
 	settleWindow(m, b)
-	before := rowTexts(visibleList(t, w))
+	before := rowTexts(onscreen.List(t, w))
 	started, release := make(chan struct{}), make(chan struct{})
 	m.scan.progress.run = func(ctx context.Context, roots []string, o scan.Options) (*scan.Report, error) {
 		close(started)
@@ -217,18 +218,18 @@ func TestEscapeCancelsARunningScanAndKeepsTheLastResults(t *testing.T) {
 	}
 	m.scan.scanFolder(t.TempDir())
 	<-started
-	if !buttonShown(w, "Cancel") || !visibleButton(t, w, "Scan a folder…").Disabled() {
+	if !buttonShown(w, "Cancel") || !onscreen.Button(t, w, "Scan a folder…").Disabled() {
 		t.Fatal("while scanning, Cancel is hidden or Scan a folder… enabled")
 	}
 	w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	rows := rowTexts(visibleList(t, w))
-	if statusSays(w, "Scan cancelled") == nil || buttonShown(w, "Cancel") || visibleButton(t, w, "Scan a folder…").Disabled() || len(before) == 0 || strings.Join(rows, "|") != strings.Join(before, "|") {
-		t.Fatalf("after Escape (%d rows, %d before):\n%s", len(rows), len(before), screenText(w))
+	rows := rowTexts(onscreen.List(t, w))
+	if statusSays(w, "Scan cancelled") == nil || buttonShown(w, "Cancel") || onscreen.Button(t, w, "Scan a folder…").Disabled() || len(before) == 0 || strings.Join(rows, "|") != strings.Join(before, "|") {
+		t.Fatalf("after Escape (%d rows, %d before):\n%s", len(rows), len(before), onscreen.Texts(w))
 	}
 	close(release)
 	settleWindow(m, b)
-	if rows = rowTexts(visibleList(t, w)); statusSays(w, "Scan cancelled") == nil || strings.Join(rows, "|") != strings.Join(before, "|") {
-		t.Fatalf("the cancelled scan's late result landed (%d rows, %d before):\n%s", len(rows), len(before), screenText(w))
+	if rows = rowTexts(onscreen.List(t, w)); statusSays(w, "Scan cancelled") == nil || strings.Join(rows, "|") != strings.Join(before, "|") {
+		t.Fatalf("the cancelled scan's late result landed (%d rows, %d before):\n%s", len(rows), len(before), onscreen.Texts(w))
 	}
 }
 
@@ -243,14 +244,14 @@ func TestTheFolderScannedLastIsOfferedAgain(t *testing.T) {
 	w := again.win
 	w.Resize(fyne.NewSize(1200, 800))
 	again.showScreen(screenScan)
-	rescan := visibleButton(t, w, "Scan again")
-	if rescan.Disabled() || !shows(w, "Last scanned: "+dir+". Scan again to see what it holds now.") {
-		t.Fatalf("after a restart: Scan again disabled %v:\n%s", rescan.Disabled(), screenText(w))
+	rescan := onscreen.Button(t, w, "Scan again")
+	if rescan.Disabled() || !onscreen.Shows(w, "Last scanned: "+dir+". Scan again to see what it holds now.") {
+		t.Fatalf("after a restart: Scan again disabled %v:\n%s", rescan.Disabled(), onscreen.Texts(w))
 	}
 	test.Tap(rescan)
 	settle(b, &again.scan.busy)
 	if statusSays(w, "9 findings") == nil {
-		t.Fatalf("Scan again:\n%s", screenText(w))
+		t.Fatalf("Scan again:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -268,7 +269,7 @@ func canvasText(m *mainWindow) string {
 // selectFinding selects the first finding in file, under its heading.
 func selectFinding(t *testing.T, w fyne.Window, file string) {
 	t.Helper()
-	list := visibleList(t, w)
+	list := onscreen.List(t, w)
 	rows := rowTexts(list)
 	for i, r := range rows {
 		if strings.HasPrefix(r, file+" (") && i+1 < len(rows) {
@@ -308,8 +309,8 @@ func TestOpenFileOpensOnlyDocumentsAndShowsTheRestAsText(t *testing.T) {
 	m.svc.Open = func(u string) error { opened = append(opened, u); return nil }
 
 	selectFinding(t, w, "config.yaml")
-	visibleButton(t, w, "Copy location")
-	test.Tap(visibleButton(t, w, "Open file"))
+	onscreen.Button(t, w, "Copy location")
+	test.Tap(onscreen.Button(t, w, "Open file"))
 	if len(opened) != 1 || opened[0] != "file://"+filepath.ToSlash(filepath.Join(dir, "config.yaml")) {
 		t.Fatalf("Open file on a YAML file opened %q", opened)
 	}
@@ -321,27 +322,27 @@ func TestOpenFileOpensOnlyDocumentsAndShowsTheRestAsText(t *testing.T) {
 	} {
 		opened = nil
 		selectFinding(t, w, c.file)
-		visibleButton(t, w, "Copy location")
-		test.Tap(visibleButton(t, w, "Open file"))
+		onscreen.Button(t, w, "Copy location")
+		test.Tap(onscreen.Button(t, w, "Open file"))
 		if len(opened) != 0 {
 			t.Fatalf("Open file on %s handed %q to the system", c.file, opened)
 		}
-		if !shows(w, c.file+", lines 1–") || !shows(w, "as text: not opened, because "+c.why+".") {
-			t.Fatalf("%s is not shown as text on the window:\n%s", c.file, screenText(w))
+		if !onscreen.Shows(w, c.file+", lines 1–") || !onscreen.Shows(w, "as text: not opened, because "+c.why+".") {
+			t.Fatalf("%s is not shown as text on the window:\n%s", c.file, onscreen.Texts(w))
 		}
 		if statusSays(w, c.file+" is shown below as text and was not opened") == nil {
-			t.Fatalf("the status line:\n%s", screenText(w))
+			t.Fatalf("the status line:\n%s", onscreen.Texts(w))
 		}
-		test.Tap(visibleButton(t, w, "Open folder"))
+		test.Tap(onscreen.Button(t, w, "Open folder"))
 		if len(opened) != 1 || opened[0] != "file://"+filepath.ToSlash(dir) {
 			t.Fatalf("Open folder opened %q", opened)
 		}
 	}
 
 	selectFinding(t, w, "deploy.sh")
-	test.Tap(visibleButton(t, w, "Open file"))
-	if !shows(w, `      2  # \x1b]0;pwned\x07 \u202eevil`) || !shows(w, ">     3  curl https://acme.auth0.com/delegation") {
-		t.Fatalf("the script's text:\n%s", screenText(w))
+	test.Tap(onscreen.Button(t, w, "Open file"))
+	if !onscreen.Shows(w, `      2  # \x1b]0;pwned\x07 \u202eevil`) || !onscreen.Shows(w, ">     3  curl https://acme.auth0.com/delegation") {
+		t.Fatalf("the script's text:\n%s", onscreen.Texts(w))
 	}
 	if text := canvasText(m); strings.ContainsAny(text, "\x1b\x07\u202e") {
 		t.Fatalf("a control or BiDi character reached the window:\n%q", text)
@@ -359,14 +360,14 @@ func TestTheCaretPointsAtTheCallAtTheSmallestWindow(t *testing.T) {
 	settleWindow(m, b)
 	// The finding on the longest line, where a wrap would show: each
 	// finding's row names its call, and the detail shows its line.
-	list := visibleList(t, w)
+	list := onscreen.List(t, w)
 	longest, widest := -1, 0
 	for i, r := range rowTexts(list) {
 		if !strings.HasPrefix(r, "    ") || strings.Contains(r, "(fixed in") {
 			continue // a file's heading, or a manifest pin
 		}
 		list.Select(i)
-		for _, l := range shownWidgets(w, func(l *widget.Label) bool { return strings.Contains(l.Text, "^") && l.TextStyle.Monospace }) {
+		for _, l := range onscreen.All(w, func(l *widget.Label) bool { return strings.Contains(l.Text, "^") && l.TextStyle.Monospace }) {
 			if n := len(strings.SplitN(l.Text, "\n", 2)[0]); n > widest {
 				longest, widest = i, n
 			}
@@ -383,7 +384,7 @@ func TestTheCaretPointsAtTheCallAtTheSmallestWindow(t *testing.T) {
 	if len(call) > 20 {
 		call = call[:20]
 	}
-	block := theOne(t, w, "source lines with a caret", func(l *widget.Label) bool { return strings.Contains(l.Text, "^") && l.TextStyle.Monospace })
+	block := onscreen.Only(t, w, "source lines with a caret", func(l *widget.Label) bool { return strings.Contains(l.Text, "^") && l.TextStyle.Monospace })
 	var lines []string
 	for _, o := range test.LaidOutObjects(block) {
 		if txt, ok := o.(*canvas.Text); ok && txt.Visible() && strings.TrimSpace(txt.Text) != "" {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/demotenant"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 )
 
 // demoBrowser follows the demo login page (allow or deny) in the
@@ -54,9 +55,9 @@ func deviceCodeShown(w fyne.Window) (code, where string) {
 	if top == nil {
 		return "", ""
 	}
-	frame(w)
-	for _, s := range under(top) {
-		if l, ok := s.obj.(*widget.Label); ok && l.TextStyle.Monospace {
+	onscreen.Frame(w)
+	for _, s := range onscreen.Under(top) {
+		if l, ok := s.Object.(*widget.Label); ok && l.TextStyle.Monospace {
 			if l.TextStyle.Bold {
 				code = l.Text
 			} else {
@@ -78,7 +79,7 @@ func waitForDeviceCode(t *testing.T, w fyne.Window, b *testBridge) (code, where 
 		code, where = deviceCodeShown(w)
 	}
 	if code == "" || where == "" {
-		t.Fatalf("no device code shown; the window shows:\n%s", screenText(w))
+		t.Fatalf("no device code shown; the window shows:\n%s", onscreen.Texts(w))
 	}
 	return code, where
 }
@@ -89,25 +90,25 @@ func waitForDeviceCode(t *testing.T, w fyne.Window, b *testBridge) (code, where 
 func TestSignInOnTheExchangeScreenThenUserinfoAndRevoke(t *testing.T) {
 	s, bridge, svc, w := demoExchange(t, "allow")
 	before, _ := svc.Secrets.Get("demo-native", secrets.RefreshToken)
-	test.Tap(visibleButton(t, w, "Sign in…"))
+	test.Tap(onscreen.Button(t, w, "Sign in…"))
 	settleExchange(s, bridge)
-	if !shows(w, "Signed in to demo-native") || cardToken(t, w, "ID token") == "" || cardToken(t, w, "Access token") == "" {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Signed in to demo-native") || cardToken(t, w, "ID token") == "" || cardToken(t, w, "Access token") == "" {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 	after, _ := svc.Secrets.Get("demo-native", secrets.RefreshToken)
 	if after == "" || after == before || after != cardToken(t, w, "Refresh token") {
 		t.Fatal("the new refresh token is not the stored one")
 	}
-	test.Tap(visibleButton(t, w, "Call /userinfo"))
+	test.Tap(onscreen.Button(t, w, "Call /userinfo"))
 	settleExchange(s, bridge)
-	if !shows(w, "claims beside the ID token's") || !shows(w, "dana@demo.tokenscope.dev") {
-		t.Fatalf("no /userinfo card; the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "claims beside the ID token's") || !onscreen.Shows(w, "dana@demo.tokenscope.dev") {
+		t.Fatalf("no /userinfo card; the window shows:\n%s", onscreen.Texts(w))
 	}
-	test.Tap(visibleButton(t, w, "Revoke refresh token…"))
-	test.Tap(dialogButton(t, w, "Yes"))
+	test.Tap(onscreen.Button(t, w, "Revoke refresh token…"))
+	test.Tap(onscreen.DialogButton(t, w, "Yes"))
 	settleExchange(s, bridge)
-	if !shows(w, "Revoked at") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Revoked at") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 	if _, err := svc.Secrets.Get("demo-native", secrets.RefreshToken); err == nil {
 		t.Fatal("the keyring still holds the revoked token")
@@ -117,10 +118,10 @@ func TestSignInOnTheExchangeScreenThenUserinfoAndRevoke(t *testing.T) {
 func TestACancelledSignInSaysSoAndKeepsTheToken(t *testing.T) {
 	s, bridge, svc, w := demoExchange(t, "deny")
 	before, _ := svc.Secrets.Get("demo-native", secrets.RefreshToken)
-	test.Tap(visibleButton(t, w, "Sign in…"))
+	test.Tap(onscreen.Button(t, w, "Sign in…"))
 	settleExchange(s, bridge)
-	if status := visibleLabel(w, "access_denied"); status == nil || !strings.Contains(status.Text, "nothing was stored") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if status := onscreen.Label(w, "access_denied"); status == nil || !strings.Contains(status.Text, "nothing was stored") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 	if now, _ := svc.Secrets.Get("demo-native", secrets.RefreshToken); now != before {
 		t.Fatal("a cancelled sign-in changed the stored token")
@@ -133,7 +134,7 @@ func TestACancelledSignInSaysSoAndKeepsTheToken(t *testing.T) {
 func TestSignInWithACodeShowsTheCodeAndAQRCode(t *testing.T) {
 	s, bridge, svc, w := demoExchange(t, "allow")
 	before, _ := svc.Secrets.Get("demo-native", secrets.RefreshToken)
-	test.Tap(visibleButton(t, w, "Sign in with a code…"))
+	test.Tap(onscreen.Button(t, w, "Sign in with a code…"))
 	code, where := waitForDeviceCode(t, w, bridge)
 	hasImage := false
 	for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
@@ -142,7 +143,7 @@ func TestSignInWithACodeShowsTheCodeAndAQRCode(t *testing.T) {
 		}
 	}
 	if !strings.HasPrefix(where, "http") || !hasImage {
-		t.Fatalf("the dialog shows the address %q (QR code: %v):\n%s", where, hasImage, screenText(w))
+		t.Fatalf("the dialog shows the address %q (QR code: %v):\n%s", where, hasImage, onscreen.Texts(w))
 	}
 	resp, err := http.PostForm(where, url.Values{"user_code": {code}, "decision": {"allow"}})
 	if err != nil {
@@ -150,8 +151,8 @@ func TestSignInWithACodeShowsTheCodeAndAQRCode(t *testing.T) {
 	}
 	resp.Body.Close()
 	settleExchange(s, bridge)
-	if after, _ := svc.Secrets.Get("demo-native", secrets.RefreshToken); after == "" || after == before || !shows(w, "Signed in") {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if after, _ := svc.Secrets.Get("demo-native", secrets.RefreshToken); after == "" || after == before || !onscreen.Shows(w, "Signed in") {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 }
 
@@ -159,14 +160,14 @@ func TestSignInWithACodeShowsTheCodeAndAQRCode(t *testing.T) {
 // appears as a card with Inspect; a public profile is not offered them.
 func TestClientCredentialsOnTheExchangeScreen(t *testing.T) {
 	s, bridge, _, w := demoExchange(t, "allow")
-	if shows(w, "Client credentials token") {
+	if onscreen.Shows(w, "Client credentials token") {
 		t.Fatal("a public client is offered client credentials")
 	}
 	chosenProfile(t, w).SetSelected("demo-backend")
 	settleExchange(s, bridge)
-	test.Tap(visibleButton(t, w, "Client credentials token"))
+	test.Tap(onscreen.Button(t, w, "Client credentials token"))
 	settleExchange(s, bridge)
-	if !shows(w, "Client credentials token for demo-backend: HTTP 200") || strings.Count(cardToken(t, w, "Access token"), ".") != 2 {
-		t.Fatalf("the window shows:\n%s", screenText(w))
+	if !onscreen.Shows(w, "Client credentials token for demo-backend: HTTP 200") || strings.Count(cardToken(t, w, "Access token"), ".") != 2 {
+		t.Fatalf("the window shows:\n%s", onscreen.Texts(w))
 	}
 }

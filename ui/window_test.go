@@ -7,6 +7,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/profiles"
 	"github.com/tokenscope/tokenscope/internal/secrets"
+	"github.com/tokenscope/tokenscope/internal/testop/onscreen"
 	"github.com/tokenscope/tokenscope/internal/workspace"
 
 	"strings"
@@ -50,8 +51,8 @@ func TestCtrlShiftVPastesAndDecodes(t *testing.T) {
 	m.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyV, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift})
 	h := &harness{s: m.inspect, bridge: b}
 	h.settle()
-	if field := tokenField(t, m.win); field.Text != "9tQ2mTjW1ZbB7x0yQ3cQkz0qZ2l5WcB1" || !shows(m.win, "Decoded an opaque token.") {
-		t.Fatalf("input = %q; the window shows:\n%s", field.Text, screenText(m.win))
+	if field := tokenField(t, m.win); field.Text != "9tQ2mTjW1ZbB7x0yQ3cQkz0qZ2l5WcB1" || !onscreen.Shows(m.win, "Decoded an opaque token.") {
+		t.Fatalf("input = %q; the window shows:\n%s", field.Text, onscreen.Texts(m.win))
 	}
 }
 
@@ -190,7 +191,7 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 		t.Fatalf("after startup: profile %q, shown %q", m.exchange.form.profile.Selected, shown)
 	}
 	m.showScreen(screenMigrate)
-	visibleButton(t, m.win, "Compare") // it talks to the demo tenant only
+	onscreen.Button(t, m.win, "Compare") // it talks to the demo tenant only
 }
 
 // Each screenID names its screen.
@@ -307,18 +308,18 @@ func TestTabFollowsTheLayout(t *testing.T) {
 			}
 		}
 	}
-	field := func(label string) fyne.Focusable { return formField(t, w, label).(fyne.Focusable) }
+	field := func(label string) fyne.Focusable { return onscreen.FormField(t, w, label).(fyne.Focusable) }
 	m.showScreen(screenClients)
-	test.Tap(visibleButton(t, w, "New"))
+	test.Tap(onscreen.Button(t, w, "New"))
 	order(field("Name"), field("Domain or issuer"), field("Client ID"), field("Audience"), field("Scope"), field("Parameters"),
-		field("Client secret"), field("Refresh token"), visibleButton(t, w, "Save"), visibleButton(t, w, "Discover"))
+		field("Client secret"), field("Refresh token"), onscreen.Button(t, w, "Save"), onscreen.Button(t, w, "Discover"))
 	m.showScreen(screenExchange)
 	settleWindow(m, b)
-	order(field("Audience"), field("Scope"), field("Parameters"), field("Client secret"), field("Refresh token"), visibleButton(t, w, "Refresh"), visibleButton(t, w, "Copy"))
+	order(field("Audience"), field("Scope"), field("Parameters"), field("Client secret"), field("Refresh token"), onscreen.Button(t, w, "Refresh"), onscreen.Button(t, w, "Copy"))
 	m.showScreen(screenMigrate)
-	order(visibleButton(t, w, "Paste"), visibleButton(t, w, "Open…"), visibleButton(t, w, "Sample"), visibleButton(t, w, "Clear"),
-		entryHinting(t, w, "Paste a legacy"), field("Domain"), field("Client auth"), field("Audience"), selectOffering(t, w, "curl"),
-		tickBox(t, w, "Show secrets in the output"))
+	order(onscreen.Button(t, w, "Paste"), onscreen.Button(t, w, "Open…"), onscreen.Button(t, w, "Sample"), onscreen.Button(t, w, "Clear"),
+		onscreen.Entry(t, w, "Paste a legacy"), field("Domain"), field("Client auth"), field("Audience"), onscreen.Select(t, w, "curl"),
+		onscreen.Check(t, w, "Show secrets in the output"))
 	m.showScreen(screenInspect)
-	order(visibleButton(t, w, "Paste"), visibleButton(t, w, "Open…"), visibleButton(t, w, "Clear"), tokenField(t, w))
+	order(onscreen.Button(t, w, "Paste"), onscreen.Button(t, w, "Open…"), onscreen.Button(t, w, "Clear"), tokenField(t, w))
 }
