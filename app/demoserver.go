@@ -36,7 +36,7 @@ func runDemoServer(env Env, fs *pflag.FlagSet) func(pos []string) int {
 		reveal      = fs.Bool("reveal", false, "print the client secrets and refresh tokens instead of masking them")
 		asJSON      = fs.Bool("json", false, "print one JSON line with the issuer, audience and clients")
 		allowRemote = fs.Bool("allow-remote", false, "allow a non-loopback address (anyone who reaches it gets tokens)")
-		// Auth0's refresh-token settings and Multi-Resource Refresh Token (#24).
+		// Auth0's refresh-token settings and Multi-Resource Refresh Token.
 		settings = refreshSettingsFlags(fs)
 		mrrt     = fs.Bool("mrrt", false, "give the demo clients Multi-Resource Refresh Token policies: write:orders on "+workspace.DemoAudience+", read:billing on "+workspace.DemoBillingAudience)
 	)

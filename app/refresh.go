@@ -26,7 +26,7 @@ type RefreshOutput struct {
 	Stored        bool           `json:"stored"`
 	Error         *RefreshError  `json:"error"`
 	// Ignored is what the server left out of the audience and scope asked
-	// for, with one sentence saying why; null when nothing was (#24).
+	// for, with one sentence saying why; null when nothing was.
 	Ignored *workspace.Ignored `json:"ignored"`
 }
 
