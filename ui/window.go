@@ -86,6 +86,7 @@ type mainWindow struct {
 	ready    *readinessScreen
 	screens  []screen
 	tabs     *container.AppTabs
+	top      *fyne.Container // above the screens: the start-up line, then the demo banner
 	stop     chan struct{}
 	start    startState
 }
@@ -95,6 +96,7 @@ type startState struct {
 	// line is the progress line while Startup runs (nil after); done is
 	// set once Startup's result is in.
 	line fyne.CanvasObject
+	bar  *widget.ProgressBarInfinite
 	done bool
 	busy sync.WaitGroup
 	// firstRun: no screen was saved and none was asked for; restored is
@@ -152,9 +154,10 @@ func (m *mainWindow) runStartup(start Startup) {
 // showStartup puts the progress line on top of the window.
 func (m *mainWindow) showStartup() {
 	line := widget.NewLabel("Starting: loading profiles and the demo tenant…")
-	bar := widget.NewProgressBarInfinite()
-	m.start.line = border(nil, widget.NewSeparator(), nil, nil, container.NewHBox(line, bar))
-	m.win.SetContent(border(m.start.line, nil, nil, nil, m.tabs))
+	m.start.bar = widget.NewProgressBarInfinite()
+	m.start.line = border(nil, widget.NewSeparator(), nil, nil, container.NewHBox(line, m.start.bar))
+	m.top.Objects = []fyne.CanvasObject{m.start.line}
+	m.top.Refresh()
 }
 
 // beginStartup runs start off the UI goroutine, then hands the demo
@@ -209,11 +212,16 @@ func (m *mainWindow) started(demo workspace.Demo, note string, err error) {
 // setDemo gives every screen the demo tenant and shows or hides its banner.
 func (m *mainWindow) setDemo(demo workspace.Demo, note string) {
 	m.svc.Demo, m.svc.DemoNote = demo, note
-	if demo != nil {
-		m.win.SetContent(border(m.demoBanner(), nil, nil, nil, m.tabs))
-	} else {
-		m.win.SetContent(m.tabs)
+	if m.start.bar != nil {
+		m.start.bar.Stop()
 	}
+	// The content stays: only what is above the screens changes, so a
+	// field being typed in keeps its focus and its caret.
+	m.top.Objects = nil
+	if demo != nil {
+		m.top.Objects = []fyne.CanvasObject{m.demoBanner()}
+	}
+	m.top.Refresh()
 	if m.migrate != nil {
 		m.migrate.onDemoChanged()
 	}
@@ -259,11 +267,13 @@ func newLazyMainWindow(a fyne.App, w fyne.Window, svc *Services, do uiDo) *mainW
 	m.tabs = container.NewAppTabs(items...)
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.tabs.OnSelected = m.onScreenSelected
+	// What is above the screens (the start-up's progress line, then the
+	// demo banner) changes inside m.top; the window's content is set once.
+	m.top = container.NewVBox()
 	if svc.Demo != nil {
-		w.SetContent(border(m.demoBanner(), nil, nil, nil, m.tabs))
-	} else {
-		w.SetContent(m.tabs)
+		m.top.Objects = []fyne.CanvasObject{m.demoBanner()}
 	}
+	w.SetContent(border(m.top, nil, nil, nil, m.tabs))
 	w.SetMainMenu(m.menu())
 	m.addShortcuts()
 	return m

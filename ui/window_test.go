@@ -163,7 +163,9 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 	a.Settings().SetTheme(newTheme())
 	svc := testServices(t)
 	b := &testBridge{}
-	m := newMainWindow(a, test.NewTempWindow(t, nil), svc, b.Do)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 860))
+	m := newMainWindow(a, w, svc, b.Do)
 	release := make(chan struct{})
 	m.runStartup(func() (workspace.Demo, string, error) {
 		<-release
@@ -192,6 +194,52 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 	}
 	m.showScreen(screenMigrate)
 	onscreen.Button(t, m.win, "Compare") // it talks to the demo tenant only
+}
+
+// Someone who starts typing a token while the demo tenant is still
+// starting keeps typing into the same field: the banner that arrives goes
+// above the screens, and the window's content (and its focus) stays.
+// (Before, the window's content was replaced when the start-up ended, and
+// a token typed across that moment lost its caret: a smoke screenshot
+// showed its first characters at its end.)
+func TestTypingAcrossTheEndOfTheStartupKeepsTheFocusAndTheText(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	svc := testServices(t)
+	b := &testBridge{}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 860))
+	m := newMainWindow(a, w, svc, b.Do)
+	release := make(chan struct{})
+	m.runStartup(func() (workspace.Demo, string, error) {
+		<-release
+		srv, seed, err := svc.StartDemo(demotenant.StartDemo)
+		if err != nil {
+			return nil, "", err
+		}
+		t.Cleanup(func() { srv.Close() })
+		return srv.Tenant, seed.DemoNote(), nil
+	})
+	m.showScreen(screenInspect)
+	field := tokenField(t, w)
+	w.Canvas().Focus(field)
+	content := w.Content()
+	test.Type(field, "eyJhbGciOiJIUzI1NiJ9.")
+	close(release)
+	settleWindow(m, b)
+	if !onscreen.Shows(w, "Demo tenant at http://127.0.0.1:") {
+		t.Fatalf("no demo banner after the start-up:\n%s", onscreen.Texts(w))
+	}
+	if w.Content() != content {
+		t.Error("the window's content was replaced when the start-up ended")
+	}
+	if w.Canvas().Focused() != field {
+		t.Fatalf("the token field lost the focus when the demo banner arrived (focused: %T)", w.Canvas().Focused())
+	}
+	test.Type(field, "e30.sig")
+	if field.Text != "eyJhbGciOiJIUzI1NiJ9.e30.sig" {
+		t.Fatalf("typed across the start-up: %q", field.Text)
+	}
 }
 
 // Each screenID names its screen.
