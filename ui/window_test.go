@@ -155,6 +155,23 @@ func contrast(a, b color.Color) float64 {
 	return (l1 + 0.05) / (l2 + 0.05)
 }
 
+// startDemoOnRelease runs the window's start-up, which starts the demo
+// tenant once the returned channel is closed (as a slow keyring would hold
+// it).
+func startDemoOnRelease(t *testing.T, m *mainWindow, svc *Services) chan struct{} {
+	release := make(chan struct{})
+	m.runStartup(func() (workspace.Demo, string, error) {
+		<-release
+		srv, seed, err := svc.StartDemo(demotenant.StartDemo)
+		if err != nil {
+			return nil, "", err
+		}
+		t.Cleanup(func() { srv.Close() })
+		return srv.Tenant, seed.DemoNote(), nil
+	})
+	return release
+}
+
 // The window shows before the demo tenant is up (its seeding may wait on
 // the keyring): a progress line first, then the banner and the demo
 // profiles on every screen.
@@ -166,16 +183,7 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1280, 860))
 	m := newMainWindow(a, w, svc, b.Do)
-	release := make(chan struct{})
-	m.runStartup(func() (workspace.Demo, string, error) {
-		<-release
-		srv, seed, err := svc.StartDemo(demotenant.StartDemo)
-		if err != nil {
-			return nil, "", err
-		}
-		t.Cleanup(func() { srv.Close() })
-		return srv.Tenant, seed.DemoNote(), nil
-	})
+	release := startDemoOnRelease(t, m, svc)
 	var shown []string
 	for _, o := range test.LaidOutObjects(m.win.Content()) {
 		shown = append(shown, textOf(o))
@@ -210,16 +218,7 @@ func TestTypingAcrossTheEndOfTheStartupKeepsTheFocusAndTheText(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1280, 860))
 	m := newMainWindow(a, w, svc, b.Do)
-	release := make(chan struct{})
-	m.runStartup(func() (workspace.Demo, string, error) {
-		<-release
-		srv, seed, err := svc.StartDemo(demotenant.StartDemo)
-		if err != nil {
-			return nil, "", err
-		}
-		t.Cleanup(func() { srv.Close() })
-		return srv.Tenant, seed.DemoNote(), nil
-	})
+	release := startDemoOnRelease(t, m, svc)
 	m.showScreen(screenInspect)
 	field := tokenField(t, w)
 	w.Canvas().Focus(field)
