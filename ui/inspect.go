@@ -142,7 +142,7 @@ func (s *inspectScreen) decodedStatus() string {
 		msg = strings.TrimSuffix(msg, ")") + ", " + alg + ")"
 	}
 	if shown != outer {
-		msg += ", decrypted: showing the " + kindPhrases[shown.Kind] + " inside"
+		msg += ", decrypted: showing " + kindPhrases[shown.Kind] + " inside"
 	}
 	return msg + "."
 }

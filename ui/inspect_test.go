@@ -312,7 +312,7 @@ func TestDecryptingAJWEShowsTheNestedClaims(t *testing.T) {
 	}
 	key.SetText(string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})))
 	test.Tap(onscreen.Button(t, w, "Decrypt"))
-	if !onscreen.Shows(w, "auth0|42") || !onscreen.Shows(w, "decrypted: showing the") {
+	if !onscreen.Shows(w, "auth0|42") || !onscreen.Shows(w, "decrypted: showing a signed JWT (JWS) inside") {
 		t.Fatalf("after decrypting:\n%s", onscreen.Texts(w))
 	}
 	if slices.ContainsFunc(onscreen.Text(w, "Decrypt"), func(s onscreen.Seen) bool { _, b := s.Object.(*widget.Button); return b }) {
