@@ -64,14 +64,7 @@ func firstRun(t *testing.T, svc *Services, prefs func(fyne.App)) (*mainWindow, *
 	m := newMainWindow(a, w, svc, b.Do)
 	m.restoreState()
 	w.Resize(fyne.NewSize(1280, 860))
-	m.runStartup(func() (workspace.Demo, string, error) {
-		srv, seed, err := svc.StartDemo(startDemo)
-		if err != nil || srv == nil {
-			return nil, "", err
-		}
-		t.Cleanup(func() { srv.Close() })
-		return srv.Tenant, seed.DemoNote(), nil
-	})
+	m.runStartup(demoStartup(t, svc, startDemo, nil))
 	settleWindow(m, b)
 	return m, b
 }

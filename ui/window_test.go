@@ -155,35 +155,38 @@ func contrast(a, b color.Color) float64 {
 	return (l1 + 0.05) / (l2 + 0.05)
 }
 
-// startDemoOnRelease runs the window's start-up, which starts the demo
-// tenant once the returned channel is closed (as a slow keyring would hold
-// it).
-func startDemoOnRelease(t *testing.T, m *mainWindow, svc *Services) chan struct{} {
-	release := make(chan struct{})
-	m.runStartup(func() (workspace.Demo, string, error) {
-		<-release
-		srv, seed, err := svc.StartDemo(demotenant.StartDemo)
-		if err != nil {
+// demoStartup is the window's start-up as the app runs it: the demo
+// tenant started with start (once release is closed, when not nil: a slow
+// keyring holds it so), closed when the test ends.
+func demoStartup(t *testing.T, svc *Services, start workspace.DemoStarter, release <-chan struct{}) Startup {
+	return func() (workspace.Demo, string, error) {
+		if release != nil {
+			<-release
+		}
+		srv, seed, err := svc.StartDemo(start)
+		if err != nil || srv == nil {
 			return nil, "", err
 		}
 		t.Cleanup(func() { srv.Close() })
 		return srv.Tenant, seed.DemoNote(), nil
-	})
-	return release
+	}
+}
+
+// startDemoOnRelease runs the start-up of a test window of the app's
+// size, which starts the demo tenant once the returned channel is closed.
+func startDemoOnRelease(t *testing.T) (*mainWindow, *testBridge, chan struct{}) {
+	m, b := newTestWindow(t)
+	m.win.Resize(fyne.NewSize(1280, 860))
+	release := make(chan struct{})
+	m.runStartup(demoStartup(t, m.svc, demotenant.StartDemo, release))
+	return m, b, release
 }
 
 // The window shows before the demo tenant is up (its seeding may wait on
 // the keyring): a progress line first, then the banner and the demo
 // profiles on every screen.
 func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(newTheme())
-	svc := testServices(t)
-	b := &testBridge{}
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(1280, 860))
-	m := newMainWindow(a, w, svc, b.Do)
-	release := startDemoOnRelease(t, m, svc)
+	m, b, release := startDemoOnRelease(t)
 	var shown []string
 	for _, o := range test.LaidOutObjects(m.win.Content()) {
 		shown = append(shown, textOf(o))
@@ -211,14 +214,8 @@ func TestTheWindowShowsBeforeTheStartupFinishes(t *testing.T) {
 // a token typed across that moment lost its caret: a smoke screenshot
 // showed its first characters at its end.)
 func TestTypingAcrossTheEndOfTheStartupKeepsTheFocusAndTheText(t *testing.T) {
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(newTheme())
-	svc := testServices(t)
-	b := &testBridge{}
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(1280, 860))
-	m := newMainWindow(a, w, svc, b.Do)
-	release := startDemoOnRelease(t, m, svc)
+	m, b, release := startDemoOnRelease(t)
+	w := m.win
 	m.showScreen(screenInspect)
 	field := tokenField(t, w)
 	w.Canvas().Focus(field)
