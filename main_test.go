@@ -186,11 +186,12 @@ func runWindowBriefly(t *testing.T, xvfb, home string, env []string) {
 }
 
 // startXvfb starts Xvfb on a display it picks (extra are its options) and
-// returns the display; it is stopped when the test ends.
+// returns the display; it is stopped when the test ends. -noreset: an X
+// server resets when its last client leaves, and refuses clients meanwhile.
 func startXvfb(t *testing.T, xvfb string, extra ...string) string {
 	t.Helper()
 	r, w, _ := os.Pipe()
-	x := exec.Command(xvfb, append([]string{"-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp"}, extra...)...)
+	x := exec.Command(xvfb, append([]string{"-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"}, extra...)...)
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatal(err)

@@ -7,9 +7,9 @@
 set -euo pipefail
 bin=$1 out=$2
 work=$(mktemp -d)
-trap 'kill "${app_pid:-}" "${xvfb_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
-
 . "$(dirname "$0")/xwindow.sh"
+trap 'kill "${app_pid:-}" 2>/dev/null || true; stop_xvfb; rm -rf "$work"' EXIT
+
 start_xvfb
 started=$(date +%s%N)
 "$bin" >"$work/app.log" 2>&1 &
