@@ -9,21 +9,21 @@
 set -euo pipefail
 bin=$1 rounds=${ROUNDS:-90}
 work=$(mktemp -d)
-trap 'kill "${app_pid:-}" "${xvfb_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 . "$(dirname "$0")/xwindow.sh"
+trap 'kill "${app_pid:-}" 2>/dev/null || true; stop_xvfb; rm -rf "$work"' EXIT
 start_xvfb
 
 # First the start-up, beside its floor: the same binary opening a window
 # that holds one label (TOKENSCOPE_WINDOW_FLOOR=1), started the same way.
-# Each of STARTS runs (default 5) is a fresh home, as on a first run: the
+# Each of STARTS runs (default 9) is a fresh home, as on a first run: the
 # time until the window is on screen (looked for every 20 ms) and the
-# resident size 3 s later, the median of each.
+# resident size 3 s later, the median of each. The floor and the window
+# take turns, so that a machine busier at one moment weighs on both.
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-starts=${STARTS:-5}
-for kind in floor tokenscope; do
-	: >"$work/$kind.ms"
-	: >"$work/$kind.mb"
-	for _ in $(seq "$starts"); do
+starts=${STARTS:-9}
+: >"$work/floor.ms" >"$work/floor.mb" >"$work/tokenscope.ms" >"$work/tokenscope.mb"
+for _ in $(seq "$starts"); do
+	for kind in floor tokenscope; do
 		rm -rf "$HOME" "$TOKENSCOPE_CONFIG_DIR"
 		mkdir -p "$HOME"
 		began=$(date +%s%N)
