@@ -12,7 +12,7 @@ echo "Figure over its floor (same run):"
 awk '
 	/^Benchmark/ { name = $1; sub(/-[0-9]+$/, "", name); ns[name] = $3 }
 	END {
-		n = split("VerifyRS256CachedKey:FloorVerifyRS256 VerifyES256CachedKey:FloorVerifyES256 DecodeTypicalAuth0Token:FloorDecodeTypicalAuth0Token Decode1MBToken:FloorDecode1MBToken ParseAndRewrite10kEntryHAR:FloorUnmarshal10kEntryHAR ParseReader50MBHAR:FloorUnmarshal50MBHAR RefreshThroughExchange:SameRequestWithNetHTTP ScanLargeTree:RipgrepSameTree ScanMonorepo/apps=400:RipgrepMonorepo Gitignore/with-10000-lines:Gitignore/without", pairs, " ")
+		n = split("VerifyRS256CachedKey:FloorVerifyRS256 VerifyES256CachedKey:FloorVerifyES256 DecodeTypicalAuth0Token:FloorDecodeTypicalAuth0Token Decode1MBToken:FloorDecode1MBToken ParseAndRewrite10kEntryHAR:FloorUnmarshal10kEntryHAR ParseReader50MBHAR:FloorUnmarshal50MBHAR RefreshThroughExchange:SameRequestWithNetHTTP ScanLargeTree:RipgrepSameTree ScanMonorepo/apps=400:RipgrepMonorepo Gitignore/with-10000-lines:Gitignore/without WindowFirstLayout:FloorOneLabelWindow", pairs, " ")
 		for (i = 1; i <= n; i++) {
 			split(pairs[i], p, ":")
 			a = ns["Benchmark" p[1]]; f = ns["Benchmark" p[2]]

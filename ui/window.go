@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -119,19 +120,24 @@ type Startup func() (demo workspace.Demo, note string, err error)
 // is done.
 func Create(a fyne.App, svc *Services, start Startup, started func()) fyne.Window {
 	a.Settings().SetTheme(newTheme())
+	fonts := loadFonts()
 	w := a.NewWindow("Tokenscope")
-	if svc.Icon != nil {
+	// The app's icon is the window's unless the window has its own: set
+	// again here, it would be decoded and sent to the X server twice.
+	if svc.Icon != nil && a.Icon() == nil {
 		w.SetIcon(svc.Icon)
 	}
-	m := newLazyMainWindow(a, w, svc, fyneDo)
+	m := makeMainWindow(a, w, svc, fyneDo)
+	<-fonts // before any text is measured
+	if start != nil {
+		m.showStartup() // before place: it changes the height left for the screens
+	}
+	m.place(menuBarHeight())
 	m.restoreState()
 	m.startScan()
 	w.SetCloseIntercept(m.onClose)
 	w.SetOnDropped(m.onDropped)
 	m.startClock()
-	if start != nil {
-		m.showStartup()
-	}
 	a.Lifecycle().SetOnStarted(func() {
 		if started != nil {
 			started()
@@ -237,17 +243,28 @@ func newMainWindow(a fyne.App, w fyne.Window, svc *Services, do uiDo) *mainWindo
 	return m
 }
 
-// build makes screen i's layout, once.
+// build makes screen i's layout, once. A screen whose place has no size
+// yet is laid out when it gets one, not here at size zero.
 func (m *mainWindow) build(i int) {
 	if s := &m.screens[i]; len(s.view.Objects) == 0 {
 		s.view.Objects = []fyne.CanvasObject{s.build()}
-		s.view.Refresh()
+		if !s.view.Size().IsZero() {
+			layOut(s.view)
+		}
 	}
 }
 
-// newLazyMainWindow is the window with no screen laid out yet: Create
-// builds the one restoreState brings to the front, the others on first use.
+// newLazyMainWindow is the window with only the screen in front made (see
+// firstScreen); the others are made on first use.
 func newLazyMainWindow(a fyne.App, w fyne.Window, svc *Services, do uiDo) *mainWindow {
+	m := makeMainWindow(a, w, svc, do)
+	m.place(0) // a test window draws no menu bar
+	return m
+}
+
+// makeMainWindow makes the window's parts at its saved size, with the
+// screen it opens on chosen, and lays nothing out: place does, once.
+func makeMainWindow(a fyne.App, w fyne.Window, svc *Services, do uiDo) *mainWindow {
 	m := &mainWindow{app: a, win: w, svc: svc, do: do, stop: make(chan struct{})}
 	// Each screen is made on first use (screenOf): its widgets cost
 	// text measuring and theming, which only the screen in front pays for
@@ -264,19 +281,72 @@ func newLazyMainWindow(a fyne.App, w fyne.Window, svc *Services, do uiDo) *mainW
 	for i, s := range m.screens {
 		items[i] = container.NewTabItemWithIcon(s.title, s.icon, s.view)
 	}
-	m.tabs = container.NewAppTabs(items...)
-	m.tabs.SetTabLocation(container.TabLocationLeading)
-	m.tabs.OnSelected = m.onScreenSelected
-	// What is above the screens (the start-up's progress line, then the
-	// demo banner) changes inside m.top; the window's content is set once.
+	// The window's size first, then its content with nothing in it yet:
+	// Fyne lays a new content out at its minimum size first, which for the
+	// tabs and a screen full of wrapping text costs as much as the real
+	// layout. What is above the screens (the start-up's progress line,
+	// then the demo banner) changes inside m.top; the content is set once.
+	m.restoreSize()
+	w.SetMainMenu(m.menu())
 	m.top = container.NewVBox()
+	w.SetContent(border(m.top, nil, nil, nil)) // place adds the screens
 	if svc.Demo != nil {
 		m.top.Objects = []fyne.CanvasObject{m.demoBanner()}
 	}
-	w.SetContent(border(m.top, nil, nil, nil, m.tabs))
-	w.SetMainMenu(m.menu())
+	first, _ := m.firstScreen()
+	// Tabs not yet extended (NewAppTabs would) have no renderer to refresh:
+	// their side and their first screen are only recorded, and the tab bar
+	// is built once, when place lays it out. Extended first, each call
+	// would rebuild the tab buttons (their icons' SVG parsed again), 21 of
+	// them for SetTabLocation alone, fitting six tabs into a bar of height
+	// zero.
+	m.tabs = &container.AppTabs{Items: items}
+	m.tabs.SetTabLocation(container.TabLocationLeading)
+	m.tabs.SelectIndex(first)
+	m.tabs.BaseWidget.ExtendBaseWidget(m.tabs) // as NewAppTabs does
+	m.tabs.OnSelected = m.onScreenSelected
 	m.addShortcuts()
 	return m
+}
+
+// place lays the window out, once, at its size: the tabs, the screen in
+// front and what is above them. menuBar is the height of the menu bar the
+// window adds above its content when it is shown (see menuBarHeight):
+// laid out taller, everything would be laid out again then.
+func (m *mainWindow) place(menuBar float32) {
+	root := m.win.Content().(*fyne.Container)   // makeMainWindow's border
+	root.Objects = append(root.Objects, m.tabs) // its centre
+	if size := root.Size(); menuBar > 0 && size.Height > menuBar {
+		root.Resize(fyne.NewSize(size.Width, size.Height-menuBar)) // lays it out
+	} else {
+		layOut(root)
+	}
+	// The screen in front is made once the tabs have given it its size:
+	// made before, the tabs' first refresh would lay it out at size zero,
+	// where every wrapping label breaks at each word.
+	m.build(m.tabs.SelectedIndex())
+}
+
+// menuBarHeight is the height of the menu bar Fyne draws at the top of
+// the window on Linux, the BSDs and Windows (macOS's is the system's): a
+// line of text and the inner padding, as its menu bar lays itself out.
+// The window adds it when it is shown, and lays its content out again
+// then unless the content already has the height left below it.
+func menuBarHeight() float32 {
+	if runtime.GOOS == "darwin" {
+		return 0
+	}
+	return fyne.MeasureText("File", theme.TextSize(), fyne.TextStyle{}).Height + theme.InnerPadding()
+}
+
+// layOut lays c out at its size and marks it for painting. Unlike
+// c.Refresh, it does not also refresh every object under c, which would
+// wrap each wrapping label once more: new widgets need no refresh.
+func layOut(c *fyne.Container) {
+	if c.Layout != nil {
+		c.Layout.Layout(c.Objects, c.Size())
+	}
+	canvas.Refresh(c)
 }
 
 func (m *mainWindow) menu() *fyne.MainMenu {
@@ -469,25 +539,34 @@ func (m *mainWindow) onScreenSelected(item *container.TabItem) {
 	}
 }
 
+// restoreState brings the screen the window opens on to the front (the
+// window has its saved size already) and notes whether this is a first run.
 func (m *mainWindow) restoreState() {
+	i, firstRun := m.firstScreen()
+	m.selectScreen(i)
+	m.start.restored, m.start.firstRun = i, firstRun
+}
+
+// restoreSize gives the window its saved size.
+func (m *mainWindow) restoreSize() {
 	p := m.app.Preferences()
 	w := p.FloatWithFallback(prefWidth, 1180)
 	h := p.FloatWithFallback(prefHeight, 760)
 	m.win.Resize(fyne.NewSize(float32(max(w, 640)), float32(max(h, 420))))
+}
+
+// firstScreen is the screen the window opens on: the one asked for
+// (Services.StartScreen), else the one saved, else (a first run) Exchange,
+// where the demo tenant, or the user's first profile, is one Refresh away.
+func (m *mainWindow) firstScreen() (i int, firstRun bool) {
 	if i := m.startScreen(); i >= 0 {
-		m.selectScreen(i)
-		m.start.restored = i
-		return
+		return i, false
 	}
-	// With nothing saved, Exchange: the demo tenant (or the user's first
-	// profile) is one Refresh away there.
-	saved := p.IntWithFallback(prefScreen, -1)
-	m.start.firstRun = saved < 0 || saved >= len(m.screens)
-	if m.start.firstRun {
-		saved = int(screenExchange)
+	saved := m.app.Preferences().IntWithFallback(prefScreen, -1)
+	if saved < 0 || saved >= len(m.screens) {
+		return int(screenExchange), true
 	}
-	m.selectScreen(saved)
-	m.start.restored = saved
+	return saved, false
 }
 
 // startScreen is the index of Services.StartScreen, or -1 when it names
